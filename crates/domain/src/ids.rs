@@ -1,0 +1,60 @@
+//! Typed identifiers. Every id is a UUIDv7 generated in Rust, so rows sort by creation time
+//! and both database backends store the same value.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A new time-ordered (v7) id.
+            pub fn generate() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A user account (staff or customer user).
+    UserId
+);
+typed_id!(
+    /// A server-side login session.
+    SessionId
+);
+typed_id!(
+    /// A stored file (attachment, patch file, …).
+    FileId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_are_version_7_and_increase() {
+        let a = UserId::generate();
+        let b = UserId::generate();
+        assert_eq!(a.0.get_version_num(), 7);
+        assert!(a < b, "v7 ids sort by creation time");
+    }
+}

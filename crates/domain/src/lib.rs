@@ -1,0 +1,16 @@
+//! Pure domain types of Supportweb: no I/O, no SQL, no HTTP.
+//!
+//! Names follow the glossary of SPEC.md (agenda, support document, customization order,
+//! protocol, podpora, …).
+
+pub mod access;
+pub mod agenda;
+pub mod ids;
+pub mod language;
+pub mod numbering;
+pub mod user;
+
+pub use access::Actor;
+pub use agenda::{Agenda, AgendaRight};
+pub use language::Language;
+pub use numbering::{HumanNumber, NumberedAgenda};

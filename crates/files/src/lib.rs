@@ -1,0 +1,194 @@
+//! Stored files: attachments, patch files and other uploads of every agenda.
+//!
+//! Bytes go through [`object_store`] (the local file system by default). An upload streams
+//! into the store's staging file while its size is checked and its SHA-256 computed; the store
+//! fsyncs the file and renames it into place before [`FileStore::store`] returns, so the
+//! caller commits the database row only for durable content. Over the size limit the staged
+//! part is removed and nothing is left behind.
+
+pub mod disposition;
+pub mod name;
+pub mod range;
+pub mod sniff;
+
+use std::fmt::Display;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
+use sha2::{Digest, Sha256};
+use supportweb_domain::ids::FileId;
+
+/// Errors of file storage.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The upload exceeded the configured limit; nothing was kept.
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The client's body broke off or was malformed.
+    #[error("the upload was interrupted: {0}")]
+    Body(String),
+    /// The object store failed.
+    #[error("file storage failed: {0}")]
+    Storage(#[from] object_store::Error),
+    /// The local folder could not be prepared.
+    #[error("cannot prepare the files folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// What [`FileStore::store`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    /// The generated object key.
+    pub key: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+    /// Media type sniffed from the first bytes.
+    pub content_type: &'static str,
+}
+
+/// The portal's file storage.
+#[derive(Clone, Debug)]
+pub struct FileStore {
+    store: Arc<dyn ObjectStore>,
+    max_upload_bytes: u64,
+}
+
+/// Size of the parts written to the object store.
+const PART_BYTES: usize = 8 * 1024 * 1024;
+
+impl FileStore {
+    /// File storage in a local folder (created when missing), with fsync on every write.
+    pub fn local(root: &Path, max_upload_bytes: u64) -> Result<Self, FileError> {
+        std::fs::create_dir_all(root).map_err(|source| FileError::Folder {
+            path: root.display().to_string(),
+            source,
+        })?;
+        let store = LocalFileSystem::new_with_prefix(root)?.with_fsync(true);
+        Ok(Self::new(Arc::new(store), max_upload_bytes))
+    }
+
+    /// File storage on any object store.
+    pub fn new(store: Arc<dyn ObjectStore>, max_upload_bytes: u64) -> Self {
+        FileStore {
+            store,
+            max_upload_bytes,
+        }
+    }
+
+    /// The upload size limit in bytes.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_bytes
+    }
+
+    /// The generated key of a file; no user input ever reaches it.
+    pub fn key_for(id: FileId) -> String {
+        let simple = id.0.simple().to_string();
+        let shard = simple.get(simple.len() - 2..).unwrap_or("00");
+        format!("objects/{shard}/{simple}")
+    }
+
+    /// Streams `body` into the store under the key of `id`. Returns once the content is
+    /// durable. Over the size limit, or when the body breaks off, the staged part is removed.
+    pub async fn store<S, E>(&self, id: FileId, body: S) -> Result<StoredObject, FileError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: Display,
+    {
+        let key = Self::key_for(id);
+        let location = ObjectPath::from(key.as_str());
+        let upload = self.store.put_multipart(&location).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        match self.copy_body(body, &mut writer).await {
+            Ok((size, sha256, content_type)) => {
+                writer.finish().await?;
+                Ok(StoredObject {
+                    key,
+                    size,
+                    sha256,
+                    content_type,
+                })
+            }
+            Err(error) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(%abort, key, "could not remove an abandoned upload");
+                }
+                Err(error)
+            }
+        }
+    }
+
+    async fn copy_body<S, E>(
+        &self,
+        mut body: S,
+        writer: &mut WriteMultipart,
+    ) -> Result<(u64, String, &'static str), FileError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: Display,
+    {
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut head: Vec<u8> = Vec::with_capacity(sniff::HEAD_BYTES);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| FileError::Body(e.to_string()))?;
+            size += chunk.len() as u64;
+            if size > self.max_upload_bytes {
+                return Err(FileError::TooLarge {
+                    limit: self.max_upload_bytes,
+                });
+            }
+            if head.len() < sniff::HEAD_BYTES {
+                let take = (sniff::HEAD_BYTES - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            hasher.update(&chunk);
+            writer.wait_for_capacity(2).await?;
+            writer.put(chunk);
+        }
+        Ok((
+            size,
+            hex::encode(hasher.finalize()),
+            sniff::content_type(&head),
+        ))
+    }
+
+    /// Streams the stored content, or the given byte range of it.
+    pub async fn open(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<BoxStream<'static, Result<Bytes, FileError>>, FileError> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let result = self.store.get_opts(&ObjectPath::from(key), options).await?;
+        Ok(result
+            .into_stream()
+            .map(|r| r.map_err(FileError::from))
+            .boxed())
+    }
+
+    /// Removes stored content (e.g. when its database row could not be committed).
+    pub async fn delete(&self, key: &str) -> Result<(), FileError> {
+        self.store.delete(&ObjectPath::from(key)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,51 @@
+-- Foundation: accounts, sessions, record-number counters, stored files.
+-- PostgreSQL flavour; keep tables and columns identical to ../sqlite/0001_foundation.sql.
+
+CREATE TABLE users (
+    id            UUID PRIMARY KEY NOT NULL,
+    login         TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('staff', 'customer')),
+    password_hash TEXT,
+    language      TEXT NOT NULL CHECK (language IN ('cs', 'en')),
+    is_active     BOOLEAN NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE user_roles (
+    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role    TEXT NOT NULL CHECK (role IN ('administrator', 'project_manager', 'consultant', 'technician', 'developer')),
+    PRIMARY KEY (user_id, role)
+);
+
+CREATE TABLE sessions (
+    id           UUID PRIMARY KEY NOT NULL,
+    token_hash   BYTEA NOT NULL UNIQUE,
+    user_id      UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL,
+    expires_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_user_id_idx ON sessions (user_id);
+CREATE INDEX sessions_expires_at_idx ON sessions (expires_at);
+
+CREATE TABLE number_counters (
+    agenda     TEXT NOT NULL,
+    year       INTEGER NOT NULL,
+    last_value BIGINT NOT NULL,
+    PRIMARY KEY (agenda, year)
+);
+
+CREATE TABLE files (
+    id           UUID PRIMARY KEY NOT NULL,
+    storage_key  TEXT NOT NULL UNIQUE,
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes   BIGINT NOT NULL,
+    sha256       TEXT NOT NULL,
+    uploaded_by  UUID NOT NULL REFERENCES users (id),
+    created_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX files_uploaded_by_idx ON files (uploaded_by, id);

@@ -1,0 +1,129 @@
+//! Rows describing stored files. The bytes live in the object store (see the `files` crate);
+//! a row is committed only after its object is durably written.
+
+use chrono::{DateTime, Utc};
+use supportweb_domain::Actor;
+use supportweb_domain::ids::{FileId, UserId};
+use uuid::Uuid;
+
+use crate::{Store, StoreError, now, on_pool};
+
+/// A stored file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    /// Id.
+    pub id: FileId,
+    /// Generated object-store key; never derived from user input.
+    pub storage_key: String,
+    /// The name the uploader gave (shown and used in downloads, never as a path).
+    pub file_name: String,
+    /// Media type decided by the server from the content.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    /// Who uploaded it.
+    pub uploaded_by: UserId,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    id: Uuid,
+    storage_key: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    uploaded_by: Uuid,
+    created_at: DateTime<Utc>,
+}
+
+impl From<FileRow> for FileRecord {
+    fn from(row: FileRow) -> Self {
+        FileRecord {
+            id: FileId(row.id),
+            storage_key: row.storage_key,
+            file_name: row.file_name,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+            sha256: row.sha256,
+            uploaded_by: UserId(row.uploaded_by),
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A file row to insert; the object must already be stored.
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    /// Id chosen by the caller (it is part of the storage key).
+    pub id: FileId,
+    /// Object-store key.
+    pub storage_key: String,
+    /// Display name.
+    pub file_name: String,
+    /// Media type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// Hex SHA-256.
+    pub sha256: String,
+}
+
+impl Store {
+    /// Records a stored file uploaded by `actor`.
+    pub async fn insert_file(
+        &self,
+        actor: &Actor,
+        new: &NewFile,
+    ) -> Result<FileRecord, StoreError> {
+        let record = FileRecord {
+            id: new.id,
+            storage_key: new.storage_key.clone(),
+            file_name: new.file_name.clone(),
+            content_type: new.content_type.clone(),
+            size_bytes: new.size_bytes,
+            sha256: new.sha256.clone(),
+            uploaded_by: actor.user_id,
+            created_at: now(),
+        };
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO files (id, storage_key, file_name, content_type, size_bytes, sha256, uploaded_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(record.id.0)
+            .bind(record.storage_key.as_str())
+            .bind(record.file_name.as_str())
+            .bind(record.content_type.as_str())
+            .bind(record.size_bytes)
+            .bind(record.sha256.as_str())
+            .bind(record.uploaded_by.0)
+            .bind(record.created_at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(record)
+    }
+
+    /// A file `actor` may download. Until an agenda attaches a file to one of its records,
+    /// only the uploader sees it; anyone else gets [`StoreError::NotFound`], exactly as for a
+    /// file that does not exist.
+    pub async fn file_for(&self, actor: &Actor, id: FileId) -> Result<FileRecord, StoreError> {
+        let row: Option<FileRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, storage_key, file_name, content_type, size_bytes, sha256, uploaded_by, created_at
+                 FROM files WHERE id = $1 AND uploaded_by = $2",
+            )
+            .bind(id.0)
+            .bind(actor.user_id.0)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(FileRecord::from).ok_or(StoreError::NotFound)
+    }
+}

@@ -1,0 +1,140 @@
+//! Schema migrations, embedded in the binary.
+//!
+//! Each version has a SQLite and a PostgreSQL text (`migrations/sqlite/NNNN_name.sql`,
+//! `migrations/postgres/NNNN_name.sql`); a test checks that both folders hold the same
+//! versions and that they produce the same tables and columns.
+
+use sqlx::Connection;
+
+use crate::{Pool, Store, StoreError, now};
+
+/// One schema version.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Increasing version number (the `NNNN` of the file names).
+    pub version: i64,
+    /// The `name` part of the file names.
+    pub name: &'static str,
+    /// SQLite text.
+    pub sqlite: &'static str,
+    /// PostgreSQL text.
+    pub postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $file:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $file)),
+            postgres: include_str!(concat!("../migrations/postgres/", $file)),
+        }
+    };
+}
+
+/// Every migration, oldest first.
+pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation.sql", "foundation")];
+
+const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)";
+
+/// Arbitrary constant naming the advisory lock that serialises migrating instances.
+const PG_MIGRATION_LOCK: i64 = 0x5375_7070_6f72_7477; // "Supportw"
+
+impl Store {
+    /// Applies every migration not yet applied, each in its own transaction. Safe when several
+    /// instances start at once: PostgreSQL serialises them with an advisory lock, SQLite with
+    /// its write lock. Returns the versions applied now.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let mut applied_now = Vec::new();
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::raw_sql(CREATE_LEDGER).execute(&mut *conn).await?;
+                for migration in MIGRATIONS {
+                    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+                    let done: Option<i64> = sqlx::query_scalar(
+                        "SELECT version FROM schema_migrations WHERE version = $1",
+                    )
+                    .bind(migration.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if done.is_none() {
+                        sqlx::raw_sql(migration.sqlite).execute(&mut *tx).await?;
+                        record(&mut tx, migration).await?;
+                        applied_now.push(migration.version);
+                    }
+                    tx.commit().await?;
+                }
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(PG_MIGRATION_LOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                let result = async {
+                    sqlx::raw_sql(CREATE_LEDGER).execute(&mut *conn).await?;
+                    for migration in MIGRATIONS {
+                        let mut tx = conn.begin().await?;
+                        let done: Option<i64> = sqlx::query_scalar(
+                            "SELECT version FROM schema_migrations WHERE version = $1",
+                        )
+                        .bind(migration.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if done.is_none() {
+                            sqlx::raw_sql(migration.postgres).execute(&mut *tx).await?;
+                            record(&mut tx, migration).await?;
+                            applied_now.push(migration.version);
+                        }
+                        tx.commit().await?;
+                    }
+                    Ok::<(), sqlx::Error>(())
+                }
+                .await;
+                sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(PG_MIGRATION_LOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                result?;
+            }
+        }
+        if !applied_now.is_empty() {
+            tracing::info!(versions = ?applied_now, "applied database migrations");
+        }
+        Ok(applied_now)
+    }
+
+    /// The versions recorded as applied, ascending.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        Ok(crate::on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}
+
+async fn record<DB>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    migration: &Migration,
+) -> Result<(), sqlx::Error>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+{
+    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+        .bind(migration.version)
+        .bind(migration.name.to_owned())
+        .bind(now().to_rfc3339())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

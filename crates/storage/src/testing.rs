@@ -1,0 +1,241 @@
+//! Temporary stores for tests, on both backends.
+//!
+//! SQLite: a fresh file in a temporary folder. PostgreSQL: a fresh database on the server named
+//! by `TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`), so tests run
+//! in parallel. When PostgreSQL is unreachable the PostgreSQL half of a test is skipped with a
+//! message — except with `CI=true`, where it fails.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::Store;
+
+/// A migrated store that lives as long as this value.
+pub struct TestStore {
+    /// The store.
+    pub store: Store,
+    /// The URL it was opened with (for tests that open a second pool).
+    pub url: String,
+    folder: Option<tempfile::TempDir>,
+}
+
+impl TestStore {
+    /// A folder that lives as long as the store (for files belonging to the test).
+    pub fn folder(&self) -> Option<PathBuf> {
+        self.folder.as_ref().map(|f| f.path().to_path_buf())
+    }
+}
+
+/// Whether the run is CI, where nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// A migrated SQLite store in a new temporary folder.
+pub async fn sqlite() -> TestStore {
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
+    let url = format!("sqlite://{}", folder.path().join("test.db").display());
+    let store = Store::connect(&url, 8)
+        .await
+        .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    store
+        .migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate: {e}"));
+    TestStore {
+        store,
+        url,
+        folder: Some(folder),
+    }
+}
+
+/// The server for PostgreSQL tests.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A migrated store in a new PostgreSQL database, or `None` (with a message) when no server is
+/// reachable outside CI.
+pub async fn postgres() -> Option<TestStore> {
+    let test = postgres_unmigrated().await?;
+    test.store
+        .migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate: {e}"));
+    Some(test)
+}
+
+/// Like [`postgres`], but the new database is left empty (for migration tests).
+pub async fn postgres_unmigrated() -> Option<TestStore> {
+    let admin_url = postgres_admin_url();
+    let options = match PgConnectOptions::from_str(&admin_url) {
+        Ok(o) => o,
+        Err(e) => panic!("TEST_DATABASE_URL is not a PostgreSQL URL: {e}"),
+    };
+    let mut admin = match options.connect().await {
+        Ok(conn) => conn,
+        Err(e) if !in_ci() => {
+            eprintln!("skipping the PostgreSQL half: cannot reach {admin_url}: {e}");
+            return None;
+        }
+        Err(e) => panic!("CI=true but PostgreSQL at {admin_url} is unreachable: {e}"),
+    };
+    sweep_stale_databases(&mut admin).await;
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let name = format!("sw_test_{id}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| panic!("create test database: {e}"));
+    let _ = admin.close().await;
+    let url = options.database(&name).to_url_lossy().to_string();
+    let store = Store::connect(&url, 8)
+        .await
+        .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    Some(TestStore {
+        store,
+        url,
+        folder: None,
+    })
+}
+
+/// Drops test databases left behind by runs that ended more than two hours ago (the name
+/// carries a UUIDv7, whose first 48 bits are the creation time in milliseconds).
+async fn sweep_stale_databases(admin: &mut sqlx::PgConnection) {
+    let names: Vec<String> = match sqlx::query_scalar(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'sw\\_test\\_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    {
+        Ok(names) => names,
+        Err(_) => return,
+    };
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    for name in names {
+        let Some(hex) = name.strip_prefix("sw_test_") else {
+            continue;
+        };
+        let Some(millis) = hex.get(..12).and_then(|h| i64::from_str_radix(h, 16).ok()) else {
+            continue;
+        };
+        if now_ms - millis > 2 * 3600 * 1000 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut *admin)
+            .await;
+        }
+    }
+}
+
+/// Declares one `#[tokio::test]` per backend for an `async fn(Store)` test body:
+/// `both_backends!(my_test);` creates `my_test::sqlite` and `my_test::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let test = $crate::testing::sqlite().await;
+                    super::$name(test.store.clone()).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(test) = $crate::testing::postgres().await {
+                        super::$name(test.store.clone()).await;
+                    }
+                }
+            }
+        )+
+    };
+}
+
+/// The pragmas of one pooled SQLite connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlitePragmas {
+    /// `PRAGMA journal_mode`.
+    pub journal_mode: String,
+    /// `PRAGMA synchronous` (2 = FULL).
+    pub synchronous: i64,
+    /// `PRAGMA foreign_keys`.
+    pub foreign_keys: i64,
+    /// `PRAGMA busy_timeout` in milliseconds.
+    pub busy_timeout_ms: i64,
+}
+
+/// Holds `count` connections of a SQLite store's pool at once and reads each one's pragmas.
+pub async fn sqlite_connection_pragmas(store: &Store, count: usize) -> Vec<SqlitePragmas> {
+    let crate::Pool::Sqlite(pool) = &store.pool else {
+        panic!("not a SQLite store");
+    };
+    let mut held = Vec::new();
+    for _ in 0..count {
+        held.push(
+            pool.acquire()
+                .await
+                .unwrap_or_else(|e| panic!("acquire: {e}")),
+        );
+    }
+    let mut out = Vec::new();
+    for conn in &mut held {
+        let conn = &mut **conn;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.push(SqlitePragmas {
+            journal_mode,
+            synchronous,
+            foreign_keys,
+            busy_timeout_ms,
+        });
+    }
+    out
+}
+
+/// Every application table's columns as `(table, column, not null)`, sorted; the migration
+/// ledger is left out.
+pub async fn schema_columns(store: &Store) -> Vec<(String, String, bool)> {
+    let mut columns: Vec<(String, String, bool)> = match &store.pool {
+        crate::Pool::Sqlite(pool) => {
+            sqlx::query_as(
+                "SELECT m.name, p.name, p.\"notnull\" OR p.pk > 0
+             FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+            )
+            .fetch_all(pool)
+            .await
+        }
+        crate::Pool::Postgres(pool) => {
+            sqlx::query_as(
+                "SELECT table_name::text, column_name::text, is_nullable = 'NO'
+             FROM information_schema.columns WHERE table_schema = current_schema()",
+            )
+            .fetch_all(pool)
+            .await
+        }
+    }
+    .unwrap_or_else(|e| panic!("read schema: {e}"));
+    columns.retain(|(table, _, _)| table != "schema_migrations");
+    columns.sort();
+    columns
+}

@@ -1,0 +1,261 @@
+//! Store tests; each runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use chrono::Duration;
+use supportweb_domain::ids::FileId;
+use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_domain::{Actor, AgendaRight, Language, NumberedAgenda};
+use supportweb_storage::files::NewFile;
+use supportweb_storage::users::NewUser;
+use supportweb_storage::{Store, StoreError, both_backends, now};
+
+fn new_user(login: &str, kind: UserKind, roles: Vec<StaffRole>) -> NewUser {
+    NewUser {
+        login: Login::parse(login).unwrap(),
+        display_name: format!("Uživatel {login}"),
+        email: format!("{login}@example.cz"),
+        kind,
+        roles,
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        language: Language::Cs,
+    }
+}
+
+fn actor_of(user: &supportweb_storage::users::UserRecord) -> Actor {
+    Actor {
+        user_id: user.id,
+        kind: user.kind,
+        roles: user.roles.clone(),
+        display_name: user.display_name.clone(),
+        language: user.language,
+        agenda_rights: [AgendaRight::None; 4],
+    }
+}
+
+async fn numbers_never_repeat_under_concurrent_writers(store: Store) {
+    const WRITERS: usize = 16;
+    const EACH: usize = 25;
+    let mut tasks = Vec::new();
+    for _ in 0..WRITERS {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for _ in 0..EACH {
+                let mut tx = store.begin().await.unwrap();
+                let number = tx
+                    .next_number(NumberedAgenda::SupportDocument, 2026)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                got.push(number.to_string());
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    let unique: BTreeSet<_> = all.iter().cloned().collect();
+    assert_eq!(
+        unique.len(),
+        WRITERS * EACH,
+        "a number was handed out twice"
+    );
+    let expected: BTreeSet<String> = (1..=(WRITERS * EACH) as i64)
+        .map(|n| format!("SD-2026-{n:06}"))
+        .collect();
+    assert_eq!(unique, expected, "numbers are contiguous from 000001");
+}
+
+async fn numbers_are_per_agenda_and_year_and_survive_rollback(store: Store) {
+    let mut tx = store.begin().await.unwrap();
+    let first = tx
+        .next_number(NumberedAgenda::Protocol, 2026)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(first.to_string(), "KP-2026-0001");
+
+    let mut tx = store.begin().await.unwrap();
+    let other_year = tx
+        .next_number(NumberedAgenda::Protocol, 2027)
+        .await
+        .unwrap();
+    let other_agenda = tx
+        .next_number(NumberedAgenda::CustomizationOrder, 2026)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(other_year.to_string(), "KP-2027-0001");
+    assert_eq!(other_agenda.to_string(), "CO-2026-0001");
+
+    // A record whose transaction rolls back never existed, so neither did its number.
+    let mut tx = store.begin().await.unwrap();
+    let abandoned = tx
+        .next_number(NumberedAgenda::Protocol, 2026)
+        .await
+        .unwrap();
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    let next = tx
+        .next_number(NumberedAgenda::Protocol, 2026)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(abandoned.sequence, 2);
+    assert_eq!(next.to_string(), "KP-2026-0002");
+}
+
+async fn migrate_twice_applies_nothing_new(store: Store) {
+    assert!(store.migrate().await.unwrap().is_empty());
+    let versions: Vec<i64> = supportweb_storage::migrate::MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .collect();
+    assert_eq!(store.applied_migrations().await.unwrap(), versions);
+    store.ping().await.unwrap();
+}
+
+async fn users_round_trip_and_logins_are_unique(store: Store) {
+    let id = store
+        .create_user(&new_user(
+            "Jan.Novak",
+            UserKind::Staff,
+            vec![StaffRole::Technician, StaffRole::Administrator],
+        ))
+        .await
+        .unwrap();
+    let found = store.user_by_login("JAN.NOVAK").await.unwrap().unwrap();
+    assert_eq!(found.id, id);
+    assert_eq!(found.login, "jan.novak");
+    assert_eq!(found.display_name, "Uživatel Jan.Novak");
+    assert_eq!(
+        found.roles,
+        vec![StaffRole::Administrator, StaffRole::Technician]
+    );
+    assert!(found.is_active);
+
+    let again = store
+        .create_user(&new_user("jan.novak", UserKind::Customer, vec![]))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Duplicate("login"))),
+        "{again:?}"
+    );
+    assert_eq!(
+        store.count_users().await.unwrap(),
+        1,
+        "the failed insert left nothing behind"
+    );
+
+    store.set_user_language(id, Language::En).await.unwrap();
+    assert_eq!(
+        store.user(id).await.unwrap().unwrap().language,
+        Language::En
+    );
+    assert!(store.user_by_login("nikdo").await.unwrap().is_none());
+}
+
+async fn sessions_expire_and_end(store: Store) {
+    let id = store
+        .create_user(&new_user("petra.svobodova", UserKind::Staff, vec![]))
+        .await
+        .unwrap();
+    let hash_a = [1u8; 32];
+    let hash_b = [2u8; 32];
+    let session = store
+        .create_session(id, &hash_a, now() + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .create_session(id, &hash_b, now() + Duration::hours(1))
+        .await
+        .unwrap();
+    let live = store.live_session(&hash_a, now()).await.unwrap().unwrap();
+    assert_eq!(live, session);
+    assert!(
+        store
+            .live_session(&hash_a, now() + Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none(),
+        "an expired session is not live"
+    );
+    assert!(
+        store
+            .live_session(&[9u8; 32], now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let later = now() + Duration::minutes(30);
+    store
+        .touch_session(session.id, later, later + Duration::hours(1))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .live_session(&hash_a, now() + Duration::minutes(80))
+            .await
+            .unwrap()
+            .is_some(),
+        "activity extends the idle lifetime"
+    );
+
+    store.end_session(&hash_a).await.unwrap();
+    assert!(store.live_session(&hash_a, now()).await.unwrap().is_none());
+    assert!(store.live_session(&hash_b, now()).await.unwrap().is_some());
+    assert_eq!(store.end_sessions_of(id).await.unwrap(), 1);
+    assert!(store.live_session(&hash_b, now()).await.unwrap().is_none());
+}
+
+async fn a_file_is_visible_only_to_its_uploader(store: Store) {
+    store
+        .create_user(&new_user("uploader", UserKind::Staff, vec![]))
+        .await
+        .unwrap();
+    store
+        .create_user(&new_user("someone.else", UserKind::Customer, vec![]))
+        .await
+        .unwrap();
+    let uploader = actor_of(&store.user_by_login("uploader").await.unwrap().unwrap());
+    let other = actor_of(&store.user_by_login("someone.else").await.unwrap().unwrap());
+    let id = FileId::generate();
+    let stored = store
+        .insert_file(
+            &uploader,
+            &NewFile {
+                id,
+                storage_key: format!("attachments/{id}"),
+                file_name: "Smlouva č. 12 – příloha.pdf".into(),
+                content_type: "application/pdf".into(),
+                size_bytes: 1234,
+                sha256: "ab".repeat(32),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.file_for(&uploader, id).await.unwrap(), stored);
+    assert_eq!(stored.file_name, "Smlouva č. 12 – příloha.pdf");
+    assert!(matches!(
+        store.file_for(&other, id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.file_for(&uploader, FileId::generate()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+both_backends!(
+    numbers_never_repeat_under_concurrent_writers,
+    numbers_are_per_agenda_and_year_and_survive_rollback,
+    migrate_twice_applies_nothing_new,
+    users_round_trip_and_logins_are_unique,
+    sessions_expire_and_end,
+    a_file_is_visible_only_to_its_uploader,
+);

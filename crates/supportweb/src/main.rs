@@ -1,0 +1,268 @@
+//! `supportweb`: the portal (`serve`), migrations, administration and sample data.
+
+mod admin;
+mod demo;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use supportweb_files::FileStore;
+use supportweb_storage::Store;
+use supportweb_web::AppState;
+use tokio::net::TcpListener;
+
+use crate::settings::{Settings, SettingsError};
+
+/// Supportweb — the customer support portal.
+#[derive(Debug, Parser)]
+#[command(name = "supportweb", version, about)]
+struct Cli {
+    /// Configuration file (TOML). Without it, `supportweb.toml` in the working folder is read
+    /// if present. Environment variables `SUPPORTWEB__SECTION__KEY` override it;
+    /// `DATABASE_URL` selects the database.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the portal (applies pending migrations first).
+    Serve {
+        /// Fill sample data (if not there yet) and list the sample accounts on the login page.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Fill realistic Czech sample data.
+    Demo {
+        /// Additional staff accounts to generate (for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        users: u32,
+        /// Write the sample accounts (login, password, role, organisation) to this JSON file.
+        #[arg(long, value_name = "FILE")]
+        accounts_json: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an administrator. The password is asked for on the terminal, or read as one
+    /// line from standard input when it is not a terminal — never from the command line.
+    CreateUser {
+        /// Login name (3–64 characters: a–z, digits, . _ - @).
+        #[arg(long)]
+        login: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// A failure that ends the program with one line on standard error.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Failure {
+    fn other(error: impl std::fmt::Display) -> Self {
+        Failure::Other(error.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("supportweb: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("supportweb: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Settings(error)) => {
+            eprintln!("supportweb: {error}");
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("supportweb: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&settings.log.filter))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if settings.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_store(settings: &Settings) -> Result<Store, Failure> {
+    let store = Store::connect(&settings.database.url, settings.database.max_connections)
+        .await
+        .map_err(Failure::other)?;
+    store.migrate().await.map_err(Failure::other)?;
+    Ok(store)
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
+    match command {
+        Command::Serve { demo } => serve(settings, demo).await,
+        Command::Migrate => {
+            let store = open_store(&settings).await?;
+            let applied = store.applied_migrations().await.map_err(Failure::other)?;
+            println!(
+                "database is at version {}",
+                applied.last().copied().unwrap_or_default()
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::CreateUser { login, name, email },
+        } => {
+            let store = open_store(&settings).await?;
+            let password = admin::read_password().map_err(Failure::other)?;
+            let created = admin::create_administrator(&store, &login, &name, &email, &password)
+                .await
+                .map_err(Failure::other)?;
+            println!("administrator {created} created");
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo {
+            users,
+            accounts_json,
+        } => {
+            let store = open_store(&settings).await?;
+            let accounts = demo::fill(&store, demo::Scale { users })
+                .await
+                .map_err(Failure::other)?;
+            if let Some(path) = accounts_json {
+                let json = serde_json::to_vec_pretty(&accounts).map_err(Failure::other)?;
+                std::fs::write(&path, json)
+                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+            }
+            println!(
+                "sample data ready: {} accounts, password {}",
+                accounts.len(),
+                demo::DEMO_PASSWORD
+            );
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
+    let store = open_store(&settings).await?;
+    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
+        .map_err(Failure::other)?;
+    let demo_accounts = if demo {
+        demo::fill(&store, demo::Scale::default())
+            .await
+            .map_err(Failure::other)?;
+        demo::showcase_accounts()
+    } else {
+        Vec::new()
+    };
+    let listener = TcpListener::bind(&settings.server.listen)
+        .await
+        .map_err(|e| Failure::Other(format!("cannot listen on {}: {e}", settings.server.listen)))?;
+    let state = AppState::new(store.clone(), files, settings.web_config(), demo_accounts);
+    let public_url = settings.public_url();
+    println!("Supportweb listens on {public_url}");
+    if demo {
+        println!(
+            "Sample data: sign in as \"admin\" (or any account listed on the login page) with password \"{}\"",
+            demo::DEMO_PASSWORD
+        );
+    }
+    tracing::info!(url = %public_url, database = %settings::redact_url(&settings.database.url), "serving");
+
+    let housekeeping = tokio::spawn(purge_expired_sessions(store.clone()));
+    supportweb_web::serve(listener, supportweb_web::app(state), shutdown_signal())
+        .await
+        .map_err(Failure::other)?;
+    housekeeping.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Removes expired sessions every hour (harmless when several instances do it).
+async fn purge_expired_sessions(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = store
+            .purge_expired_sessions(supportweb_storage::now())
+            .await
+        {
+            tracing::warn!(%error, "could not purge expired sessions");
+        }
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,165 @@
+//! `POST /api/v1/files` (multipart upload) and `GET /api/v1/files/{id}` (download).
+
+use axum::Json;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use supportweb_domain::ids::FileId;
+use supportweb_files::name::clean_file_name;
+use supportweb_storage::files::{FileRecord, NewFile};
+use utoipa::ToSchema;
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::middleware::Problem;
+use crate::state::AppState;
+
+/// Room for multipart boundaries and headers around the file itself.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+/// A stored file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileInfo {
+    /// File id.
+    pub id: Uuid,
+    /// The name given at upload (cleaned of any path).
+    pub file_name: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+    /// Media type decided by the server from the content.
+    pub content_type: String,
+    /// Upload time.
+    pub created_at: DateTime<Utc>,
+    /// Where to download it.
+    pub download_url: String,
+}
+
+impl From<FileRecord> for FileInfo {
+    fn from(record: FileRecord) -> Self {
+        FileInfo {
+            download_url: format!("/api/v1/files/{}", record.id),
+            id: record.id.0,
+            file_name: record.file_name,
+            size_bytes: record.size_bytes,
+            sha256: record.sha256,
+            content_type: record.content_type,
+            created_at: record.created_at,
+        }
+    }
+}
+
+/// Multipart body of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The upload route; the size limit is enforced while streaming, not by buffering.
+pub fn upload_routes() -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = routes!(upload);
+    (
+        schemas,
+        paths,
+        method_router.layer(DefaultBodyLimit::disable()),
+    )
+}
+
+fn multipart_error(error: MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest("upload_interrupted")
+    }
+}
+
+/// Uploads one file (multipart field `file`). The content is stored durably before the
+/// answer; over the size limit nothing is kept and the answer is 413.
+#[utoipa::path(
+    post,
+    path = "/api/v1/files",
+    tag = "files",
+    request_body(content = inline(UploadForm), content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = FileInfo),
+        (status = 400, description = "No file or a broken upload", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over the size limit; nothing stored", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<FileInfo>), AppError> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > state.files().max_upload_bytes() + MULTIPART_OVERHEAD) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = clean_file_name(field.file_name().unwrap_or(""));
+        let id = FileId::generate();
+        let stored = state.files().store(id, field).await?;
+        let new = NewFile {
+            id,
+            storage_key: stored.key.clone(),
+            file_name,
+            content_type: stored.content_type.to_owned(),
+            size_bytes: i64::try_from(stored.size)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            sha256: stored.sha256,
+        };
+        return match state.store().insert_file(&signed.actor, &new).await {
+            Ok(record) => Ok((StatusCode::CREATED, Json(record.into()))),
+            Err(error) => {
+                if let Err(cleanup) = state.files().delete(&stored.key).await {
+                    tracing::warn!(%cleanup, key = stored.key, "orphaned file object");
+                }
+                Err(error.into())
+            }
+        };
+    }
+    Err(AppError::BadRequest("missing_file"))
+}
+
+/// Downloads a file the user may see. Supports `Range` (one range; invalid → 416),
+/// `If-Range` and `If-None-Match` with the SHA-256 ETag.
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{id}",
+    tag = "files",
+    params(("id" = Uuid, Path, description = "File id")),
+    responses(
+        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range"),
+        (status = 304, description = "Unchanged (ETag matched)"),
+        (status = 404, description = "No such file, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "Range not satisfiable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn download(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    crate::downloads::download(&state, &signed, &id, &headers).await
+}

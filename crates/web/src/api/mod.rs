@@ -1,0 +1,54 @@
+//! The JSON API under `/api/v1`. Errors are `application/problem+json`; the OpenAPI document
+//! at `/api/openapi.json` is generated from these routes.
+
+pub mod files;
+pub mod me;
+
+use std::sync::OnceLock;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Supportweb API",
+        description = "JSON API of the Supportweb customer support portal. Every request acts \
+as the signed-in user and sees exactly what that user sees in the pages. Errors are RFC 9457 \
+problem documents (`application/problem+json`) with a `request_id`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    components(schemas(crate::middleware::Problem, crate::middleware::ProblemField)),
+    tags(
+        (name = "account", description = "The signed-in user"),
+        (name = "files", description = "Uploading and downloading files")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::me))
+        .routes(files::upload_routes())
+        .routes(routes!(files::download))
+        .route("/api/openapi.json", axum::routing::get(openapi_json))
+}
+
+/// The OpenAPI document, generated once from the routes.
+pub fn openapi_document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let (_, api) = router().split_for_parts();
+        api.to_pretty_json().unwrap_or_default()
+    })
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], openapi_document())
+}

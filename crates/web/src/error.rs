@@ -1,0 +1,206 @@
+//! One error type at the edge. Handlers return [`AppError`]; it becomes a response carrying an
+//! [`ErrorInfo`] extension and no body. The error-rendering middleware then writes the body —
+//! an HTML page in the user's language or `application/problem+json` under `/api/` — with
+//! the request id. Error responses produced elsewhere (extractor rejections, 405, the CSRF
+//! layer) are rendered the same way. Internals are logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use supportweb_files::FileError;
+use supportweb_storage::StoreError;
+
+/// A problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field's name, as in the form or JSON body.
+    pub field: String,
+    /// Machine-readable code; also the Fluent message id of its text.
+    pub code: &'static str,
+}
+
+/// Errors a handler can answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request needs a signed-in user.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The user may not take this action on something it may see.
+    #[error("forbidden")]
+    Forbidden,
+    /// Missing — or belonging to someone the user may not see; the two are indistinguishable.
+    #[error("not found")]
+    NotFound,
+    /// A stale or conflicting write.
+    #[error("conflict")]
+    Conflict,
+    /// Input failed validation.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// A malformed request; the code names what is wrong.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// An upload over the limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// A `Range` outside the content of `size` bytes.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable {
+        /// Size of the content.
+        size: u64,
+    },
+    /// A dependency (the database) is down.
+    #[error("service unavailable")]
+    Unavailable,
+    /// A bug or an infrastructure failure; the text is logged only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// What the renderer needs to write an error body.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// Machine-readable code (`not_found`, `invalid_input`, …), part of the problem type.
+    pub code: &'static str,
+    /// Field problems, for `invalid_input`.
+    pub fields: Vec<FieldError>,
+}
+
+impl ErrorInfo {
+    /// The generic info for an error status that carries none.
+    pub fn for_status(status: StatusCode) -> Self {
+        let code = match status.as_u16() {
+            400 => "bad_request",
+            401 => "unauthenticated",
+            403 => "forbidden",
+            404 => "not_found",
+            405 => "method_not_allowed",
+            409 => "conflict",
+            413 => "payload_too_large",
+            415 => "unsupported_media_type",
+            416 => "range_not_satisfiable",
+            422 => "invalid_input",
+            503 => "unavailable",
+            400..=499 => "bad_request",
+            _ => "internal",
+        };
+        ErrorInfo {
+            code,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Fluent id of the title for this code.
+    pub fn title_key(&self) -> &'static str {
+        match self.code {
+            "unauthenticated" => "error-unauthenticated-title",
+            "forbidden" => "error-forbidden-title",
+            "cross_origin" => "error-cross-origin-title",
+            "not_found" => "error-not-found-title",
+            "method_not_allowed" => "error-method-title",
+            "conflict" => "error-conflict-title",
+            "invalid_input" => "error-invalid-title",
+            "payload_too_large" => "error-too-large-title",
+            "unsupported_media_type" => "error-media-type-title",
+            "range_not_satisfiable" => "error-range-title",
+            "unavailable" => "error-unavailable-title",
+            "internal" => "error-internal-title",
+            _ => "error-bad-request-title",
+        }
+    }
+
+    /// Fluent id of the explanation for this code.
+    pub fn detail_key(&self) -> &'static str {
+        match self.code {
+            "unauthenticated" => "error-unauthenticated-detail",
+            "forbidden" => "error-forbidden-detail",
+            "cross_origin" => "error-cross-origin-detail",
+            "not_found" => "error-not-found-detail",
+            "method_not_allowed" => "error-method-detail",
+            "conflict" => "error-conflict-detail",
+            "invalid_input" => "error-invalid-detail",
+            "payload_too_large" => "error-too-large-detail",
+            "unsupported_media_type" => "error-media-type-detail",
+            "range_not_satisfiable" => "error-range-detail",
+            "unavailable" => "error-unavailable-detail",
+            "internal" => "error-internal-detail",
+            "upload_interrupted" => "error-upload-interrupted-detail",
+            "missing_file" => "error-missing-file-detail",
+            _ => "error-bad-request-detail",
+        }
+    }
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+            AppError::BadRequest(code) => (StatusCode::BAD_REQUEST, code),
+            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::RangeNotSatisfiable { .. } => {
+                (StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable")
+            }
+            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (status, code) = self.status_and_code();
+        let fields = match &self {
+            AppError::Invalid(fields) => fields.clone(),
+            _ => Vec::new(),
+        };
+        let mut response = status.into_response();
+        if let AppError::RangeNotSatisfiable { size } = self
+            && let Ok(value) = format!("bytes */{size}").parse()
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::CONTENT_RANGE, value);
+        }
+        response.extensions_mut().insert(ErrorInfo { code, fields });
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Duplicate(_) => AppError::Conflict,
+            StoreError::Corrupt(detail) => AppError::Internal(detail),
+            StoreError::Database(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<FileError> for AppError {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::TooLarge { .. } => AppError::PayloadTooLarge,
+            FileError::Body(_) => AppError::BadRequest("upload_interrupted"),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> Self {
+        AppError::Internal(format!("template: {error}"))
+    }
+}
+
+/// The answer for any path no route claims.
+pub async fn not_found_fallback() -> AppError {
+    AppError::NotFound
+}

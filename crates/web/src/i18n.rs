@@ -1,0 +1,151 @@
+//! Every UI string goes through Fluent (`locales/{cs,en}/main.ftl`). Czech is the default.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use supportweb_domain::Language;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "cs",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static CS: LanguageIdentifier = langid!("cs");
+static EN: LanguageIdentifier = langid!("en");
+
+fn id(language: Language) -> &'static LanguageIdentifier {
+    match language {
+        Language::Cs => &CS,
+        Language::En => &EN,
+    }
+}
+
+/// A translator for one language, handed to every template as `t`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    /// The language it translates into.
+    pub lang: Language,
+}
+
+impl Tr {
+    /// A translator for `lang`.
+    pub fn new(lang: Language) -> Self {
+        Tr { lang }
+    }
+
+    /// The message `key`. A missing key shows the key itself (and a test keeps that from
+    /// happening).
+    pub fn t(&self, key: &str) -> String {
+        LOCALES
+            .try_lookup(id(self.lang), key)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The message `key` with one named argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed(name), FluentValue::from(value.to_owned()));
+        LOCALES
+            .try_lookup_with_args(id(self.lang), key, &args)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The message `key` with one numeric argument (plural forms).
+    pub fn tn(&self, key: &str, name: &'static str, value: i64) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed(name), FluentValue::from(value));
+        LOCALES
+            .try_lookup_with_args(id(self.lang), key, &args)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Whether `key` exists in `lang` without falling back.
+    pub fn has(lang: Language, key: &str) -> bool {
+        let source = match lang {
+            Language::Cs => include_str!("../locales/cs/main.ftl"),
+            Language::En => include_str!("../locales/en/main.ftl"),
+        };
+        message_ids(source).any(|k| k == key)
+    }
+}
+
+/// The message ids defined in a Fluent source.
+pub fn message_ids(source: &str) -> impl Iterator<Item = &str> {
+    source.lines().filter_map(|line| {
+        let first = line.chars().next()?;
+        if !first.is_ascii_alphabetic() {
+            return None;
+        }
+        let (id, _) = line.split_once('=')?;
+        Some(id.trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn both_languages_define_the_same_messages() {
+        let cs: BTreeSet<_> = message_ids(include_str!("../locales/cs/main.ftl")).collect();
+        let en: BTreeSet<_> = message_ids(include_str!("../locales/en/main.ftl")).collect();
+        assert!(cs.len() > 20);
+        assert_eq!(
+            cs.symmetric_difference(&en).collect::<Vec<_>>(),
+            Vec::<&&str>::new(),
+            "messages missing in one language"
+        );
+    }
+
+    #[test]
+    fn every_key_used_in_code_and_templates_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut used = BTreeSet::new();
+        let mut stack = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for marker in [".t(\"", ".t1(\"", ".tn(\"", "key: \""] {
+                    for piece in text.split(marker).skip(1) {
+                        if let Some(key) = piece.split('"').next()
+                            && !key.is_empty()
+                            && key
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+                        {
+                            used.insert(key.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(used.len() > 10, "the scan found the keys: {used:?}");
+        for key in &used {
+            for lang in Language::ALL {
+                assert!(Tr::has(lang, key), "message {key:?} missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn czech_plurals_use_one_few_many_other() {
+        let t = Tr::new(Language::Cs);
+        assert_eq!(t.tn("count-accounts", "count", 1), "1 účet");
+        assert_eq!(t.tn("count-accounts", "count", 3), "3 účty");
+        assert_eq!(t.tn("count-accounts", "count", 5), "5 účtů");
+        let e = Tr::new(Language::En);
+        assert_eq!(e.tn("count-accounts", "count", 1), "1 account");
+        assert_eq!(e.tn("count-accounts", "count", 5), "5 accounts");
+    }
+}

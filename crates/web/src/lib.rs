@@ -1,0 +1,50 @@
+//! The web edge of Supportweb: server-rendered pages (askama + htmx), the JSON API under
+//! `/api/v1`, and the middleware every response passes (request id, security headers,
+//! same-origin protection, sessions, error rendering).
+//!
+//! Pages and the API call the same store functions; neither contains SQL.
+
+pub mod api;
+mod assets;
+pub mod context;
+pub mod downloads;
+pub mod error;
+mod health;
+pub mod i18n;
+pub mod middleware;
+pub mod pages;
+pub mod password;
+pub mod session;
+pub mod state;
+
+use std::future::Future;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use state::{AppState, DemoAccount, WebConfig};
+
+/// The whole application: pages, API, assets, health checks and every middleware layer.
+pub fn app(state: AppState) -> Router {
+    let (api_router, _) = api::router().split_for_parts();
+    let routes = Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .merge(downloads::router())
+        .merge(assets::router())
+        .merge(health::router())
+        .fallback(error::not_found_fallback);
+    middleware::wrap(routes, state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight at that moment
+/// are finished before this returns.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

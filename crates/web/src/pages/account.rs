@@ -1,0 +1,38 @@
+//! The signed-in user's own account, as shown on the start page.
+
+use supportweb_domain::user::UserKind;
+use supportweb_storage::users::UserRecord;
+
+use crate::i18n::Tr;
+
+/// What the start page shows about the user's own account.
+#[derive(Debug, Clone)]
+pub struct AccountSummary {
+    /// Login name.
+    pub login: String,
+    /// E-mail.
+    pub email: String,
+    /// "Staff" / "Customer user" in the user's language.
+    pub kind: String,
+    /// Role names in the user's language.
+    pub roles: Vec<String>,
+}
+
+impl AccountSummary {
+    /// Summarises `user` in the language of `t`.
+    pub fn new(t: &Tr, user: &UserRecord) -> Self {
+        AccountSummary {
+            login: user.login.clone(),
+            email: user.email.clone(),
+            kind: t.t(match user.kind {
+                UserKind::Staff => "user-kind-staff",
+                UserKind::Customer => "user-kind-customer",
+            }),
+            roles: user
+                .roles
+                .iter()
+                .map(|r| t.t(&format!("role-{}", r.as_str().replace('_', "-"))))
+                .collect(),
+        }
+    }
+}

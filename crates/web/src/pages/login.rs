@@ -1,0 +1,134 @@
+//! Sign-in and sign-out.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Layout, render, safe_return_path};
+use crate::context::Ctx;
+use crate::error::AppError;
+use crate::middleware::KeepBody;
+use crate::password;
+use crate::session;
+use crate::state::{AppState, DemoAccount};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    login: String,
+    next: String,
+    error: Option<String>,
+    demo_accounts: Vec<DemoAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    login: String,
+    next: String,
+    error: Option<String>,
+) -> LoginPage {
+    LoginPage {
+        layout: Layout::new(ctx, "login-title"),
+        login,
+        next,
+        error,
+        demo_accounts: state.demo_accounts().to_vec(),
+    }
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let next = safe_return_path(query.next.as_deref());
+    if ctx.actor.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    Ok(render(&page(&state, &ctx, String::new(), next, None))?.into_response())
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_return_path(form.next.as_deref());
+    let t = crate::i18n::Tr::new(ctx.lang);
+    if form.login.trim().is_empty() || form.password.is_empty() {
+        let body = render(&page(
+            &state,
+            &ctx,
+            form.login,
+            next,
+            Some(t.t("login-error-missing")),
+        ))?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, keep_body(), body).into_response());
+    }
+    let user = state.store().user_by_login(&form.login).await?;
+    let stored_hash = user
+        .as_ref()
+        .filter(|u| u.is_active)
+        .and_then(|u| u.password_hash.clone());
+    let valid = password::verify_blocking(form.password, stored_hash).await;
+    let user = match (valid, user) {
+        (true, Some(user)) => user,
+        _ => {
+            tracing::info!(login = %form.login.trim().to_ascii_lowercase(), "failed sign-in");
+            let body = render(&page(
+                &state,
+                &ctx,
+                form.login,
+                next,
+                Some(t.t("login-error-invalid")),
+            ))?;
+            return Ok((StatusCode::UNAUTHORIZED, keep_body(), body).into_response());
+        }
+    };
+    let cookie = session::start(&state, &headers, user.id).await?;
+    tracing::info!(user_id = %user.id, "signed in");
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let location = HeaderValue::from_str(&next).map_err(|e| AppError::Internal(e.to_string()))?;
+    response.headers_mut().insert(LOCATION, location);
+    session::append_set_cookie(response.headers_mut(), cookie);
+    Ok(response)
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    session::end(&state, &headers).await?;
+    let mut response = Redirect::to("/login").into_response();
+    session::append_set_cookie(
+        response.headers_mut(),
+        session::clearing_cookie(state.config())?,
+    );
+    Ok(response)
+}
+
+fn keep_body() -> axum::Extension<KeepBody> {
+    axum::Extension(KeepBody)
+}

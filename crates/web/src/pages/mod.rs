@@ -1,0 +1,177 @@
+//! Server-rendered pages. Each page renders in full, or — for an htmx request — only its
+//! content (the layout checks `layout.fragment`), so every page also works without JavaScript.
+
+mod account;
+mod home;
+mod language;
+mod login;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::routing::{get, post};
+use supportweb_domain::{Agenda, Language};
+
+use crate::context::Ctx;
+use crate::error::{AppError, ErrorInfo};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// Agendas this build serves pages for; an agenda joins the list together with its routes.
+/// The navigation shows the intersection with what the signed-in user may enter.
+pub const SERVED_AGENDAS: &[Agenda] = &[];
+
+/// Page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/language", post(language::choose))
+}
+
+/// One entry of the navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    /// Target path.
+    pub href: String,
+    /// Label in the user's language.
+    pub label: String,
+    /// Whether the current page belongs to it.
+    pub active: bool,
+}
+
+/// One choice of the language switcher.
+#[derive(Debug, Clone)]
+pub struct LanguageOption {
+    /// BCP 47 tag.
+    pub tag: &'static str,
+    /// Name in that language.
+    pub label: &'static str,
+    /// Whether it is the current language.
+    pub selected: bool,
+}
+
+/// What the shared layout (`base.html`) needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Translator.
+    pub t: Tr,
+    /// Page title (without the product name).
+    pub title: String,
+    /// Content only (htmx request)?
+    pub fragment: bool,
+    /// The signed-in user's name.
+    pub user_name: Option<String>,
+    /// Agenda navigation.
+    pub nav: Vec<NavLink>,
+    /// Language choices.
+    pub languages: Vec<LanguageOption>,
+    /// Where to come back to after switching language.
+    pub return_to: String,
+}
+
+impl Layout {
+    /// The layout for a page titled by message `title_key`.
+    pub fn new(ctx: &Ctx, title_key: &str) -> Self {
+        let t = Tr::new(ctx.lang);
+        Layout {
+            title: t.t(title_key),
+            fragment: ctx.fragment,
+            user_name: ctx.actor.as_ref().map(|a| a.display_name.clone()),
+            nav: ctx
+                .nav
+                .iter()
+                .map(|agenda| {
+                    let href = format!("/{}", agenda.slug());
+                    NavLink {
+                        active: ctx.path.starts_with(&href),
+                        label: t.t(&format!("agenda-{}", agenda.slug())),
+                        href,
+                    }
+                })
+                .collect(),
+            languages: Language::ALL
+                .into_iter()
+                .map(|l| LanguageOption {
+                    tag: l.tag(),
+                    label: match l {
+                        Language::Cs => "Čeština",
+                        Language::En => "English",
+                    },
+                    selected: l == ctx.lang,
+                })
+                .collect(),
+            return_to: ctx.path.clone(),
+            t,
+        }
+    }
+}
+
+/// Renders a template to HTML.
+pub fn render<T: Template>(template: &T) -> Result<Html<String>, AppError> {
+    Ok(Html(template.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    detail: String,
+    request_id: String,
+}
+
+/// The HTML body of an error response, in the user's language, with the request id and
+/// nothing internal.
+pub fn error_page(ctx: &Ctx, status: StatusCode, info: &ErrorInfo) -> String {
+    let layout = Layout::new(ctx, info.title_key());
+    let page = ErrorPage {
+        detail: layout.t.t(info.detail_key()),
+        status: status.as_u16(),
+        request_id: ctx.request_id.clone(),
+        layout,
+    };
+    page.render().unwrap_or_else(|error| {
+        tracing::error!(%error, "error page template failed");
+        format!("{} {}", status.as_u16(), ctx.request_id)
+    })
+}
+
+/// A local path to return to, or `/`. Refuses anything that could leave the site
+/// (`//host`, `/\host`, schemes) and the login/logout pages themselves.
+pub fn safe_return_path(candidate: Option<&str>) -> String {
+    let Some(path) = candidate.map(str::trim) else {
+        return "/".to_owned();
+    };
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control() || c == '\\');
+    if !local || path.starts_with("/login") || path.starts_with("/logout") {
+        return "/".to_owned();
+    }
+    path.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(safe_return_path(Some("/files/1?x=2")), "/files/1?x=2");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "/login?next=/",
+            "/a\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_return_path(None), "/");
+    }
+}

@@ -1,0 +1,139 @@
+//! Shared application state.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use supportweb_domain::Agenda;
+use supportweb_files::FileStore;
+use supportweb_storage::Store;
+
+/// Web settings taken from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address users open, e.g. `https://podpora.example.cz`.
+    pub public_url: String,
+    /// Whether cookies get `Secure` and the `__Host-` prefix: true over TLS and on loopback
+    /// addresses (which browsers treat as secure).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute: Duration,
+}
+
+impl WebConfig {
+    /// Settings for a portal reachable at `public_url`, with default session lifetimes.
+    pub fn for_url(public_url: &str) -> Self {
+        WebConfig {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            secure_cookies: secure_context(public_url),
+            session_idle: Duration::from_secs(4 * 3600),
+            session_absolute: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// Whether browsers treat `url` as a secure context: HTTPS, or plain HTTP on loopback.
+pub fn secure_context(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = if authority.starts_with('[') {
+        authority
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[')
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host == "localhost" || host.starts_with("127.") || host == "::1"
+}
+
+/// A sample account listed on the login page in demo mode.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Login name.
+    pub login: String,
+    /// Password.
+    pub password: String,
+    /// Role or kind, as the demo describes it.
+    pub role: String,
+    /// Organisation, for customer and partner users.
+    pub organisation: Option<String>,
+}
+
+/// State shared by every handler.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    files: FileStore,
+    config: WebConfig,
+    demo_accounts: Vec<DemoAccount>,
+    served_agendas: Vec<Agenda>,
+}
+
+impl AppState {
+    /// Builds the state. `demo_accounts` is non-empty only in demo mode.
+    pub fn new(
+        store: Store,
+        files: FileStore,
+        config: WebConfig,
+        demo_accounts: Vec<DemoAccount>,
+    ) -> Self {
+        AppState(Arc::new(Inner {
+            store,
+            files,
+            config,
+            demo_accounts,
+            served_agendas: crate::pages::SERVED_AGENDAS.to_vec(),
+        }))
+    }
+
+    /// The data store.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// File storage.
+    pub fn files(&self) -> &FileStore {
+        &self.0.files
+    }
+
+    /// Web settings.
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    /// Sample accounts shown on the login page (demo mode only).
+    pub fn demo_accounts(&self) -> &[DemoAccount] {
+        &self.0.demo_accounts
+    }
+
+    /// Agendas this build serves pages for.
+    pub fn served_agendas(&self) -> &[Agenda] {
+        &self.0.served_agendas
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_and_https_are_secure_contexts() {
+        assert!(secure_context("https://podpora.example.cz"));
+        assert!(secure_context("http://127.0.0.1:8080"));
+        assert!(secure_context("http://localhost:8080/"));
+        assert!(secure_context("http://[::1]:8080"));
+        assert!(!secure_context("http://podpora.example.cz"));
+        assert!(!secure_context("http://127.0.0.1.example.cz"));
+    }
+}
