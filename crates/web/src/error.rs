@@ -70,7 +70,6 @@ impl ErrorInfo {
     /// The generic info for an error status that carries none.
     pub fn for_status(status: StatusCode) -> Self {
         let code = match status.as_u16() {
-            400 => "bad_request",
             401 => "unauthenticated",
             403 => "forbidden",
             404 => "not_found",

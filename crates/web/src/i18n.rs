@@ -139,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn every_agenda_and_role_has_a_name() {
+        for lang in Language::ALL {
+            for agenda in supportweb_domain::Agenda::ALL {
+                let key = format!("agenda-{}", agenda.slug());
+                assert!(Tr::has(lang, &key), "{key} missing in {lang:?}");
+            }
+            for role in supportweb_domain::user::StaffRole::ALL {
+                let key = format!("role-{}", role.as_str().replace('_', "-"));
+                assert!(Tr::has(lang, &key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
     fn czech_plurals_use_one_few_many_other() {
         let t = Tr::new(Language::Cs);
         assert_eq!(t.tn("count-accounts", "count", 1), "1 účet");

@@ -262,11 +262,11 @@ async fn render_errors(request: Request, next: Next) -> Response {
             "/login?next={}",
             percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
         );
-        let mut redirect = StatusCode::SEE_OTHER.into_response();
+        parts.status = StatusCode::SEE_OTHER;
         if let Ok(value) = HeaderValue::from_str(&location) {
-            redirect.headers_mut().insert(LOCATION, value);
+            parts.headers.insert(LOCATION, value);
         }
-        return redirect;
+        return Response::from_parts(parts, Body::empty());
     }
 
     let ctx = ctx.unwrap_or_else(|| Ctx {

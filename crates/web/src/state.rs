@@ -51,7 +51,10 @@ pub fn secure_context(url: &str) -> bool {
     } else {
         authority.split(':').next().unwrap_or("")
     };
-    host == "localhost" || host.starts_with("127.") || host == "::1"
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A sample account listed on the login page in demo mode.

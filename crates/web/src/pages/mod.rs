@@ -140,7 +140,7 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, info: &ErrorInfo) -> String {
 }
 
 /// A local path to return to, or `/`. Refuses anything that could leave the site
-/// (`//host`, `/\host`, schemes) and the login/logout pages themselves.
+/// (`//host`, `/\host`, schemes) and the sign-out action.
 pub fn safe_return_path(candidate: Option<&str>) -> String {
     let Some(path) = candidate.map(str::trim) else {
         return "/".to_owned();
@@ -149,7 +149,7 @@ pub fn safe_return_path(candidate: Option<&str>) -> String {
         && !path.starts_with("//")
         && !path.starts_with("/\\")
         && !path.chars().any(|c| c.is_control() || c == '\\');
-    if !local || path.starts_with("/login") || path.starts_with("/logout") {
+    if !local || path.starts_with("/logout") {
         return "/".to_owned();
     }
     path.to_owned()
@@ -167,7 +167,7 @@ mod tests {
             "/\\evil.example",
             "https://evil.example",
             "javascript:alert(1)",
-            "/login?next=/",
+            "/logout",
             "/a\r\nSet-Cookie: x",
         ] {
             assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");

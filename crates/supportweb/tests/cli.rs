@@ -1,0 +1,371 @@
+//! The `supportweb` binary as an operator uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use supportweb_domain::user::StaffRole;
+use supportweb_storage::{Store, testing};
+
+const BIN: &str = env!("CARGO_BIN_EXE_supportweb");
+
+/// The binary in a fresh working folder with no configuration from the environment.
+fn command(folder: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command.current_dir(folder).env("RUST_LOG", "warn");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SUPPORTWEB__") || key == "DATABASE_URL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn run(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
+    let folder = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &str); 5] = [
+        ("SUPPORTWEB__SERVER__LISTEN", "kdekoli", "server.listen"),
+        ("SUPPORTWEB__SERVER__PORT", "8080", "port"),
+        (
+            "SUPPORTWEB__FILES__MAX_UPLOAD_BYTES",
+            "hodne",
+            "max_upload_bytes",
+        ),
+        ("DATABASE_URL", "mysql://db/x", "database.url"),
+        ("SUPPORTWEB__LOG__FORMAT", "xml", "log.format"),
+    ];
+    for (key, value, named) in cases {
+        let mut command = command(folder.path());
+        command.arg("migrate").env(key, value);
+        let output = run(command, "");
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{key}={value}: {message}");
+        assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+        assert!(
+            message.contains(named),
+            "{key}={value} should name {named}: {message}"
+        );
+        assert!(!folder.path().join("data").exists(), "nothing was created");
+    }
+
+    let file = folder.path().join("supportweb.toml");
+    std::fs::write(&file, "[server]\nlisten = 8080\nunknown = true\n").unwrap();
+    let output = run(
+        {
+            let mut c = command(folder.path());
+            c.args(["--config", file.to_str().unwrap(), "migrate"]);
+            c
+        },
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let missing = run(
+        {
+            let mut c = command(folder.path());
+            c.args(["--config", "neni.toml", "migrate"]);
+            c
+        },
+        "",
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("neni.toml"));
+}
+
+#[test]
+fn migrate_creates_the_embedded_default_under_data() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut c = command(folder.path());
+    c.arg("migrate");
+    let output = run(c, "");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("database is at version 1"));
+    assert!(folder.path().join("data/supportweb.db").is_file());
+}
+
+#[tokio::test]
+async fn admin_create_user_reads_the_password_from_stdin_and_creates_an_administrator() {
+    let folder = tempfile::tempdir().unwrap();
+    let create = |login: &str, password: &str| {
+        let mut c = command(folder.path());
+        c.args([
+            "admin",
+            "create-user",
+            "--login",
+            login,
+            "--name",
+            "Alena Správcová",
+            "--email",
+            "alena@dodavatel.cz",
+        ]);
+        run(c, &format!("{password}\n"))
+    };
+    let short = create("alena", "kratke");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(
+        stderr(&short).contains("at least 10 characters"),
+        "{}",
+        stderr(&short)
+    );
+
+    let made = create("Alena", "Velmi-tajne-heslo-2026");
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(String::from_utf8_lossy(&made.stdout).contains("administrator alena created"));
+    let twice = create("alena", "Velmi-tajne-heslo-2026");
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        stderr(&twice).contains("already taken"),
+        "{}",
+        stderr(&twice)
+    );
+
+    let url = format!(
+        "sqlite://{}",
+        folder.path().join("data/supportweb.db").display()
+    );
+    let store = Store::connect(&url, 1).await.unwrap();
+    let user = store.user_by_login("alena").await.unwrap().unwrap();
+    assert_eq!(user.roles, vec![StaffRole::Administrator]);
+    assert_eq!(user.display_name, "Alena Správcová");
+    assert!(supportweb_web::password::verify(
+        "Velmi-tajne-heslo-2026",
+        user.password_hash.as_deref()
+    ));
+}
+
+#[tokio::test]
+async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let json = folder.path().join("ucty.json");
+    for _ in 0..2 {
+        let mut c = command(folder.path());
+        c.args([
+            "demo",
+            "--users",
+            "40",
+            "--accounts-json",
+            json.to_str().unwrap(),
+        ]);
+        let output = run(c, "");
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let accounts: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(
+        accounts.len(),
+        46,
+        "6 showcase accounts and 40 generated ones"
+    );
+    for account in &accounts {
+        for key in ["login", "password", "role", "organisation"] {
+            assert!(account.get(key).is_some(), "{key} missing in {account}");
+        }
+    }
+    let roles: std::collections::BTreeSet<&str> = accounts[..6]
+        .iter()
+        .map(|a| a["role"].as_str().unwrap())
+        .collect();
+    for role in [
+        "administrátor",
+        "projektový manažer",
+        "konzultant",
+        "technik",
+        "vývojář",
+    ] {
+        assert!(
+            roles.iter().any(|r| r.contains(role)),
+            "staff of every role: {roles:?}"
+        );
+    }
+
+    let url = format!(
+        "sqlite://{}",
+        folder.path().join("data/supportweb.db").display()
+    );
+    let store = Store::connect(&url, 1).await.unwrap();
+    assert_eq!(store.count_users().await.unwrap(), 46);
+    let first_generated = accounts[6]["login"].as_str().unwrap();
+    let user = store.user_by_login(first_generated).await.unwrap().unwrap();
+    assert!(supportweb_web::password::verify(
+        accounts[6]["password"].as_str().unwrap(),
+        user.password_hash.as_deref()
+    ));
+}
+
+#[tokio::test]
+async fn database_url_selects_postgresql() {
+    let Some(empty) = testing::postgres_unmigrated().await else {
+        return;
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let mut c = command(folder.path());
+    c.arg("migrate").env("DATABASE_URL", &empty.url);
+    let output = run(c, "");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(empty.store.applied_migrations().await.unwrap(), vec![1]);
+    assert!(
+        !folder.path().join("data/supportweb.db").exists(),
+        "no SQLite file was made"
+    );
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http(address: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn serve_demo_answers_and_sigterm_lets_a_request_in_flight_finish() {
+    let folder = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut c = command(folder.path());
+    c.args(["serve", "--demo"])
+        .env("SUPPORTWEB__SERVER__LISTEN", &address)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = Server(c.spawn().unwrap());
+
+    let started = Instant::now();
+    loop {
+        if TcpStream::connect(&address).is_ok() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the portal did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let close = format!("Host: {address}\r\nConnection: close\r\n");
+    let health = http(
+        &address,
+        format!("GET /healthz HTTP/1.1\r\n{close}\r\n").as_bytes(),
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let login_page = http(
+        &address,
+        format!("GET /login HTTP/1.1\r\n{close}\r\n").as_bytes(),
+    );
+    assert!(
+        login_page.contains("<code>admin</code>"),
+        "demo accounts are listed"
+    );
+
+    let form = "login=admin&password=ukazka-2026";
+    let signed_in = http(
+        &address,
+        format!(
+            "POST /login HTTP/1.1\r\n{close}Origin: http://{address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            form.len()
+        )
+        .as_bytes(),
+    );
+    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
+    let cookie = signed_in
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_owned();
+
+    let boundary = "hranice";
+    let content = "a".repeat(100_000);
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"příloha.txt\"\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/files HTTP/1.1\r\n{close}Cookie: {cookie}\r\nOrigin: http://{address}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    stream.write_all(&body.as_bytes()[..500]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.0.try_wait().unwrap().is_none(),
+        "still finishing the upload"
+    );
+    stream.write_all(&body.as_bytes()[500..]).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the portal did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "clean exit after SIGTERM: {status:?}");
+    let mut stdout = String::new();
+    server
+        .0
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert!(
+        stdout.contains(&format!("http://{address}")) && stdout.contains("ukazka-2026"),
+        "{stdout}"
+    );
+}
