@@ -5,9 +5,12 @@
 
 pub mod access;
 pub mod agenda;
+pub mod calendar;
+pub mod contract;
 pub mod ids;
 pub mod language;
 pub mod numbering;
+pub mod organisation;
 pub mod user;
 
 pub use access::Actor;

@@ -19,43 +19,13 @@ pub struct Scale {
     pub users: u32,
 }
 
-struct Showcase {
-    login: &'static str,
-    name: &'static str,
-    roles: &'static [StaffRole],
-}
-
-const SHOWCASE: &[Showcase] = &[
-    Showcase {
-        login: "admin",
-        name: "Alena Horáková",
-        roles: &[StaffRole::Administrator],
-    },
-    Showcase {
-        login: "jan.novak",
-        name: "Jan Novák",
-        roles: &[StaffRole::ProjectManager],
-    },
-    Showcase {
-        login: "eva.dvorakova",
-        name: "Eva Dvořáková",
-        roles: &[StaffRole::Consultant],
-    },
-    Showcase {
-        login: "petr.cerny",
-        name: "Petr Černý",
-        roles: &[StaffRole::Technician],
-    },
-    Showcase {
-        login: "tomas.prochazka",
-        name: "Tomáš Procházka",
-        roles: &[StaffRole::Developer],
-    },
-    Showcase {
-        login: "marie.kralova",
-        name: "Marie Králová",
-        roles: &[StaffRole::ProjectManager, StaffRole::Consultant],
-    },
+/// One sample staff account per role.
+const SHOWCASE: &[(&str, &str, StaffRole)] = &[
+    ("admin", "Alena Horáková", StaffRole::Administrator),
+    ("jan.novak", "Jan Novák", StaffRole::ProjectManager),
+    ("eva.dvorakova", "Eva Dvořáková", StaffRole::Consultant),
+    ("petr.cerny", "Petr Černý", StaffRole::Technician),
+    ("tomas.prochazka", "Tomáš Procházka", StaffRole::Developer),
 ];
 
 const FIRST_NAMES: &[(&str, &str)] = &[
@@ -101,28 +71,14 @@ const SURNAMES: &[(&str, &str)] = &[
     ("Fiala", "Fialová"),
 ];
 
-fn role_label(roles: &[StaffRole]) -> String {
-    roles
-        .iter()
-        .map(|r| match r {
-            StaffRole::Administrator => "administrátor",
-            StaffRole::ProjectManager => "projektový manažer",
-            StaffRole::Consultant => "konzultant",
-            StaffRole::Technician => "technik",
-            StaffRole::Developer => "vývojář",
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The accounts the login page lists in demo mode.
 pub fn showcase_accounts() -> Vec<DemoAccount> {
     SHOWCASE
         .iter()
-        .map(|s| DemoAccount {
-            login: s.login.to_owned(),
+        .map(|&(login, _, role)| DemoAccount {
+            login: login.to_owned(),
             password: DEMO_PASSWORD.to_owned(),
-            role: role_label(s.roles),
+            role: role.as_str().to_owned(),
             organisation: None,
         })
         .collect()
@@ -132,21 +88,39 @@ fn ascii_login(text: &str) -> String {
     supportweb_files::disposition::ascii_fallback(text).to_ascii_lowercase()
 }
 
-/// Fills the store; returns every sample account (showcase first).
+/// Fills the store; returns every sample account (showcase first). Refuses a database that
+/// holds accounts it did not create, so sample accounts with a published password never land
+/// in a real portal.
 pub async fn fill(store: &Store, scale: Scale) -> Result<Vec<DemoAccount>, DemoError> {
+    if store.count_users().await? > 0 {
+        let admin_hash = store
+            .user_by_login(SHOWCASE[0].0)
+            .await?
+            .and_then(|u| u.password_hash);
+        let ours = admin_hash.is_some()
+            && supportweb_web::password::verify_blocking(DEMO_PASSWORD.to_owned(), admin_hash)
+                .await;
+        if !ours {
+            return Err(DemoError(
+                "the database already holds accounts that are not sample data; \
+                 use an empty database for sample data"
+                    .into(),
+            ));
+        }
+    }
     let hash = supportweb_web::password::hash_blocking(DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| DemoError(e.to_string()))?;
     let mut accounts = showcase_accounts();
     let mut created = 0u32;
     let mut tx = store.begin().await?;
-    for s in SHOWCASE {
+    for &(login, name, role) in SHOWCASE {
         let new = NewUser {
-            login: Login::parse(s.login).map_err(|e| DemoError(e.to_string()))?,
-            display_name: s.name.to_owned(),
-            email: format!("{}@dodavatel.example.cz", s.login),
+            login: Login::parse(login).map_err(|e| DemoError(e.to_string()))?,
+            display_name: name.to_owned(),
+            email: format!("{login}@dodavatel.example.cz"),
             kind: UserKind::Staff,
-            roles: s.roles.to_vec(),
+            roles: vec![role],
             password_hash: Some(hash.clone()),
             language: Language::Cs,
         };
@@ -179,7 +153,7 @@ pub async fn fill(store: &Store, scale: Scale) -> Result<Vec<DemoAccount>, DemoE
         accounts.push(DemoAccount {
             login,
             password: DEMO_PASSWORD.to_owned(),
-            role: role_label(&[role]),
+            role: role.as_str().to_owned(),
             organisation: None,
         });
         if i % 1000 == 0 {

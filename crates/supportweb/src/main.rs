@@ -219,9 +219,25 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     tracing::info!(url = %public_url, database = %settings::redact_url(&settings.database.url), "serving");
 
     let housekeeping = tokio::spawn(purge_expired_sessions(store.clone()));
-    supportweb_web::serve(listener, supportweb_web::app(state), shutdown_signal())
-        .await
-        .map_err(Failure::other)?;
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let signal = {
+        let stopping = stopping.clone();
+        async move {
+            shutdown_signal().await;
+            stopping.notify_one();
+        }
+    };
+    let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
+    let server = supportweb_web::serve(listener, supportweb_web::app(state), signal);
+    tokio::select! {
+        result = server => result.map_err(Failure::other)?,
+        () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(
+                seconds = grace.as_secs(),
+                "requests still running after the shutdown grace period; stopping anyway"
+            );
+        }
+    }
     housekeeping.abort();
     store.close().await;
     tracing::info!("stopped");

@@ -33,6 +33,8 @@ pub struct ServerSettings {
     pub listen: String,
     /// The address users open; defaults to `http://` + `listen`.
     pub public_url: Option<String>,
+    /// After SIGTERM, how long requests in flight may take before the process exits anyway.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for ServerSettings {
@@ -40,6 +42,7 @@ impl Default for ServerSettings {
         ServerSettings {
             listen: "127.0.0.1:8080".into(),
             public_url: None,
+            shutdown_grace_seconds: 30,
         }
     }
 }
@@ -143,6 +146,11 @@ impl Default for LogSettings {
     }
 }
 
+/// Longest idle session lifetime accepted.
+const MAX_IDLE_MINUTES: u64 = 7 * 24 * 60;
+/// Longest absolute session lifetime accepted.
+const MAX_ABSOLUTE_HOURS: u64 = 90 * 24;
+
 /// A configuration problem, printed as one line naming the key.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration: {0}")]
@@ -232,10 +240,22 @@ impl Settings {
         if self.files.max_upload_bytes == 0 {
             return bad("files.max_upload_bytes", "must be at least 1".into());
         }
-        if self.session.idle_minutes == 0 || self.session.absolute_hours == 0 {
+        if !(1..=MAX_IDLE_MINUTES).contains(&self.session.idle_minutes) {
             return bad(
-                "session",
-                "idle_minutes and absolute_hours must be at least 1".into(),
+                "session.idle_minutes",
+                format!("must be between 1 and {MAX_IDLE_MINUTES} (7 days)"),
+            );
+        }
+        if !(1..=MAX_ABSOLUTE_HOURS).contains(&self.session.absolute_hours) {
+            return bad(
+                "session.absolute_hours",
+                format!("must be between 1 and {MAX_ABSOLUTE_HOURS} (90 days)"),
+            );
+        }
+        if !(1..=3600).contains(&self.server.shutdown_grace_seconds) {
+            return bad(
+                "server.shutdown_grace_seconds",
+                "must be between 1 and 3600".into(),
             );
         }
         if !["text", "json"].contains(&self.log.format.as_str()) {

@@ -176,42 +176,80 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(
         accounts.len(),
-        46,
-        "6 showcase accounts and 40 generated ones"
+        45,
+        "5 showcase accounts and 40 generated ones"
     );
     for account in &accounts {
         for key in ["login", "password", "role", "organisation"] {
             assert!(account.get(key).is_some(), "{key} missing in {account}");
         }
     }
-    let roles: std::collections::BTreeSet<&str> = accounts[..6]
+    let roles: Vec<&str> = accounts[..5]
         .iter()
         .map(|a| a["role"].as_str().unwrap())
         .collect();
-    for role in [
-        "administrátor",
-        "projektový manažer",
-        "konzultant",
-        "technik",
-        "vývojář",
-    ] {
-        assert!(
-            roles.iter().any(|r| r.contains(role)),
-            "staff of every role: {roles:?}"
-        );
-    }
+    assert_eq!(
+        roles,
+        [
+            "administrator",
+            "project_manager",
+            "consultant",
+            "technician",
+            "developer"
+        ],
+        "staff of every role, machine-readable"
+    );
 
     let url = format!(
         "sqlite://{}",
         folder.path().join("data/supportweb.db").display()
     );
     let store = Store::connect(&url, 1).await.unwrap();
-    assert_eq!(store.count_users().await.unwrap(), 46);
-    let first_generated = accounts[6]["login"].as_str().unwrap();
+    assert_eq!(store.count_users().await.unwrap(), 45);
+    let first_generated = accounts[5]["login"].as_str().unwrap();
     let user = store.user_by_login(first_generated).await.unwrap().unwrap();
     assert!(supportweb_web::password::verify(
-        accounts[6]["password"].as_str().unwrap(),
+        accounts[5]["password"].as_str().unwrap(),
         user.password_hash.as_deref()
+    ));
+}
+
+#[tokio::test]
+async fn sample_data_never_goes_into_a_database_with_real_accounts() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut c = command(folder.path());
+    c.args([
+        "admin",
+        "create-user",
+        "--login",
+        "admin",
+        "--name",
+        "Skutečný Správce",
+        "--email",
+        "spravce@firma.cz",
+    ]);
+    assert!(run(c, "Skutecne-heslo-2026\n").status.success());
+    for args in [vec!["demo"], vec!["serve", "--demo"]] {
+        let mut c = command(folder.path());
+        c.args(&args);
+        let output = run(c, "");
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&output).contains("not sample data"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let url = format!(
+        "sqlite://{}",
+        folder.path().join("data/supportweb.db").display()
+    );
+    let store = Store::connect(&url, 1).await.unwrap();
+    assert_eq!(store.count_users().await.unwrap(), 1, "nothing was added");
+    let admin = store.user_by_login("admin").await.unwrap().unwrap();
+    assert!(!supportweb_web::password::verify(
+        "ukazka-2026",
+        admin.password_hash.as_deref()
     ));
 }
 

@@ -62,18 +62,21 @@ pub async fn respond(
     let etag = format!("\"{}\"", record.sha256);
     let text = |name: HeaderName| request.get(name).and_then(|v| v.to_str().ok());
 
+    // RFC 9110 §13.1.2: weak comparison; a match answers 304 and any Range is ignored.
     let not_modified = text(IF_NONE_MATCH).is_some_and(|v| {
         v.split(',')
-            .any(|tag| tag.trim() == etag || tag.trim() == "*")
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
     });
     let range = match text(RANGE) {
+        _ if not_modified => None,
         Some(value) if text(IF_RANGE).is_none_or(|tag| tag.trim() == etag) => {
             range::parse(value, size).map_err(|_| AppError::RangeNotSatisfiable { size })?
         }
         _ => None,
     };
 
-    let mut response = if not_modified && range.is_none() {
+    let mut response = if not_modified {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r

@@ -203,3 +203,61 @@ impl From<askama::Error> for AppError {
 pub async fn not_found_fallback() -> AppError {
     AppError::NotFound
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Tr;
+    use supportweb_domain::Language;
+
+    /// Every code an error response can carry.
+    const CODES: &[&str] = &[
+        "unauthenticated",
+        "forbidden",
+        "cross_origin",
+        "not_found",
+        "method_not_allowed",
+        "conflict",
+        "invalid_input",
+        "payload_too_large",
+        "unsupported_media_type",
+        "range_not_satisfiable",
+        "unavailable",
+        "internal",
+        "bad_request",
+        "upload_interrupted",
+        "missing_file",
+    ];
+
+    #[test]
+    fn every_error_code_has_a_title_and_an_explanation_in_both_languages() {
+        for code in CODES {
+            let info = ErrorInfo {
+                code,
+                fields: Vec::new(),
+            };
+            for lang in Language::ALL {
+                assert!(
+                    Tr::has(lang, info.title_key()),
+                    "{code}: {} in {lang:?}",
+                    info.title_key()
+                );
+                assert!(
+                    Tr::has(lang, info.detail_key()),
+                    "{code}: {} in {lang:?}",
+                    info.detail_key()
+                );
+            }
+        }
+        for status in 400..600u16 {
+            let Ok(status) = StatusCode::from_u16(status) else {
+                continue;
+            };
+            let code = ErrorInfo::for_status(status).code;
+            assert!(
+                CODES.contains(&code),
+                "status {status} maps to unlisted code {code}"
+            );
+        }
+    }
+}

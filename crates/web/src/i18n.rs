@@ -40,7 +40,8 @@ impl Tr {
 
     /// The message `key`. A missing key shows the key itself (and a test keeps that from
     /// happening).
-    pub fn t(&self, key: &str) -> String {
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        let key = key.as_ref();
         LOCALES
             .try_lookup(id(self.lang), key)
             .unwrap_or_else(|| key.to_owned())
@@ -72,6 +73,12 @@ impl Tr {
         };
         message_ids(source).any(|k| k == key)
     }
+}
+
+/// Fluent id of the name of a role given by its machine name (`project_manager` →
+/// `role-project-manager`).
+pub fn role_key(role: &str) -> String {
+    format!("role-{}", role.replace('_', "-"))
 }
 
 /// The message ids defined in a Fluent source.
@@ -146,7 +153,7 @@ mod tests {
                 assert!(Tr::has(lang, &key), "{key} missing in {lang:?}");
             }
             for role in supportweb_domain::user::StaffRole::ALL {
-                let key = format!("role-{}", role.as_str().replace('_', "-"));
+                let key = role_key(role.as_str());
                 assert!(Tr::has(lang, &key), "{key} missing in {lang:?}");
             }
         }

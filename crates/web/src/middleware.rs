@@ -35,7 +35,7 @@ img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
 frame-ancestors 'none'";
 
 /// The policy for downloads: the content runs nothing even if a browser renders it.
-pub const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'";
+pub const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
 
 /// Marks a non-2xx response whose body the handler rendered itself (a form shown again with
 /// its errors); the error renderer leaves it alone.
@@ -249,6 +249,13 @@ async fn render_errors(request: Request, next: Next) -> Response {
                 .collect(),
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
+        if status == StatusCode::UNAUTHORIZED {
+            // The API is reached with the portal's session cookie (obtained at /login).
+            parts.headers.insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Session realm=\"Supportweb\", login=\"/login\""),
+            );
+        }
         parts.headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

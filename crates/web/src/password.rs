@@ -38,8 +38,21 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
         && real
 }
 
+/// At most this many Argon2 computations run at once (each takes ~19 MiB and a core for a
+/// few dozen milliseconds); further sign-ins queue instead of exhausting the machine.
+const CONCURRENT_HASHES: usize = 4;
+
+fn permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_HASHES))
+}
+
 /// [`hash`] on the blocking pool.
 pub async fn hash_blocking(password: String) -> Result<String, HashError> {
+    let _permit = permits()
+        .acquire()
+        .await
+        .map_err(|e| HashError(e.to_string()))?;
     tokio::task::spawn_blocking(move || hash(&password))
         .await
         .map_err(|e| HashError(e.to_string()))?
@@ -47,6 +60,9 @@ pub async fn hash_blocking(password: String) -> Result<String, HashError> {
 
 /// [`verify`] on the blocking pool.
 pub async fn verify_blocking(password: String, stored: Option<String>) -> bool {
+    let Ok(_permit) = permits().acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || verify(&password, stored.as_deref()))
         .await
         .unwrap_or(false)

@@ -64,10 +64,17 @@ pub struct DemoAccount {
     pub login: String,
     /// Password.
     pub password: String,
-    /// Role or kind, as the demo describes it.
+    /// Machine-readable role: a staff role (`administrator`, `project_manager`, …).
     pub role: String,
     /// Organisation, for customer and partner users.
     pub organisation: Option<String>,
+}
+
+impl DemoAccount {
+    /// Fluent id of the role's name.
+    pub fn role_key(&self) -> String {
+        crate::i18n::role_key(&self.role)
+    }
 }
 
 /// State shared by every handler.

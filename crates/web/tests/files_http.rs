@@ -111,15 +111,21 @@ async fn an_upload_comes_back_intact_with_its_czech_name_ranges_and_etag() {
             "a stale If-Range gets the whole file"
         );
 
-        let unchanged = app
-            .get_with(
-                &path,
-                Some(&cookie),
-                &[("if-none-match", &format!("\"{sha}\""))],
-            )
-            .await;
-        assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
-        assert!(unchanged.bytes.is_empty());
+        for tag in [
+            format!("\"{sha}\""),
+            format!("W/\"{sha}\""),
+            format!("\"x\", \"{sha}\""),
+        ] {
+            let unchanged = app
+                .get_with(
+                    &path,
+                    Some(&cookie),
+                    &[("if-none-match", &tag), ("range", "bytes=0-9")],
+                )
+                .await;
+            assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED, "{tag}");
+            assert!(unchanged.bytes.is_empty());
+        }
 
         for invalid in [
             format!("bytes={}-", content.len()),
@@ -181,7 +187,7 @@ async fn hostile_uploads_come_back_as_safe_downloads() {
         assert_eq!(download.header("x-content-type-options"), "nosniff");
         assert_eq!(
             download.header("content-security-policy"),
-            "sandbox; default-src 'none'"
+            "sandbox; default-src 'none'; frame-ancestors 'none'"
         );
     }
     let stored = files_under(&app.files_root);

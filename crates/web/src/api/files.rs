@@ -151,6 +151,7 @@ pub async fn upload(
         (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
         (status = 206, description = "The requested range"),
         (status = 304, description = "Unchanged (ETag matched)"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such file, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "Range not satisfiable", body = Problem, content_type = "application/problem+json")
     )

@@ -28,7 +28,7 @@ pub struct Me {
     pub roles: Vec<String>,
     /// UI language (`cs`, `en`).
     pub language: String,
-    /// Agendas the user may enter.
+    /// Agendas the user may enter (those this portal serves and the user has a right to).
     pub agendas: Vec<String>,
 }
 
@@ -56,10 +56,6 @@ pub async fn me(State(state): State<AppState>, signed: SignedIn) -> Result<Json<
         kind: user.kind.as_str().to_owned(),
         roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         language: user.language.tag().to_owned(),
-        agendas: supportweb_domain::Agenda::ALL
-            .into_iter()
-            .filter(|a| signed.actor.may_enter(*a))
-            .map(|a| a.slug().to_owned())
-            .collect(),
+        agendas: signed.ctx.nav.iter().map(|a| a.slug().to_owned()).collect(),
     }))
 }

@@ -31,7 +31,7 @@ impl AccountSummary {
             roles: user
                 .roles
                 .iter()
-                .map(|r| t.t(&format!("role-{}", r.as_str().replace('_', "-"))))
+                .map(|r| t.t(crate::i18n::role_key(r.as_str())))
                 .collect(),
         }
     }

@@ -7,6 +7,8 @@ use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use supportweb_domain::Language;
+use supportweb_domain::user::Login;
 
 use super::{Layout, render, safe_return_path};
 use crate::context::Ctx;
@@ -96,7 +98,11 @@ pub(super) async fn submit(
     let user = match (valid, user) {
         (true, Some(user)) => user,
         _ => {
-            tracing::info!(login = %form.login.trim().to_ascii_lowercase(), "failed sign-in");
+            // Only a well-formed login name reaches the log, so input cannot forge log lines.
+            match Login::parse(&form.login) {
+                Ok(login) => tracing::info!(%login, "failed sign-in"),
+                Err(_) => tracing::info!("failed sign-in with a malformed login name"),
+            }
             let body = render(&page(
                 &state,
                 &ctx,
@@ -104,9 +110,16 @@ pub(super) async fn submit(
                 next,
                 Some(t.t("login-error-invalid")),
             ))?;
-            return Ok((StatusCode::UNAUTHORIZED, keep_body(), body).into_response());
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, keep_body(), body).into_response());
         }
     };
+    // A language chosen on the sign-in page becomes the account's language.
+    if let Some(chosen) = session::read_cookie(&headers, session::LANGUAGE_COOKIE)
+        .and_then(|tag| Language::from_tag(&tag))
+        && chosen != user.language
+    {
+        state.store().set_user_language(user.id, chosen).await?;
+    }
     let cookie = session::start(&state, &headers, user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");
     let mut response = StatusCode::SEE_OTHER.into_response();

@@ -87,7 +87,7 @@ impl Layout {
                     let href = format!("/{}", agenda.slug());
                     NavLink {
                         active: ctx.path.starts_with(&href),
-                        label: t.t(&format!("agenda-{}", agenda.slug())),
+                        label: t.t(format!("agenda-{}", agenda.slug())),
                         href,
                     }
                 })
