@@ -47,7 +47,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
     let folder = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 8] = [
         ("SUPPORTWEB__SERVER__LISTEN", "kdekoli", "server.listen"),
         ("SUPPORTWEB__SERVER__PORT", "8080", "port"),
         (
@@ -57,6 +57,21 @@ fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
         ),
         ("DATABASE_URL", "mysql://db/x", "database.url"),
         ("SUPPORTWEB__LOG__FORMAT", "xml", "log.format"),
+        (
+            "SUPPORTWEB__SESSION__IDLE_MINUTES",
+            "99999999999",
+            "session.idle_minutes",
+        ),
+        (
+            "SUPPORTWEB__SESSION__ABSOLUTE_HOURS",
+            "0",
+            "session.absolute_hours",
+        ),
+        (
+            "SUPPORTWEB__SERVER__SHUTDOWN_GRACE_SECONDS",
+            "0",
+            "server.shutdown_grace_seconds",
+        ),
     ];
     for (key, value, named) in cases {
         let mut command = command(folder.path());
@@ -406,4 +421,63 @@ fn serve_demo_answers_and_sigterm_lets_a_request_in_flight_finish() {
         stdout.contains(&format!("http://{address}")) && stdout.contains("ukazka-2026"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_stalled_request_cannot_hold_shutdown_beyond_the_grace_period() {
+    let folder = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let mut c = command(folder.path());
+    c.arg("serve")
+        .env("SUPPORTWEB__SERVER__LISTEN", &address)
+        .env("SUPPORTWEB__SERVER__SHUTDOWN_GRACE_SECONDS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut server = Server(c.spawn().unwrap());
+    let started = Instant::now();
+    while TcpStream::connect(&address).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the portal did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A request whose body never arrives.
+    let mut stalled = TcpStream::connect(&address).unwrap();
+    stalled
+        .write_all(
+            format!("POST /login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlogin=")
+                .as_bytes(),
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let signalled = Instant::now();
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(10),
+            "shutdown hangs on a stalled request"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        signalled.elapsed() >= Duration::from_millis(900),
+        "the grace period was granted"
+    );
+    assert!(status.success());
 }
