@@ -259,3 +259,52 @@ both_backends!(
     sessions_expire_and_end,
     a_file_is_visible_only_to_its_uploader,
 );
+
+/// Two application instances (two pools) on one database draw numbers at once.
+async fn numbers_never_repeat_across_instances(url: String) {
+    let instances = [
+        Store::connect(&url, 4).await.unwrap(),
+        Store::connect(&url, 4).await.unwrap(),
+    ];
+    let mut tasks = Vec::new();
+    for writer in 0..12 {
+        let store = instances[writer % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for _ in 0..20 {
+                let mut tx = store.begin().await.unwrap();
+                got.push(
+                    tx.next_number(NumberedAgenda::CustomizationOrder, 2026)
+                        .await
+                        .unwrap()
+                        .sequence,
+                );
+                tx.commit().await.unwrap();
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all.sort();
+    assert_eq!(
+        all,
+        (1..=240).collect::<Vec<i64>>(),
+        "every number exactly once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_never_repeat_across_instances_on_sqlite() {
+    let test = supportweb_storage::testing::sqlite().await;
+    numbers_never_repeat_across_instances(test.url.clone()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_never_repeat_across_instances_on_postgres() {
+    if let Some(test) = supportweb_storage::testing::postgres().await {
+        numbers_never_repeat_across_instances(test.url.clone()).await;
+    }
+}
