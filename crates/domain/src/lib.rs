@@ -11,6 +11,7 @@ pub mod ids;
 pub mod language;
 pub mod numbering;
 pub mod organisation;
+pub mod throttle;
 pub mod user;
 
 pub use access::Actor;

@@ -7,6 +7,7 @@
 
 mod connect;
 pub mod files;
+pub mod login_failures;
 pub mod migrate;
 pub mod numbering;
 pub mod sessions;

@@ -33,7 +33,10 @@ macro_rules! migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation.sql", "foundation")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_foundation.sql", "foundation"),
+    migration!(2, "0002_login_failures.sql", "login_failures"),
+];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY NOT NULL,

@@ -308,3 +308,71 @@ async fn numbers_never_repeat_across_instances_on_postgres() {
         numbers_never_repeat_across_instances(test.url.clone()).await;
     }
 }
+
+async fn login_failures_are_counted_per_login_and_address(store: Store) {
+    let t0 = now() - Duration::minutes(20);
+    for minute in 0..6 {
+        let at = t0 + Duration::minutes(minute * 3);
+        store
+            .record_login_failure("jan.novak", "192.0.2.7", at)
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_failure("eva", "192.0.2.7", now())
+        .await
+        .unwrap();
+    let since = now() - Duration::minutes(15);
+    let by_login = store
+        .recent_login_failures("jan.novak", since, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_login.len(),
+        4,
+        "only the failures inside the window: {by_login:?}"
+    );
+    assert!(by_login.windows(2).all(|w| w[0] > w[1]), "newest first");
+    assert_eq!(
+        store
+            .recent_login_failures("jan.novak", since, 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        store
+            .recent_address_failures("192.0.2.7", since, 10)
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+
+    store.clear_login_failures("jan.novak").await.unwrap();
+    assert!(
+        store
+            .recent_login_failures("jan.novak", since, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .recent_address_failures("192.0.2.7", since, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .purge_login_failures(now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+both_backends!(login_failures_are_counted_per_login_and_address);

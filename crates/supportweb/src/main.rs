@@ -244,16 +244,21 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Removes expired sessions every hour (harmless when several instances do it).
+/// Removes expired sessions and day-old sign-in failures every hour (harmless when several
+/// instances do it).
 async fn purge_expired_sessions(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        let now = supportweb_storage::now();
+        if let Err(error) = store.purge_expired_sessions(now).await {
+            tracing::warn!(%error, "could not purge expired sessions");
+        }
         if let Err(error) = store
-            .purge_expired_sessions(supportweb_storage::now())
+            .purge_login_failures(now - chrono::Duration::days(1))
             .await
         {
-            tracing::warn!(%error, "could not purge expired sessions");
+            tracing::warn!(%error, "could not purge old sign-in failures");
         }
     }
 }

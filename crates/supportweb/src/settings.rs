@@ -35,6 +35,9 @@ pub struct ServerSettings {
     pub public_url: Option<String>,
     /// After SIGTERM, how long requests in flight may take before the process exits anyway.
     pub shutdown_grace_seconds: u64,
+    /// Behind a reverse proxy: the header carrying the client's address (e.g.
+    /// `X-Forwarded-For`; its last entry counts). Unset: the connection's address.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -43,6 +46,7 @@ impl Default for ServerSettings {
             listen: "127.0.0.1:8080".into(),
             public_url: None,
             shutdown_grace_seconds: 30,
+            client_ip_header: None,
         }
     }
 }
@@ -144,6 +148,13 @@ impl Default for LogSettings {
             format: "text".into(),
         }
     }
+}
+
+fn axum_header_name_is_invalid(name: &str) -> bool {
+    name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Longest idle session lifetime accepted.
@@ -252,6 +263,14 @@ impl Settings {
                 format!("must be between 1 and {MAX_ABSOLUTE_HOURS} (90 days)"),
             );
         }
+        if let Some(header) = &self.server.client_ip_header
+            && axum_header_name_is_invalid(header)
+        {
+            return bad(
+                "server.client_ip_header",
+                format!("{header:?} is not a header name"),
+            );
+        }
         if !(1..=3600).contains(&self.server.shutdown_grace_seconds) {
             return bad(
                 "server.shutdown_grace_seconds",
@@ -286,6 +305,7 @@ impl Settings {
         let mut web = supportweb_web::WebConfig::for_url(&self.public_url());
         web.session_idle = Duration::from_secs(self.session.idle_minutes * 60);
         web.session_absolute = Duration::from_secs(self.session.absolute_hours * 3600);
+        web.client_ip_header = self.server.client_ip_header.clone();
         web
     }
 }

@@ -47,7 +47,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
     let folder = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 8] = [
+    let cases: [(&str, &str, &str); 9] = [
         ("SUPPORTWEB__SERVER__LISTEN", "kdekoli", "server.listen"),
         ("SUPPORTWEB__SERVER__PORT", "8080", "port"),
         (
@@ -71,6 +71,11 @@ fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
             "SUPPORTWEB__SERVER__SHUTDOWN_GRACE_SECONDS",
             "0",
             "server.shutdown_grace_seconds",
+        ),
+        (
+            "SUPPORTWEB__SERVER__CLIENT_IP_HEADER",
+            "X Forwarded",
+            "server.client_ip_header",
         ),
     ];
     for (key, value, named) in cases {
@@ -117,7 +122,14 @@ fn migrate_creates_the_embedded_default_under_data() {
     c.arg("migrate");
     let output = run(c, "");
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("database is at version 1"));
+    let latest = supportweb_storage::migrate::MIGRATIONS
+        .last()
+        .unwrap()
+        .version;
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("database is at version {latest}"))
+    );
     assert!(folder.path().join("data/supportweb.db").is_file());
 }
 
@@ -278,7 +290,11 @@ async fn database_url_selects_postgresql() {
     c.arg("migrate").env("DATABASE_URL", &empty.url);
     let output = run(c, "");
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(empty.store.applied_migrations().await.unwrap(), vec![1]);
+    let all: Vec<i64> = supportweb_storage::migrate::MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .collect();
+    assert_eq!(empty.store.applied_migrations().await.unwrap(), all);
     assert!(
         !folder.path().join("data/supportweb.db").exists(),
         "no SQLite file was made"

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod client;
 pub mod context;
 pub mod downloads;
 pub mod error;
@@ -44,7 +45,10 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

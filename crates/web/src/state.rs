@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, whatever the activity.
     pub session_absolute: Duration,
+    /// Behind a reverse proxy: the header in which it passes the client's address (the last
+    /// entry counts, the one the proxy added). `None`: the connection's peer address.
+    pub client_ip_header: Option<String>,
 }
 
 impl WebConfig {
@@ -29,6 +32,7 @@ impl WebConfig {
             secure_cookies: secure_context(public_url),
             session_idle: Duration::from_secs(4 * 3600),
             session_absolute: Duration::from_secs(24 * 3600),
+            client_ip_header: None,
         }
     }
 }

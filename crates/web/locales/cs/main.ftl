@@ -17,6 +17,11 @@ login-submit = Přihlásit
 login-no-account = Účet vám zřídí dodavatel; registrace není možná. Pokud přístup nemáte, obraťte se na svého projektového manažera.
 login-error-missing = Vyplňte přihlašovací jméno i heslo.
 login-error-invalid = Přihlašovací jméno nebo heslo není správné.
+login-error-throttled = Příliš mnoho neúspěšných pokusů o přihlášení. Zkuste to znovu { $minutes ->
+    [one] za minutu
+    [few] za { $minutes } minuty
+   *[other] za { $minutes } minut
+}.
 
 ## Ukázková data
 demo-title = Ukázkové účty

@@ -17,6 +17,10 @@ login-submit = Sign in
 login-no-account = Accounts are created by the vendor; there is no self-registration. If you have no access, ask your project manager.
 login-error-missing = Enter both your login name and your password.
 login-error-invalid = The login name or password is not correct.
+login-error-throttled = Too many failed sign-in attempts. Try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+}.
 
 ## Sample data
 demo-title = Sample accounts

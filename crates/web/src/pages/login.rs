@@ -3,14 +3,17 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::header::LOCATION;
+use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use supportweb_domain::Language;
+use supportweb_domain::throttle::{ThrottlePolicy, login_key};
 use supportweb_domain::user::Login;
 
 use super::{Layout, render, safe_return_path};
+use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::middleware::KeepBody;
@@ -74,6 +77,7 @@ pub(super) async fn show(
 pub(super) async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -89,6 +93,21 @@ pub(super) async fn submit(
         ))?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, keep_body(), body).into_response());
     }
+    let key = login_key(&form.login);
+    let now = supportweb_storage::now();
+    if let Some(until) = blocked_until(&state, &key, &address, now).await? {
+        let minutes = (until - now).num_minutes() + 1;
+        let message = t.tn("login-error-throttled", "minutes", minutes);
+        let body = render(&page(&state, &ctx, form.login, next, Some(message)))?;
+        let retry_after = (until - now).num_seconds().max(1).to_string();
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(RETRY_AFTER, retry_after)],
+            keep_body(),
+            body,
+        )
+            .into_response());
+    }
     let user = state.store().user_by_login(&form.login).await?;
     let stored_hash = user
         .as_ref()
@@ -103,6 +122,10 @@ pub(super) async fn submit(
                 Ok(login) => tracing::info!(%login, "failed sign-in"),
                 Err(_) => tracing::info!("failed sign-in with a malformed login name"),
             }
+            state
+                .store()
+                .record_login_failure(&key, &address, now)
+                .await?;
             let body = render(&page(
                 &state,
                 &ctx,
@@ -113,6 +136,7 @@ pub(super) async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, keep_body(), body).into_response());
         }
     };
+    state.store().clear_login_failures(&key).await?;
     // A language chosen on the sign-in page becomes the account's language.
     if let Some(chosen) = session::read_cookie(&headers, session::LANGUAGE_COOKIE)
         .and_then(|tag| Language::from_tag(&tag))
@@ -140,6 +164,27 @@ pub(super) async fn logout(
         session::clearing_cookie(state.config())?,
     );
     Ok(response)
+}
+
+/// Until when sign-in for this login name or from this address is blocked.
+async fn blocked_until(
+    state: &AppState,
+    key: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let policy = ThrottlePolicy::default();
+    let since = now - policy.window;
+    let store = state.store();
+    let by_login = store
+        .recent_login_failures(key, since, policy.per_login)
+        .await?;
+    let by_address = store
+        .recent_address_failures(address, since, policy.per_address)
+        .await?;
+    Ok(policy
+        .blocked_until(&by_login, policy.per_login, now)
+        .max(policy.blocked_until(&by_address, policy.per_address, now)))
 }
 
 fn keep_body() -> axum::Extension<KeepBody> {

@@ -189,6 +189,22 @@ impl TestApp {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
+    /// A same-origin sign-in attempt from client address `address`.
+    pub async fn sign_in_from(&self, login: &str, password: &str, address: &str) -> Reply {
+        let body = serde_urlencoded::to_string([("login", login), ("password", password)]).unwrap();
+        let peer: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+        let mut request = Request::post("/login")
+            .header("host", "127.0.0.1:8080")
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(request).await
+    }
+
     /// Signs in and returns the session cookie (`name=value`).
     pub async fn sign_in(&self, login: &str) -> String {
         let reply = self
