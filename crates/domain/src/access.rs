@@ -4,8 +4,9 @@
 //! which agendas a user may open.
 
 use crate::agenda::{Agenda, AgendaRight};
-use crate::ids::UserId;
+use crate::ids::{OrganisationId, UserId};
 use crate::language::Language;
+use crate::membership::Membership;
 use crate::user::{StaffRole, UserKind};
 
 /// The signed-in user on whose behalf a request runs.
@@ -21,9 +22,9 @@ pub struct Actor {
     pub display_name: String,
     /// The user's chosen language.
     pub language: Language,
-    /// The highest right per agenda across the user's memberships (customer users).
-    /// Staff enter every agenda; their actions are limited by role, not by this field.
-    pub agenda_rights: [AgendaRight; 4],
+    /// Memberships in organisations (customer and partner users; empty for staff). Staff
+    /// enter every agenda; their actions are limited by role, not by memberships.
+    pub memberships: Vec<Membership>,
 }
 
 impl Actor {
@@ -37,13 +38,28 @@ impl Actor {
         self.is_staff() && self.roles.contains(&role)
     }
 
-    /// The right the actor holds in an agenda.
+    /// The highest right the actor holds in an agenda through any membership.
     pub fn right(&self, agenda: Agenda) -> AgendaRight {
         if self.is_staff() {
             return AgendaRight::Write;
         }
-        let index = Agenda::ALL.iter().position(|a| *a == agenda).unwrap_or(0);
-        self.agenda_rights[index]
+        self.memberships
+            .iter()
+            .map(|m| m.rights.right(agenda))
+            .max()
+            .unwrap_or(AgendaRight::None)
+    }
+
+    /// The actor's membership in an organisation, if any.
+    pub fn membership(&self, organisation: OrganisationId) -> Option<&Membership> {
+        self.memberships
+            .iter()
+            .find(|m| m.organisation_id == organisation)
+    }
+
+    /// The organisations the actor belongs to (none for staff, who see all).
+    pub fn organisation_ids(&self) -> Vec<OrganisationId> {
+        self.memberships.iter().map(|m| m.organisation_id).collect()
     }
 
     /// Whether the actor may open an agenda.
@@ -65,6 +81,21 @@ impl Actor {
 mod tests {
     use super::*;
 
+    use crate::membership::MembershipRights;
+
+    fn membership(rights: [AgendaRight; 4]) -> Membership {
+        Membership {
+            organisation_id: OrganisationId::generate(),
+            rights: MembershipRights {
+                protocols: rights[0],
+                customization_orders: rights[1],
+                support_documents: rights[2],
+                podpora: rights[3],
+                ..MembershipRights::NONE
+            },
+        }
+    }
+
     fn actor(kind: UserKind, rights: [AgendaRight; 4]) -> Actor {
         Actor {
             user_id: UserId::generate(),
@@ -72,7 +103,7 @@ mod tests {
             roles: vec![],
             display_name: "Jana Dvořáková".into(),
             language: Language::Cs,
-            agenda_rights: rights,
+            memberships: vec![membership(rights)],
         }
     }
 
@@ -106,5 +137,36 @@ mod tests {
         assert!(!customer.has_role(StaffRole::Administrator));
         let none = actor(UserKind::Customer, [AgendaRight::None; 4]);
         assert!(none.navigation(&Agenda::ALL).is_empty());
+    }
+
+    #[test]
+    fn a_partner_holds_the_highest_right_of_its_memberships() {
+        let mut partner = actor(
+            UserKind::Partner,
+            [
+                AgendaRight::Read,
+                AgendaRight::None,
+                AgendaRight::None,
+                AgendaRight::None,
+            ],
+        );
+        partner.memberships.push(membership([
+            AgendaRight::None,
+            AgendaRight::None,
+            AgendaRight::Write,
+            AgendaRight::None,
+        ]));
+        assert_eq!(partner.right(Agenda::Protocols), AgendaRight::Read);
+        assert_eq!(partner.right(Agenda::SupportDocuments), AgendaRight::Write);
+        assert_eq!(partner.right(Agenda::Podpora), AgendaRight::None);
+        let second = partner.memberships[1].organisation_id;
+        assert_eq!(
+            partner
+                .membership(second)
+                .map(|m| m.rights.support_documents),
+            Some(AgendaRight::Write)
+        );
+        assert!(partner.membership(OrganisationId::generate()).is_none());
+        assert_eq!(partner.organisation_ids().len(), 2);
     }
 }

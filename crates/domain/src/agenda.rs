@@ -60,6 +60,27 @@ impl AgendaRight {
     }
 }
 
+impl AgendaRight {
+    /// Database / API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgendaRight::None => "none",
+            AgendaRight::Read => "read",
+            AgendaRight::Write => "write",
+        }
+    }
+
+    /// Parses [`AgendaRight::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "none" => Some(AgendaRight::None),
+            "read" => Some(AgendaRight::Read),
+            "write" => Some(AgendaRight::Write),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

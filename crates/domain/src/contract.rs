@@ -15,6 +15,29 @@ pub enum ContractState {
     Ended,
 }
 
+impl ContractState {
+    /// Every state.
+    pub const ALL: [ContractState; 3] = [
+        ContractState::Active,
+        ContractState::Suspended,
+        ContractState::Ended,
+    ];
+
+    /// Database / API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractState::Active => "active",
+            ContractState::Suspended => "suspended",
+            ContractState::Ended => "ended",
+        }
+    }
+
+    /// Parses [`ContractState::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
 /// The part of a contract that decides entitlement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContractTerm {

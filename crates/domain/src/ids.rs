@@ -45,6 +45,14 @@ typed_id!(
     /// A stored file (attachment, patch file, …).
     FileId
 );
+typed_id!(
+    /// A customer or partner organisation.
+    OrganisationId
+);
+typed_id!(
+    /// A support contract.
+    ContractId
+);
 
 #[cfg(test)]
 mod tests {

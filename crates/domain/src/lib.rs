@@ -9,8 +9,10 @@ pub mod calendar;
 pub mod contract;
 pub mod ids;
 pub mod language;
+pub mod membership;
 pub mod numbering;
 pub mod organisation;
+pub mod severity;
 pub mod throttle;
 pub mod user;
 

@@ -2,7 +2,36 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Whether an organisation is a customer or a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// Runs the vendor's information system.
+    Customer,
+    /// Implements or supports it for customers.
+    Partner,
+}
+
+impl OrganisationKind {
+    /// Database / API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Customer => "customer",
+            OrganisationKind::Partner => "partner",
+        }
+    }
+
+    /// Parses [`OrganisationKind::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "customer" => Some(OrganisationKind::Customer),
+            "partner" => Some(OrganisationKind::Partner),
+            _ => None,
+        }
+    }
+}
 
 /// An IČO, the Czech company identification number: 8 digits whose last is a check digit
 /// (weights 8…2, modulo 11). Shorter numbers are padded with leading zeros, as the registry

@@ -9,8 +9,10 @@ use std::fmt;
 pub enum UserKind {
     /// The vendor's staff.
     Staff,
-    /// A customer or partner user; sees only its organisations.
+    /// A customer's user; belongs to one organisation and sees only it.
     Customer,
+    /// A partner's user; may be a member of several organisations and sees only those.
+    Partner,
 }
 
 impl UserKind {
@@ -19,6 +21,7 @@ impl UserKind {
         match self {
             UserKind::Staff => "staff",
             UserKind::Customer => "customer",
+            UserKind::Partner => "partner",
         }
     }
 
@@ -27,6 +30,7 @@ impl UserKind {
         match text {
             "staff" => Some(UserKind::Staff),
             "customer" => Some(UserKind::Customer),
+            "partner" => Some(UserKind::Partner),
             _ => None,
         }
     }

@@ -6,10 +6,12 @@
 //! [`on_tx!`] macros.
 
 mod connect;
+pub mod contracts;
 pub mod files;
 pub mod login_failures;
 pub mod migrate;
 pub mod numbering;
+pub mod organisations;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

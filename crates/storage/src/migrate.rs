@@ -36,6 +36,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation.sql", "foundation"),
     migration!(2, "0002_login_failures.sql", "login_failures"),
+    migration!(3, "0003_organisations.sql", "organisations"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

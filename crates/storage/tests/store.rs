@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::Duration;
 use supportweb_domain::ids::FileId;
 use supportweb_domain::user::{Login, StaffRole, UserKind};
-use supportweb_domain::{Actor, AgendaRight, Language, NumberedAgenda};
+use supportweb_domain::{Actor, Language, NumberedAgenda};
 use supportweb_storage::files::NewFile;
 use supportweb_storage::users::NewUser;
 use supportweb_storage::{Store, StoreError, both_backends, now};
@@ -30,7 +30,7 @@ fn actor_of(user: &supportweb_storage::users::UserRecord) -> Actor {
         roles: user.roles.clone(),
         display_name: user.display_name.clone(),
         language: user.language,
-        agenda_rights: [AgendaRight::None; 4],
+        memberships: Vec::new(),
     }
 }
 

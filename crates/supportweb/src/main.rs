@@ -47,7 +47,10 @@ enum Command {
     },
     /// Fill realistic Czech sample data.
     Demo {
-        /// Additional staff accounts to generate (for benchmarks).
+        /// Additional customer organisations with contracts to generate (for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        organisations: u32,
+        /// Additional customer users to generate, spread over the organisations.
         #[arg(long, default_value_t = 0)]
         users: u32,
         /// Write the sample accounts (login, password, role, organisation) to this JSON file.
@@ -169,11 +172,16 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             Ok(())
         }
         Command::Demo {
+            organisations,
             users,
             accounts_json,
         } => {
             let store = open_store(&settings).await?;
-            let accounts = demo::fill(&store, demo::Scale { users })
+            let scale = demo::Scale {
+                organisations,
+                users,
+            };
+            let accounts = demo::fill(&store, scale, supportweb_web::pages::today())
                 .await
                 .map_err(Failure::other)?;
             if let Some(path) = accounts_json {
@@ -197,10 +205,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
         .map_err(Failure::other)?;
     let demo_accounts = if demo {
-        demo::fill(&store, demo::Scale::default())
-            .await
-            .map_err(Failure::other)?;
-        demo::showcase_accounts()
+        demo::fill(
+            &store,
+            demo::Scale::default(),
+            supportweb_web::pages::today(),
+        )
+        .await
+        .map_err(Failure::other)?
     } else {
         Vec::new()
     };

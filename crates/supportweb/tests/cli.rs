@@ -191,6 +191,8 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         let mut c = command(folder.path());
         c.args([
             "demo",
+            "--organisations",
+            "12",
             "--users",
             "40",
             "--accounts-json",
@@ -203,20 +205,20 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(
         accounts.len(),
-        45,
-        "5 showcase accounts and 40 generated ones"
+        50,
+        "5 staff, 5 customer and partner users, 40 generated"
     );
     for account in &accounts {
         for key in ["login", "password", "role", "organisation"] {
             assert!(account.get(key).is_some(), "{key} missing in {account}");
         }
     }
-    let roles: Vec<&str> = accounts[..5]
+    let roles: Vec<&str> = accounts
         .iter()
         .map(|a| a["role"].as_str().unwrap())
         .collect();
     assert_eq!(
-        roles,
+        roles[..5],
         [
             "administrator",
             "project_manager",
@@ -226,19 +228,72 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         ],
         "staff of every role, machine-readable"
     );
+    assert!(accounts[..5].iter().all(|a| a["organisation"].is_null()));
+    let partner = accounts
+        .iter()
+        .find(|a| a["role"] == "partner")
+        .expect("a partner user");
+    assert_eq!(
+        partner["organisation"]
+            .as_str()
+            .unwrap()
+            .matches(", ")
+            .count(),
+        2,
+        "the partner belongs to several organisations: {partner}"
+    );
+    assert!(
+        roles[5..]
+            .iter()
+            .all(|r| *r == "customer" || *r == "partner")
+    );
 
     let url = format!(
         "sqlite://{}",
         folder.path().join("data/supportweb.db").display()
     );
     let store = Store::connect(&url, 1).await.unwrap();
-    assert_eq!(store.count_users().await.unwrap(), 45);
-    let first_generated = accounts[5]["login"].as_str().unwrap();
-    let user = store.user_by_login(first_generated).await.unwrap().unwrap();
+    assert_eq!(
+        store.count_users().await.unwrap(),
+        50,
+        "running twice added nothing"
+    );
+    let admin = store.user_by_login("admin").await.unwrap().unwrap();
+    let staff = supportweb_domain::Actor {
+        user_id: admin.id,
+        kind: admin.kind,
+        roles: admin.roles.clone(),
+        display_name: admin.display_name.clone(),
+        language: admin.language,
+        memberships: vec![],
+    };
+    let organisations = store.organisations(&staff, None, 100).await.unwrap();
+    assert_eq!(organisations.len(), 4 + 12);
+    let today = supportweb_web::pages::today();
+    let mut ending = 0;
+    let mut unentitled = 0;
+    for organisation in &organisations {
+        let terms = store.contract_terms(&staff, organisation.id).await.unwrap();
+        if supportweb_domain::contract::ends_soon(&terms, today).is_some() {
+            ending += 1;
+        }
+        if !terms.is_empty() && !supportweb_domain::contract::entitled_on(&terms, today) {
+            unentitled += 1;
+        }
+    }
+    assert!(ending >= 1, "a contract ends within 30 days");
+    assert!(unentitled >= 1, "a contract has expired");
+    let last = accounts.last().unwrap();
+    let user = store
+        .user_by_login(last["login"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(supportweb_web::password::verify(
-        accounts[5]["password"].as_str().unwrap(),
+        last["password"].as_str().unwrap(),
         user.password_hash.as_deref()
     ));
+    assert_eq!(store.memberships_of(user.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test]

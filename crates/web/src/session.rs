@@ -9,8 +9,9 @@ use chrono::{Duration, Utc};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
+use supportweb_domain::Actor;
 use supportweb_domain::ids::UserId;
-use supportweb_domain::{Actor, AgendaRight};
+use supportweb_domain::user::UserKind;
 use supportweb_storage::users::UserRecord;
 
 use crate::error::AppError;
@@ -157,7 +158,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Resolved, 
             .await?;
     }
     match state.store().user(session.user_id).await? {
-        Some(user) if user.is_active => Ok(Resolved::SignedIn(actor_of(&user))),
+        Some(user) if user.is_active => Ok(Resolved::SignedIn(load_actor(state, &user).await?)),
         _ => Ok(Resolved::Stale),
     }
 }
@@ -167,16 +168,20 @@ pub fn append_set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
     headers.append(SET_COOKIE, value);
 }
 
-/// The acting user behind an account.
-pub fn actor_of(user: &UserRecord) -> Actor {
-    Actor {
+/// The acting user behind an account, with its current memberships: a right removed by
+/// staff takes effect on the user's next request.
+pub async fn load_actor(state: &AppState, user: &UserRecord) -> Result<Actor, AppError> {
+    let memberships = if user.kind == UserKind::Staff {
+        Vec::new()
+    } else {
+        state.store().memberships_of(user.id).await?
+    };
+    Ok(Actor {
         user_id: user.id,
         kind: user.kind,
         roles: user.roles.clone(),
         display_name: user.display_name.clone(),
         language: user.language,
-        // Customer users receive agenda rights through organisation memberships; an account
-        // without memberships has none.
-        agenda_rights: [AgendaRight::None; 4],
-    }
+        memberships,
+    })
 }

@@ -68,7 +68,8 @@ pub struct DemoAccount {
     pub login: String,
     /// Password.
     pub password: String,
-    /// Machine-readable role: a staff role (`administrator`, `project_manager`, …).
+    /// Machine-readable role: a staff role (`administrator`, `project_manager`, …), or
+    /// `customer` / `partner` for users of organisations.
     pub role: String,
     /// Organisation, for customer and partner users.
     pub organisation: Option<String>,

@@ -6,7 +6,7 @@ CREATE TABLE users (
     login         TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
     email         TEXT NOT NULL,
-    kind          TEXT NOT NULL CHECK (kind IN ('staff', 'customer')),
+    kind          TEXT NOT NULL CHECK (kind IN ('staff', 'customer', 'partner')),
     password_hash TEXT,
     language      TEXT NOT NULL CHECK (language IN ('cs', 'en')),
     is_active     BOOLEAN NOT NULL,

@@ -55,6 +55,8 @@ role-project-manager = Projektový manažer
 role-consultant = Konzultant
 role-technician = Technik
 role-developer = Vývojář
+role-customer = Uživatel zákazníka
+role-partner = Uživatel partnera
 
 ## Agendy
 agenda-protocols = Komunikační protokoly
@@ -95,3 +97,52 @@ error-bad-request-detail = Požadavek nelze zpracovat.
 error-upload-interrupted-detail = Nahrávání souboru bylo přerušeno; nic nebylo uloženo.
 error-missing-file-detail = Požadavek neobsahuje soubor (pole „file“).
 language-unknown = Tento jazyk portál nepodporuje.
+
+## Moje organizace
+nav-my-organisation = Moje organizace
+organisation-title = Moje organizace
+organisation-address = Adresa
+organisation-ico = IČO
+organisation-dic = DIČ
+organisation-contact = Kontakt
+organisation-public-body = Veřejnoprávní subjekt: objednávky mohou podléhat zveřejnění v registru smluv.
+support-entitled = Podpora je platná.
+support-not-entitled = Organizace nemá platnou smlouvu o poskytování podpory. Historie zůstává k nahlédnutí, nové support dokumenty ale založit nelze. Obraťte se na obchodní tým dodavatele uvedený níže.
+support-ends-on = Smlouva o poskytování podpory končí { $date }.
+support-days-left = { $days ->
+    [one] Zbývá { $days } den.
+    [few] Zbývají { $days } dny.
+   *[other] Zbývá { $days } dní.
+}
+contracts-title = Smlouvy o poskytování podpory
+contracts-none = Organizace nemá žádnou smlouvu o poskytování podpory.
+contract-number = Číslo smlouvy
+contract-validity = Platnost
+contract-state = Stav
+contract-scope = Rozsah
+contract-prepaid = Předplacené hodiny
+contract-current = aktuální
+contract-state-active = platná
+contract-state-suspended = pozastavená
+contract-state-ended = ukončená
+hours = { $hours ->
+    [one] { $hours } hodina
+    [few] { $hours } hodiny
+   *[other] { $hours } hodin
+}
+team-title = Obchodní tým dodavatele
+team-empty = Obchodní tým zatím nebyl určen.
+colleagues-title = Kolegové
+member-inactive = (neaktivní)
+my-rights-title = Moje oprávnění
+right-none = bez přístupu
+right-read = čtení
+right-write = čtení a zápis
+flag-approve-orders = schvaluje customizační objednávky
+flag-confirm-protocols = potvrzuje komunikační protokoly
+flag-see-validation-codes = vidí validační kódy
+flag-all-notifications = dostává všechna oznámení organizace
+user-kind-partner = Uživatel partnera
+home-expiring-title = Končící podpora
+home-team-expiring-title = Smlouvy vašich zákazníků končící do 30 dnů
+home-not-entitled = { $organisation }: bez platné smlouvy o poskytování podpory.

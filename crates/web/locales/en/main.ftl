@@ -52,6 +52,8 @@ role-project-manager = Project manager
 role-consultant = Consultant
 role-technician = Technician
 role-developer = Developer
+role-customer = Customer user
+role-partner = Partner user
 
 ## Agendas
 agenda-protocols = Communication protocols
@@ -92,3 +94,50 @@ error-bad-request-detail = The request cannot be processed.
 error-upload-interrupted-detail = The upload was interrupted; nothing was stored.
 error-missing-file-detail = The request contains no file (field "file").
 language-unknown = The portal does not support this language.
+
+## My organisation
+nav-my-organisation = My organisation
+organisation-title = My organisation
+organisation-address = Address
+organisation-ico = Company ID (IČO)
+organisation-dic = VAT ID (DIČ)
+organisation-contact = Contact
+organisation-public-body = Public body: orders may have to be published in the contracts register.
+support-entitled = Support is active.
+support-not-entitled = The organisation has no valid support contract. Its history stays readable, but new support documents cannot be opened. Please contact the vendor's account team listed below.
+support-ends-on = The support contract ends on { $date }.
+support-days-left = { $days ->
+    [one] { $days } day left.
+   *[other] { $days } days left.
+}
+contracts-title = Support contracts
+contracts-none = The organisation has no support contract.
+contract-number = Contract number
+contract-validity = Validity
+contract-state = State
+contract-scope = Scope
+contract-prepaid = Prepaid hours
+contract-current = current
+contract-state-active = active
+contract-state-suspended = suspended
+contract-state-ended = ended
+hours = { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}
+team-title = Vendor's account team
+team-empty = No account team has been assigned yet.
+colleagues-title = Colleagues
+member-inactive = (inactive)
+my-rights-title = My rights
+right-none = no access
+right-read = read
+right-write = read and write
+flag-approve-orders = approves customization orders
+flag-confirm-protocols = confirms communication protocols
+flag-see-validation-codes = sees validation codes
+flag-all-notifications = receives all notifications of the organisation
+user-kind-partner = Partner user
+home-expiring-title = Support ending
+home-team-expiring-title = Your customers' contracts ending within 30 days
+home-not-entitled = { $organisation }: no valid support contract.

@@ -27,6 +27,7 @@ impl AccountSummary {
             kind: t.t(match user.kind {
                 UserKind::Staff => "user-kind-staff",
                 UserKind::Customer => "user-kind-customer",
+                UserKind::Partner => "user-kind-partner",
             }),
             roles: user
                 .roles

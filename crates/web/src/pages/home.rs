@@ -1,14 +1,24 @@
-//! The start page after sign-in.
+//! The start page after sign-in: the user's account and what needs attention — support
+//! ending within 30 days (for the customer and for its account team) or missing.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
 use super::account::AccountSummary;
+use super::organisation::SupportStatus;
 use super::{Layout, NavLink, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::state::AppState;
+
+/// A line that needs the user's attention.
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// `warning` or `danger`.
+    pub level: &'static str,
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -17,6 +27,8 @@ struct HomePage {
     greeting: String,
     account: AccountSummary,
     agendas: Vec<NavLink>,
+    notices: Vec<Notice>,
+    team_notices: Vec<Notice>,
 }
 
 pub(super) async fn show(
@@ -24,16 +36,55 @@ pub(super) async fn show(
     signed: SignedIn,
 ) -> Result<Html<String>, AppError> {
     let layout = Layout::new(&signed.ctx, "home-title");
-    let user = state
-        .store()
-        .user(signed.actor.user_id)
+    let t = layout.t;
+    let actor = &signed.actor;
+    let store = state.store();
+    let user = store
+        .user(actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let account = AccountSummary::new(&layout.t, &user);
+    let today = super::today();
+
+    let mut notices = Vec::new();
+    for membership in &actor.memberships {
+        let organisation = store
+            .organisation(actor, membership.organisation_id)
+            .await?;
+        let contracts = store.contracts(actor, organisation.id).await?;
+        let status = SupportStatus::new(&t, &contracts, today);
+        if !status.entitled {
+            notices.push(Notice {
+                text: t.t1("home-not-entitled", "organisation", &organisation.name),
+                level: "danger",
+            });
+        } else if let Some(ending) = status.ending {
+            notices.push(Notice {
+                text: format!("{}: {ending}", organisation.name),
+                level: "warning",
+            });
+        }
+    }
+
+    let mut team_notices = Vec::new();
+    if actor.is_staff() {
+        for organisation in store.team_organisations(actor).await? {
+            let contracts = store.contracts(actor, organisation.id).await?;
+            if let Some(ending) = SupportStatus::new(&t, &contracts, today).ending {
+                team_notices.push(Notice {
+                    text: format!("{}: {ending}", organisation.name),
+                    level: "warning",
+                });
+            }
+        }
+    }
+
+    let account = AccountSummary::new(&t, &user);
     render(&HomePage {
-        greeting: layout.t.t1("home-greeting", "name", &user.display_name),
+        greeting: t.t1("home-greeting", "name", &user.display_name),
         agendas: layout.nav.clone(),
         account,
+        notices,
+        team_notices,
         layout,
     })
 }

@@ -5,6 +5,7 @@ mod account;
 mod home;
 mod language;
 mod login;
+pub mod organisation;
 
 use askama::Template;
 use axum::Router;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/language", post(language::choose))
+        .route("/organisation", get(organisation::show))
 }
 
 /// One entry of the navigation.
@@ -70,6 +72,8 @@ pub struct Layout {
     pub languages: Vec<LanguageOption>,
     /// Where to come back to after switching language.
     pub return_to: String,
+    /// Show the "My organisation" link (customer and partner users with a membership).
+    pub my_organisation: bool,
 }
 
 impl Layout {
@@ -104,9 +108,18 @@ impl Layout {
                 })
                 .collect(),
             return_to: ctx.path.clone(),
+            my_organisation: ctx
+                .actor
+                .as_ref()
+                .is_some_and(|a| !a.is_staff() && !a.memberships.is_empty()),
             t,
         }
     }
+}
+
+/// Today's date in Prague.
+pub fn today() -> chrono::NaiveDate {
+    supportweb_domain::calendar::prague_time(chrono::Utc::now()).date()
 }
 
 /// Renders a template to HTML.

@@ -1,0 +1,321 @@
+//! Organisations, memberships, account teams and contracts; each test on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::NaiveDate;
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::ids::{OrganisationId, UserId};
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::organisation::{Ico, OrganisationKind};
+use supportweb_domain::severity::standard_sla_plan;
+use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_domain::{Actor, Language};
+use supportweb_storage::contracts::NewContract;
+use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::users::NewUser;
+use supportweb_storage::{Store, StoreError, both_backends};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn organisation(name: &str, ico: Option<&str>) -> NewOrganisation {
+    NewOrganisation {
+        name: name.into(),
+        kind: OrganisationKind::Customer,
+        ico: ico.map(|i| Ico::parse(i).unwrap()),
+        dic: None,
+        street: "Náměstí Svobody 1".into(),
+        city: "Brno".into(),
+        postal_code: "602 00".into(),
+        email: "podatelna@example.cz".into(),
+        phone: "+420 542 000 000".into(),
+        is_public_body: true,
+        notes: String::new(),
+    }
+}
+
+async fn user(store: &Store, login: &str, kind: UserKind) -> UserId {
+    store
+        .create_user(&NewUser {
+            login: Login::parse(login).unwrap(),
+            display_name: format!("Uživatel {login}"),
+            email: format!("{login}@example.cz"),
+            kind,
+            roles: if kind == UserKind::Staff {
+                vec![StaffRole::ProjectManager]
+            } else {
+                vec![]
+            },
+            password_hash: None,
+            language: Language::Cs,
+        })
+        .await
+        .unwrap()
+}
+
+async fn actor(store: &Store, id: UserId) -> Actor {
+    let record = store.user(id).await.unwrap().unwrap();
+    Actor {
+        user_id: id,
+        kind: record.kind,
+        roles: record.roles,
+        display_name: record.display_name,
+        language: record.language,
+        memberships: store.memberships_of(id).await.unwrap(),
+    }
+}
+
+fn rights(documents: AgendaRight) -> MembershipRights {
+    MembershipRights {
+        support_documents: documents,
+        ..MembershipRights::NONE
+    }
+}
+
+async fn organisations_are_visible_to_staff_and_members_only(store: Store) {
+    let brno = store
+        .create_organisation(&organisation("Statutární město Brno", Some("44992785")))
+        .await
+        .unwrap();
+    let lhota = store
+        .create_organisation(&organisation("Obec Lhota", None))
+        .await
+        .unwrap();
+    let duplicate = store
+        .create_organisation(&organisation("Jiné Brno", Some("44992785")))
+        .await;
+    assert!(
+        matches!(duplicate, Err(StoreError::Duplicate("ico"))),
+        "{duplicate:?}"
+    );
+
+    let staff = actor(&store, user(&store, "pm.novak", UserKind::Staff).await).await;
+    let clerk_id = user(&store, "referent", UserKind::Customer).await;
+    store
+        .set_membership(clerk_id, brno, &rights(AgendaRight::Write))
+        .await
+        .unwrap();
+    let clerk = actor(&store, clerk_id).await;
+
+    assert_eq!(
+        store.organisation(&staff, lhota).await.unwrap().name,
+        "Obec Lhota"
+    );
+    let own = store.organisation(&clerk, brno).await.unwrap();
+    assert_eq!(
+        (own.name.as_str(), own.ico.as_deref(), own.version),
+        ("Statutární město Brno", Some("44992785"), 1)
+    );
+    assert!(matches!(
+        store.organisation(&clerk, lhota).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.organisation(&clerk, OrganisationId::generate()).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let listed: Vec<String> = store
+        .organisations(&clerk, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(
+        listed,
+        ["Statutární město Brno"],
+        "a member lists only its organisations"
+    );
+    assert_eq!(
+        store.organisations(&staff, None, 50).await.unwrap().len(),
+        2
+    );
+    assert!(matches!(
+        store.members(&clerk, lhota).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.account_team(&clerk, lhota).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.contracts(&clerk, lhota).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn organisation_lists_page_by_keyset(store: Store) {
+    let staff = actor(&store, user(&store, "admin", UserKind::Staff).await).await;
+    let names = [
+        "Obec Adamov",
+        "Obec Běhařov",
+        "Město Černošice",
+        "Obec Dolní Lhota",
+        "Kraj Vysočina",
+    ];
+    for name in names {
+        store
+            .create_organisation(&organisation(name, None))
+            .await
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut after: Option<(String, OrganisationId)> = None;
+    loop {
+        let page = store
+            .organisations(&staff, after.as_ref().map(|(n, id)| (n.as_str(), *id)), 2)
+            .await
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 2);
+        let last = page.last().unwrap();
+        after = Some((last.name.clone(), last.id));
+        seen.extend(page.into_iter().map(|o| o.name));
+    }
+    let mut expected: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    expected.sort();
+    assert_eq!(seen, expected, "every organisation once, in name order");
+}
+
+async fn memberships_carry_rights_and_a_partner_holds_several(store: Store) {
+    let a = store
+        .create_organisation(&organisation("Obec A", None))
+        .await
+        .unwrap();
+    let b = store
+        .create_organisation(&organisation("Obec B", None))
+        .await
+        .unwrap();
+    let partner = user(&store, "partner", UserKind::Partner).await;
+    store
+        .set_membership(partner, a, &rights(AgendaRight::Read))
+        .await
+        .unwrap();
+    store
+        .set_membership(
+            partner,
+            b,
+            &MembershipRights {
+                may_approve_orders: true,
+                protocols: AgendaRight::Write,
+                ..MembershipRights::NONE
+            },
+        )
+        .await
+        .unwrap();
+    let memberships = store.memberships_of(partner).await.unwrap();
+    assert_eq!(memberships.len(), 2);
+    assert_eq!(memberships[0].organisation_id, a);
+    assert_eq!(memberships[0].rights.support_documents, AgendaRight::Read);
+    assert!(memberships[1].rights.may_approve_orders);
+
+    // Replacing a membership changes it in place.
+    store
+        .set_membership(partner, a, &rights(AgendaRight::Write))
+        .await
+        .unwrap();
+    let memberships = store.memberships_of(partner).await.unwrap();
+    assert_eq!(memberships.len(), 2);
+    assert_eq!(memberships[0].rights.support_documents, AgendaRight::Write);
+
+    let colleague = user(&store, "kolega", UserKind::Customer).await;
+    store
+        .set_membership(colleague, a, &rights(AgendaRight::None))
+        .await
+        .unwrap();
+    let partner_actor = actor(&store, partner).await;
+    let members = store.members(&partner_actor, a).await.unwrap();
+    let names: Vec<&str> = members.iter().map(|m| m.display_name.as_str()).collect();
+    assert_eq!(names, ["Uživatel kolega", "Uživatel partner"]);
+}
+
+async fn account_teams_list_active_staff(store: Store) {
+    let org = store
+        .create_organisation(&organisation("Obec Tým", None))
+        .await
+        .unwrap();
+    let pm = user(&store, "manazer", UserKind::Staff).await;
+    store.add_to_account_team(org, pm).await.unwrap();
+    store.add_to_account_team(org, pm).await.unwrap();
+    let staff = actor(&store, pm).await;
+    let team = store.account_team(&staff, org).await.unwrap();
+    assert_eq!(team.len(), 1, "adding twice keeps one entry");
+    assert_eq!(team[0].display_name, "Uživatel manazer");
+}
+
+async fn contracts_decide_entitlement_on_their_first_and_last_day(store: Store) {
+    let org = store
+        .create_organisation(&organisation("Obec Smlouva", None))
+        .await
+        .unwrap();
+    let staff = actor(&store, user(&store, "obchod", UserKind::Staff).await).await;
+    let contract = NewContract {
+        number: "SP-2026-017".into(),
+        organisation_id: org,
+        term: ContractTerm {
+            valid_from: d(2026, 1, 1),
+            valid_to: d(2026, 12, 31),
+            state: ContractState::Active,
+        },
+        covered_scope: "Spisová služba 5.x, moduly Podatelna a Výpravna".into(),
+        prepaid_minutes: Some(40 * 60),
+        sla: standard_sla_plan(),
+    };
+    store.create_contract(&contract).await.unwrap();
+    let again = store.create_contract(&contract).await;
+    assert!(
+        matches!(again, Err(StoreError::Duplicate("contract number"))),
+        "{again:?}"
+    );
+
+    assert!(!store.entitled_on(org, d(2025, 12, 31)).await.unwrap());
+    assert!(
+        store.entitled_on(org, d(2026, 1, 1)).await.unwrap(),
+        "first day"
+    );
+    assert!(
+        store.entitled_on(org, d(2026, 12, 31)).await.unwrap(),
+        "last day"
+    );
+    assert!(!store.entitled_on(org, d(2027, 1, 1)).await.unwrap());
+
+    store
+        .create_contract(&NewContract {
+            number: "SP-2027-001".into(),
+            term: ContractTerm {
+                valid_from: d(2027, 1, 1),
+                valid_to: d(2027, 12, 31),
+                state: ContractState::Suspended,
+            },
+            ..contract.clone()
+        })
+        .await
+        .unwrap();
+    assert!(
+        !store.entitled_on(org, d(2027, 6, 1)).await.unwrap(),
+        "a suspended contract does not entitle"
+    );
+
+    let stored = store.contracts(&staff, org).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].number, "SP-2027-001", "newest validity first");
+    let current = &stored[1];
+    assert_eq!(current.prepaid_minutes, Some(2400));
+    assert_eq!(current.sla, standard_sla_plan());
+    assert_eq!(
+        current.covered_scope,
+        "Spisová služba 5.x, moduly Podatelna a Výpravna"
+    );
+}
+
+both_backends!(
+    organisations_are_visible_to_staff_and_members_only,
+    organisation_lists_page_by_keyset,
+    memberships_carry_rights_and_a_partner_holds_several,
+    account_teams_list_active_staff,
+    contracts_decide_entitlement_on_their_first_and_last_day,
+);

@@ -1,0 +1,159 @@
+//! "My organisation": what a customer or partner user sees of its own organisations —
+//! contract state, the vendor's account team, colleagues and its own rights. Read-only.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use chrono::NaiveDate;
+use supportweb_domain::Agenda;
+use supportweb_domain::contract::{ContractState, ends_soon, entitled_on};
+use supportweb_storage::contracts::ContractRecord;
+use supportweb_storage::organisations::{Member, OrganisationRecord, TeamMember};
+
+use super::{Layout, render};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// A date as Czech and English users write it (`1. 12. 2026`, `1 Dec 2026`).
+pub fn format_date(t: &Tr, date: NaiveDate) -> String {
+    match t.lang {
+        supportweb_domain::Language::Cs => date.format("%-d. %-m. %Y").to_string(),
+        supportweb_domain::Language::En => date.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// One contract as shown.
+pub struct ContractView {
+    /// Number.
+    pub number: String,
+    /// `1. 1. 2026 – 31. 12. 2026`.
+    pub validity: String,
+    /// State in the user's language.
+    pub state: String,
+    /// Covered products.
+    pub covered_scope: String,
+    /// Prepaid hours, if any.
+    pub prepaid_hours: Option<String>,
+    /// Whether it covers today.
+    pub current: bool,
+}
+
+/// The support situation of one organisation, shared by this page and the start page.
+pub struct SupportStatus {
+    /// Entitled today?
+    pub entitled: bool,
+    /// Warning text when support ends within 30 days.
+    pub ending: Option<String>,
+}
+
+impl SupportStatus {
+    /// The status of an organisation with `contracts` on `today`.
+    pub fn new(t: &Tr, contracts: &[ContractRecord], today: NaiveDate) -> Self {
+        let terms: Vec<_> = contracts.iter().map(|c| c.term).collect();
+        SupportStatus {
+            entitled: entitled_on(&terms, today),
+            ending: ends_soon(&terms, today).map(|last| {
+                let days = (last - today).num_days();
+                t.t1("support-ends-on", "date", &format_date(t, last))
+                    + " "
+                    + &t.tn("support-days-left", "days", days)
+            }),
+        }
+    }
+}
+
+/// One organisation of the user.
+pub struct OrganisationView {
+    /// The organisation.
+    pub organisation: OrganisationRecord,
+    /// Its support situation.
+    pub status: SupportStatus,
+    /// Its contracts, newest first.
+    pub contracts: Vec<ContractView>,
+    /// The vendor's account team.
+    pub team: Vec<TeamMember>,
+    /// Colleagues (members of the organisation).
+    pub colleagues: Vec<Member>,
+    /// The user's own rights, as `agenda: right` lines.
+    pub my_rights: Vec<(String, String)>,
+    /// The user's own flags, as labels.
+    pub my_flags: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "my_organisation.html")]
+struct MyOrganisationPage {
+    layout: Layout,
+    organisations: Vec<OrganisationView>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Html<String>, AppError> {
+    let actor = &signed.actor;
+    if actor.is_staff() || actor.memberships.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let layout = Layout::new(&signed.ctx, "organisation-title");
+    let t = layout.t;
+    let today = crate::pages::today();
+    let mut organisations = Vec::new();
+    for membership in &actor.memberships {
+        let store = state.store();
+        let id = membership.organisation_id;
+        let organisation = store.organisation(actor, id).await?;
+        let contracts = store.contracts(actor, id).await?;
+        let rights = membership.rights;
+        organisations.push(OrganisationView {
+            status: SupportStatus::new(&t, &contracts, today),
+            contracts: contracts
+                .iter()
+                .map(|c| ContractView {
+                    number: c.number.clone(),
+                    validity: format!(
+                        "{} – {}",
+                        format_date(&t, c.term.valid_from),
+                        format_date(&t, c.term.valid_to)
+                    ),
+                    state: t.t(match c.term.state {
+                        ContractState::Active => "contract-state-active",
+                        ContractState::Suspended => "contract-state-suspended",
+                        ContractState::Ended => "contract-state-ended",
+                    }),
+                    covered_scope: c.covered_scope.clone(),
+                    prepaid_hours: c.prepaid_minutes.map(|m| t.tn("hours", "hours", m / 60)),
+                    current: c.term.covers(today),
+                })
+                .collect(),
+            team: store.account_team(actor, id).await?,
+            colleagues: store.members(actor, id).await?,
+            my_rights: Agenda::ALL
+                .into_iter()
+                .map(|a| {
+                    (
+                        t.t(format!("agenda-{}", a.slug())),
+                        t.t(format!("right-{}", rights.right(a).as_str())),
+                    )
+                })
+                .collect(),
+            my_flags: [
+                (rights.may_approve_orders, "flag-approve-orders"),
+                (rights.may_confirm_protocols, "flag-confirm-protocols"),
+                (rights.may_see_validation_codes, "flag-see-validation-codes"),
+                (rights.all_notifications, "flag-all-notifications"),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, key)| t.t(key))
+            .collect(),
+            organisation,
+        });
+    }
+    render(&MyOrganisationPage {
+        layout,
+        organisations,
+    })
+}
