@@ -7,6 +7,7 @@ use crate::agenda::{Agenda, AgendaRight};
 use crate::ids::{OrganisationId, UserId};
 use crate::language::Language;
 use crate::membership::Membership;
+use crate::permissions::{Action, Area};
 use crate::user::{StaffRole, UserKind};
 
 /// The signed-in user on whose behalf a request runs.
@@ -36,6 +37,12 @@ impl Actor {
     /// Whether the actor holds a staff role.
     pub fn has_role(&self, role: StaffRole) -> bool {
         self.is_staff() && self.roles.contains(&role)
+    }
+
+    /// Whether the actor, as staff, may take `action` in `area` (always false for customer
+    /// and partner users: their rights come from memberships).
+    pub fn staff_may(&self, area: Area, action: Action) -> bool {
+        self.is_staff() && crate::permissions::staff_may(&self.roles, area, action)
     }
 
     /// The highest right the actor holds in an agenda through any membership.

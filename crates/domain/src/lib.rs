@@ -12,6 +12,7 @@ pub mod language;
 pub mod membership;
 pub mod numbering;
 pub mod organisation;
+pub mod permissions;
 pub mod severity;
 pub mod throttle;
 pub mod user;

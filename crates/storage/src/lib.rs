@@ -5,6 +5,7 @@
 //! pool it holds; the same code is compiled once per backend by the [`on_pool!`] and
 //! [`on_tx!`] macros.
 
+pub mod accounts;
 mod connect;
 pub mod contracts;
 pub mod files;

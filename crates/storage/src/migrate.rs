@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation.sql", "foundation"),
     migration!(2, "0002_login_failures.sql", "login_failures"),
     migration!(3, "0003_organisations.sql", "organisations"),
+    migration!(4, "0004_accounts.sql", "accounts"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -376,3 +376,173 @@ async fn login_failures_are_counted_per_login_and_address(store: Store) {
 }
 
 both_backends!(login_failures_are_counted_per_login_and_address);
+
+async fn activation_links_work_once_and_expire(store: Store) {
+    let admin = store
+        .create_user(&new_user(
+            "spravce",
+            UserKind::Staff,
+            vec![StaffRole::Administrator],
+        ))
+        .await
+        .unwrap();
+    let mut fresh = new_user("nova.uzivatelka", UserKind::Customer, vec![]);
+    fresh.password_hash = None;
+    let id = store.create_user(&fresh).await.unwrap();
+    let token = [7u8; 32];
+    store
+        .create_activation(id, &token, admin, now() + Duration::hours(72))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store
+            .activation_account(&token, now())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        id
+    );
+    assert!(
+        store
+            .activation_account(&token, now() + Duration::hours(73))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired after 72 hours"
+    );
+    assert!(matches!(
+        store
+            .complete_activation(&token, "hash", now() + Duration::hours(73))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .user(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .is_none(),
+        "nothing changed"
+    );
+
+    assert_eq!(
+        store
+            .complete_activation(&token, "$argon2id$new", now())
+            .await
+            .unwrap(),
+        id
+    );
+    assert_eq!(
+        store
+            .user(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$new")
+    );
+    assert!(
+        matches!(
+            store.complete_activation(&token, "again", now()).await,
+            Err(StoreError::NotFound)
+        ),
+        "used once"
+    );
+
+    // A new link replaces the old one.
+    let (first, second) = ([8u8; 32], [9u8; 32]);
+    store
+        .create_activation(id, &first, admin, now() + Duration::hours(72))
+        .await
+        .unwrap();
+    store
+        .create_activation(id, &second, admin, now() + Duration::hours(72))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .activation_account(&first, now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .activation_account(&second, now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn deactivation_ends_every_session_at_once(store: Store) {
+    let id = store
+        .create_user(&new_user("odchazejici", UserKind::Staff, vec![]))
+        .await
+        .unwrap();
+    store
+        .create_session(id, &[1u8; 32], now() + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .create_session(id, &[2u8; 32], now() + Duration::hours(1))
+        .await
+        .unwrap();
+    store.set_user_active(id, false).await.unwrap();
+    assert!(
+        store
+            .live_session(&[1u8; 32], now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .live_session(&[2u8; 32], now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!store.user(id).await.unwrap().unwrap().is_active);
+    store.set_user_active(id, true).await.unwrap();
+    assert!(store.user(id).await.unwrap().unwrap().is_active);
+    assert!(matches!(
+        store
+            .set_user_active(supportweb_domain::ids::UserId::generate(), false)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn the_accounts_overview_pages_by_name(store: Store) {
+    for (login, name) in [
+        ("a.login", "Zdeněk Adámek"),
+        ("b.login", "Alena Bílá"),
+        ("c.login", "Marie Černá"),
+    ] {
+        let mut user = new_user(login, UserKind::Staff, vec![]);
+        user.display_name = name.into();
+        store.create_user(&user).await.unwrap();
+    }
+    let first = store.accounts_page(None, 2).await.unwrap();
+    let names: Vec<&str> = first.iter().map(|u| u.display_name.as_str()).collect();
+    assert_eq!(names, ["Alena Bílá", "Marie Černá"]);
+    let last = first.last().unwrap();
+    let second = store
+        .accounts_page(Some((&last.display_name, last.id)), 2)
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].display_name, "Zdeněk Adámek");
+}
+
+both_backends!(
+    activation_links_work_once_and_expire,
+    deactivation_ends_every_session_at_once,
+    the_accounts_overview_pages_by_name,
+);

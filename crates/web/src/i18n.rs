@@ -103,6 +103,18 @@ mod tests {
         let cs: BTreeSet<_> = message_ids(include_str!("../locales/cs/main.ftl")).collect();
         let en: BTreeSet<_> = message_ids(include_str!("../locales/en/main.ftl")).collect();
         assert!(cs.len() > 20);
+        for source in [
+            include_str!("../locales/cs/main.ftl"),
+            include_str!("../locales/en/main.ftl"),
+        ] {
+            let ids: Vec<&str> = message_ids(source).collect();
+            let unique: BTreeSet<&str> = ids.iter().copied().collect();
+            assert_eq!(
+                ids.len(),
+                unique.len(),
+                "a message id is defined twice (Fluent refuses the file)"
+            );
+        }
         assert_eq!(
             cs.symmetric_difference(&en).collect::<Vec<_>>(),
             Vec::<&&str>::new(),

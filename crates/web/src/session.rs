@@ -48,7 +48,19 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_owned())
 }
 
-fn token_hash(token: &str) -> Option<[u8; 32]> {
+/// A new random token (64 hex characters) and its SHA-256, which is all the database keeps.
+pub fn new_token() -> Result<(String, [u8; 32]), AppError> {
+    let mut bytes = [0u8; 32];
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("random source: {e}")))?;
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token).ok_or_else(|| AppError::Internal("token".into()))?;
+    Ok((token, hash))
+}
+
+/// The SHA-256 of a well-formed token; `None` for anything else.
+pub fn token_hash(token: &str) -> Option<[u8; 32]> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
@@ -95,12 +107,7 @@ pub async fn start(
     user_id: UserId,
 ) -> Result<HeaderValue, AppError> {
     end(state, headers).await?;
-    let mut bytes = [0u8; 32];
-    OsRng
-        .try_fill_bytes(&mut bytes)
-        .map_err(|e| AppError::Internal(format!("random source: {e}")))?;
-    let token = hex::encode(bytes);
-    let hash = token_hash(&token).ok_or_else(|| AppError::Internal("token".into()))?;
+    let (token, hash) = new_token()?;
     let idle = Duration::from_std(state.config().session_idle)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     state

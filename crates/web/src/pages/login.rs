@@ -29,11 +29,13 @@ struct LoginPage {
     next: String,
     error: Option<String>,
     demo_accounts: Vec<DemoAccount>,
+    activated: bool,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct NextQuery {
     next: Option<String>,
+    activated: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +61,7 @@ fn page(
         next,
         error,
         demo_accounts: state.demo_accounts().to_vec(),
+        activated: false,
     }
 }
 
@@ -71,7 +74,9 @@ pub(super) async fn show(
     if ctx.actor.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    Ok(render(&page(&state, &ctx, String::new(), next, None))?.into_response())
+    let mut login_page = page(&state, &ctx, String::new(), next, None);
+    login_page.activated = query.activated.is_some();
+    Ok(render(&login_page)?.into_response())
 }
 
 pub(super) async fn submit(

@@ -2,6 +2,8 @@
 //! content (the layout checks `layout.fragment`), so every page also works without JavaScript.
 
 mod account;
+mod accounts;
+mod activation;
 mod home;
 mod language;
 mod login;
@@ -31,6 +33,18 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(language::choose))
         .route("/organisation", get(organisation::show))
+        .route(
+            "/activate/{token}",
+            get(activation::show).post(activation::submit),
+        )
+        .route(
+            "/admin/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .route("/admin/accounts/new", get(accounts::new_form))
+        .route("/admin/accounts/{id}", get(accounts::show))
+        .route("/admin/accounts/{id}/active", post(accounts::set_active))
+        .route("/admin/accounts/{id}/activation", post(accounts::new_link))
 }
 
 /// One entry of the navigation.
@@ -74,6 +88,8 @@ pub struct Layout {
     pub return_to: String,
     /// Show the "My organisation" link (customer and partner users with a membership).
     pub my_organisation: bool,
+    /// Show the accounts administration link (staff allowed to see accounts).
+    pub accounts_admin: bool,
 }
 
 impl Layout {
@@ -108,6 +124,14 @@ impl Layout {
                 })
                 .collect(),
             return_to: ctx.path.clone(),
+            accounts_admin: ctx.actor.as_ref().is_some_and(|a| {
+                a.staff_may(
+                    supportweb_domain::permissions::Area::Admin(
+                        supportweb_domain::permissions::AdminArea::Accounts,
+                    ),
+                    supportweb_domain::permissions::Action::Read,
+                )
+            }),
             my_organisation: ctx
                 .actor
                 .as_ref()

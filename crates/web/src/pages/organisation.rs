@@ -7,6 +7,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use supportweb_domain::Agenda;
 use supportweb_domain::contract::{ContractState, ends_soon, entitled_on};
+use supportweb_domain::membership::MembershipRights;
 use supportweb_storage::contracts::ContractRecord;
 use supportweb_storage::organisations::{Member, OrganisationRecord, TeamMember};
 
@@ -21,6 +22,41 @@ pub fn format_date(t: &Tr, date: NaiveDate) -> String {
     match t.lang {
         supportweb_domain::Language::Cs => date.format("%-d. %-m. %Y").to_string(),
         supportweb_domain::Language::En => date.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// A membership's rights in words: one `(agenda, right)` line per agenda, and its flags.
+pub struct RightsView {
+    /// `(agenda name, right name)` per agenda.
+    pub rights: Vec<(String, String)>,
+    /// Names of the flags that are set.
+    pub flags: Vec<String>,
+}
+
+impl RightsView {
+    /// Describes `rights` in the language of `t`.
+    pub fn new(t: &Tr, rights: &MembershipRights) -> Self {
+        RightsView {
+            rights: Agenda::ALL
+                .into_iter()
+                .map(|a| {
+                    (
+                        t.t(format!("agenda-{}", a.slug())),
+                        t.t(format!("right-{}", rights.right(a).as_str())),
+                    )
+                })
+                .collect(),
+            flags: [
+                (rights.may_approve_orders, "flag-approve-orders"),
+                (rights.may_confirm_protocols, "flag-confirm-protocols"),
+                (rights.may_see_validation_codes, "flag-see-validation-codes"),
+                (rights.all_notifications, "flag-all-notifications"),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, key)| t.t(key))
+            .collect(),
+        }
     }
 }
 
@@ -76,10 +112,8 @@ pub struct OrganisationView {
     pub team: Vec<TeamMember>,
     /// Colleagues (members of the organisation).
     pub colleagues: Vec<Member>,
-    /// The user's own rights, as `agenda: right` lines.
-    pub my_rights: Vec<(String, String)>,
-    /// The user's own flags, as labels.
-    pub my_flags: Vec<String>,
+    /// The user's own rights and flags.
+    pub mine: RightsView,
 }
 
 #[derive(Template)]
@@ -130,25 +164,7 @@ pub(super) async fn show(
                 .collect(),
             team: store.account_team(actor, id).await?,
             colleagues: store.members(actor, id).await?,
-            my_rights: Agenda::ALL
-                .into_iter()
-                .map(|a| {
-                    (
-                        t.t(format!("agenda-{}", a.slug())),
-                        t.t(format!("right-{}", rights.right(a).as_str())),
-                    )
-                })
-                .collect(),
-            my_flags: [
-                (rights.may_approve_orders, "flag-approve-orders"),
-                (rights.may_confirm_protocols, "flag-confirm-protocols"),
-                (rights.may_see_validation_codes, "flag-see-validation-codes"),
-                (rights.all_notifications, "flag-all-notifications"),
-            ]
-            .into_iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, key)| t.t(key))
-            .collect(),
+            mine: RightsView::new(&t, &rights),
             organisation,
         });
     }

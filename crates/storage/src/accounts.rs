@@ -1,0 +1,160 @@
+//! Account administration: the accounts overview, activation links, deactivation.
+
+use chrono::{DateTime, Utc};
+use supportweb_domain::ids::UserId;
+use uuid::Uuid;
+
+use crate::users::UserRecord;
+use crate::{Store, StoreError, now, on_pool, on_tx};
+
+impl Store {
+    /// Accounts by name, `limit` after the keyset position `after` (name and id of the last
+    /// row of the previous page). For administrators; the caller checks the permission.
+    pub async fn accounts_page(
+        &self,
+        after: Option<(&str, UserId)>,
+        limit: u32,
+    ) -> Result<Vec<UserRecord>, StoreError> {
+        let (name, id) = after.unwrap_or(("", UserId(Uuid::nil())));
+        let ids: Vec<Uuid> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT id FROM users WHERE display_name > $1 OR (display_name = $1 AND id > $2)
+                 ORDER BY display_name, id LIMIT $3",
+            )
+            .bind(name)
+            .bind(id.0)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        });
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(user) = self.user(UserId(id)).await? {
+                out.push(user);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a new activation link for a user, replacing any earlier one.
+    pub async fn create_activation(
+        &self,
+        user_id: UserId,
+        token_hash: &[u8],
+        created_by: UserId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query("DELETE FROM activation_tokens WHERE user_id = $1")
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO activation_tokens (token_hash, user_id, created_by, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(user_id.0)
+            .bind(created_by.0)
+            .bind(now())
+            .bind(expires_at)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        tx.commit().await
+    }
+
+    /// The account an unused, unexpired activation link belongs to.
+    pub async fn activation_account(
+        &self,
+        token_hash: &[u8],
+        at: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let id: Option<Uuid> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT t.user_id FROM activation_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.is_active = $3",
+            )
+            .bind(token_hash)
+            .bind(at)
+            .bind(true)
+            .fetch_optional(pool)
+            .await?
+        });
+        match id {
+            Some(id) => self.user(UserId(id)).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Uses an activation link: sets the password and spends the link, atomically. An unknown,
+    /// used or expired link gives [`StoreError::NotFound`] and changes nothing.
+    pub async fn complete_activation(
+        &self,
+        token_hash: &[u8],
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<UserId, StoreError> {
+        let mut tx = self.begin().await?;
+        let user: Option<Uuid> = on_tx!(tx, conn => {
+            sqlx::query_scalar(
+                "UPDATE activation_tokens SET used_at = $2
+                 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+                 RETURNING user_id",
+            )
+            .bind(token_hash)
+            .bind(at)
+            .fetch_optional(conn)
+            .await?
+        });
+        let user = user.ok_or(StoreError::NotFound)?;
+        let updated = on_tx!(tx, conn => {
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND is_active = $4")
+                .bind(password_hash)
+                .bind(at)
+                .bind(user)
+                .bind(true)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        if updated != 1 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(UserId(user))
+    }
+
+    /// Activates or deactivates an account. Deactivation ends all its sessions in the same
+    /// transaction, so it takes effect at once.
+    pub async fn set_user_active(&self, user_id: UserId, active: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let updated = on_tx!(tx, conn => {
+            sqlx::query("UPDATE users SET is_active = $1, updated_at = $2 WHERE id = $3")
+                .bind(active)
+                .bind(now())
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        if updated != 1 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            on_tx!(tx, conn => {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id.0)
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        tx.commit().await
+    }
+}

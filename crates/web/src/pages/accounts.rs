@@ -1,0 +1,629 @@
+//! Account administration for staff: the accounts overview, creating an account (there is no
+//! self-registration) with a 72-hour activation link to hand over, deactivating and
+//! reactivating, and a new activation link. Who may do what comes from the permission
+//! matrix; staff accounts are managed by administrators only.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Duration;
+use serde::Deserialize;
+use supportweb_domain::agenda::{Agenda, AgendaRight};
+use supportweb_domain::ids::{OrganisationId, UserId};
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::permissions::{Action, AdminArea, Area};
+use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_domain::{Actor, Language};
+use supportweb_storage::StoreError;
+use supportweb_storage::organisations::OrganisationRecord;
+use supportweb_storage::users::{NewUser, UserRecord};
+
+use super::organisation::RightsView;
+use super::{Layout, render};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::{Tr, role_key};
+use crate::middleware::KeepBody;
+use crate::session;
+use crate::state::AppState;
+
+/// How long an activation link works.
+pub const ACTIVATION_HOURS: i64 = 72;
+const PAGE_SIZE: u32 = 50;
+const ACCOUNTS: Area = Area::Admin(AdminArea::Accounts);
+
+fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
+    if actor.staff_may(ACCOUNTS, action) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Staff accounts are managed by administrators only.
+fn may_manage(actor: &Actor, account: &UserRecord) -> bool {
+    actor.staff_may(ACCOUNTS, Action::Manage)
+        && (account.kind != UserKind::Staff || actor.has_role(StaffRole::Administrator))
+}
+
+/// One row of the overview.
+pub struct AccountRow {
+    id: UserId,
+    display_name: String,
+    login: String,
+    kind: String,
+    detail: String,
+    is_active: bool,
+    has_password: bool,
+}
+
+fn kind_label(t: &Tr, kind: UserKind) -> String {
+    t.t(match kind {
+        UserKind::Staff => "user-kind-staff",
+        UserKind::Customer => "user-kind-customer",
+        UserKind::Partner => "user-kind-partner",
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin_accounts.html")]
+struct AccountsPage {
+    layout: Layout,
+    rows: Vec<AccountRow>,
+    next: Option<String>,
+    may_create: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PageQuery {
+    after: Option<String>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<PageQuery>,
+) -> Result<Html<String>, AppError> {
+    require(&signed.actor, Action::Read)?;
+    let layout = Layout::new(&signed.ctx, "accounts-title");
+    let t = layout.t;
+    let after = match query.after.as_deref() {
+        Some(id) => {
+            let id: UserId = id
+                .parse()
+                .map_err(|_| AppError::BadRequest("bad_request"))?;
+            let user = state.store().user(id).await?.ok_or(AppError::NotFound)?;
+            Some((user.display_name, id))
+        }
+        None => None,
+    };
+    let users = state
+        .store()
+        .accounts_page(after.as_ref().map(|(n, id)| (n.as_str(), *id)), PAGE_SIZE)
+        .await?;
+    let next = (users.len() == PAGE_SIZE as usize)
+        .then(|| users.last().map(|u| u.id.to_string()))
+        .flatten();
+    let mut rows = Vec::with_capacity(users.len());
+    for user in users {
+        let detail = if user.kind == UserKind::Staff {
+            user.roles
+                .iter()
+                .map(|r| t.t(role_key(r.as_str())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            organisation_names(&state, &signed.actor, user.id)
+                .await?
+                .join(", ")
+        };
+        rows.push(AccountRow {
+            id: user.id,
+            kind: kind_label(&t, user.kind),
+            display_name: user.display_name,
+            login: user.login,
+            detail,
+            is_active: user.is_active,
+            has_password: user.password_hash.is_some(),
+        });
+    }
+    render(&AccountsPage {
+        may_create: signed.actor.staff_may(ACCOUNTS, Action::Manage),
+        layout,
+        rows,
+        next,
+    })
+}
+
+async fn organisation_names(
+    state: &AppState,
+    actor: &Actor,
+    user: UserId,
+) -> Result<Vec<String>, AppError> {
+    let mut names = Vec::new();
+    for membership in state.store().memberships_of(user).await? {
+        names.push(
+            state
+                .store()
+                .organisation(actor, membership.organisation_id)
+                .await?
+                .name,
+        );
+    }
+    Ok(names)
+}
+
+/// The account form as typed (kept when validation fails).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct AccountForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    right_protocols: String,
+    #[serde(default)]
+    right_orders: String,
+    #[serde(default)]
+    right_documents: String,
+    #[serde(default)]
+    right_podpora: String,
+    role_administrator: Option<String>,
+    role_project_manager: Option<String>,
+    role_consultant: Option<String>,
+    role_technician: Option<String>,
+    role_developer: Option<String>,
+    flag_approve_orders: Option<String>,
+    flag_confirm_protocols: Option<String>,
+    flag_see_validation_codes: Option<String>,
+    flag_all_notifications: Option<String>,
+}
+
+impl AccountForm {
+    fn roles(&self) -> Vec<StaffRole> {
+        [
+            (&self.role_administrator, StaffRole::Administrator),
+            (&self.role_project_manager, StaffRole::ProjectManager),
+            (&self.role_consultant, StaffRole::Consultant),
+            (&self.role_technician, StaffRole::Technician),
+            (&self.role_developer, StaffRole::Developer),
+        ]
+        .into_iter()
+        .filter(|(on, _)| on.is_some())
+        .map(|(_, role)| role)
+        .collect()
+    }
+
+    fn right(text: &str) -> AgendaRight {
+        AgendaRight::parse(text).unwrap_or(AgendaRight::None)
+    }
+
+    fn rights(&self) -> MembershipRights {
+        MembershipRights {
+            protocols: Self::right(&self.right_protocols),
+            customization_orders: Self::right(&self.right_orders),
+            support_documents: Self::right(&self.right_documents),
+            podpora: Self::right(&self.right_podpora),
+            may_approve_orders: self.flag_approve_orders.is_some(),
+            may_confirm_protocols: self.flag_confirm_protocols.is_some(),
+            may_see_validation_codes: self.flag_see_validation_codes.is_some(),
+            all_notifications: self.flag_all_notifications.is_some(),
+        }
+    }
+}
+
+/// A choice in a select or a checkbox of the form.
+pub struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_account_form.html")]
+struct AccountFormPage {
+    layout: Layout,
+    form: AccountForm,
+    errors: BTreeMap<&'static str, String>,
+    kinds: Vec<Choice>,
+    languages: Vec<Choice>,
+    roles: Vec<Choice>,
+    organisations: Vec<Choice>,
+    rights: Vec<(Choice, Vec<Choice>)>,
+    flags: Vec<Choice>,
+}
+
+impl AccountFormPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    signed: &SignedIn,
+    form: AccountForm,
+    errors: BTreeMap<&'static str, String>,
+) -> Result<AccountFormPage, AppError> {
+    let layout = Layout::new(&signed.ctx, "account-new-title");
+    let t = layout.t;
+    let organisations: Vec<OrganisationRecord> = state
+        .store()
+        .organisations(&signed.actor, None, 1000)
+        .await?;
+    let rights = form.rights();
+    let kinds = [UserKind::Customer, UserKind::Partner, UserKind::Staff]
+        .into_iter()
+        .filter(|k| *k != UserKind::Staff || signed.actor.has_role(StaffRole::Administrator))
+        .map(|k| Choice {
+            value: k.as_str().into(),
+            label: kind_label(&t, k),
+            selected: form.kind == k.as_str(),
+        })
+        .collect();
+    let chosen_roles = form.roles();
+    Ok(AccountFormPage {
+        kinds,
+        languages: Language::ALL
+            .into_iter()
+            .map(|l| Choice {
+                value: l.tag().into(),
+                label: if l == Language::Cs {
+                    "Čeština"
+                } else {
+                    "English"
+                }
+                .into(),
+                selected: form.language == l.tag(),
+            })
+            .collect(),
+        roles: StaffRole::ALL
+            .into_iter()
+            .map(|r| Choice {
+                value: format!("role_{}", r.as_str()),
+                label: t.t(role_key(r.as_str())),
+                selected: chosen_roles.contains(&r),
+            })
+            .collect(),
+        organisations: organisations
+            .into_iter()
+            .map(|o| Choice {
+                selected: form.organisation == o.id.to_string(),
+                value: o.id.to_string(),
+                label: o.name,
+            })
+            .collect(),
+        rights: Agenda::ALL
+            .into_iter()
+            .map(|agenda| {
+                let field = match agenda {
+                    Agenda::Protocols => "right_protocols",
+                    Agenda::CustomizationOrders => "right_orders",
+                    Agenda::SupportDocuments => "right_documents",
+                    Agenda::Podpora => "right_podpora",
+                };
+                let current = rights.right(agenda);
+                (
+                    Choice {
+                        value: field.into(),
+                        label: t.t(format!("agenda-{}", agenda.slug())),
+                        selected: false,
+                    },
+                    [AgendaRight::None, AgendaRight::Read, AgendaRight::Write]
+                        .into_iter()
+                        .map(|r| Choice {
+                            value: r.as_str().into(),
+                            label: t.t(format!("right-{}", r.as_str())),
+                            selected: r == current,
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+        flags: [
+            (
+                "flag_approve_orders",
+                "flag-approve-orders",
+                rights.may_approve_orders,
+            ),
+            (
+                "flag_confirm_protocols",
+                "flag-confirm-protocols",
+                rights.may_confirm_protocols,
+            ),
+            (
+                "flag_see_validation_codes",
+                "flag-see-validation-codes",
+                rights.may_see_validation_codes,
+            ),
+            (
+                "flag_all_notifications",
+                "flag-all-notifications",
+                rights.all_notifications,
+            ),
+        ]
+        .into_iter()
+        .map(|(value, key, on)| Choice {
+            value: value.into(),
+            label: t.t(key),
+            selected: on,
+        })
+        .collect(),
+        form,
+        errors,
+        layout,
+    })
+}
+
+pub(super) async fn new_form(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Html<String>, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let form = AccountForm {
+        kind: "customer".into(),
+        language: "cs".into(),
+        right_documents: "write".into(),
+        ..AccountForm::default()
+    };
+    render(&form_page(&state, &signed, form, BTreeMap::new()).await?)
+}
+
+#[derive(Template)]
+#[template(path = "admin_account_created.html")]
+struct CreatedPage {
+    layout: Layout,
+    display_name: String,
+    login: String,
+    link: String,
+    account_id: UserId,
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
+    let kind = UserKind::parse(&form.kind);
+    match kind {
+        None => {
+            errors.insert("kind", t.t("account-error-kind"));
+        }
+        Some(UserKind::Staff) if !signed.actor.has_role(StaffRole::Administrator) => {
+            errors.insert("kind", t.t("account-error-staff-admin-only"));
+        }
+        _ => {}
+    }
+    let login = match Login::parse(&form.login) {
+        Ok(login) => Some(login),
+        Err(_) => {
+            errors.insert("login", t.t("account-error-login"));
+            None
+        }
+    };
+    let display_name = form.display_name.trim().to_owned();
+    if display_name.is_empty() || display_name.chars().count() > 200 {
+        errors.insert("display_name", t.t("account-error-name"));
+    }
+    let email = form.email.trim().to_owned();
+    let email_ok = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
+        });
+    if !email_ok {
+        errors.insert("email", t.t("account-error-email"));
+    }
+    let language = Language::from_tag(&form.language).unwrap_or_default();
+    let roles = form.roles();
+    let mut organisation = None;
+    match kind {
+        Some(UserKind::Staff) if roles.is_empty() => {
+            errors.insert("roles", t.t("account-error-roles"));
+        }
+        Some(UserKind::Customer | UserKind::Partner) => {
+            // The organisation id arrives in the request: authorise it again.
+            let chosen = form.organisation.parse::<OrganisationId>().ok();
+            match chosen {
+                Some(id) => match state.store().organisation(&signed.actor, id).await {
+                    Ok(found) => organisation = Some(found.id),
+                    Err(StoreError::NotFound) => {
+                        errors.insert("organisation", t.t("account-error-organisation"));
+                    }
+                    Err(other) => return Err(other.into()),
+                },
+                None => {
+                    errors.insert("organisation", t.t("account-error-organisation"));
+                }
+            }
+        }
+        _ => {}
+    }
+    let (Some(kind), Some(login), true) = (kind, login, errors.is_empty()) else {
+        let page = form_page(&state, &signed, form, errors).await?;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Extension(KeepBody),
+            render(&page)?,
+        )
+            .into_response());
+    };
+    let new = NewUser {
+        login: login.clone(),
+        display_name: display_name.clone(),
+        email,
+        kind,
+        roles: if kind == UserKind::Staff {
+            roles
+        } else {
+            Vec::new()
+        },
+        password_hash: None,
+        language,
+    };
+    let mut tx = state.store().begin().await?;
+    let created = tx.create_user(&new).await;
+    let id = match created {
+        Ok(id) => id,
+        Err(StoreError::Duplicate(_)) => {
+            drop(tx);
+            let mut errors = BTreeMap::new();
+            errors.insert("login", t.t("account-error-login-taken"));
+            let page = form_page(&state, &signed, form, errors).await?;
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Extension(KeepBody),
+                render(&page)?,
+            )
+                .into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    tx.commit().await?;
+    if let Some(organisation) = organisation {
+        state
+            .store()
+            .set_membership(id, organisation, &form.rights())
+            .await?;
+    }
+    tracing::info!(account = %id, by = %signed.actor.user_id, "account created");
+    let link = new_activation(&state, &signed.actor, id).await?;
+    render(&CreatedPage {
+        layout: Layout::new(&signed.ctx, "account-created-title"),
+        display_name,
+        login: login.to_string(),
+        link,
+        account_id: id,
+    })
+    .map(IntoResponse::into_response)
+}
+
+/// Creates a new activation link for `account` and returns its full address.
+async fn new_activation(
+    state: &AppState,
+    actor: &Actor,
+    account: UserId,
+) -> Result<String, AppError> {
+    let (token, hash) = session::new_token()?;
+    let expires = supportweb_storage::now() + Duration::hours(ACTIVATION_HOURS);
+    state
+        .store()
+        .create_activation(account, &hash, actor.user_id, expires)
+        .await?;
+    Ok(format!("{}/activate/{token}", state.config().public_url))
+}
+
+#[derive(Template)]
+#[template(path = "admin_account.html")]
+struct AccountPage {
+    layout: Layout,
+    account: UserRecord,
+    kind: String,
+    roles: Vec<String>,
+    memberships: Vec<(String, RightsView)>,
+    may_manage: bool,
+    link: Option<String>,
+}
+
+async fn account_page(
+    state: &AppState,
+    signed: &SignedIn,
+    id: &str,
+    link: Option<String>,
+) -> Result<AccountPage, AppError> {
+    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let account = state.store().user(id).await?.ok_or(AppError::NotFound)?;
+    let layout = Layout::new(&signed.ctx, "account-title");
+    let t = layout.t;
+    let mut memberships = Vec::new();
+    for membership in state.store().memberships_of(id).await? {
+        let organisation = state
+            .store()
+            .organisation(&signed.actor, membership.organisation_id)
+            .await?;
+        memberships.push((organisation.name, RightsView::new(&t, &membership.rights)));
+    }
+    Ok(AccountPage {
+        kind: kind_label(&t, account.kind),
+        roles: account
+            .roles
+            .iter()
+            .map(|r| t.t(role_key(r.as_str())))
+            .collect(),
+        may_manage: may_manage(&signed.actor, &account),
+        memberships,
+        account,
+        link,
+        layout,
+    })
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    require(&signed.actor, Action::Read)?;
+    render(&account_page(&state, &signed, &id, None).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ActiveForm {
+    #[serde(default)]
+    active: String,
+}
+
+pub(super) async fn set_active(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ActiveForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let account = state
+        .store()
+        .user(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_manage(&signed.actor, &account) || account.id == signed.actor.user_id {
+        return Err(AppError::Forbidden);
+    }
+    let active = form.active == "true";
+    state.store().set_user_active(user_id, active).await?;
+    tracing::info!(account = %user_id, active, by = %signed.actor.user_id, "account activity changed");
+    Ok(Redirect::to(&format!("/admin/accounts/{user_id}")).into_response())
+}
+
+pub(super) async fn new_link(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let account = state
+        .store()
+        .user(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_manage(&signed.actor, &account) {
+        return Err(AppError::Forbidden);
+    }
+    let link = new_activation(&state, &signed.actor, user_id).await?;
+    render(&account_page(&state, &signed, &id, Some(link)).await?)
+}
