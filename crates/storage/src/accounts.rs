@@ -130,6 +130,36 @@ impl Store {
         Ok(UserId(user))
     }
 
+    /// Replaces a user's password and ends every session of the account, in one transaction
+    /// (the caller starts a fresh session for the request that changed it).
+    pub async fn change_password(
+        &self,
+        user_id: UserId,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let updated = on_tx!(tx, conn => {
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(password_hash)
+                .bind(now())
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        if updated != 1 {
+            return Err(StoreError::NotFound);
+        }
+        on_tx!(tx, conn => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        tx.commit().await
+    }
+
     /// Activates or deactivates an account. Deactivation ends all its sessions in the same
     /// transaction, so it takes effect at once.
     pub async fn set_user_active(&self, user_id: UserId, active: bool) -> Result<(), StoreError> {

@@ -546,3 +546,37 @@ both_backends!(
     deactivation_ends_every_session_at_once,
     the_accounts_overview_pages_by_name,
 );
+
+async fn a_password_change_ends_every_session(store: Store) {
+    let id = store
+        .create_user(&new_user("nove.heslo", UserKind::Staff, vec![]))
+        .await
+        .unwrap();
+    store
+        .create_session(id, &[3u8; 32], now() + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .change_password(id, "$argon2id$changed")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .live_session(&[3u8; 32], now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .user(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$changed")
+    );
+}
+
+both_backends!(a_password_change_ends_every_session);

@@ -495,3 +495,97 @@ async fn markup_in_names_is_escaped() {
         "{home}"
     );
 }
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::new().await;
+    app.staff("meni.heslo").await;
+    let here = app.sign_in("meni.heslo").await;
+    let elsewhere = app.sign_in("meni.heslo").await;
+
+    let wrong = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current", "spatne-heslo-1"),
+                ("new", "Nove-heslo-2026"),
+                ("new_again", "Nove-heslo-2026"),
+            ],
+            Some(&here),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .contains("id=\"current-error\">Současné heslo není správné")
+    );
+    let mismatch = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "Nove-heslo-2026"),
+                ("new_again", "Jine-heslo-2026"),
+            ],
+            Some(&here),
+        )
+        .await;
+    assert!(
+        mismatch
+            .text()
+            .contains("id=\"new-error\">Hesla se neshodují")
+    );
+    assert_eq!(
+        app.get("/", Some(&elsewhere)).await.status,
+        StatusCode::OK,
+        "nothing changed yet"
+    );
+
+    let changed = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "Nove-heslo-2026"),
+                ("new_again", "Nove-heslo-2026"),
+            ],
+            Some(&here),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert_eq!(changed.header("location"), "/account/password?changed=1");
+    let fresh = changed
+        .session_cookie()
+        .expect("this browser continues in a new session");
+    assert_ne!(fresh, here);
+    assert_eq!(
+        app.get("/", Some(&elsewhere)).await.status,
+        StatusCode::SEE_OTHER,
+        "other sessions end"
+    );
+    assert_eq!(
+        app.get("/", Some(&here)).await.status,
+        StatusCode::SEE_OTHER,
+        "the old id is gone"
+    );
+    let page = app.get("/account/password?changed=1", Some(&fresh)).await;
+    assert!(page.text().contains("Heslo je změněno"));
+
+    let old = app
+        .post_form(
+            "/login",
+            &[("login", "meni.heslo"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let new = app
+        .post_form(
+            "/login",
+            &[("login", "meni.heslo"), ("password", "Nove-heslo-2026")],
+            None,
+        )
+        .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+}

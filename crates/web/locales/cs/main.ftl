@@ -189,3 +189,11 @@ activate-invalid = Odkaz pro aktivaci není platný: vypršel, už byl použit, 
 activate-error-short = Heslo musí mít alespoň 10 znaků.
 activate-error-long = Heslo může mít nejvýše 1024 znaků.
 activate-error-mismatch = Hesla se neshodují.
+
+## Změna hesla
+password-title = Změnit heslo
+password-current = Současné heslo
+password-hint = Po změně hesla skončí všechna ostatní přihlášení tohoto účtu (na jiných zařízeních).
+password-submit = Změnit heslo
+password-changed = Heslo je změněno. Ostatní přihlášení byla ukončena.
+password-error-current = Současné heslo není správné.

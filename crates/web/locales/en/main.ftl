@@ -184,3 +184,11 @@ activate-invalid = The activation link is not valid: it has expired, was already
 activate-error-short = A password needs at least 10 characters.
 activate-error-long = A password may have at most 1024 characters.
 activate-error-mismatch = The passwords differ.
+
+## Password change
+password-title = Change password
+password-current = Current password
+password-hint = Changing the password ends every other session of this account (on other devices).
+password-submit = Change password
+password-changed = Your password is changed. Other sessions have been ended.
+password-error-current = The current password is not correct.

@@ -8,6 +8,7 @@ mod home;
 mod language;
 mod login;
 pub mod organisation;
+mod password;
 
 use askama::Template;
 use axum::Router;
@@ -33,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(language::choose))
         .route("/organisation", get(organisation::show))
+        .route(
+            "/account/password",
+            get(password::show).post(password::change),
+        )
         .route(
             "/activate/{token}",
             get(activation::show).post(activation::submit),
