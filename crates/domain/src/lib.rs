@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod audit;
 pub mod calendar;
 pub mod contract;
 pub mod ids;

@@ -6,6 +6,7 @@
 //! [`on_tx!`] macros.
 
 pub mod accounts;
+pub mod audit;
 mod connect;
 pub mod contracts;
 pub mod files;

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_login_failures.sql", "login_failures"),
     migration!(3, "0003_organisations.sql", "organisations"),
     migration!(4, "0004_accounts.sql", "accounts"),
+    migration!(5, "0005_audit.sql", "audit"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -81,6 +81,11 @@ pub fn role_key(role: &str) -> String {
     format!("role-{}", role.replace('_', "-"))
 }
 
+/// Fluent id of an audit event's name (`sign_in_failed` → `audit-event-sign-in-failed`).
+pub fn event_key(event: &str) -> String {
+    format!("audit-event-{}", event.replace('_', "-"))
+}
+
 /// The message ids defined in a Fluent source.
 pub fn message_ids(source: &str) -> impl Iterator<Item = &str> {
     source.lines().filter_map(|line| {
@@ -162,6 +167,10 @@ mod tests {
         for lang in Language::ALL {
             for agenda in supportweb_domain::Agenda::ALL {
                 let key = format!("agenda-{}", agenda.slug());
+                assert!(Tr::has(lang, &key), "{key} missing in {lang:?}");
+            }
+            for event in supportweb_domain::audit::AuditEvent::ALL {
+                let key = event_key(event.as_str());
                 assert!(Tr::has(lang, &key), "{key} missing in {lang:?}");
             }
             for role in supportweb_domain::user::StaffRole::ALL {

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod audit;
 pub mod client;
 pub mod context;
 pub mod downloads;

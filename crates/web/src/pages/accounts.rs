@@ -24,12 +24,15 @@ use supportweb_storage::users::{NewUser, UserRecord};
 
 use super::organisation::RightsView;
 use super::{Layout, render};
+use crate::audit::{self, Concerning};
+use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::{Tr, role_key};
 use crate::middleware::KeepBody;
 use crate::session;
 use crate::state::AppState;
+use supportweb_domain::audit::AuditEvent;
 
 /// How long an activation link works.
 pub const ACTIVATION_HOURS: i64 = 72;
@@ -394,6 +397,7 @@ struct CreatedPage {
 pub(super) async fn create(
     State(state): State<AppState>,
     signed: SignedIn,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, AppError> {
     require(&signed.actor, Action::Manage)?;
@@ -494,14 +498,37 @@ pub(super) async fn create(
         Err(other) => return Err(other.into()),
     };
     tx.commit().await?;
+    let by = Concerning::by(signed.actor.user_id, id);
+    audit::record(
+        &state,
+        AuditEvent::AccountCreated,
+        by.clone(),
+        &address,
+        kind.as_str(),
+    )
+    .await?;
     if let Some(organisation) = organisation {
+        let rights = form.rights();
         state
             .store()
-            .set_membership(id, organisation, &form.rights())
+            .set_membership(id, organisation, &rights)
             .await?;
+        let concerning = Concerning {
+            organisation: Some(organisation),
+            ..by.clone()
+        };
+        audit::record(
+            &state,
+            AuditEvent::MembershipChanged,
+            concerning,
+            &address,
+            describe(&rights),
+        )
+        .await?;
     }
     tracing::info!(account = %id, by = %signed.actor.user_id, "account created");
     let link = new_activation(&state, &signed.actor, id).await?;
+    audit::record(&state, AuditEvent::ActivationLinkIssued, by, &address, "").await?;
     render(&CreatedPage {
         layout: Layout::new(&signed.ctx, "account-created-title"),
         display_name,
@@ -510,6 +537,27 @@ pub(super) async fn create(
         account_id: id,
     })
     .map(IntoResponse::into_response)
+}
+
+/// A membership's rights in the audit log's words: `protocols=read … approve-orders`.
+fn describe(rights: &MembershipRights) -> String {
+    let mut text = Agenda::ALL
+        .into_iter()
+        .map(|a| format!("{}={}", a.slug(), rights.right(a).as_str()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (on, name) in [
+        (rights.may_approve_orders, "approve-orders"),
+        (rights.may_confirm_protocols, "confirm-protocols"),
+        (rights.may_see_validation_codes, "see-validation-codes"),
+        (rights.all_notifications, "all-notifications"),
+    ] {
+        if on {
+            text.push(' ');
+            text.push_str(name);
+        }
+    }
+    text
 }
 
 /// Creates a new activation link for `account` and returns its full address.
@@ -590,6 +638,7 @@ pub(super) struct ActiveForm {
 pub(super) async fn set_active(
     State(state): State<AppState>,
     signed: SignedIn,
+    ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
@@ -605,6 +654,19 @@ pub(super) async fn set_active(
     }
     let active = form.active == "true";
     state.store().set_user_active(user_id, active).await?;
+    let event = if active {
+        AuditEvent::AccountReactivated
+    } else {
+        AuditEvent::AccountDeactivated
+    };
+    audit::record(
+        &state,
+        event,
+        Concerning::by(signed.actor.user_id, user_id),
+        &address,
+        "",
+    )
+    .await?;
     tracing::info!(account = %user_id, active, by = %signed.actor.user_id, "account activity changed");
     Ok(Redirect::to(&format!("/admin/accounts/{user_id}")).into_response())
 }
@@ -612,6 +674,7 @@ pub(super) async fn set_active(
 pub(super) async fn new_link(
     State(state): State<AppState>,
     signed: SignedIn,
+    ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     require(&signed.actor, Action::Manage)?;
@@ -625,5 +688,7 @@ pub(super) async fn new_link(
         return Err(AppError::Forbidden);
     }
     let link = new_activation(&state, &signed.actor, user_id).await?;
+    let by = Concerning::by(signed.actor.user_id, user_id);
+    audit::record(&state, AuditEvent::ActivationLinkIssued, by, &address, "").await?;
     render(&account_page(&state, &signed, &id, Some(link)).await?)
 }

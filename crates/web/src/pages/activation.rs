@@ -10,6 +10,8 @@ use supportweb_domain::user::check_new_password;
 use supportweb_storage::StoreError;
 
 use super::{Layout, render};
+use crate::audit::{self, Concerning};
+use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -17,6 +19,7 @@ use crate::middleware::KeepBody;
 use crate::password;
 use crate::session;
 use crate::state::AppState;
+use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]
 #[template(path = "activate.html")]
@@ -77,6 +80,7 @@ pub(super) async fn show(
 pub(super) async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
     Form(form): Form<ActivateForm>,
 ) -> Result<Response, AppError> {
@@ -118,6 +122,14 @@ pub(super) async fn submit(
     match state.store().complete_activation(&hash, &hashed, now).await {
         Ok(id) => {
             tracing::info!(account = %id, "account activated");
+            audit::record(
+                &state,
+                AuditEvent::AccountActivated,
+                Concerning::own(id),
+                &address,
+                "",
+            )
+            .await?;
             Ok(Redirect::to("/login?activated=1").into_response())
         }
         Err(StoreError::NotFound) => invalid(&ctx),

@@ -13,6 +13,7 @@ use supportweb_domain::throttle::{ThrottlePolicy, login_key};
 use supportweb_domain::user::Login;
 
 use super::{Layout, render, safe_return_path};
+use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
@@ -20,6 +21,7 @@ use crate::middleware::KeepBody;
 use crate::password;
 use crate::session;
 use crate::state::{AppState, DemoAccount};
+use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -101,6 +103,14 @@ pub(super) async fn submit(
     let key = login_key(&form.login);
     let now = supportweb_storage::now();
     if let Some(until) = blocked_until(&state, &key, &address, now).await? {
+        audit::record(
+            &state,
+            AuditEvent::SignInThrottled,
+            Concerning::default(),
+            &address,
+            key.as_str(),
+        )
+        .await?;
         let minutes = (until - now).num_minutes() + 1;
         let message = t.tn("login-error-throttled", "minutes", minutes);
         let body = render(&page(&state, &ctx, form.login, next, Some(message)))?;
@@ -131,6 +141,14 @@ pub(super) async fn submit(
                 .store()
                 .record_login_failure(&key, &address, now)
                 .await?;
+            audit::record(
+                &state,
+                AuditEvent::SignInFailed,
+                Concerning::default(),
+                &address,
+                key.as_str(),
+            )
+            .await?;
             let body = render(&page(
                 &state,
                 &ctx,
@@ -142,6 +160,14 @@ pub(super) async fn submit(
         }
     };
     state.store().clear_login_failures(&key).await?;
+    audit::record(
+        &state,
+        AuditEvent::SignIn,
+        Concerning::own(user.id),
+        &address,
+        "",
+    )
+    .await?;
     // A language chosen on the sign-in page becomes the account's language.
     if let Some(chosen) = session::read_cookie(&headers, session::LANGUAGE_COOKIE)
         .and_then(|tag| Language::from_tag(&tag))
@@ -160,9 +186,21 @@ pub(super) async fn submit(
 
 pub(super) async fn logout(
     State(state): State<AppState>,
+    ctx: Ctx,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     session::end(&state, &headers).await?;
+    if let Some(actor) = &ctx.actor {
+        audit::record(
+            &state,
+            AuditEvent::SignOut,
+            Concerning::own(actor.user_id),
+            &address,
+            "",
+        )
+        .await?;
+    }
     let mut response = Redirect::to("/login").into_response();
     session::append_set_cookie(
         response.headers_mut(),

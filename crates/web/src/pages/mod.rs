@@ -4,6 +4,7 @@
 mod account;
 mod accounts;
 mod activation;
+mod audit;
 mod home;
 mod language;
 mod login;
@@ -15,6 +16,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Html;
 use axum::routing::{get, post};
+use supportweb_domain::permissions::{Action, AdminArea, Area};
 use supportweb_domain::{Agenda, Language};
 
 use crate::context::Ctx;
@@ -42,6 +44,7 @@ pub fn router() -> Router<AppState> {
             "/activate/{token}",
             get(activation::show).post(activation::submit),
         )
+        .route("/admin/audit", get(audit::show))
         .route(
             "/admin/accounts",
             get(accounts::list).post(accounts::create),
@@ -74,6 +77,34 @@ pub struct LanguageOption {
     pub selected: bool,
 }
 
+/// A link to an administration page in the header.
+#[derive(Debug, Clone)]
+pub struct AdminLink {
+    /// Target.
+    pub href: &'static str,
+    /// Element id.
+    pub id: &'static str,
+    /// Label in the user's language.
+    pub label: String,
+}
+
+/// Administration pages: area, path, label, element id. A staff user sees a link when the
+/// permission matrix lets it read the area.
+const ADMIN_LINKS: &[(AdminArea, &str, &str, &str)] = &[
+    (
+        AdminArea::Accounts,
+        "/admin/accounts",
+        "nav-accounts",
+        "accounts-admin-link",
+    ),
+    (
+        AdminArea::Audit,
+        "/admin/audit",
+        "nav-audit",
+        "audit-admin-link",
+    ),
+];
+
 /// What the shared layout (`base.html`) needs.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -93,8 +124,8 @@ pub struct Layout {
     pub return_to: String,
     /// Show the "My organisation" link (customer and partner users with a membership).
     pub my_organisation: bool,
-    /// Show the accounts administration link (staff allowed to see accounts).
-    pub accounts_admin: bool,
+    /// Administration pages the user may open.
+    pub admin_links: Vec<AdminLink>,
 }
 
 impl Layout {
@@ -129,14 +160,19 @@ impl Layout {
                 })
                 .collect(),
             return_to: ctx.path.clone(),
-            accounts_admin: ctx.actor.as_ref().is_some_and(|a| {
-                a.staff_may(
-                    supportweb_domain::permissions::Area::Admin(
-                        supportweb_domain::permissions::AdminArea::Accounts,
-                    ),
-                    supportweb_domain::permissions::Action::Read,
-                )
-            }),
+            admin_links: ADMIN_LINKS
+                .iter()
+                .filter(|(area, _, _, _)| {
+                    ctx.actor
+                        .as_ref()
+                        .is_some_and(|a| a.staff_may(Area::Admin(*area), Action::Read))
+                })
+                .map(|(_, href, key, id)| AdminLink {
+                    href,
+                    id,
+                    label: t.t(key),
+                })
+                .collect(),
             my_organisation: ctx
                 .actor
                 .as_ref()

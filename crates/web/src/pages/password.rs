@@ -11,12 +11,15 @@ use serde::Deserialize;
 use supportweb_domain::user::{WeakPassword, check_new_password};
 
 use super::{Layout, render};
+use crate::audit::{self, Concerning};
+use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::middleware::KeepBody;
 use crate::password;
 use crate::session;
 use crate::state::AppState;
+use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]
 #[template(path = "password.html")]
@@ -57,6 +60,7 @@ pub(super) async fn show(
 pub(super) async fn change(
     State(state): State<AppState>,
     signed: SignedIn,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
@@ -93,6 +97,14 @@ pub(super) async fn change(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     state.store().change_password(user.id, &hashed).await?;
+    audit::record(
+        &state,
+        AuditEvent::PasswordChanged,
+        Concerning::own(user.id),
+        &address,
+        "",
+    )
+    .await?;
     tracing::info!(user_id = %user.id, "password changed; other sessions ended");
     let cookie = session::start(&state, &headers, user.id).await?;
     let mut response = StatusCode::SEE_OTHER.into_response();

@@ -1,0 +1,70 @@
+//! Security-relevant events that the audit log keeps.
+
+use serde::Serialize;
+
+/// A kind of audited event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditEvent {
+    /// A successful sign-in.
+    SignIn,
+    /// A failed sign-in (wrong password, unknown or inactive account).
+    SignInFailed,
+    /// A sign-in refused by throttling.
+    SignInThrottled,
+    /// A sign-out.
+    SignOut,
+    /// Staff created an account.
+    AccountCreated,
+    /// Staff issued an activation link.
+    ActivationLinkIssued,
+    /// A user activated the account (chose a password).
+    AccountActivated,
+    /// Staff deactivated an account.
+    AccountDeactivated,
+    /// Staff reactivated an account.
+    AccountReactivated,
+    /// A user changed the password.
+    PasswordChanged,
+    /// A membership's rights were granted or changed.
+    MembershipChanged,
+}
+
+impl AuditEvent {
+    /// Every event kind.
+    pub const ALL: [AuditEvent; 11] = [
+        AuditEvent::SignIn,
+        AuditEvent::SignInFailed,
+        AuditEvent::SignInThrottled,
+        AuditEvent::SignOut,
+        AuditEvent::AccountCreated,
+        AuditEvent::ActivationLinkIssued,
+        AuditEvent::AccountActivated,
+        AuditEvent::AccountDeactivated,
+        AuditEvent::AccountReactivated,
+        AuditEvent::PasswordChanged,
+        AuditEvent::MembershipChanged,
+    ];
+
+    /// Database / API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::SignIn => "sign_in",
+            AuditEvent::SignInFailed => "sign_in_failed",
+            AuditEvent::SignInThrottled => "sign_in_throttled",
+            AuditEvent::SignOut => "sign_out",
+            AuditEvent::AccountCreated => "account_created",
+            AuditEvent::ActivationLinkIssued => "activation_link_issued",
+            AuditEvent::AccountActivated => "account_activated",
+            AuditEvent::AccountDeactivated => "account_deactivated",
+            AuditEvent::AccountReactivated => "account_reactivated",
+            AuditEvent::PasswordChanged => "password_changed",
+            AuditEvent::MembershipChanged => "membership_changed",
+        }
+    }
+
+    /// Parses [`AuditEvent::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+}
