@@ -1,0 +1,337 @@
+//! QUALITY.md's permission-matrix suite: every route × every kind of user gives the expected
+//! answer. The table below is data; a route in the code without a row fails the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{Reply, TestApp};
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::organisation::OrganisationKind;
+use supportweb_domain::permissions::{Action, AdminArea, Area, staff_may};
+use supportweb_domain::user::{StaffRole, UserKind};
+use supportweb_storage::organisations::NewOrganisation;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A customer or partner user with a membership.
+    Member,
+    /// Staff whose roles allow the action in the area.
+    Staff(Area, Action),
+}
+
+/// What an allowed user receives for the sample request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Allowed {
+    /// Anything but a refusal (401, 403, 404, redirect to sign-in).
+    Served,
+    /// 404: the sample names a record that does not exist (the route itself is open).
+    Missing,
+}
+
+use Access::{Member, Public, SignedIn, Staff};
+use Allowed::{Missing, Served};
+
+const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
+const ACCOUNTS_MANAGE: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Manage);
+const AUDIT_READ: Access = Staff(Area::Admin(AdminArea::Audit), Action::Read);
+
+/// Method, route as declared, sample path (`{account}` is an existing customer account,
+/// `{missing}` an id that exists nowhere), access, what allowed users get.
+const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
+    ("GET", "/", "/", SignedIn, Served),
+    ("GET", "/login", "/login", Public, Served),
+    ("POST", "/login", "/login", Public, Served),
+    ("POST", "/language", "/language", Public, Served),
+    ("GET", "/organisation", "/organisation", Member, Served),
+    (
+        "GET",
+        "/account/password",
+        "/account/password",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/password",
+        "/account/password",
+        SignedIn,
+        Served,
+    ),
+    (
+        "GET",
+        "/activate/{token}",
+        "/activate/{token}",
+        Public,
+        Missing,
+    ),
+    (
+        "POST",
+        "/activate/{token}",
+        "/activate/{token}",
+        Public,
+        Missing,
+    ),
+    ("GET", "/admin/audit", "/admin/audit", AUDIT_READ, Served),
+    (
+        "GET",
+        "/admin/accounts",
+        "/admin/accounts",
+        ACCOUNTS_READ,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/accounts",
+        "/admin/accounts",
+        ACCOUNTS_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/accounts/new",
+        "/admin/accounts/new",
+        ACCOUNTS_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/accounts/{id}",
+        "/admin/accounts/{account}",
+        ACCOUNTS_READ,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/accounts/{id}/active",
+        "/admin/accounts/{account}/active",
+        ACCOUNTS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/accounts/{id}/activation",
+        "/admin/accounts/{account}/activation",
+        ACCOUNTS_MANAGE,
+        Served,
+    ),
+    ("GET", "/files/{id}", "/files/{missing}", SignedIn, Missing),
+    (
+        "GET",
+        "/api/v1/files/{id}",
+        "/api/v1/files/{missing}",
+        SignedIn,
+        Missing,
+    ),
+    ("POST", "/api/v1/files", "/api/v1/files", SignedIn, Served),
+    ("GET", "/api/v1/me", "/api/v1/me", SignedIn, Served),
+    (
+        "GET",
+        "/api/openapi.json",
+        "/api/openapi.json",
+        Public,
+        Served,
+    ),
+    ("GET", "/assets/app.css", "/assets/app.css", Public, Served),
+    (
+        "GET",
+        "/assets/htmx.min.js",
+        "/assets/htmx.min.js",
+        Public,
+        Served,
+    ),
+    ("GET", "/healthz", "/healthz", Public, Served),
+    ("GET", "/readyz", "/readyz", Public, Served),
+    // Last: signing out ends the actor's session for every row after it.
+    ("POST", "/logout", "/logout", Public, Served),
+];
+
+/// Every route path the web crate declares: `.route("…"` (possibly on the next line) and
+/// `path = "…"` of the OpenAPI annotations.
+fn declared_routes() -> BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for marker in [".route(", "path = "] {
+                for piece in text.split(marker).skip(1) {
+                    let piece = piece.trim_start();
+                    if let Some(rest) = piece.strip_prefix('"') {
+                        let route = rest.split('"').next().unwrap();
+                        if route.starts_with('/') {
+                            found.insert(route.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_declared_route_has_a_row() {
+    let declared = declared_routes();
+    assert!(
+        declared.len() >= 20,
+        "the scan found the routes: {declared:?}"
+    );
+    let tabled: BTreeSet<String> = ROUTES.iter().map(|r| r.1.to_owned()).collect();
+    let missing: Vec<&String> = declared.difference(&tabled).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the permission matrix: {missing:?}"
+    );
+    let stale: Vec<&String> = tabled.difference(&declared).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that no longer exist: {stale:?}"
+    );
+}
+
+#[derive(Debug)]
+enum Who {
+    Anonymous,
+    Customer { member: bool },
+    Partner,
+    Staff(StaffRole),
+}
+
+fn refused(reply: &Reply) -> bool {
+    matches!(
+        reply.status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ) || (reply.status == StatusCode::SEE_OTHER && reply.header("location").starts_with("/login?"))
+}
+
+#[tokio::test]
+async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
+    let app = TestApp::new().await;
+    let organisation = app
+        .db
+        .store
+        .create_organisation(&NewOrganisation {
+            name: "Obec Matice".into(),
+            kind: OrganisationKind::Customer,
+            ico: None,
+            dic: None,
+            street: "1".into(),
+            city: "Matice".into(),
+            postal_code: "100 00".into(),
+            email: "m@example.cz".into(),
+            phone: "1".into(),
+            is_public_body: false,
+            notes: String::new(),
+        })
+        .await
+        .unwrap();
+    // The account the administration routes are tried on (never one of the actors).
+    let target = app.user("cilovy.ucet", UserKind::Customer, vec![]).await;
+    app.db
+        .store
+        .set_membership(target, organisation, &MembershipRights::NONE)
+        .await
+        .unwrap();
+
+    let mut actors: Vec<(Who, Option<String>)> = vec![(Who::Anonymous, None)];
+    let member = app.user("zakaznik.clen", UserKind::Customer, vec![]).await;
+    app.db
+        .store
+        .set_membership(member, organisation, &MembershipRights::NONE)
+        .await
+        .unwrap();
+    actors.push((
+        Who::Customer { member: true },
+        Some(app.sign_in("zakaznik.clen").await),
+    ));
+    app.user("zakaznik.bez", UserKind::Customer, vec![]).await;
+    actors.push((
+        Who::Customer { member: false },
+        Some(app.sign_in("zakaznik.bez").await),
+    ));
+    let partner = app.user("partner.clen", UserKind::Partner, vec![]).await;
+    app.db
+        .store
+        .set_membership(partner, organisation, &MembershipRights::NONE)
+        .await
+        .unwrap();
+    actors.push((Who::Partner, Some(app.sign_in("partner.clen").await)));
+    for role in StaffRole::ALL {
+        let login = format!("staff.{}", role.as_str().replace('_', "-"));
+        app.user(&login, UserKind::Staff, vec![role]).await;
+        actors.push((Who::Staff(role), Some(app.sign_in(&login).await)));
+    }
+
+    let missing = uuid::Uuid::now_v7().to_string();
+    let token = "ab".repeat(32);
+    let mut failures = Vec::new();
+    for (method, route, sample, access, allowed) in ROUTES {
+        let path = sample
+            .replace("{account}", &target.to_string())
+            .replace("{missing}", &missing)
+            .replace("{token}", &token);
+        for (who, cookie) in &actors {
+            let may = match (access, who) {
+                (Public, _) => true,
+                (_, Who::Anonymous) => false,
+                (SignedIn, _) => true,
+                (Member, Who::Customer { member }) => *member,
+                (Member, Who::Partner) => true,
+                (Member, Who::Staff(_)) => false,
+                (Staff(area, action), Who::Staff(role)) => staff_may(&[*role], *area, *action),
+                (Staff(..), _) => false,
+            };
+            let mut request = Request::builder()
+                .method(*method)
+                .uri(&path)
+                .header("host", "127.0.0.1:8080")
+                .header("sec-fetch-site", "same-origin")
+                .header("content-type", "application/x-www-form-urlencoded");
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie.as_str());
+            }
+            let reply = app.send(request.body(Body::empty()).unwrap()).await;
+            let ok = match (may, allowed) {
+                (true, Served) => !refused(&reply),
+                (true, Missing) => reply.status == StatusCode::NOT_FOUND,
+                (false, _) => match who {
+                    Who::Anonymous if route.starts_with("/api/") => {
+                        reply.status == StatusCode::UNAUTHORIZED
+                    }
+                    Who::Anonymous => {
+                        reply.status == StatusCode::SEE_OTHER
+                            && reply.header("location").starts_with("/login?")
+                    }
+                    _ => reply.status == StatusCode::NOT_FOUND,
+                },
+            };
+            if !ok {
+                failures.push(format!(
+                    "{method} {route} as {who:?}: {} (may: {may})",
+                    reply.status
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} answers differ from the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
