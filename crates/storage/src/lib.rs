@@ -10,6 +10,7 @@ pub mod audit;
 mod connect;
 pub mod contracts;
 pub mod files;
+pub mod history;
 pub mod login_failures;
 pub mod migrate;
 pub mod numbering;
@@ -84,6 +85,9 @@ pub enum StoreError {
     /// A unique value is already taken (e.g. a login name).
     #[error("{0} is already taken")]
     Duplicate(&'static str),
+    /// The record changed since the caller read it (a stale edit); nothing was written.
+    #[error("the record was changed by someone else")]
+    Conflict,
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_organisations.sql", "organisations"),
     migration!(4, "0004_accounts.sql", "accounts"),
     migration!(5, "0005_audit.sql", "audit"),
+    migration!(6, "0006_change_history.sql", "change_history"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,7 +10,7 @@ use supportweb_domain::membership::{Membership, MembershipRights};
 use supportweb_domain::organisation::{Ico, OrganisationKind};
 use uuid::Uuid;
 
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, now, on_pool, on_tx};
 
 /// A stored organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +121,44 @@ o.postal_code, o.email, o.phone, o.is_public_body, o.notes, o.version, o.created
 const VISIBLE: &str = "($2 OR EXISTS (SELECT 1 FROM organisation_memberships m \
 WHERE m.organisation_id = o.id AND m.user_id = $3))";
 
+fn fields_of(o: &OrganisationRecord) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", o.name.clone()),
+        ("kind", o.kind.as_str().to_owned()),
+        ("ico", o.ico.clone().unwrap_or_default()),
+        ("dic", o.dic.clone().unwrap_or_default()),
+        ("street", o.street.clone()),
+        ("city", o.city.clone()),
+        ("postal_code", o.postal_code.clone()),
+        ("email", o.email.clone()),
+        ("phone", o.phone.clone()),
+        ("is_public_body", o.is_public_body.to_string()),
+        ("notes", o.notes.clone()),
+    ]
+}
+
+fn fields_of_new(o: &NewOrganisation) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", o.name.clone()),
+        ("kind", o.kind.as_str().to_owned()),
+        (
+            "ico",
+            o.ico
+                .as_ref()
+                .map(|i| i.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
+        ("dic", o.dic.clone().unwrap_or_default()),
+        ("street", o.street.clone()),
+        ("city", o.city.clone()),
+        ("postal_code", o.postal_code.clone()),
+        ("email", o.email.clone()),
+        ("phone", o.phone.clone()),
+        ("is_public_body", o.is_public_body.to_string()),
+        ("notes", o.notes.clone()),
+    ]
+}
+
 /// A member of an organisation as its colleagues and staff see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
@@ -225,6 +263,72 @@ impl Store {
         });
         inserted.map_err(|e| StoreError::unique(e, "ico"))?;
         Ok(id)
+    }
+
+    /// Updates an organisation read at `expected_version`, recording each changed field in
+    /// its history, in one transaction. A stale version gives [`StoreError::Conflict`] and
+    /// writes nothing. The caller has checked the actor may administer organisations.
+    pub async fn update_organisation(
+        &self,
+        actor: &Actor,
+        id: OrganisationId,
+        expected_version: i64,
+        changed: &NewOrganisation,
+    ) -> Result<(), StoreError> {
+        let current = self.organisation(actor, id).await?;
+        let mut tx = self.begin().await?;
+        let updated = on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE organisations SET name = $1, kind = $2, ico = $3, dic = $4, street = $5,
+                 city = $6, postal_code = $7, email = $8, phone = $9, is_public_body = $10,
+                 notes = $11, version = version + 1, updated_at = $12
+                 WHERE id = $13 AND version = $14",
+            )
+            .bind(changed.name.as_str())
+            .bind(changed.kind.as_str())
+            .bind(changed.ico.as_ref().map(|i| i.as_str().to_owned()))
+            .bind(changed.dic.as_deref())
+            .bind(changed.street.as_str())
+            .bind(changed.city.as_str())
+            .bind(changed.postal_code.as_str())
+            .bind(changed.email.as_str())
+            .bind(changed.phone.as_str())
+            .bind(changed.is_public_body)
+            .bind(changed.notes.as_str())
+            .bind(now())
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+        });
+        if updated.map_err(|e| StoreError::unique(e, "ico"))? != 1 {
+            return Err(StoreError::Conflict);
+        }
+        if current.version != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        let changes = crate::history::diff(&fields_of(&current), &fields_of_new(changed));
+        tx.record_changes("organisation", id.0, actor.user_id, &changes)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Removes a staff user from an organisation's account team.
+    pub async fn remove_from_account_team(
+        &self,
+        organisation_id: OrganisationId,
+        user_id: UserId,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM account_team WHERE organisation_id = $1 AND user_id = $2")
+                .bind(organisation_id.0)
+                .bind(user_id.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
     }
 
     /// The id of the organisation with this IČO (administration and sample data; not scoped).

@@ -319,3 +319,48 @@ both_backends!(
     account_teams_list_active_staff,
     contracts_decide_entitlement_on_their_first_and_last_day,
 );
+
+async fn a_stale_edit_is_refused_and_changes_are_kept_in_history(store: Store) {
+    let id = store
+        .create_organisation(&organisation("Obec Stará", None))
+        .await
+        .unwrap();
+    let staff = actor(&store, user(&store, "editor", UserKind::Staff).await).await;
+    let read = store.organisation(&staff, id).await.unwrap();
+    let mut first = organisation("Obec Nová", Some("00006947"));
+    first.notes = "zavolat starostovi".into();
+    store
+        .update_organisation(&staff, id, read.version, &first)
+        .await
+        .unwrap();
+
+    // A second editor still holding the old version.
+    let second = organisation("Obec Přepsaná", None);
+    let stale = store
+        .update_organisation(&staff, id, read.version, &second)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    let now_stored = store.organisation(&staff, id).await.unwrap();
+    assert_eq!(
+        now_stored.name, "Obec Nová",
+        "the stale write changed nothing"
+    );
+    assert_eq!(now_stored.version, read.version + 1);
+
+    let history = store.history("organisation", id.0).await.unwrap();
+    let fields: Vec<(&str, &str, &str)> = history
+        .iter()
+        .map(|h| (h.field.as_str(), h.old_value.as_str(), h.new_value.as_str()))
+        .collect();
+    assert_eq!(fields.len(), 3, "{fields:?}");
+    assert!(fields.contains(&("name", "Obec Stará", "Obec Nová")));
+    assert!(fields.contains(&("ico", "", "00006947")));
+    assert!(fields.contains(&("notes", "", "zavolat starostovi")));
+    assert!(
+        history
+            .iter()
+            .all(|h| h.changed_by.as_deref() == Some("Uživatel editor"))
+    );
+}
+
+both_backends!(a_stale_edit_is_refused_and_changes_are_kept_in_history);

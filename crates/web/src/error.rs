@@ -176,7 +176,7 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Duplicate(_) => AppError::Conflict,
+            StoreError::Duplicate(_) | StoreError::Conflict => AppError::Conflict,
             StoreError::Corrupt(detail) => AppError::Internal(detail),
             StoreError::Database(e) => AppError::Internal(e.to_string()),
         }

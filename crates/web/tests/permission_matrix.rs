@@ -43,9 +43,13 @@ use Allowed::{Missing, Served};
 const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
 const ACCOUNTS_MANAGE: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Manage);
 const AUDIT_READ: Access = Staff(Area::Admin(AdminArea::Audit), Action::Read);
+const ORGANISATIONS_READ: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Read);
+const ORGANISATIONS_MANAGE: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Manage);
+const CONTRACTS_MANAGE: Access = Staff(Area::Admin(AdminArea::Contracts), Action::Manage);
 
 /// Method, route as declared, sample path (`{account}` is an existing customer account,
-/// `{missing}` an id that exists nowhere), access, what allowed users get.
+/// `{organisation}` an existing organisation, `{missing}` an id that exists nowhere), access,
+/// what allowed users get.
 const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("GET", "/", "/", SignedIn, Served),
     ("GET", "/login", "/login", Public, Served),
@@ -81,6 +85,55 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         Missing,
     ),
     ("GET", "/admin/audit", "/admin/audit", AUDIT_READ, Served),
+    (
+        "GET",
+        "/admin/organisations",
+        "/admin/organisations",
+        ORGANISATIONS_READ,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations",
+        "/admin/organisations",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/organisations/new",
+        "/admin/organisations/new",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/organisations/{id}",
+        "/admin/organisations/{organisation}",
+        ORGANISATIONS_READ,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations/{id}",
+        "/admin/organisations/{organisation}",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations/{id}/team",
+        "/admin/organisations/{organisation}/team",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations/{id}/contracts",
+        "/admin/organisations/{organisation}/contracts",
+        CONTRACTS_MANAGE,
+        Served,
+    ),
     (
         "GET",
         "/admin/accounts",
@@ -284,6 +337,7 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
         let path = sample
             .replace("{account}", &target.to_string())
             .replace("{missing}", &missing)
+            .replace("{organisation}", &organisation.to_string())
             .replace("{token}", &token);
         for (who, cookie) in &actors {
             let may = match (access, who) {

@@ -5,10 +5,12 @@ mod account;
 mod accounts;
 mod activation;
 mod audit;
+mod form;
 mod home;
 mod language;
 mod login;
 pub mod organisation;
+mod organisations;
 mod password;
 
 use askama::Template;
@@ -43,6 +45,20 @@ pub fn router() -> Router<AppState> {
         .route(
             "/activate/{token}",
             get(activation::show).post(activation::submit),
+        )
+        .route(
+            "/admin/organisations",
+            get(organisations::list).post(organisations::create),
+        )
+        .route("/admin/organisations/new", get(organisations::new_form))
+        .route(
+            "/admin/organisations/{id}",
+            get(organisations::show).post(organisations::update),
+        )
+        .route("/admin/organisations/{id}/team", post(organisations::team))
+        .route(
+            "/admin/organisations/{id}/contracts",
+            post(organisations::add_contract),
         )
         .route("/admin/audit", get(audit::show))
         .route(

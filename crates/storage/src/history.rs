@@ -1,0 +1,124 @@
+//! Change history: every changed field of a record, with who, when, old → new. Written in
+//! the transaction that makes the change.
+
+use chrono::{DateTime, Utc};
+use supportweb_domain::ids::UserId;
+use uuid::Uuid;
+
+use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
+
+/// One changed field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    /// Field name (machine name, translated by the UI).
+    pub field: &'static str,
+    /// Value before.
+    pub old: String,
+    /// Value after.
+    pub new: String,
+}
+
+/// A recorded change with the author's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HistoryRecord {
+    /// When.
+    pub changed_at: DateTime<Utc>,
+    /// Who (none when the account no longer exists).
+    pub changed_by: Option<String>,
+    /// Field name.
+    pub field: String,
+    /// Before.
+    pub old_value: String,
+    /// After.
+    pub new_value: String,
+}
+
+/// The changed fields between two lists of `(field, value)` pairs in the same order.
+pub fn diff(
+    before: &[(&'static str, String)],
+    after: &[(&'static str, String)],
+) -> Vec<FieldChange> {
+    before
+        .iter()
+        .zip(after)
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((field, old), (_, new))| FieldChange {
+            field,
+            old: old.clone(),
+            new: new.clone(),
+        })
+        .collect()
+}
+
+impl Tx {
+    /// Records changed fields of `entity` `entity_id` made by `by`.
+    pub async fn record_changes(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        by: UserId,
+        changes: &[FieldChange],
+    ) -> Result<(), StoreError> {
+        let at = now();
+        for change in changes {
+            on_tx!(self, conn => {
+                sqlx::query(
+                    "INSERT INTO change_history (id, entity, entity_id, changed_by, changed_at, field, old_value, new_value)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(Uuid::now_v7())
+                .bind(entity)
+                .bind(entity_id)
+                .bind(by.0)
+                .bind(at)
+                .bind(change.field)
+                .bind(change.old.as_str())
+                .bind(change.new.as_str())
+                .execute(conn)
+                .await?
+                .rows_affected()
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The history of a record, newest first. The caller has checked the actor may see it.
+    pub async fn history(
+        &self,
+        entity: &str,
+        entity_id: Uuid,
+    ) -> Result<Vec<HistoryRecord>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT h.changed_at, u.display_name AS changed_by, h.field, h.old_value, h.new_value
+                 FROM change_history h LEFT JOIN users u ON u.id = h.changed_by
+                 WHERE h.entity = $1 AND h.entity_id = $2 ORDER BY h.id DESC",
+            )
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_lists_only_changed_fields() {
+        let before = [("name", "Obec A".to_owned()), ("city", "Brno".to_owned())];
+        let after = [("name", "Obec B".to_owned()), ("city", "Brno".to_owned())];
+        assert_eq!(
+            diff(&before, &after),
+            vec![FieldChange {
+                field: "name",
+                old: "Obec A".into(),
+                new: "Obec B".into()
+            }]
+        );
+    }
+}

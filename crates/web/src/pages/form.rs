@@ -1,0 +1,64 @@
+//! Field errors of a form, shown next to each field.
+
+use std::collections::BTreeMap;
+
+/// Messages per field name.
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors(BTreeMap<&'static str, String>);
+
+impl FormErrors {
+    /// Records a message for a field (the first one wins).
+    pub fn add(&mut self, field: &'static str, message: String) {
+        self.0.entry(field).or_insert(message);
+    }
+
+    /// The message for a field.
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+
+    /// No errors?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Whether `text` looks like an e-mail address (one `@`, a dot in the domain, no spaces).
+pub fn looks_like_email(text: &str) -> bool {
+    text.len() <= 254
+        && !text.contains(char::is_whitespace)
+        && text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        })
+}
+
+/// Parses a number of hours typed by a person (`2`, `1,5`, `0.25`) into minutes.
+pub fn hours_to_minutes(text: &str) -> Option<i64> {
+    let hours: f64 = text.trim().replace(',', ".").parse().ok()?;
+    if !(0.0..=100_000.0).contains(&hours) {
+        return None;
+    }
+    Some((hours * 60.0).round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_accept_czech_decimal_commas() {
+        assert_eq!(hours_to_minutes("2"), Some(120));
+        assert_eq!(hours_to_minutes("1,5"), Some(90));
+        assert_eq!(hours_to_minutes(" 0.25 "), Some(15));
+        assert_eq!(hours_to_minutes("-1"), None);
+        assert_eq!(hours_to_minutes("dvě"), None);
+    }
+
+    #[test]
+    fn e_mail_addresses_are_checked_loosely() {
+        assert!(looks_like_email("podatelna@obec-lhota.cz"));
+        assert!(!looks_like_email("obec lhota@x.cz"));
+        assert!(!looks_like_email("bez-zavinace.cz"));
+        assert!(!looks_like_email("a@b"));
+    }
+}

@@ -1,0 +1,734 @@
+//! Organisation administration for staff: overview, creating and editing organisations (IČO
+//! validated, stale edits refused), the account team, support contracts with their SLA plan,
+//! members, and the change history.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use supportweb_domain::Actor;
+use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::ids::OrganisationId;
+use supportweb_domain::organisation::{Ico, InvalidIco, OrganisationKind};
+use supportweb_domain::permissions::{Action, AdminArea, Area};
+use supportweb_domain::severity::{Severity, SlaTarget, standard_sla_plan};
+use supportweb_domain::user::UserKind;
+use supportweb_storage::StoreError;
+use supportweb_storage::contracts::NewContract;
+use supportweb_storage::organisations::{Member, NewOrganisation, OrganisationRecord, TeamMember};
+
+use super::form::{FormErrors, hours_to_minutes, looks_like_email};
+use super::organisation::{ContractView, SupportStatus, format_date};
+use super::{Layout, render};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::KeepBody;
+use crate::state::AppState;
+
+const ORGANISATIONS: Area = Area::Admin(AdminArea::Organisations);
+const CONTRACTS: Area = Area::Admin(AdminArea::Contracts);
+const PAGE_SIZE: u32 = 50;
+
+fn require(actor: &Actor, area: Area, action: Action) -> Result<(), AppError> {
+    if actor.staff_may(area, action) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn invalid(page: impl Template) -> Result<Response, AppError> {
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Extension(KeepBody),
+        render(&page)?,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisations.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<(OrganisationRecord, String)>,
+    next: Option<String>,
+    may_create: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PageQuery {
+    after: Option<String>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<PageQuery>,
+) -> Result<Html<String>, AppError> {
+    let actor = &signed.actor;
+    require(actor, ORGANISATIONS, Action::Read)?;
+    let layout = Layout::new(&signed.ctx, "organisations-title");
+    let t = layout.t;
+    let after = match query.after.as_deref() {
+        Some(id) => {
+            let id: OrganisationId = id
+                .parse()
+                .map_err(|_| AppError::BadRequest("bad_request"))?;
+            let last = state.store().organisation(actor, id).await?;
+            Some((last.name, id))
+        }
+        None => None,
+    };
+    let organisations = state
+        .store()
+        .organisations(
+            actor,
+            after.as_ref().map(|(n, id)| (n.as_str(), *id)),
+            PAGE_SIZE,
+        )
+        .await?;
+    let next = (organisations.len() == PAGE_SIZE as usize)
+        .then(|| organisations.last().map(|o| o.id.to_string()))
+        .flatten();
+    let today = super::today();
+    let mut rows = Vec::with_capacity(organisations.len());
+    for organisation in organisations {
+        let contracts = state.store().contracts(actor, organisation.id).await?;
+        let status = SupportStatus::new(&t, &contracts, today);
+        let text = match (status.entitled, status.ending) {
+            (false, _) => t.t("organisation-support-none"),
+            (true, Some(ending)) => ending,
+            (true, None) => t.t("support-entitled"),
+        };
+        rows.push((organisation, text));
+    }
+    render(&ListPage {
+        may_create: actor.staff_may(ORGANISATIONS, Action::Manage),
+        layout,
+        rows,
+        next,
+    })
+}
+
+/// The organisation form as typed.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    ico: String,
+    #[serde(default)]
+    dic: String,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    postal_code: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    is_public_body: Option<String>,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    version: i64,
+}
+
+impl OrganisationForm {
+    fn from_record(o: &OrganisationRecord) -> Self {
+        OrganisationForm {
+            name: o.name.clone(),
+            kind: o.kind.as_str().into(),
+            ico: o.ico.clone().unwrap_or_default(),
+            dic: o.dic.clone().unwrap_or_default(),
+            street: o.street.clone(),
+            city: o.city.clone(),
+            postal_code: o.postal_code.clone(),
+            email: o.email.clone(),
+            phone: o.phone.clone(),
+            is_public_body: o.is_public_body.then(|| "on".into()),
+            notes: o.notes.clone(),
+            version: o.version,
+        }
+    }
+
+    /// Validates; errors are recorded per field in the user's language.
+    fn parse(&self, t: &Tr, errors: &mut FormErrors) -> Option<NewOrganisation> {
+        let required = |value: &str, field: &'static str, errors: &mut FormErrors| {
+            if value.trim().is_empty() || value.chars().count() > 300 {
+                errors.add(field, t.t("form-error-required"));
+            }
+        };
+        required(&self.name, "name", errors);
+        required(&self.street, "street", errors);
+        required(&self.city, "city", errors);
+        required(&self.postal_code, "postal_code", errors);
+        let kind = OrganisationKind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add("kind", t.t("form-error-required"));
+        }
+        let ico = if self.ico.trim().is_empty() {
+            None
+        } else {
+            match Ico::parse(&self.ico) {
+                Ok(ico) => Some(ico),
+                Err(InvalidIco::Format) => {
+                    errors.add("ico", t.t("organisation-error-ico-format"));
+                    None
+                }
+                Err(InvalidIco::Checksum) => {
+                    errors.add("ico", t.t("organisation-error-ico-checksum"));
+                    None
+                }
+            }
+        };
+        if !self.email.trim().is_empty() && !looks_like_email(self.email.trim()) {
+            errors.add("email", t.t("account-error-email"));
+        }
+        if !errors.is_empty() {
+            return None;
+        }
+        Some(NewOrganisation {
+            name: self.name.trim().into(),
+            kind: kind?,
+            ico,
+            dic: Some(self.dic.trim().to_owned()).filter(|d| !d.is_empty()),
+            street: self.street.trim().into(),
+            city: self.city.trim().into(),
+            postal_code: self.postal_code.trim().into(),
+            email: self.email.trim().into(),
+            phone: self.phone.trim().into(),
+            is_public_body: self.is_public_body.is_some(),
+            notes: self.notes.trim().into(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisation_new.html")]
+struct NewPage {
+    layout: Layout,
+    form: OrganisationForm,
+    errors: FormErrors,
+}
+
+pub(super) async fn new_form(signed: SignedIn) -> Result<Html<String>, AppError> {
+    require(&signed.actor, ORGANISATIONS, Action::Manage)?;
+    render(&NewPage {
+        layout: Layout::new(&signed.ctx, "organisation-new-title"),
+        form: OrganisationForm {
+            kind: "customer".into(),
+            ..OrganisationForm::default()
+        },
+        errors: FormErrors::default(),
+    })
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, ORGANISATIONS, Action::Manage)?;
+    let layout = Layout::new(&signed.ctx, "organisation-new-title");
+    let mut errors = FormErrors::default();
+    let Some(new) = form.parse(&layout.t, &mut errors) else {
+        return invalid(NewPage {
+            layout,
+            form,
+            errors,
+        });
+    };
+    match state.store().create_organisation(&new).await {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response()),
+        Err(StoreError::Duplicate(_)) => {
+            errors.add("ico", layout.t.t("organisation-error-ico-taken"));
+            invalid(NewPage {
+                layout,
+                form,
+                errors,
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The contract form as typed.
+#[derive(Debug, Deserialize)]
+pub(super) struct ContractForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_to: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    covered_scope: String,
+    #[serde(default)]
+    prepaid_hours: String,
+    #[serde(default)]
+    critical_response: String,
+    #[serde(default)]
+    critical_resolution: String,
+    #[serde(default)]
+    high_response: String,
+    #[serde(default)]
+    high_resolution: String,
+    #[serde(default)]
+    medium_response: String,
+    #[serde(default)]
+    medium_resolution: String,
+    #[serde(default)]
+    low_response: String,
+    #[serde(default)]
+    low_resolution: String,
+}
+
+fn hours(minutes: i64) -> String {
+    let h = minutes as f64 / 60.0;
+    if h.fract() == 0.0 {
+        format!("{h:.0}")
+    } else {
+        format!("{h}").replace('.', ",")
+    }
+}
+
+impl Default for ContractForm {
+    fn default() -> Self {
+        let plan = standard_sla_plan();
+        let target = |s: Severity| plan.iter().find(|t| t.severity == s).copied();
+        let pair = |s| {
+            target(s)
+                .map(|t| (hours(t.response_minutes), hours(t.resolution_minutes)))
+                .unwrap_or_default()
+        };
+        let (critical_response, critical_resolution) = pair(Severity::Critical);
+        let (high_response, high_resolution) = pair(Severity::High);
+        let (medium_response, medium_resolution) = pair(Severity::Medium);
+        let (low_response, low_resolution) = pair(Severity::Low);
+        ContractForm {
+            number: String::new(),
+            valid_from: String::new(),
+            valid_to: String::new(),
+            state: "active".into(),
+            covered_scope: String::new(),
+            prepaid_hours: String::new(),
+            critical_response,
+            critical_resolution,
+            high_response,
+            high_resolution,
+            medium_response,
+            medium_resolution,
+            low_response,
+            low_resolution,
+        }
+    }
+}
+
+impl ContractForm {
+    fn sla_fields(&self) -> [(Severity, &'static str, &str, &'static str, &str); 4] {
+        [
+            (
+                Severity::Critical,
+                "critical_response",
+                &self.critical_response,
+                "critical_resolution",
+                &self.critical_resolution,
+            ),
+            (
+                Severity::High,
+                "high_response",
+                &self.high_response,
+                "high_resolution",
+                &self.high_resolution,
+            ),
+            (
+                Severity::Medium,
+                "medium_response",
+                &self.medium_response,
+                "medium_resolution",
+                &self.medium_resolution,
+            ),
+            (
+                Severity::Low,
+                "low_response",
+                &self.low_response,
+                "low_resolution",
+                &self.low_resolution,
+            ),
+        ]
+    }
+
+    fn parse(
+        &self,
+        t: &Tr,
+        organisation_id: OrganisationId,
+        errors: &mut FormErrors,
+    ) -> Option<NewContract> {
+        if self.number.trim().is_empty() {
+            errors.add("number", t.t("form-error-required"));
+        }
+        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let from = date(&self.valid_from);
+        let to = date(&self.valid_to);
+        if from.is_none() {
+            errors.add("valid_from", t.t("audit-error-date"));
+        }
+        if to.is_none() {
+            errors.add("valid_to", t.t("audit-error-date"));
+        }
+        if let (Some(f), Some(u)) = (from, to)
+            && f > u
+        {
+            errors.add("valid_to", t.t("contract-error-order"));
+        }
+        let state = ContractState::parse(&self.state);
+        if state.is_none() {
+            errors.add("state", t.t("form-error-required"));
+        }
+        let prepaid = if self.prepaid_hours.trim().is_empty() {
+            None
+        } else {
+            let parsed = hours_to_minutes(&self.prepaid_hours);
+            if parsed.is_none() {
+                errors.add("prepaid_hours", t.t("form-error-hours"));
+            }
+            parsed
+        };
+        let mut sla = Vec::new();
+        for (severity, response_field, response, resolution_field, resolution) in self.sla_fields()
+        {
+            let response_minutes = hours_to_minutes(response).filter(|m| *m > 0);
+            let resolution_minutes = hours_to_minutes(resolution).filter(|m| *m > 0);
+            if response_minutes.is_none() {
+                errors.add(response_field, t.t("form-error-hours"));
+            }
+            if resolution_minutes.is_none() {
+                errors.add(resolution_field, t.t("form-error-hours"));
+            }
+            if let (Some(response_minutes), Some(resolution_minutes)) =
+                (response_minutes, resolution_minutes)
+            {
+                sla.push(SlaTarget {
+                    severity,
+                    response_minutes,
+                    resolution_minutes,
+                });
+            }
+        }
+        if !errors.is_empty() {
+            return None;
+        }
+        Some(NewContract {
+            number: self.number.trim().into(),
+            organisation_id,
+            term: ContractTerm {
+                valid_from: from?,
+                valid_to: to?,
+                state: state?,
+            },
+            covered_scope: self.covered_scope.trim().into(),
+            prepaid_minutes: prepaid,
+            sla,
+        })
+    }
+}
+
+/// One history line as shown.
+pub struct HistoryLine {
+    when: String,
+    who: String,
+    field: String,
+    old: String,
+    new: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisation.html")]
+struct DetailPage {
+    layout: Layout,
+    organisation: OrganisationRecord,
+    form: OrganisationForm,
+    errors: FormErrors,
+    contract_form: ContractForm,
+    contract_errors: FormErrors,
+    contracts: Vec<ContractView>,
+    team: Vec<TeamMember>,
+    staff: Vec<(String, String)>,
+    members: Vec<Member>,
+    history: Vec<HistoryLine>,
+    may_manage: bool,
+    may_manage_contracts: bool,
+    severities: Vec<(String, &'static str, String, &'static str, String)>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    signed: &SignedIn,
+    id: OrganisationId,
+    form: Option<OrganisationForm>,
+    errors: FormErrors,
+    contract_form: ContractForm,
+    contract_errors: FormErrors,
+) -> Result<DetailPage, AppError> {
+    let actor = &signed.actor;
+    let store = state.store();
+    let organisation = store.organisation(actor, id).await?;
+    let layout = Layout::new(&signed.ctx, "organisation-admin-title");
+    let t = layout.t;
+    let today = super::today();
+    let contracts = store.contracts(actor, id).await?;
+    let staff = store
+        .accounts_page(None, 1000)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == UserKind::Staff && u.is_active)
+        .map(|u| (u.id.to_string(), u.display_name))
+        .collect();
+    let history = store
+        .history("organisation", id.0)
+        .await?
+        .into_iter()
+        .map(|h| HistoryLine {
+            when: supportweb_domain::calendar::prague_time(h.changed_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            who: h.changed_by.unwrap_or_default(),
+            field: t.t(format!("organisation-field-{}", h.field.replace('_', "-"))),
+            old: h.old_value,
+            new: h.new_value,
+        })
+        .collect();
+    let severities = contract_form
+        .sla_fields()
+        .into_iter()
+        .map(|(s, rf, r, sf, v)| {
+            (
+                t.t(format!("severity-{}", s.as_str())),
+                rf,
+                r.to_owned(),
+                sf,
+                v.to_owned(),
+            )
+        })
+        .collect();
+    Ok(DetailPage {
+        form: form.unwrap_or_else(|| OrganisationForm::from_record(&organisation)),
+        contracts: contracts
+            .iter()
+            .map(|c| ContractView {
+                number: c.number.clone(),
+                validity: format!(
+                    "{} – {}",
+                    format_date(&t, c.term.valid_from),
+                    format_date(&t, c.term.valid_to)
+                ),
+                state: t.t(format!("contract-state-{}", c.term.state.as_str())),
+                covered_scope: c.covered_scope.clone(),
+                prepaid_hours: c.prepaid_minutes.map(|m| t.tn("hours", "hours", m / 60)),
+                current: c.term.covers(today),
+            })
+            .collect(),
+        team: store.account_team(actor, id).await?,
+        members: store.members(actor, id).await?,
+        may_manage: actor.staff_may(ORGANISATIONS, Action::Manage),
+        may_manage_contracts: actor.staff_may(CONTRACTS, Action::Manage),
+        staff,
+        history,
+        severities,
+        organisation,
+        errors,
+        contract_form,
+        contract_errors,
+        layout,
+    })
+}
+
+fn organisation_id(id: &str) -> Result<OrganisationId, AppError> {
+    id.parse().map_err(|_| AppError::NotFound)
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    require(&signed.actor, ORGANISATIONS, Action::Read)?;
+    let id = organisation_id(&id)?;
+    render(
+        &detail_page(
+            &state,
+            &signed,
+            id,
+            None,
+            FormErrors::default(),
+            ContractForm::default(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
+}
+
+pub(super) async fn update(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, ORGANISATIONS, Action::Manage)?;
+    let id = organisation_id(&id)?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let Some(changed) = form.parse(&t, &mut errors) else {
+        let page = detail_page(
+            &state,
+            &signed,
+            id,
+            Some(form),
+            errors,
+            ContractForm::default(),
+            FormErrors::default(),
+        )
+        .await?;
+        return invalid(page);
+    };
+    match state
+        .store()
+        .update_organisation(&signed.actor, id, form.version, &changed)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response()),
+        Err(StoreError::Conflict) => {
+            let mut errors = FormErrors::default();
+            errors.add("version", t.t("error-conflict-detail"));
+            let page = detail_page(
+                &state,
+                &signed,
+                id,
+                Some(form),
+                errors,
+                ContractForm::default(),
+                FormErrors::default(),
+            )
+            .await?;
+            Ok((
+                StatusCode::CONFLICT,
+                axum::Extension(KeepBody),
+                render(&page)?,
+            )
+                .into_response())
+        }
+        Err(StoreError::Duplicate(_)) => {
+            let mut errors = FormErrors::default();
+            errors.add("ico", t.t("organisation-error-ico-taken"));
+            let page = detail_page(
+                &state,
+                &signed,
+                id,
+                Some(form),
+                errors,
+                ContractForm::default(),
+                FormErrors::default(),
+            )
+            .await?;
+            invalid(page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TeamForm {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+pub(super) async fn team(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<TeamForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, ORGANISATIONS, Action::Manage)?;
+    let id = organisation_id(&id)?;
+    state.store().organisation(&signed.actor, id).await?;
+    // The user id arrives in the request: it must name an active staff account.
+    let user = form.user.parse().ok().map(supportweb_domain::ids::UserId);
+    let staff = match user {
+        Some(user) => state
+            .store()
+            .user(user)
+            .await?
+            .filter(|u| u.kind == UserKind::Staff && u.is_active),
+        None => None,
+    };
+    let Some(staff) = staff else {
+        return Err(AppError::Invalid(vec![crate::error::FieldError {
+            field: "user".into(),
+            code: "team-error-user",
+        }]));
+    };
+    if form.remove.is_some() {
+        state.store().remove_from_account_team(id, staff.id).await?;
+    } else {
+        state.store().add_to_account_team(id, staff.id).await?;
+    }
+    Ok(Redirect::to(&format!("/admin/organisations/{id}#team")).into_response())
+}
+
+pub(super) async fn add_contract(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ContractForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, CONTRACTS, Action::Manage)?;
+    let id = organisation_id(&id)?;
+    state.store().organisation(&signed.actor, id).await?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let Some(contract) = form.parse(&t, id, &mut errors) else {
+        let page = detail_page(
+            &state,
+            &signed,
+            id,
+            None,
+            FormErrors::default(),
+            form,
+            errors,
+        )
+        .await?;
+        return invalid(page);
+    };
+    match state.store().create_contract(&contract).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/organisations/{id}#contracts")).into_response()),
+        Err(StoreError::Duplicate(_)) => {
+            let mut errors = FormErrors::default();
+            errors.add("number", t.t("contract-error-number-taken"));
+            let page = detail_page(
+                &state,
+                &signed,
+                id,
+                None,
+                FormErrors::default(),
+                form,
+                errors,
+            )
+            .await?;
+            invalid(page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
