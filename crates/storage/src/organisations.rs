@@ -427,6 +427,23 @@ impl Store {
         Ok(())
     }
 
+    /// Ends a user's membership in an organisation; returns whether there was one.
+    pub async fn remove_membership(
+        &self,
+        user_id: UserId,
+        organisation_id: OrganisationId,
+    ) -> Result<bool, StoreError> {
+        let removed = on_pool!(self, pool => {
+            sqlx::query("DELETE FROM organisation_memberships WHERE user_id = $1 AND organisation_id = $2")
+                .bind(user_id.0)
+                .bind(organisation_id.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(removed == 1)
+    }
+
     /// Every membership of a user (to build its actor on each request).
     pub async fn memberships_of(&self, user_id: UserId) -> Result<Vec<Membership>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(

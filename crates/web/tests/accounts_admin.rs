@@ -448,3 +448,118 @@ async fn deactivation_ends_the_users_sessions_at_once() {
         .await;
     assert!(link_in(&fresh_link.text()).contains("/activate/"));
 }
+
+#[tokio::test]
+async fn rights_are_changed_and_removed_and_apply_on_the_next_request() {
+    let app = TestApp::new().await;
+    let lhota = organisation(&app, "Obec Lhota").await;
+    let kolin = organisation(&app, "Město Kolín").await;
+    app.user("spravce", UserKind::Staff, vec![StaffRole::Administrator])
+        .await;
+    let customer = app.user("referentka", UserKind::Customer, vec![]).await;
+    let partner = app.user("partner.firma", UserKind::Partner, vec![]).await;
+    app.db
+        .store
+        .set_membership(customer, lhota.parse().unwrap(), &MembershipRights::NONE)
+        .await
+        .unwrap();
+    let admin = app.sign_in("spravce").await;
+    let clerk = app.sign_in("referentka").await;
+    assert!(
+        app.get("/organisation", Some(&clerk))
+            .await
+            .text()
+            .contains("bez přístupu")
+    );
+
+    let path = format!("/admin/accounts/{customer}/memberships");
+    let changed = app
+        .post_form(
+            &path,
+            &[
+                ("organisation", &lhota),
+                ("right_documents", "write"),
+                ("flag_approve_orders", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let mine = app.get("/organisation", Some(&clerk)).await.text();
+    assert!(
+        mine.contains("čtení a zápis") && mine.contains("schvaluje customizační objednávky"),
+        "applies at once"
+    );
+
+    let second = app
+        .post_form(
+            &path,
+            &[("organisation", &kolin), ("right_documents", "read")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        second
+            .text()
+            .contains("id=\"membership-error\">Uživatel zákazníka patří k jedné organizaci")
+    );
+
+    let partner_path = format!("/admin/accounts/{partner}/memberships");
+    for org in [&lhota, &kolin] {
+        let granted = app
+            .post_form(
+                &partner_path,
+                &[("organisation", org), ("right_documents", "write")],
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(granted.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        app.db.store.memberships_of(partner).await.unwrap().len(),
+        2,
+        "a partner belongs to several"
+    );
+
+    let removed = app
+        .post_form(
+            &path,
+            &[("organisation", &lhota), ("remove", "1")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/organisation", Some(&clerk)).await.status,
+        StatusCode::NOT_FOUND,
+        "no longer a member"
+    );
+    let audit = app
+        .get("/admin/audit?event=membership_changed", Some(&admin))
+        .await
+        .text();
+    assert!(audit.contains("support-documents=write") && audit.contains("approve-orders"));
+    assert!(audit.contains("<td>removed</td>"));
+
+    let forged = app
+        .post_form(
+            &path,
+            &[
+                ("organisation", &uuid::Uuid::now_v7().to_string()),
+                ("right_documents", "write"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.db
+            .store
+            .memberships_of(customer)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing granted"
+    );
+}

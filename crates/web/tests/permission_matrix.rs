@@ -171,6 +171,13 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ),
     (
         "POST",
+        "/admin/accounts/{id}/memberships",
+        "/admin/accounts/{account}/memberships",
+        ACCOUNTS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
         "/admin/accounts/{id}/activation",
         "/admin/accounts/{account}/activation",
         ACCOUNTS_MANAGE,

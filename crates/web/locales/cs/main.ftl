@@ -287,3 +287,11 @@ severity-critical = kritická
 severity-high = vysoká
 severity-medium = střední
 severity-low = nízká
+
+## Členství
+membership-set-title = Oprávnění v organizaci
+membership-set-hint = Uložením se oprávnění v organizaci nastaví nebo změní; platí od dalšího požadavku uživatele.
+membership-set = Uložit oprávnění
+membership-remove = Ukončit členství
+membership-error-staff = Pracovníci dodavatele nejsou členy organizací; jejich oprávnění určují role.
+membership-error-one-organisation = Uživatel zákazníka patří k jedné organizaci. Pro více organizací založte účet partnera.

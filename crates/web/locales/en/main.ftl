@@ -282,3 +282,11 @@ severity-critical = critical
 severity-high = high
 severity-medium = medium
 severity-low = low
+
+## Memberships
+membership-set-title = Rights in an organisation
+membership-set-hint = Saving grants or changes the rights in the organisation; they apply from the user's next request.
+membership-set = Save rights
+membership-remove = End membership
+membership-error-staff = Vendor staff are not members of organisations; their roles decide what they may do.
+membership-error-one-organisation = A customer user belongs to one organisation. Create a partner account for several organisations.

@@ -23,6 +23,7 @@ use supportweb_storage::organisations::OrganisationRecord;
 use supportweb_storage::users::{NewUser, UserRecord};
 
 use super::organisation::RightsView;
+use super::rights_form::{Choice, RightsChoices, RightsFields};
 use super::{Layout, render};
 use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
@@ -175,23 +176,13 @@ pub(super) struct AccountForm {
     language: String,
     #[serde(default)]
     organisation: String,
-    #[serde(default)]
-    right_protocols: String,
-    #[serde(default)]
-    right_orders: String,
-    #[serde(default)]
-    right_documents: String,
-    #[serde(default)]
-    right_podpora: String,
+    #[serde(flatten)]
+    rights: RightsFields,
     role_administrator: Option<String>,
     role_project_manager: Option<String>,
     role_consultant: Option<String>,
     role_technician: Option<String>,
     role_developer: Option<String>,
-    flag_approve_orders: Option<String>,
-    flag_confirm_protocols: Option<String>,
-    flag_see_validation_codes: Option<String>,
-    flag_all_notifications: Option<String>,
 }
 
 impl AccountForm {
@@ -208,30 +199,6 @@ impl AccountForm {
         .map(|(_, role)| role)
         .collect()
     }
-
-    fn right(text: &str) -> AgendaRight {
-        AgendaRight::parse(text).unwrap_or(AgendaRight::None)
-    }
-
-    fn rights(&self) -> MembershipRights {
-        MembershipRights {
-            protocols: Self::right(&self.right_protocols),
-            customization_orders: Self::right(&self.right_orders),
-            support_documents: Self::right(&self.right_documents),
-            podpora: Self::right(&self.right_podpora),
-            may_approve_orders: self.flag_approve_orders.is_some(),
-            may_confirm_protocols: self.flag_confirm_protocols.is_some(),
-            may_see_validation_codes: self.flag_see_validation_codes.is_some(),
-            all_notifications: self.flag_all_notifications.is_some(),
-        }
-    }
-}
-
-/// A choice in a select or a checkbox of the form.
-pub struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 #[derive(Template)]
@@ -244,8 +211,7 @@ struct AccountFormPage {
     languages: Vec<Choice>,
     roles: Vec<Choice>,
     organisations: Vec<Choice>,
-    rights: Vec<(Choice, Vec<Choice>)>,
-    flags: Vec<Choice>,
+    rights_choices: RightsChoices,
 }
 
 impl AccountFormPage {
@@ -266,7 +232,7 @@ async fn form_page(
         .store()
         .organisations(&signed.actor, None, 1000)
         .await?;
-    let rights = form.rights();
+    let rights = form.rights.rights();
     let kinds = [UserKind::Customer, UserKind::Partner, UserKind::Staff]
         .into_iter()
         .filter(|k| *k != UserKind::Staff || signed.actor.has_role(StaffRole::Administrator))
@@ -308,62 +274,7 @@ async fn form_page(
                 label: o.name,
             })
             .collect(),
-        rights: Agenda::ALL
-            .into_iter()
-            .map(|agenda| {
-                let field = match agenda {
-                    Agenda::Protocols => "right_protocols",
-                    Agenda::CustomizationOrders => "right_orders",
-                    Agenda::SupportDocuments => "right_documents",
-                    Agenda::Podpora => "right_podpora",
-                };
-                let current = rights.right(agenda);
-                (
-                    Choice {
-                        value: field.into(),
-                        label: t.t(format!("agenda-{}", agenda.slug())),
-                        selected: false,
-                    },
-                    [AgendaRight::None, AgendaRight::Read, AgendaRight::Write]
-                        .into_iter()
-                        .map(|r| Choice {
-                            value: r.as_str().into(),
-                            label: t.t(format!("right-{}", r.as_str())),
-                            selected: r == current,
-                        })
-                        .collect(),
-                )
-            })
-            .collect(),
-        flags: [
-            (
-                "flag_approve_orders",
-                "flag-approve-orders",
-                rights.may_approve_orders,
-            ),
-            (
-                "flag_confirm_protocols",
-                "flag-confirm-protocols",
-                rights.may_confirm_protocols,
-            ),
-            (
-                "flag_see_validation_codes",
-                "flag-see-validation-codes",
-                rights.may_see_validation_codes,
-            ),
-            (
-                "flag_all_notifications",
-                "flag-all-notifications",
-                rights.all_notifications,
-            ),
-        ]
-        .into_iter()
-        .map(|(value, key, on)| Choice {
-            value: value.into(),
-            label: t.t(key),
-            selected: on,
-        })
-        .collect(),
+        rights_choices: RightsChoices::new(&t, &rights),
         form,
         errors,
         layout,
@@ -378,7 +289,10 @@ pub(super) async fn new_form(
     let form = AccountForm {
         kind: "customer".into(),
         language: "cs".into(),
-        right_documents: "write".into(),
+        rights: RightsFields::from_rights(&MembershipRights {
+            support_documents: AgendaRight::Write,
+            ..MembershipRights::NONE
+        }),
         ..AccountForm::default()
     };
     render(&form_page(&state, &signed, form, BTreeMap::new()).await?)
@@ -508,7 +422,7 @@ pub(super) async fn create(
     )
     .await?;
     if let Some(organisation) = organisation {
-        let rights = form.rights();
+        let rights = form.rights.rights();
         state
             .store()
             .set_membership(id, organisation, &rights)
@@ -582,9 +496,12 @@ struct AccountPage {
     account: UserRecord,
     kind: String,
     roles: Vec<String>,
-    memberships: Vec<(String, RightsView)>,
+    memberships: Vec<(String, String, RightsView)>,
     may_manage: bool,
     link: Option<String>,
+    organisations: Vec<Choice>,
+    rights_choices: RightsChoices,
+    membership_error: Option<String>,
 }
 
 async fn account_page(
@@ -603,8 +520,27 @@ async fn account_page(
             .store()
             .organisation(&signed.actor, membership.organisation_id)
             .await?;
-        memberships.push((organisation.name, RightsView::new(&t, &membership.rights)));
+        memberships.push((
+            organisation.id.to_string(),
+            organisation.name,
+            RightsView::new(&t, &membership.rights),
+        ));
     }
+    let organisations = if account.kind == UserKind::Staff {
+        Vec::new()
+    } else {
+        state
+            .store()
+            .organisations(&signed.actor, None, 1000)
+            .await?
+            .into_iter()
+            .map(|o| Choice {
+                value: o.id.to_string(),
+                label: o.name,
+                selected: false,
+            })
+            .collect()
+    };
     Ok(AccountPage {
         kind: kind_label(&t, account.kind),
         roles: account
@@ -616,6 +552,9 @@ async fn account_page(
         memberships,
         account,
         link,
+        organisations,
+        rights_choices: RightsChoices::new(&t, &MembershipRights::NONE),
+        membership_error: None,
         layout,
     })
 }
@@ -691,4 +630,104 @@ pub(super) async fn new_link(
     let by = Concerning::by(signed.actor.user_id, user_id);
     audit::record(&state, AuditEvent::ActivationLinkIssued, by, &address, "").await?;
     render(&account_page(&state, &signed, &id, Some(link)).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct MembershipForm {
+    #[serde(default)]
+    organisation: String,
+    #[serde(flatten)]
+    rights: RightsFields,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+/// Grants, changes or ends a membership of a customer or partner account. A customer user
+/// belongs to one organisation; a partner user may belong to several. Takes effect on the
+/// user's next request.
+pub(super) async fn membership(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    ClientAddress(address): ClientAddress,
+    Path(id): Path<String>,
+    Form(form): Form<MembershipForm>,
+) -> Result<Response, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let account = state
+        .store()
+        .user(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_manage(&signed.actor, &account) {
+        return Err(AppError::Forbidden);
+    }
+    let t = Tr::new(signed.ctx.lang);
+    // The organisation id arrives in the request: authorise it again.
+    let organisation = match form.organisation.parse::<OrganisationId>() {
+        Ok(id) => match state.store().organisation(&signed.actor, id).await {
+            Ok(found) => Some(found),
+            Err(StoreError::NotFound) => None,
+            Err(other) => return Err(other.into()),
+        },
+        Err(_) => None,
+    };
+    let existing = state.store().memberships_of(user_id).await?;
+    let problem = match &organisation {
+        None => Some(t.t("account-error-organisation")),
+        Some(_) if account.kind == UserKind::Staff => Some(t.t("membership-error-staff")),
+        Some(o)
+            if form.remove.is_none()
+                && account.kind == UserKind::Customer
+                && existing.iter().any(|m| m.organisation_id != o.id) =>
+        {
+            Some(t.t("membership-error-one-organisation"))
+        }
+        _ => None,
+    };
+    let Some(organisation) = organisation.filter(|_| problem.is_none()) else {
+        let mut page = account_page(&state, &signed, &id, None).await?;
+        page.membership_error = problem;
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Extension(KeepBody),
+            render(&page)?,
+        )
+            .into_response());
+    };
+    let concerning = Concerning {
+        organisation: Some(organisation.id),
+        ..Concerning::by(signed.actor.user_id, user_id)
+    };
+    if form.remove.is_some() {
+        if state
+            .store()
+            .remove_membership(user_id, organisation.id)
+            .await?
+        {
+            audit::record(
+                &state,
+                AuditEvent::MembershipChanged,
+                concerning,
+                &address,
+                "removed",
+            )
+            .await?;
+        }
+    } else {
+        let rights = form.rights.rights();
+        state
+            .store()
+            .set_membership(user_id, organisation.id, &rights)
+            .await?;
+        audit::record(
+            &state,
+            AuditEvent::MembershipChanged,
+            concerning,
+            &address,
+            describe(&rights),
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&format!("/admin/accounts/{user_id}#memberships")).into_response())
 }

@@ -12,6 +12,7 @@ mod login;
 pub mod organisation;
 mod organisations;
 mod password;
+mod rights_form;
 
 use askama::Template;
 use axum::Router;
@@ -69,6 +70,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accounts/{id}", get(accounts::show))
         .route("/admin/accounts/{id}/active", post(accounts::set_active))
         .route("/admin/accounts/{id}/activation", post(accounts::new_link))
+        .route(
+            "/admin/accounts/{id}/memberships",
+            post(accounts::membership),
+        )
 }
 
 /// One entry of the navigation.
