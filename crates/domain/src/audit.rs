@@ -28,11 +28,15 @@ pub enum AuditEvent {
     PasswordChanged,
     /// A membership's rights were granted or changed.
     MembershipChanged,
+    /// A remote-access entry was added or replaced.
+    RemoteAccessChanged,
+    /// A remote-access secret was revealed to staff.
+    SecretRevealed,
 }
 
 impl AuditEvent {
     /// Every event kind.
-    pub const ALL: [AuditEvent; 11] = [
+    pub const ALL: [AuditEvent; 13] = [
         AuditEvent::SignIn,
         AuditEvent::SignInFailed,
         AuditEvent::SignInThrottled,
@@ -44,6 +48,8 @@ impl AuditEvent {
         AuditEvent::AccountReactivated,
         AuditEvent::PasswordChanged,
         AuditEvent::MembershipChanged,
+        AuditEvent::RemoteAccessChanged,
+        AuditEvent::SecretRevealed,
     ];
 
     /// Database / API name.
@@ -60,6 +66,8 @@ impl AuditEvent {
             AuditEvent::AccountReactivated => "account_reactivated",
             AuditEvent::PasswordChanged => "password_changed",
             AuditEvent::MembershipChanged => "membership_changed",
+            AuditEvent::RemoteAccessChanged => "remote_access_changed",
+            AuditEvent::SecretRevealed => "secret_revealed",
         }
     }
 

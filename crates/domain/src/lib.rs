@@ -14,6 +14,7 @@ pub mod membership;
 pub mod numbering;
 pub mod organisation;
 pub mod permissions;
+pub mod remote_access;
 pub mod severity;
 pub mod throttle;
 pub mod user;

@@ -15,6 +15,7 @@ pub mod login_failures;
 pub mod migrate;
 pub mod numbering;
 pub mod organisations;
+pub mod remote_access;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -364,3 +364,76 @@ async fn a_stale_edit_is_refused_and_changes_are_kept_in_history(store: Store) {
 }
 
 both_backends!(a_stale_edit_is_refused_and_changes_are_kept_in_history);
+
+async fn remote_access_entries_keep_secrets_out_of_listings(store: Store) {
+    use supportweb_domain::remote_access::RemoteAccessMethod;
+    use supportweb_storage::remote_access::RemoteAccessFields;
+    let own = store
+        .create_organisation(&organisation("Obec Připojená", None))
+        .await
+        .unwrap();
+    let other = store
+        .create_organisation(&organisation("Obec Jiná", None))
+        .await
+        .unwrap();
+    let staff = actor(&store, user(&store, "technik.ra", UserKind::Staff).await).await;
+    let fields = RemoteAccessFields {
+        method: RemoteAccessMethod::Vpn,
+        host: "vpn.example.cz".into(),
+        account: "dodavatel".into(),
+        instructions: String::new(),
+    };
+    let seal = |id: uuid::Uuid| Ok(Some([id.as_bytes().as_slice(), b"sealed"].concat()));
+    let id = store
+        .save_remote_access(&staff, own, None, &fields, seal)
+        .await
+        .unwrap();
+    let listed = store.remote_access_entries(&staff, own).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].has_secret);
+    assert_eq!(listed[0].updated_by.as_deref(), Some("Uživatel technik.ra"));
+    let sealed = store
+        .sealed_remote_access_secret(&staff, own, id)
+        .await
+        .unwrap();
+    assert!(sealed.ends_with(b"sealed"));
+
+    // Replacing without a new secret keeps the sealed one; another organisation's entry
+    // cannot be replaced through this one.
+    let renamed = RemoteAccessFields {
+        host: "vpn2.example.cz".into(),
+        ..fields.clone()
+    };
+    store
+        .save_remote_access(&staff, own, Some(id), &renamed, |_| Ok(None))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .sealed_remote_access_secret(&staff, own, id)
+            .await
+            .unwrap(),
+        sealed
+    );
+    let foreign = store
+        .save_remote_access(&staff, other, Some(id), &renamed, |_| Ok(None))
+        .await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
+    assert!(matches!(
+        store.sealed_remote_access_secret(&staff, other, id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let outsider_id = user(&store, "cizi.zakaznik", UserKind::Customer).await;
+    store
+        .set_membership(outsider_id, other, &MembershipRights::NONE)
+        .await
+        .unwrap();
+    let outsider = actor(&store, outsider_id).await;
+    assert!(matches!(
+        store.remote_access_entries(&outsider, own).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+both_backends!(remote_access_entries_keep_secrets_out_of_listings);

@@ -218,7 +218,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let listener = TcpListener::bind(&settings.server.listen)
         .await
         .map_err(|e| Failure::Other(format!("cannot listen on {}: {e}", settings.server.listen)))?;
-    let state = AppState::new(store.clone(), files, settings.web_config(), demo_accounts);
+    let secret_key = settings.secrets.load_key()?;
+    let state = AppState::new(
+        store.clone(),
+        files,
+        settings.web_config(secret_key),
+        demo_accounts,
+    );
     let public_url = settings.public_url();
     println!("Supportweb listens on {public_url}");
     if demo {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use supportweb_web::secrets::SecretKey;
 
 /// All settings.
 #[derive(Debug, Deserialize, Default)]
@@ -23,6 +24,91 @@ pub struct Settings {
     pub session: SessionSettings,
     /// `[log]`
     pub log: LogSettings,
+    /// `[secrets]`
+    pub secrets: SecretsSettings,
+}
+
+/// `[secrets]`: the key that seals secrets at rest (remote-access passwords).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsSettings {
+    /// 64 hexadecimal characters. When unset, the key is read from `key_file`.
+    pub key: Option<String>,
+    /// A file holding the key as hex; created with a new random key (mode 0600) when missing.
+    pub key_file: PathBuf,
+}
+
+impl Default for SecretsSettings {
+    fn default() -> Self {
+        SecretsSettings {
+            key: None,
+            key_file: PathBuf::from("data/secret.key"),
+        }
+    }
+}
+
+impl fmt::Debug for SecretsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretsSettings")
+            .field("key", &self.key.as_ref().map(|_| "***"))
+            .field("key_file", &self.key_file)
+            .finish()
+    }
+}
+
+impl SecretsSettings {
+    /// The configured key, or the key file's (created when missing).
+    pub fn load_key(&self) -> Result<SecretKey, SettingsError> {
+        if let Some(hex) = &self.key {
+            return SecretKey::from_hex(hex).ok_or_else(|| {
+                SettingsError("secrets.key: must be 64 hexadecimal characters".into())
+            });
+        }
+        let path = &self.key_file;
+        match std::fs::read_to_string(path) {
+            Ok(text) => SecretKey::from_hex(&text).ok_or_else(|| {
+                SettingsError(format!(
+                    "secrets.key_file: {} does not hold 64 hexadecimal characters",
+                    path.display()
+                ))
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                let key = SecretKey::generate();
+                write_private(path, &key.to_hex()).map_err(|e| {
+                    SettingsError(format!(
+                        "secrets.key_file: cannot create {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                tracing::warn!(file = %path.display(), "created a new secret key; back it up with the database");
+                Ok(key)
+            }
+            Err(error) => Err(SettingsError(format!(
+                "secrets.key_file: cannot read {}: {error}",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// Writes a file readable by its owner only.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(folder) = path.parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 /// `[server]`
@@ -277,6 +363,11 @@ impl Settings {
                 "must be between 1 and 3600".into(),
             );
         }
+        if let Some(key) = &self.secrets.key
+            && SecretKey::from_hex(key).is_none()
+        {
+            return bad("secrets.key", "must be 64 hexadecimal characters".into());
+        }
         if !["text", "json"].contains(&self.log.format.as_str()) {
             return bad(
                 "log.format",
@@ -300,9 +391,10 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{}", self.server.listen))
     }
 
-    /// Web settings derived from these.
-    pub fn web_config(&self) -> supportweb_web::WebConfig {
+    /// Web settings derived from these, with the secret key.
+    pub fn web_config(&self, secret_key: SecretKey) -> supportweb_web::WebConfig {
         let mut web = supportweb_web::WebConfig::for_url(&self.public_url());
+        web.secret_key = secret_key;
         web.session_idle = Duration::from_secs(self.session.idle_minutes * 60);
         web.session_absolute = Duration::from_secs(self.session.absolute_hours * 3600);
         web.client_ip_header = self.server.client_ip_header.clone();
@@ -313,6 +405,43 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_file_is_created_private_and_reused() {
+        let folder = tempfile::tempdir().unwrap();
+        let settings = SecretsSettings {
+            key: None,
+            key_file: folder.path().join("nested/secret.key"),
+        };
+        let first = settings.load_key().unwrap();
+        let second = settings.load_key().unwrap();
+        assert_eq!(
+            first.to_hex(),
+            second.to_hex(),
+            "the same key on every start"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&settings.key_file)
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&settings.key_file, "nonsense").unwrap();
+        let broken = settings.load_key().unwrap_err().to_string();
+        assert!(broken.contains("secrets.key_file"), "{broken}");
+        let configured = SecretsSettings {
+            key: Some("ab".repeat(32)),
+            ..SecretsSettings::default()
+        };
+        assert_eq!(configured.load_key().unwrap().to_hex(), "ab".repeat(32));
+        assert!(
+            !format!("{configured:?}").contains("abab"),
+            "the key never reaches Debug"
+        );
+    }
 
     #[test]
     fn passwords_never_reach_debug_output() {

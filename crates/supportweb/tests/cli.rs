@@ -47,7 +47,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
     let folder = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 9] = [
+    let cases: [(&str, &str, &str); 10] = [
         ("SUPPORTWEB__SERVER__LISTEN", "kdekoli", "server.listen"),
         ("SUPPORTWEB__SERVER__PORT", "8080", "port"),
         (
@@ -77,6 +77,7 @@ fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
             "X Forwarded",
             "server.client_ip_header",
         ),
+        ("SUPPORTWEB__SECRETS__KEY", "kratky", "secrets.key"),
     ];
     for (key, value, named) in cases {
         let mut command = command(folder.path());

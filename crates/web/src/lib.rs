@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod middleware;
 pub mod pages;
 pub mod password;
+pub mod secrets;
 pub mod session;
 pub mod state;
 

@@ -22,10 +22,13 @@ pub struct WebConfig {
     /// Behind a reverse proxy: the header in which it passes the client's address (the last
     /// entry counts, the one the proxy added). `None`: the connection's peer address.
     pub client_ip_header: Option<String>,
+    /// The key that seals secrets at rest (remote-access passwords).
+    pub secret_key: crate::secrets::SecretKey,
 }
 
 impl WebConfig {
-    /// Settings for a portal reachable at `public_url`, with default session lifetimes.
+    /// Settings for a portal reachable at `public_url`, with default session lifetimes and a
+    /// new random secret key (configuration replaces it with the persistent one).
     pub fn for_url(public_url: &str) -> Self {
         WebConfig {
             public_url: public_url.trim_end_matches('/').to_owned(),
@@ -33,6 +36,7 @@ impl WebConfig {
             session_idle: Duration::from_secs(4 * 3600),
             session_absolute: Duration::from_secs(24 * 3600),
             client_ip_header: None,
+            secret_key: crate::secrets::SecretKey::generate(),
         }
     }
 }

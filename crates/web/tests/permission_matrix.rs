@@ -24,6 +24,8 @@ enum Access {
     SignedIn,
     /// A customer or partner user with a membership.
     Member,
+    /// A customer or partner member with the write right in support documents.
+    RemoteWriter,
     /// Staff whose roles allow the action in the area.
     Staff(Area, Action),
 }
@@ -37,7 +39,7 @@ enum Allowed {
     Missing,
 }
 
-use Access::{Member, Public, SignedIn, Staff};
+use Access::{Member, Public, RemoteWriter, SignedIn, Staff};
 use Allowed::{Missing, Served};
 
 const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
@@ -46,6 +48,7 @@ const AUDIT_READ: Access = Staff(Area::Admin(AdminArea::Audit), Action::Read);
 const ORGANISATIONS_READ: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Read);
 const ORGANISATIONS_MANAGE: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Manage);
 const CONTRACTS_MANAGE: Access = Staff(Area::Admin(AdminArea::Contracts), Action::Manage);
+const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
 
 /// Method, route as declared, sample path (`{account}` is an existing customer account,
 /// `{organisation}` an existing organisation, `{missing}` an id that exists nowhere), access,
@@ -56,6 +59,27 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("POST", "/login", "/login", Public, Served),
     ("POST", "/language", "/language", Public, Served),
     ("GET", "/organisation", "/organisation", Member, Served),
+    (
+        "POST",
+        "/organisation/{id}/remote-access",
+        "/organisation/{organisation}/remote-access",
+        RemoteWriter,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations/{id}/remote-access",
+        "/admin/organisations/{organisation}/remote-access",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations/{id}/remote-access/{entry}/reveal",
+        "/admin/organisations/{organisation}/remote-access/{missing}/reveal",
+        SECRETS_READ,
+        Missing,
+    ),
     (
         "GET",
         "/account/password",
@@ -308,11 +332,16 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
         .await
         .unwrap();
 
+    // Members may write support documents, so they may maintain remote access.
+    let writer = MembershipRights {
+        support_documents: supportweb_domain::agenda::AgendaRight::Write,
+        ..MembershipRights::NONE
+    };
     let mut actors: Vec<(Who, Option<String>)> = vec![(Who::Anonymous, None)];
     let member = app.user("zakaznik.clen", UserKind::Customer, vec![]).await;
     app.db
         .store
-        .set_membership(member, organisation, &MembershipRights::NONE)
+        .set_membership(member, organisation, &writer)
         .await
         .unwrap();
     actors.push((
@@ -327,7 +356,7 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
     let partner = app.user("partner.clen", UserKind::Partner, vec![]).await;
     app.db
         .store
-        .set_membership(partner, organisation, &MembershipRights::NONE)
+        .set_membership(partner, organisation, &writer)
         .await
         .unwrap();
     actors.push((Who::Partner, Some(app.sign_in("partner.clen").await)));
@@ -354,6 +383,9 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
                 (Member, Who::Customer { member }) => *member,
                 (Member, Who::Partner) => true,
                 (Member, Who::Staff(_)) => false,
+                (RemoteWriter, Who::Staff(_)) => false,
+                (RemoteWriter, Who::Customer { member }) => *member,
+                (RemoteWriter, Who::Partner) => true,
                 (Staff(area, action), Who::Staff(role)) => staff_may(&[*role], *area, *action),
                 (Staff(..), _) => false,
             };

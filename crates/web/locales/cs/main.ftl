@@ -228,6 +228,8 @@ audit-event-account-deactivated = deaktivace účtu
 audit-event-account-reactivated = opětovná aktivace účtu
 audit-event-password-changed = změna hesla
 audit-event-membership-changed = změna oprávnění v organizaci
+audit-event-remote-access-changed = změna vzdáleného připojení
+audit-event-secret-revealed = zobrazení hesla vzdáleného připojení
 
 ## Správa organizací
 nav-organisations = Organizace
@@ -295,3 +297,28 @@ membership-set = Uložit oprávnění
 membership-remove = Ukončit členství
 membership-error-staff = Pracovníci dodavatele nejsou členy organizací; jejich oprávnění určují role.
 membership-error-one-organisation = Uživatel zákazníka patří k jedné organizaci. Pro více organizací založte účet partnera.
+
+## Vzdálené připojení
+remote-title = Vzdálené připojení
+remote-none = Žádné vzdálené připojení není zadáno.
+remote-method = Způsob
+remote-host = Adresa / ID
+remote-account = Účet
+remote-secret = Heslo
+remote-instructions = Postup
+remote-changed = Změněno
+remote-secret-stored = uloženo (šifrovaně)
+remote-secret-none = —
+remote-reveal = Zobrazit
+remote-reveal-title = Heslo vzdáleného připojení
+remote-reveal-audited = Zobrazení hesla bylo zaznamenáno do auditu.
+remote-add-title = Přidat nebo nahradit připojení
+remote-replace = Položka
+remote-new-entry = nové připojení
+remote-secret-hint = Heslo se uloží šifrovaně a zpětně jej uvidí jen oprávnění pracovníci dodavatele. Necháte-li pole prázdné u nahrazované položky, heslo zůstane beze změny.
+remote-save = Uložit připojení
+remote-method-vpn = VPN
+remote-method-rdp = Vzdálená plocha (RDP)
+remote-method-remote-desktop-tool = Nástroj pro vzdálenou plochu
+remote-method-ssh = SSH
+remote-method-other = Jiný

@@ -223,6 +223,8 @@ audit-event-account-deactivated = account deactivated
 audit-event-account-reactivated = account reactivated
 audit-event-password-changed = password changed
 audit-event-membership-changed = rights in an organisation changed
+audit-event-remote-access-changed = remote access changed
+audit-event-secret-revealed = remote-access secret revealed
 
 ## Organisation administration
 nav-organisations = Organisations
@@ -290,3 +292,28 @@ membership-set = Save rights
 membership-remove = End membership
 membership-error-staff = Vendor staff are not members of organisations; their roles decide what they may do.
 membership-error-one-organisation = A customer user belongs to one organisation. Create a partner account for several organisations.
+
+## Remote access
+remote-title = Remote access
+remote-none = No remote access has been entered.
+remote-method = Method
+remote-host = Address / ID
+remote-account = Account
+remote-secret = Password
+remote-instructions = Instructions
+remote-changed = Changed
+remote-secret-stored = stored (encrypted)
+remote-secret-none = —
+remote-reveal = Reveal
+remote-reveal-title = Remote-access password
+remote-reveal-audited = Revealing the password has been recorded in the audit log.
+remote-add-title = Add or replace a connection
+remote-replace = Entry
+remote-new-entry = new connection
+remote-secret-hint = The password is stored encrypted; only authorised vendor staff can see it. Leave it empty when replacing an entry to keep its password.
+remote-save = Save connection
+remote-method-vpn = VPN
+remote-method-rdp = Remote desktop (RDP)
+remote-method-remote-desktop-tool = Remote-desktop tool
+remote-method-ssh = SSH
+remote-method-other = Other

@@ -12,6 +12,7 @@ mod login;
 pub mod organisation;
 mod organisations;
 mod password;
+mod remote_access;
 mod rights_form;
 
 use askama::Template;
@@ -60,6 +61,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/organisations/{id}/contracts",
             post(organisations::add_contract),
+        )
+        .route(
+            "/organisation/{id}/remote-access",
+            post(remote_access::save_own),
+        )
+        .route(
+            "/admin/organisations/{id}/remote-access",
+            post(remote_access::save_admin),
+        )
+        .route(
+            "/admin/organisations/{id}/remote-access/{entry}/reveal",
+            post(remote_access::reveal),
         )
         .route("/admin/audit", get(audit::show))
         .route(

@@ -11,6 +11,7 @@ use supportweb_domain::membership::MembershipRights;
 use supportweb_storage::contracts::ContractRecord;
 use supportweb_storage::organisations::{Member, OrganisationRecord, TeamMember};
 
+use super::remote_access::RemoteSection;
 use super::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -114,6 +115,8 @@ pub struct OrganisationView {
     pub colleagues: Vec<Member>,
     /// The user's own rights and flags.
     pub mine: RightsView,
+    /// Remote access, for users who maintain it (write right in support documents).
+    pub remote: Option<RemoteSection>,
 }
 
 #[derive(Template)]
@@ -165,6 +168,11 @@ pub(super) async fn show(
             team: store.account_team(actor, id).await?,
             colleagues: store.members(actor, id).await?,
             mine: RightsView::new(&t, &rights),
+            remote: if super::remote_access::may_maintain(actor, id) {
+                Some(RemoteSection::load(&state, actor, &t, id).await?)
+            } else {
+                None
+            },
             organisation,
         });
     }

@@ -22,6 +22,7 @@ use supportweb_storage::organisations::{Member, NewOrganisation, OrganisationRec
 
 use super::form::{FormErrors, hours_to_minutes, looks_like_email};
 use super::organisation::{ContractView, SupportStatus, format_date};
+use super::remote_access::RemoteSection;
 use super::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -470,6 +471,7 @@ struct DetailPage {
     may_manage: bool,
     may_manage_contracts: bool,
     severities: Vec<(String, &'static str, String, &'static str, String)>,
+    remote: RemoteSection,
 }
 
 async fn detail_page(
@@ -522,7 +524,9 @@ async fn detail_page(
             )
         })
         .collect();
+    let remote = RemoteSection::load(state, actor, &t, id).await?;
     Ok(DetailPage {
+        remote,
         form: form.unwrap_or_else(|| OrganisationForm::from_record(&organisation)),
         contracts: contracts
             .iter()
