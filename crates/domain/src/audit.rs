@@ -32,11 +32,17 @@ pub enum AuditEvent {
     RemoteAccessChanged,
     /// A remote-access secret was revealed to staff.
     SecretRevealed,
+    /// A user created a personal API token.
+    ApiTokenCreated,
+    /// A user revoked a personal API token.
+    ApiTokenRevoked,
+    /// A personal API token was used (recorded at most once an hour per token).
+    ApiTokenUsed,
 }
 
 impl AuditEvent {
     /// Every event kind.
-    pub const ALL: [AuditEvent; 13] = [
+    pub const ALL: [AuditEvent; 16] = [
         AuditEvent::SignIn,
         AuditEvent::SignInFailed,
         AuditEvent::SignInThrottled,
@@ -50,6 +56,9 @@ impl AuditEvent {
         AuditEvent::MembershipChanged,
         AuditEvent::RemoteAccessChanged,
         AuditEvent::SecretRevealed,
+        AuditEvent::ApiTokenCreated,
+        AuditEvent::ApiTokenRevoked,
+        AuditEvent::ApiTokenUsed,
     ];
 
     /// Database / API name.
@@ -68,6 +77,9 @@ impl AuditEvent {
             AuditEvent::MembershipChanged => "membership_changed",
             AuditEvent::RemoteAccessChanged => "remote_access_changed",
             AuditEvent::SecretRevealed => "secret_revealed",
+            AuditEvent::ApiTokenCreated => "api_token_created",
+            AuditEvent::ApiTokenRevoked => "api_token_revoked",
+            AuditEvent::ApiTokenUsed => "api_token_used",
         }
     }
 

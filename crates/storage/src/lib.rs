@@ -6,6 +6,7 @@
 //! [`on_tx!`] macros.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 mod connect;
 pub mod contracts;

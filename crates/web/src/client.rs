@@ -22,25 +22,30 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        if let Some(header) = &state.config().client_ip_header
-            && let Some(value) = parts
-                .headers
-                .get(header.as_str())
-                .and_then(|v| v.to_str().ok())
-            && let Some(last) = value
-                .rsplit(',')
-                .next()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        {
-            return Ok(ClientAddress(last.chars().take(64).collect()));
-        }
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(address)| address.ip().to_string())
-                .unwrap_or_else(|| "unknown".to_owned()),
-        ))
+        Ok(client_address(&state, &parts.headers, &parts.extensions))
     }
+}
+
+/// The client's address of a request (see [`ClientAddress`]).
+pub fn client_address(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> ClientAddress {
+    if let Some(header) = &state.config().client_ip_header
+        && let Some(value) = headers.get(header.as_str()).and_then(|v| v.to_str().ok())
+        && let Some(last) = value
+            .rsplit(',')
+            .next()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return ClientAddress(last.chars().take(64).collect());
+    }
+    ClientAddress(
+        extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned()),
+    )
 }

@@ -5,6 +5,7 @@
 //! Pages and the API call the same store functions; neither contains SQL.
 
 pub mod api;
+pub mod api_tokens;
 mod assets;
 pub mod audit;
 pub mod client;

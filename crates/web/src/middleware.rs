@@ -23,7 +23,10 @@ use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::api_tokens::{self, TokenAuth};
+use crate::client::client_address;
 use crate::context::{Ctx, RequestId};
+use crate::error::AppError;
 use crate::error::ErrorInfo;
 use crate::i18n::Tr;
 use crate::session::{self, Resolved};
@@ -119,7 +122,28 @@ pub fn anonymous_language(headers: &HeaderMap) -> Language {
 }
 
 async fn load_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let resolved = match session::resolve(&state, request.headers()).await {
+    let is_api = request.uri().path().starts_with("/api/");
+    let resolved = match api_tokens::bearer(request.headers()) {
+        Some(token) if is_api => {
+            let address = client_address(&state, request.headers(), request.extensions());
+            match api_tokens::authenticate(&state, token, &address.0).await {
+                Ok(TokenAuth::Valid { actor, read_write }) => {
+                    let safe = matches!(
+                        *request.method(),
+                        Method::GET | Method::HEAD | Method::OPTIONS
+                    );
+                    if !read_write && !safe {
+                        return AppError::Forbidden.into_response();
+                    }
+                    Ok(Resolved::SignedIn(actor))
+                }
+                Ok(TokenAuth::Invalid) => return AppError::Unauthenticated.into_response(),
+                Err(error) => Err(error),
+            }
+        }
+        _ => session::resolve(&state, request.headers()).await,
+    };
+    let resolved = match resolved {
         Ok(resolved) => resolved,
         Err(error) => return error.into_response(),
     };
@@ -253,7 +277,7 @@ async fn render_errors(request: Request, next: Next) -> Response {
             // The API is reached with the portal's session cookie (obtained at /login).
             parts.headers.insert(
                 axum::http::header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Session realm=\"Supportweb\", login=\"/login\""),
+                HeaderValue::from_static("Bearer realm=\"Supportweb\""),
             );
         }
         parts.headers.insert(

@@ -403,7 +403,7 @@ async fn the_api_answers_401_problems_and_describes_the_user() {
     assert!(
         anonymous
             .header("www-authenticate")
-            .starts_with("Session realm=\"Supportweb\"")
+            .starts_with("Bearer realm=\"Supportweb\"")
     );
     assert_eq!(anonymous.header("content-type"), "application/problem+json");
     let problem = anonymous.json();

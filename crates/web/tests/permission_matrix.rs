@@ -234,6 +234,27 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ),
     ("GET", "/healthz", "/healthz", Public, Served),
     ("GET", "/readyz", "/readyz", Public, Served),
+    (
+        "GET",
+        "/account/tokens",
+        "/account/tokens",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/tokens",
+        "/account/tokens",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/tokens/{id}/revoke",
+        "/account/tokens/{missing}/revoke",
+        SignedIn,
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];

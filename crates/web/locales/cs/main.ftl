@@ -230,6 +230,9 @@ audit-event-password-changed = změna hesla
 audit-event-membership-changed = změna oprávnění v organizaci
 audit-event-remote-access-changed = změna vzdáleného připojení
 audit-event-secret-revealed = zobrazení hesla vzdáleného připojení
+audit-event-api-token-created = vytvoření API tokenu
+audit-event-api-token-revoked = zneplatnění API tokenu
+audit-event-api-token-used = použití API tokenu
 
 ## Správa organizací
 nav-organisations = Organizace
@@ -322,3 +325,26 @@ remote-method-rdp = Vzdálená plocha (RDP)
 remote-method-remote-desktop-tool = Nástroj pro vzdálenou plochu
 remote-method-ssh = SSH
 remote-method-other = Jiný
+
+## API tokeny
+tokens-title = API tokeny
+tokens-intro = Osobní tokeny pro JSON API (/api/v1). Token jedná vaším jménem a vidí přesně to, co vy; posílá se v hlavičce „Authorization: Bearer …“.
+tokens-none = Nemáte žádný token.
+token-created = Token je vytvořen. Zkopírujte si jej nyní — znovu už zobrazit nepůjde.
+token-name = Název
+token-scope = Oprávnění
+token-scope-read = jen čtení
+token-scope-read-write = čtení a zápis
+token-created-at = Vytvořen
+token-expires = Platí do
+token-last-used = Naposledy použit
+token-never-used = nikdy
+token-state-active = platný
+token-state-expired = vypršel
+token-state-revoked = zneplatněn
+token-revoke = Zneplatnit
+token-new = Nový token
+token-days = Platnost (dní, 1–365)
+token-create = Vytvořit token
+token-error-name = Vyplňte název (nejvýše 100 znaků).
+token-error-days = Zadejte počet dní od 1 do 365.

@@ -225,6 +225,9 @@ audit-event-password-changed = password changed
 audit-event-membership-changed = rights in an organisation changed
 audit-event-remote-access-changed = remote access changed
 audit-event-secret-revealed = remote-access secret revealed
+audit-event-api-token-created = API token created
+audit-event-api-token-revoked = API token revoked
+audit-event-api-token-used = API token used
 
 ## Organisation administration
 nav-organisations = Organisations
@@ -317,3 +320,26 @@ remote-method-rdp = Remote desktop (RDP)
 remote-method-remote-desktop-tool = Remote-desktop tool
 remote-method-ssh = SSH
 remote-method-other = Other
+
+## API tokens
+tokens-title = API tokens
+tokens-intro = Personal tokens for the JSON API (/api/v1). A token acts on your behalf and sees exactly what you see; send it as "Authorization: Bearer …".
+tokens-none = You have no tokens.
+token-created = The token is created. Copy it now — it cannot be shown again.
+token-name = Name
+token-scope = Permission
+token-scope-read = read only
+token-scope-read-write = read and write
+token-created-at = Created
+token-expires = Valid until
+token-last-used = Last used
+token-never-used = never
+token-state-active = active
+token-state-expired = expired
+token-state-revoked = revoked
+token-revoke = Revoke
+token-new = New token
+token-days = Validity (days, 1–365)
+token-create = Create token
+token-error-name = Fill in a name (at most 100 characters).
+token-error-days = Enter a number of days from 1 to 365.

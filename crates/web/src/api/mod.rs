@@ -19,8 +19,10 @@ use crate::state::AppState;
     info(
         title = "Supportweb API",
         description = "JSON API of the Supportweb customer support portal. Every request acts \
-as the signed-in user and sees exactly what that user sees in the pages. Errors are RFC 9457 \
-problem documents (`application/problem+json`) with a `request_id`.",
+as a user and sees exactly what that user sees in the pages. Authenticate with a personal API \
+token (`Authorization: Bearer swt_…`, created under API tokens in the portal; a read-only token \
+may only read) or with the portal's session cookie. Errors are RFC 9457 problem documents \
+(`application/problem+json`) with a `request_id`.",
         license(name = "AGPL-3.0-or-later")
     ),
     components(schemas(crate::middleware::Problem, crate::middleware::ProblemField)),

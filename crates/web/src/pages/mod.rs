@@ -14,6 +14,7 @@ mod organisations;
 mod password;
 mod remote_access;
 mod rights_form;
+mod tokens;
 
 use askama::Template;
 use axum::Router;
@@ -74,6 +75,8 @@ pub fn router() -> Router<AppState> {
             "/admin/organisations/{id}/remote-access/{entry}/reveal",
             post(remote_access::reveal),
         )
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/audit", get(audit::show))
         .route(
             "/admin/accounts",
