@@ -48,6 +48,27 @@ fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
     }
 }
 
+/// The account `id` if the actor may manage it: unknown ids answer 404, accounts the actor
+/// sees but may not manage (staff, for non-administrators) 403.
+async fn managed_account(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+) -> Result<UserRecord, AppError> {
+    require(actor, Action::Manage)?;
+    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let account = state
+        .store()
+        .user(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if may_manage(actor, &account) {
+        Ok(account)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Staff accounts are managed by administrators only.
 fn may_manage(actor: &Actor, account: &UserRecord) -> bool {
     actor.staff_may(ACCOUNTS, Action::Manage)
@@ -581,14 +602,9 @@ pub(super) async fn set_active(
     Path(id): Path<String>,
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
-    let account = state
-        .store()
-        .user(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_manage(&signed.actor, &account) || account.id == signed.actor.user_id {
+    let account = managed_account(&state, &signed.actor, &id).await?;
+    let user_id = account.id;
+    if account.id == signed.actor.user_id {
         return Err(AppError::Forbidden);
     }
     let active = form.active == "true";
@@ -616,16 +632,8 @@ pub(super) async fn new_link(
     ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
-    let account = state
-        .store()
-        .user(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_manage(&signed.actor, &account) {
-        return Err(AppError::Forbidden);
-    }
+    let account = managed_account(&state, &signed.actor, &id).await?;
+    let user_id = account.id;
     let link = new_activation(&state, &signed.actor, user_id).await?;
     let by = Concerning::by(signed.actor.user_id, user_id);
     audit::record(&state, AuditEvent::ActivationLinkIssued, by, &address, "").await?;
@@ -652,16 +660,8 @@ pub(super) async fn membership(
     Path(id): Path<String>,
     Form(form): Form<MembershipForm>,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
-    let account = state
-        .store()
-        .user(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !may_manage(&signed.actor, &account) {
-        return Err(AppError::Forbidden);
-    }
+    let account = managed_account(&state, &signed.actor, &id).await?;
+    let user_id = account.id;
     let t = Tr::new(signed.ctx.lang);
     // The organisation id arrives in the request: authorise it again.
     let organisation = match form.organisation.parse::<OrganisationId>() {

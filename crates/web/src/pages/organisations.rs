@@ -606,49 +606,33 @@ pub(super) async fn update(
         .await?;
         return invalid(page);
     };
-    match state
+    let (status, field, message) = match state
         .store()
         .update_organisation(&signed.actor, id, form.version, &changed)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response()),
-        Err(StoreError::Conflict) => {
-            let mut errors = FormErrors::default();
-            errors.add("version", t.t("error-conflict-detail"));
-            let page = detail_page(
-                &state,
-                &signed,
-                id,
-                Some(form),
-                errors,
-                ContractForm::default(),
-                FormErrors::default(),
-            )
-            .await?;
-            Ok((
-                StatusCode::CONFLICT,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
-        }
-        Err(StoreError::Duplicate(_)) => {
-            let mut errors = FormErrors::default();
-            errors.add("ico", t.t("organisation-error-ico-taken"));
-            let page = detail_page(
-                &state,
-                &signed,
-                id,
-                Some(form),
-                errors,
-                ContractForm::default(),
-                FormErrors::default(),
-            )
-            .await?;
-            invalid(page)
-        }
-        Err(other) => Err(other.into()),
-    }
+        Ok(()) => return Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response()),
+        Err(StoreError::Conflict) => (StatusCode::CONFLICT, "version", "error-conflict-detail"),
+        Err(StoreError::Duplicate(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ico",
+            "organisation-error-ico-taken",
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let mut errors = FormErrors::default();
+    errors.add(field, t.t(message));
+    let page = detail_page(
+        &state,
+        &signed,
+        id,
+        Some(form),
+        errors,
+        ContractForm::default(),
+        FormErrors::default(),
+    )
+    .await?;
+    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
 }
 
 #[derive(Debug, Deserialize)]
