@@ -122,19 +122,20 @@ const VISIBLE: &str = "($2 OR EXISTS (SELECT 1 FROM organisation_memberships m \
 WHERE m.organisation_id = o.id AND m.user_id = $3))";
 
 fn fields_of(o: &OrganisationRecord) -> Vec<(&'static str, String)> {
-    vec![
-        ("name", o.name.clone()),
-        ("kind", o.kind.as_str().to_owned()),
-        ("ico", o.ico.clone().unwrap_or_default()),
-        ("dic", o.dic.clone().unwrap_or_default()),
-        ("street", o.street.clone()),
-        ("city", o.city.clone()),
-        ("postal_code", o.postal_code.clone()),
-        ("email", o.email.clone()),
-        ("phone", o.phone.clone()),
-        ("is_public_body", o.is_public_body.to_string()),
-        ("notes", o.notes.clone()),
-    ]
+    // The stored IČO was validated on the way in.
+    fields_of_new(&NewOrganisation {
+        name: o.name.clone(),
+        kind: o.kind,
+        ico: o.ico.as_deref().and_then(|i| Ico::parse(i).ok()),
+        dic: o.dic.clone(),
+        street: o.street.clone(),
+        city: o.city.clone(),
+        postal_code: o.postal_code.clone(),
+        email: o.email.clone(),
+        phone: o.phone.clone(),
+        is_public_body: o.is_public_body,
+        notes: o.notes.clone(),
+    })
 }
 
 fn fields_of_new(o: &NewOrganisation) -> Vec<(&'static str, String)> {

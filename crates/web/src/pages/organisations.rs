@@ -593,35 +593,31 @@ pub(super) async fn update(
     let id = organisation_id(&id)?;
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
-    let Some(changed) = form.parse(&t, &mut errors) else {
-        let page = detail_page(
-            &state,
-            &signed,
-            id,
-            Some(form),
-            errors,
-            ContractForm::default(),
-            FormErrors::default(),
-        )
-        .await?;
-        return invalid(page);
+    let status = match form.parse(&t, &mut errors) {
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(changed) => {
+            let (status, field, message) = match state
+                .store()
+                .update_organisation(&signed.actor, id, form.version, &changed)
+                .await
+            {
+                Ok(()) => {
+                    return Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response());
+                }
+                Err(StoreError::Conflict) => {
+                    (StatusCode::CONFLICT, "version", "error-conflict-detail")
+                }
+                Err(StoreError::Duplicate(_)) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "ico",
+                    "organisation-error-ico-taken",
+                ),
+                Err(other) => return Err(other.into()),
+            };
+            errors.add(field, t.t(message));
+            status
+        }
     };
-    let (status, field, message) = match state
-        .store()
-        .update_organisation(&signed.actor, id, form.version, &changed)
-        .await
-    {
-        Ok(()) => return Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response()),
-        Err(StoreError::Conflict) => (StatusCode::CONFLICT, "version", "error-conflict-detail"),
-        Err(StoreError::Duplicate(_)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "ico",
-            "organisation-error-ico-taken",
-        ),
-        Err(other) => return Err(other.into()),
-    };
-    let mut errors = FormErrors::default();
-    errors.add(field, t.t(message));
     let page = detail_page(
         &state,
         &signed,
