@@ -38,11 +38,29 @@ pub enum AuditEvent {
     ApiTokenRevoked,
     /// A personal API token was used (recorded at most once an hour per token).
     ApiTokenUsed,
+    /// A user turned on two-factor sign-in.
+    TwoFactorEnabled,
+    /// A user turned off two-factor sign-in.
+    TwoFactorDisabled,
+    /// An administrator reset a user's two-factor sign-in.
+    TwoFactorReset,
+    /// A user replaced the two-factor recovery codes.
+    RecoveryCodesRenewed,
+    /// A recovery code was used to sign in.
+    RecoveryCodeUsed,
+    /// A wrong second-factor code at sign-in.
+    SecondFactorFailed,
+    /// An administrator changed portal-wide security settings.
+    SecuritySettingsChanged,
+    /// Staff created a support contract.
+    ContractCreated,
+    /// Staff changed a support contract.
+    ContractChanged,
 }
 
 impl AuditEvent {
     /// Every event kind.
-    pub const ALL: [AuditEvent; 16] = [
+    pub const ALL: [AuditEvent; 25] = [
         AuditEvent::SignIn,
         AuditEvent::SignInFailed,
         AuditEvent::SignInThrottled,
@@ -59,6 +77,15 @@ impl AuditEvent {
         AuditEvent::ApiTokenCreated,
         AuditEvent::ApiTokenRevoked,
         AuditEvent::ApiTokenUsed,
+        AuditEvent::TwoFactorEnabled,
+        AuditEvent::TwoFactorDisabled,
+        AuditEvent::TwoFactorReset,
+        AuditEvent::RecoveryCodesRenewed,
+        AuditEvent::RecoveryCodeUsed,
+        AuditEvent::SecondFactorFailed,
+        AuditEvent::SecuritySettingsChanged,
+        AuditEvent::ContractCreated,
+        AuditEvent::ContractChanged,
     ];
 
     /// Database / API name.
@@ -80,6 +107,15 @@ impl AuditEvent {
             AuditEvent::ApiTokenCreated => "api_token_created",
             AuditEvent::ApiTokenRevoked => "api_token_revoked",
             AuditEvent::ApiTokenUsed => "api_token_used",
+            AuditEvent::TwoFactorEnabled => "two_factor_enabled",
+            AuditEvent::TwoFactorDisabled => "two_factor_disabled",
+            AuditEvent::TwoFactorReset => "two_factor_reset",
+            AuditEvent::RecoveryCodesRenewed => "recovery_codes_renewed",
+            AuditEvent::RecoveryCodeUsed => "recovery_code_used",
+            AuditEvent::SecondFactorFailed => "second_factor_failed",
+            AuditEvent::SecuritySettingsChanged => "security_settings_changed",
+            AuditEvent::ContractCreated => "contract_created",
+            AuditEvent::ContractChanged => "contract_changed",
         }
     }
 

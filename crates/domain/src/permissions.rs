@@ -23,6 +23,10 @@ pub enum AdminArea {
     RemoteAccessSecrets,
     /// The audit log.
     Audit,
+    /// The product catalogue (products, modules, versions) installation cards choose from.
+    Catalogue,
+    /// Portal-wide security settings (two-factor sign-in required of staff).
+    Security,
 }
 
 /// Where an action happens.
@@ -51,7 +55,7 @@ use AdminArea as A;
 use StaffRole as R;
 
 /// Every area in the order the matrix is shown.
-pub const AREAS: [Area; 9] = [
+pub const AREAS: [Area; 11] = [
     Area::Agenda(Agenda::Protocols),
     Area::Agenda(Agenda::CustomizationOrders),
     Area::Agenda(Agenda::SupportDocuments),
@@ -61,6 +65,8 @@ pub const AREAS: [Area; 9] = [
     Area::Admin(A::Contracts),
     Area::Admin(A::RemoteAccessSecrets),
     Area::Admin(A::Audit),
+    Area::Admin(A::Catalogue),
+    Area::Admin(A::Security),
 ];
 
 /// The highest action each role may take in each area (an action implies the lower ones).
@@ -100,6 +106,8 @@ pub const STAFF_MATRIX: &[(StaffRole, Area, Action)] = &[
         Action::Read,
     ),
     (R::Administrator, Area::Admin(A::Audit), Action::Read),
+    (R::Administrator, Area::Admin(A::Catalogue), Action::Manage),
+    (R::Administrator, Area::Admin(A::Security), Action::Manage),
     // Project manager: leads projects, meetings and orders; administers its customers.
     (
         R::ProjectManager,
@@ -128,6 +136,7 @@ pub const STAFF_MATRIX: &[(StaffRole, Area, Action)] = &[
         Action::Manage,
     ),
     (R::ProjectManager, Area::Admin(A::Contracts), Action::Manage),
+    (R::ProjectManager, Area::Admin(A::Catalogue), Action::Manage),
     // Consultant: meetings and support; connects to customers' systems.
     (
         R::Consultant,
@@ -147,6 +156,7 @@ pub const STAFF_MATRIX: &[(StaffRole, Area, Action)] = &[
     (R::Consultant, Area::Agenda(Agenda::Podpora), Action::Write),
     (R::Consultant, Area::Admin(A::Organisations), Action::Read),
     (R::Consultant, Area::Admin(A::Contracts), Action::Read),
+    (R::Consultant, Area::Admin(A::Catalogue), Action::Read),
     (
         R::Consultant,
         Area::Admin(A::RemoteAccessSecrets),
@@ -167,6 +177,7 @@ pub const STAFF_MATRIX: &[(StaffRole, Area, Action)] = &[
     (R::Technician, Area::Agenda(Agenda::Podpora), Action::Write),
     (R::Technician, Area::Admin(A::Organisations), Action::Read),
     (R::Technician, Area::Admin(A::Contracts), Action::Read),
+    (R::Technician, Area::Admin(A::Catalogue), Action::Read),
     (
         R::Technician,
         Area::Admin(A::RemoteAccessSecrets),
@@ -186,6 +197,7 @@ pub const STAFF_MATRIX: &[(StaffRole, Area, Action)] = &[
     ),
     (R::Developer, Area::Agenda(Agenda::Podpora), Action::Manage),
     (R::Developer, Area::Admin(A::Organisations), Action::Read),
+    (R::Developer, Area::Admin(A::Catalogue), Action::Manage),
     (
         R::Developer,
         Area::Admin(A::RemoteAccessSecrets),
@@ -220,6 +232,8 @@ fn area_name(area: Area) -> &'static str {
         Area::Admin(A::Contracts) => "Admin: contracts",
         Area::Admin(A::RemoteAccessSecrets) => "Admin: remote-access secrets",
         Area::Admin(A::Audit) => "Admin: audit log",
+        Area::Admin(A::Catalogue) => "Admin: product catalogue",
+        Area::Admin(A::Security) => "Admin: security settings",
     }
 }
 

@@ -20,6 +20,7 @@ pub mod remote_access;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod two_factor;
 pub mod users;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_change_history.sql", "change_history"),
     migration!(7, "0007_remote_access.sql", "remote_access"),
     migration!(8, "0008_api_tokens.sql", "api_tokens"),
+    migration!(9, "0009_two_factor.sql", "two_factor"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

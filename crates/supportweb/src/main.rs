@@ -277,6 +277,9 @@ async fn purge_expired_sessions(store: Store) {
         {
             tracing::warn!(%error, "could not purge old sign-in failures");
         }
+        if let Err(error) = store.purge_pending_sign_ins(now).await {
+            tracing::warn!(%error, "could not purge expired two-factor sign-ins");
+        }
     }
 }
 

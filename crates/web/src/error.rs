@@ -31,6 +31,9 @@ pub enum AppError {
     /// Missing — or belonging to someone the user may not see; the two are indistinguishable.
     #[error("not found")]
     NotFound,
+    /// Staff must set up two-factor sign-in before doing anything else.
+    #[error("two-factor sign-in required")]
+    TwoFactorRequired,
     /// A stale or conflicting write.
     #[error("conflict")]
     Conflict,
@@ -93,7 +96,7 @@ impl ErrorInfo {
     pub fn title_key(&self) -> &'static str {
         match self.code {
             "unauthenticated" => "error-unauthenticated-title",
-            "forbidden" => "error-forbidden-title",
+            "forbidden" | "two_factor_required" => "error-forbidden-title",
             "cross_origin" => "error-cross-origin-title",
             "not_found" => "error-not-found-title",
             "method_not_allowed" => "error-method-title",
@@ -113,6 +116,7 @@ impl ErrorInfo {
         match self.code {
             "unauthenticated" => "error-unauthenticated-detail",
             "forbidden" => "error-forbidden-detail",
+            "two_factor_required" => "two-factor-required-api",
             "cross_origin" => "error-cross-origin-detail",
             "not_found" => "error-not-found-detail",
             "method_not_allowed" => "error-method-detail",
@@ -137,6 +141,7 @@ impl AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
+            AppError::TwoFactorRequired => (StatusCode::FORBIDDEN, "two_factor_required"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
             AppError::BadRequest(code) => (StatusCode::BAD_REQUEST, code),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -227,6 +232,7 @@ mod tests {
         "bad_request",
         "upload_interrupted",
         "missing_file",
+        "two_factor_required",
     ];
 
     #[test]

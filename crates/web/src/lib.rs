@@ -20,6 +20,7 @@ pub mod password;
 pub mod secrets;
 pub mod session;
 pub mod state;
+pub mod two_factor;
 
 use std::future::Future;
 

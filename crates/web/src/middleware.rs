@@ -152,6 +152,19 @@ async fn load_context(State(state): State<AppState>, mut request: Request, next:
         Resolved::Stale => (None, true),
         Resolved::SignedIn(actor) => (Some(actor), false),
     };
+    if let Some(actor) = &actor
+        && actor.is_staff()
+        && !may_skip_two_factor(request.uri().path())
+    {
+        match must_set_up_two_factor(&state, actor).await {
+            Ok(false) => {}
+            Ok(true) if is_api => return AppError::TwoFactorRequired.into_response(),
+            Ok(true) => {
+                return axum::response::Redirect::to("/account/two-factor").into_response();
+            }
+            Err(error) => return error.into_response(),
+        }
+    }
     let headers = request.headers();
     let lang = match &actor {
         Some(actor) => actor.language,
@@ -185,6 +198,29 @@ async fn load_context(State(state): State<AppState>, mut request: Request, next:
     }
     response.extensions_mut().insert(ctx);
     response
+}
+
+/// Paths a staff user who still has to set up two-factor sign-in may use.
+fn may_skip_two_factor(path: &str) -> bool {
+    path.starts_with("/account/two-factor")
+        || path.starts_with("/assets/")
+        || matches!(path, "/logout" | "/language" | "/healthz" | "/readyz")
+}
+
+/// Whether administrators require two-factor sign-in of staff and this staff user lacks it.
+async fn must_set_up_two_factor(
+    state: &AppState,
+    actor: &supportweb_domain::Actor,
+) -> Result<bool, AppError> {
+    if !state.store().staff_two_factor_required().await? {
+        return Ok(false);
+    }
+    let enabled = state
+        .store()
+        .two_factor(actor.user_id)
+        .await?
+        .is_some_and(|r| r.is_enabled());
+    Ok(!enabled)
 }
 
 /// An RFC 9457 problem document, the body of every API error.

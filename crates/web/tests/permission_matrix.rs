@@ -48,6 +48,7 @@ const AUDIT_READ: Access = Staff(Area::Admin(AdminArea::Audit), Action::Read);
 const ORGANISATIONS_READ: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Read);
 const ORGANISATIONS_MANAGE: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Manage);
 const CONTRACTS_MANAGE: Access = Staff(Area::Admin(AdminArea::Contracts), Action::Manage);
+const SECURITY_MANAGE: Access = Staff(Area::Admin(AdminArea::Security), Action::Manage);
 const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
 
 /// Method, route as declared, sample path (`{account}` is an existing customer account,
@@ -58,6 +59,76 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("GET", "/login", "/login", Public, Served),
     ("POST", "/login", "/login", Public, Served),
     ("POST", "/language", "/language", Public, Served),
+    (
+        "GET",
+        "/login/two-factor",
+        "/login/two-factor",
+        Public,
+        Served,
+    ),
+    (
+        "POST",
+        "/login/two-factor",
+        "/login/two-factor",
+        Public,
+        Served,
+    ),
+    (
+        "GET",
+        "/account/two-factor",
+        "/account/two-factor",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/two-factor/setup",
+        "/account/two-factor/setup",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/two-factor/confirm",
+        "/account/two-factor/confirm",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/two-factor/recovery-codes",
+        "/account/two-factor/recovery-codes",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/two-factor/disable",
+        "/account/two-factor/disable",
+        SignedIn,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/security",
+        "/admin/security",
+        SECURITY_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/security",
+        "/admin/security",
+        SECURITY_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/accounts/{id}/two-factor/reset",
+        "/admin/accounts/{account}/two-factor/reset",
+        ACCOUNTS_MANAGE,
+        Served,
+    ),
     ("GET", "/organisation", "/organisation", Member, Served),
     (
         "POST",

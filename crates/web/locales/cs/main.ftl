@@ -233,6 +233,15 @@ audit-event-secret-revealed = zobrazení hesla vzdáleného připojení
 audit-event-api-token-created = vytvoření API tokenu
 audit-event-api-token-revoked = zneplatnění API tokenu
 audit-event-api-token-used = použití API tokenu
+audit-event-two-factor-enabled = dvoufázové přihlášení zapnuto
+audit-event-two-factor-disabled = dvoufázové přihlášení vypnuto
+audit-event-two-factor-reset = dvoufázové přihlášení zrušeno administrátorem
+audit-event-recovery-codes-renewed = vydány nové záložní kódy
+audit-event-recovery-code-used = přihlášení záložním kódem
+audit-event-second-factor-failed = chybný kód dvoufázového přihlášení
+audit-event-security-settings-changed = změna nastavení zabezpečení
+audit-event-contract-created = smlouva založena
+audit-event-contract-changed = smlouva změněna
 
 ## Správa organizací
 nav-organisations = Organizace
@@ -348,3 +357,48 @@ token-days = Platnost (dní, 1–365)
 token-create = Vytvořit token
 token-error-name = Vyplňte název (nejvýše 100 znaků).
 token-error-days = Zadejte počet dní od 1 do 365.
+
+## Dvoufázové přihlášení
+two-factor-title = Dvoufázové přihlášení
+two-factor-intro = S dvoufázovým přihlášením je kromě hesla potřeba i šestimístný kód z ověřovací aplikace v telefonu (například FreeOTP, Aegis, Google nebo Microsoft Authenticator).
+two-factor-required-staff = Administrátoři vyžadují dvoufázové přihlášení u všech pracovníků dodavatele: pro pokračování jej nastavte. Vypnout jej nelze.
+two-factor-disabled = Dvoufázové přihlášení je vypnuto.
+two-factor-state-off = Dvoufázové přihlášení je vypnuto.
+two-factor-state-on = Dvoufázové přihlášení je zapnuto.
+two-factor-setup = Nastavit dvoufázové přihlášení
+two-factor-step-scan = Naskenujte QR kód ověřovací aplikací, nebo do ní opište klíč níže.
+two-factor-step-confirm = Zadejte šestimístný kód, který aplikace ukazuje, a ověřte tak, že funguje.
+two-factor-secret = Klíč k opsání:
+two-factor-code = Kód z ověřovací aplikace
+two-factor-confirm = Zapnout
+two-factor-error-code = Kód nesouhlasí. Zkontrolujte, že telefon má správný čas, a zadejte právě zobrazený kód.
+two-factor-recovery-left = { $count ->
+    [one] Zbývá vám { $count } nepoužitý záložní kód.
+    [few] Zbývají vám { $count } nepoužité záložní kódy.
+   *[other] Zbývá vám { $count } nepoužitých záložních kódů.
+}
+two-factor-renew-title = Nové záložní kódy
+two-factor-renew = Vydat nové záložní kódy
+two-factor-disable-title = Vypnutí
+two-factor-disable = Vypnout dvoufázové přihlášení
+two-factor-codes-title = Záložní kódy
+two-factor-codes-once = Uložte si tyto kódy na bezpečné místo mimo telefon. Každý vás jednou přihlásí, pokud ověřovací aplikaci ztratíte. Zobrazují se jen teď.
+two-factor-codes-done = Kódy mám uložené
+two-factor-login-title = Potvrzení přihlášení
+two-factor-login-intro = Váš účet používá dvoufázové přihlášení.
+two-factor-login-code = Kód z ověřovací aplikace nebo záložní kód
+two-factor-login-lost = Ztratili jste telefon i záložní kódy? Požádejte administrátora dodavatele o zrušení dvoufázového přihlášení u vašeho účtu.
+two-factor-required-api = Administrátoři vyžadují dvoufázové přihlášení u pracovníků dodavatele. Nejprve jej nastavte v portálu.
+nav-two-factor = Dvoufázové přihlášení
+account-two-factor = Dvoufázové přihlášení
+account-two-factor-on = zapnuto
+account-two-factor-off = vypnuto
+account-two-factor-reset = Zrušit dvoufázové přihlášení
+account-two-factor-was-reset = Dvoufázové přihlášení bylo zrušeno. Uživatel se přihlásí jen heslem a může si jej nastavit znovu.
+security-title = Nastavení zabezpečení
+security-intro = Nastavení platná pro celý portál.
+security-require-staff = Vyžadovat dvoufázové přihlášení u všech pracovníků dodavatele
+security-require-staff-hint = Pracovník bez dvoufázového přihlášení může do jeho nastavení dělat jen to; jeho API tokeny do té doby nefungují.
+security-save = Uložit
+security-saved = Nastavení uloženo.
+nav-security = Zabezpečení

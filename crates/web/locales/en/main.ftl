@@ -228,6 +228,15 @@ audit-event-secret-revealed = remote-access secret revealed
 audit-event-api-token-created = API token created
 audit-event-api-token-revoked = API token revoked
 audit-event-api-token-used = API token used
+audit-event-two-factor-enabled = two-factor sign-in turned on
+audit-event-two-factor-disabled = two-factor sign-in turned off
+audit-event-two-factor-reset = two-factor sign-in reset by an administrator
+audit-event-recovery-codes-renewed = new recovery codes issued
+audit-event-recovery-code-used = recovery code used to sign in
+audit-event-second-factor-failed = wrong two-factor code
+audit-event-security-settings-changed = security settings changed
+audit-event-contract-created = contract created
+audit-event-contract-changed = contract changed
 
 ## Organisation administration
 nav-organisations = Organisations
@@ -343,3 +352,47 @@ token-days = Validity (days, 1–365)
 token-create = Create token
 token-error-name = Fill in a name (at most 100 characters).
 token-error-days = Enter a number of days from 1 to 365.
+
+## Two-factor sign-in
+two-factor-title = Two-factor sign-in
+two-factor-intro = With two-factor sign-in, signing in needs a six-digit code from an authenticator app on your phone (for example FreeOTP, Aegis, Google or Microsoft Authenticator) as well as your password.
+two-factor-required-staff = Administrators require two-factor sign-in for all vendor staff: set it up to continue. It cannot be turned off.
+two-factor-disabled = Two-factor sign-in is turned off.
+two-factor-state-off = Two-factor sign-in is off.
+two-factor-state-on = Two-factor sign-in is on.
+two-factor-setup = Set up two-factor sign-in
+two-factor-step-scan = Scan the QR code with your authenticator app, or type the key below into it.
+two-factor-step-confirm = Enter the six-digit code the app shows, to prove it works.
+two-factor-secret = Key for typing in:
+two-factor-code = Code from the authenticator app
+two-factor-confirm = Turn on
+two-factor-error-code = That code is not right. Check that the phone's clock is correct and enter the code currently shown.
+two-factor-recovery-left = { $count ->
+    [one] You have { $count } unused recovery code.
+   *[other] You have { $count } unused recovery codes.
+}
+two-factor-renew-title = New recovery codes
+two-factor-renew = Issue new recovery codes
+two-factor-disable-title = Turn off
+two-factor-disable = Turn off two-factor sign-in
+two-factor-codes-title = Recovery codes
+two-factor-codes-once = Keep these codes somewhere safe, away from your phone. Each one signs you in once if you lose the authenticator. They are shown only now.
+two-factor-codes-done = I have stored the codes
+two-factor-login-title = Confirm sign-in
+two-factor-login-intro = Your account uses two-factor sign-in.
+two-factor-login-code = Code from the authenticator app, or a recovery code
+two-factor-login-lost = Lost your phone and your recovery codes? Ask the vendor's administrator to reset two-factor sign-in for your account.
+two-factor-required-api = Administrators require two-factor sign-in for vendor staff. Set it up in the portal first.
+nav-two-factor = Two-factor sign-in
+account-two-factor = Two-factor sign-in
+account-two-factor-on = on
+account-two-factor-off = off
+account-two-factor-reset = Reset two-factor sign-in
+account-two-factor-was-reset = Two-factor sign-in was reset. The user can sign in with the password alone and set it up again.
+security-title = Security settings
+security-intro = Settings that apply to the whole portal.
+security-require-staff = Require two-factor sign-in for all vendor staff
+security-require-staff-hint = Staff without two-factor sign-in can only set it up until they do; their API tokens stop working until then.
+security-save = Save
+security-saved = Settings saved.
+nav-security = Security

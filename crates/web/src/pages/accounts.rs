@@ -523,6 +523,8 @@ struct AccountPage {
     organisations: Vec<Choice>,
     rights_choices: RightsChoices,
     membership_error: Option<String>,
+    two_factor: bool,
+    two_factor_reset: bool,
 }
 
 async fn account_page(
@@ -576,6 +578,12 @@ async fn account_page(
         organisations,
         rights_choices: RightsChoices::new(&t, &MembershipRights::NONE),
         membership_error: None,
+        two_factor: state
+            .store()
+            .two_factor(id)
+            .await?
+            .is_some_and(|r| r.is_enabled()),
+        two_factor_reset: false,
         layout,
     })
 }
@@ -587,6 +595,29 @@ pub(super) async fn show(
 ) -> Result<Html<String>, AppError> {
     require(&signed.actor, Action::Read)?;
     render(&account_page(&state, &signed, &id, None).await?)
+}
+
+/// Resets a user's two-factor sign-in (a lost phone): the next sign-in needs the password only.
+pub(super) async fn reset_two_factor(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    ClientAddress(address): ClientAddress,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = managed_account(&state, &signed.actor, &id).await?;
+    if state.store().remove_two_factor(account.id).await? {
+        audit::record(
+            &state,
+            AuditEvent::TwoFactorReset,
+            Concerning::by(signed.actor.user_id, account.id),
+            &address,
+            "",
+        )
+        .await?;
+    }
+    let mut page = account_page(&state, &signed, &id, None).await?;
+    page.two_factor_reset = true;
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Debug, Deserialize)]

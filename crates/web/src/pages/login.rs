@@ -11,6 +11,7 @@ use serde::Deserialize;
 use supportweb_domain::Language;
 use supportweb_domain::throttle::{ThrottlePolicy, login_key};
 use supportweb_domain::user::Login;
+use supportweb_storage::users::UserRecord;
 
 use super::{Layout, render, safe_return_path};
 use crate::audit::{self, Concerning};
@@ -159,26 +160,42 @@ pub(super) async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, keep_body(), body).into_response());
         }
     };
+    if let Some(second_step) = super::two_factor::second_step(&state, &user, &next).await? {
+        // Failures are cleared only when the second factor is right too.
+        return Ok(second_step);
+    }
     state.store().clear_login_failures(&key).await?;
+    complete_sign_in(&state, &headers, &user, &address, &next).await
+}
+
+/// Signs `user` in after every factor was checked: audits it, adopts a language chosen
+/// before sign-in, starts a fresh session (the id rotates) and redirects to `next`.
+pub(super) async fn complete_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &UserRecord,
+    address: &str,
+    next: &str,
+) -> Result<Response, AppError> {
     audit::record(
-        &state,
+        state,
         AuditEvent::SignIn,
         Concerning::own(user.id),
-        &address,
+        address,
         "",
     )
     .await?;
     // A language chosen on the sign-in page becomes the account's language.
-    if let Some(chosen) = session::read_cookie(&headers, session::LANGUAGE_COOKIE)
+    if let Some(chosen) = session::read_cookie(headers, session::LANGUAGE_COOKIE)
         .and_then(|tag| Language::from_tag(&tag))
         && chosen != user.language
     {
         state.store().set_user_language(user.id, chosen).await?;
     }
-    let cookie = session::start(&state, &headers, user.id).await?;
+    let cookie = session::start(state, headers, user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");
     let mut response = StatusCode::SEE_OTHER.into_response();
-    let location = HeaderValue::from_str(&next).map_err(|e| AppError::Internal(e.to_string()))?;
+    let location = HeaderValue::from_str(next).map_err(|e| AppError::Internal(e.to_string()))?;
     response.headers_mut().insert(LOCATION, location);
     session::append_set_cookie(response.headers_mut(), cookie);
     Ok(response)
@@ -210,7 +227,7 @@ pub(super) async fn logout(
 }
 
 /// Until when sign-in for this login name or from this address is blocked.
-async fn blocked_until(
+pub(super) async fn blocked_until(
     state: &AppState,
     key: &str,
     address: &str,

@@ -14,7 +14,9 @@ mod organisations;
 mod password;
 mod remote_access;
 mod rights_form;
+mod security;
 mod tokens;
+mod two_factor;
 
 use askama::Template;
 use axum::Router;
@@ -38,7 +40,19 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
         .route("/login", get(login::show).post(login::submit))
+        .route(
+            "/login/two-factor",
+            get(two_factor::second_step_form).post(two_factor::second_step_submit),
+        )
         .route("/logout", post(login::logout))
+        .route("/account/two-factor", get(two_factor::show))
+        .route("/account/two-factor/setup", post(two_factor::setup))
+        .route("/account/two-factor/confirm", post(two_factor::confirm))
+        .route(
+            "/account/two-factor/recovery-codes",
+            post(two_factor::new_recovery_codes),
+        )
+        .route("/account/two-factor/disable", post(two_factor::disable))
         .route("/language", post(language::choose))
         .route("/organisation", get(organisation::show))
         .route(
@@ -78,6 +92,11 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/audit", get(audit::show))
+        .route("/admin/security", get(security::show).post(security::save))
+        .route(
+            "/admin/accounts/{id}/two-factor/reset",
+            post(accounts::reset_two_factor),
+        )
         .route(
             "/admin/accounts",
             get(accounts::list).post(accounts::create),
@@ -139,6 +158,12 @@ const ADMIN_LINKS: &[(AdminArea, &str, &str, &str)] = &[
         "/admin/audit",
         "nav-audit",
         "audit-admin-link",
+    ),
+    (
+        AdminArea::Security,
+        "/admin/security",
+        "nav-security",
+        "security-admin-link",
     ),
 ];
 
