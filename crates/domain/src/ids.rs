@@ -53,6 +53,14 @@ typed_id!(
     /// A support contract.
     ContractId
 );
+typed_id!(
+    /// A product of the catalogue.
+    ProductId
+);
+typed_id!(
+    /// One installation of a product at an organisation (a line of its installation card).
+    InstallationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,11 +3,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use supportweb_domain::Actor;
 use supportweb_domain::contract::{ContractState, ContractTerm};
-use supportweb_domain::ids::{ContractId, OrganisationId};
+use supportweb_domain::ids::{ContractId, OrganisationId, ProductId};
 use supportweb_domain::severity::{Severity, SlaTarget};
 use uuid::Uuid;
 
-use crate::{Store, StoreError, now, on_pool, on_tx};
+use crate::history::{FieldChange, diff};
+use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
 
 /// A stored contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,9 @@ pub struct ContractRecord {
     pub organisation_id: OrganisationId,
     /// Validity and state.
     pub term: ContractTerm,
-    /// Which products and modules it covers.
+    /// Products of the catalogue it covers, with their names.
+    pub products: Vec<(ProductId, String)>,
+    /// What else to know about its scope (modules, exclusions).
     pub covered_scope: String,
     /// Prepaid support time in minutes, if the contract has any.
     pub prepaid_minutes: Option<i64>,
@@ -41,7 +44,9 @@ pub struct NewContract {
     pub organisation_id: OrganisationId,
     /// Validity and state.
     pub term: ContractTerm,
-    /// Covered products and modules.
+    /// Covered products of the catalogue.
+    pub products: Vec<ProductId>,
+    /// Notes on the scope.
     pub covered_scope: String,
     /// Prepaid minutes.
     pub prepaid_minutes: Option<i64>,
@@ -89,21 +94,8 @@ impl Store {
             .map(|r| r.rows_affected())
         });
         inserted.map_err(|e| StoreError::unique(e, "contract number"))?;
-        for target in &new.sla {
-            on_tx!(tx, conn => {
-                sqlx::query(
-                    "INSERT INTO contract_sla_targets (contract_id, severity, response_minutes, resolution_minutes)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id.0)
-                .bind(target.severity.as_str())
-                .bind(target.response_minutes)
-                .bind(target.resolution_minutes)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
-        }
+        tx.write_sla(id, &new.sla).await?;
+        tx.write_contract_products(id, &new.products).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -127,46 +119,152 @@ impl Store {
         });
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let targets: Vec<(String, i64, i64)> = on_pool!(self, pool => {
-                sqlx::query_as(
-                    "SELECT severity, response_minutes, resolution_minutes
-                     FROM contract_sla_targets WHERE contract_id = $1",
-                )
-                .bind(row.id)
-                .fetch_all(pool)
-                .await?
-            });
-            let mut sla = targets
-                .into_iter()
-                .map(|(severity, response_minutes, resolution_minutes)| {
-                    Ok(SlaTarget {
-                        severity: Severity::parse(&severity)
-                            .ok_or_else(|| StoreError::Corrupt(format!("severity {severity:?}")))?,
-                        response_minutes,
-                        resolution_minutes,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            sla.sort_by_key(|t| t.severity);
-            out.push(ContractRecord {
-                id: ContractId(row.id),
-                number: row.number,
-                organisation_id: OrganisationId(row.organisation_id),
-                term: ContractTerm {
-                    valid_from: row.valid_from,
-                    valid_to: row.valid_to,
-                    state: ContractState::parse(&row.state).ok_or_else(|| {
-                        StoreError::Corrupt(format!("contract state {:?}", row.state))
-                    })?,
-                },
-                covered_scope: row.covered_scope,
-                prepaid_minutes: row.prepaid_minutes,
-                sla,
-                version: row.version,
-                created_at: row.created_at,
-            });
+            out.push(self.contract_record(row).await?);
         }
         Ok(out)
+    }
+
+    async fn contract_record(&self, row: ContractRow) -> Result<ContractRecord, StoreError> {
+        let targets: Vec<(String, i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT severity, response_minutes, resolution_minutes
+                 FROM contract_sla_targets WHERE contract_id = $1",
+            )
+            .bind(row.id)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut sla = targets
+            .into_iter()
+            .map(|(severity, response_minutes, resolution_minutes)| {
+                Ok(SlaTarget {
+                    severity: Severity::parse(&severity)
+                        .ok_or_else(|| StoreError::Corrupt(format!("severity {severity:?}")))?,
+                    response_minutes,
+                    resolution_minutes,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        sla.sort_by_key(|t| t.severity);
+        let products: Vec<(Uuid, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT p.id, p.name FROM contract_products c JOIN products p ON p.id = c.product_id
+                 WHERE c.contract_id = $1 ORDER BY p.name",
+            )
+            .bind(row.id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ContractRecord {
+            products: products
+                .into_iter()
+                .map(|(id, name)| (ProductId(id), name))
+                .collect(),
+            id: ContractId(row.id),
+            number: row.number,
+            organisation_id: OrganisationId(row.organisation_id),
+            term: ContractTerm {
+                valid_from: row.valid_from,
+                valid_to: row.valid_to,
+                state: ContractState::parse(&row.state).ok_or_else(|| {
+                    StoreError::Corrupt(format!("contract state {:?}", row.state))
+                })?,
+            },
+            covered_scope: row.covered_scope,
+            prepaid_minutes: row.prepaid_minutes,
+            sla,
+            version: row.version,
+            created_at: row.created_at,
+        })
+    }
+
+    /// One contract, if the actor may see its organisation.
+    pub async fn contract(
+        &self,
+        actor: &Actor,
+        id: ContractId,
+    ) -> Result<ContractRecord, StoreError> {
+        let row: Option<ContractRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, number, organisation_id, valid_from, valid_to, state, covered_scope,
+                 prepaid_minutes, version, created_at FROM contracts WHERE id = $1",
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+        });
+        let row = row.ok_or(StoreError::NotFound)?;
+        self.organisation(actor, OrganisationId(row.organisation_id))
+            .await?;
+        self.contract_record(row).await
+    }
+
+    /// Changes a contract read at `expected_version` — terms, products, scope, prepaid time
+    /// and SLA plan — recording each changed field in its history, in one transaction. A stale
+    /// version gives `Conflict` and writes nothing. Returns the changed fields.
+    pub async fn update_contract(
+        &self,
+        actor: &Actor,
+        id: ContractId,
+        expected_version: i64,
+        changed: &NewContract,
+    ) -> Result<Vec<FieldChange>, StoreError> {
+        let current = self.contract(actor, id).await?;
+        let mut names = Vec::with_capacity(changed.products.len());
+        for product in &changed.products {
+            names.push(self.product(*product).await?.name);
+        }
+        names.sort();
+        let mut tx = self.begin().await?;
+        let updated = on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE contracts SET number = $1, valid_from = $2, valid_to = $3, state = $4,
+                 covered_scope = $5, prepaid_minutes = $6, version = version + 1, updated_at = $7
+                 WHERE id = $8 AND version = $9",
+            )
+            .bind(changed.number.as_str())
+            .bind(changed.term.valid_from)
+            .bind(changed.term.valid_to)
+            .bind(changed.term.state.as_str())
+            .bind(changed.covered_scope.as_str())
+            .bind(changed.prepaid_minutes)
+            .bind(now())
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected())
+        });
+        if updated.map_err(|e| StoreError::unique(e, "contract number"))? != 1
+            || current.version != expected_version
+        {
+            return Err(StoreError::Conflict);
+        }
+        tx.write_sla(id, &changed.sla).await?;
+        tx.write_contract_products(id, &changed.products).await?;
+        let before_names: Vec<String> = current.products.iter().map(|(_, n)| n.clone()).collect();
+        let changes = diff(
+            &contract_fields(
+                &current.number,
+                &current.term,
+                &before_names,
+                &current.covered_scope,
+                current.prepaid_minutes,
+                &current.sla,
+            ),
+            &contract_fields(
+                &changed.number,
+                &changed.term,
+                &names,
+                &changed.covered_scope,
+                changed.prepaid_minutes,
+                &changed.sla,
+            ),
+        );
+        tx.record_changes("contract", id.0, actor.user_id, &changes)
+            .await?;
+        tx.commit().await?;
+        Ok(changes)
     }
 
     /// The validity terms of an organisation's contracts, for one the actor may see.
@@ -201,5 +299,97 @@ impl Store {
             .await?
         });
         Ok(count > 0)
+    }
+}
+
+/// A contract's fields as its history names them.
+fn contract_fields(
+    number: &str,
+    term: &ContractTerm,
+    products: &[String],
+    covered_scope: &str,
+    prepaid_minutes: Option<i64>,
+    sla: &[SlaTarget],
+) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("number", number.to_owned()),
+        ("valid_from", term.valid_from.to_string()),
+        ("valid_to", term.valid_to.to_string()),
+        ("state", term.state.as_str().to_owned()),
+        ("products", products.join(", ")),
+        ("covered_scope", covered_scope.to_owned()),
+        (
+            "prepaid_minutes",
+            prepaid_minutes.map(|m| m.to_string()).unwrap_or_default(),
+        ),
+    ];
+    for severity in Severity::ALL {
+        let target = sla.iter().find(|t| t.severity == severity);
+        let field = match severity {
+            Severity::Critical => "sla_critical",
+            Severity::High => "sla_high",
+            Severity::Medium => "sla_medium",
+            Severity::Low => "sla_low",
+        };
+        fields.push((
+            field,
+            target
+                .map(|t| format!("{} / {} min", t.response_minutes, t.resolution_minutes))
+                .unwrap_or_default(),
+        ));
+    }
+    fields
+}
+
+impl Tx {
+    async fn write_sla(&mut self, id: ContractId, sla: &[SlaTarget]) -> Result<(), StoreError> {
+        on_tx!(self, conn => {
+            sqlx::query("DELETE FROM contract_sla_targets WHERE contract_id = $1")
+                .bind(id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        for target in sla {
+            on_tx!(self, conn => {
+                sqlx::query(
+                    "INSERT INTO contract_sla_targets (contract_id, severity, response_minutes, resolution_minutes)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id.0)
+                .bind(target.severity.as_str())
+                .bind(target.response_minutes)
+                .bind(target.resolution_minutes)
+                .execute(conn)
+                .await?
+                .rows_affected()
+            });
+        }
+        Ok(())
+    }
+
+    async fn write_contract_products(
+        &mut self,
+        id: ContractId,
+        products: &[ProductId],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, conn => {
+            sqlx::query("DELETE FROM contract_products WHERE contract_id = $1")
+                .bind(id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        for product in products {
+            on_tx!(self, conn => {
+                sqlx::query("INSERT INTO contract_products (contract_id, product_id) VALUES ($1, $2)")
+                    .bind(id.0)
+                    .bind(product.0)
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        Ok(())
     }
 }

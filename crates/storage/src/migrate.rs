@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_remote_access.sql", "remote_access"),
     migration!(8, "0008_api_tokens.sql", "api_tokens"),
     migration!(9, "0009_two_factor.sql", "two_factor"),
+    migration!(10, "0010_catalogue.sql", "catalogue"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -261,6 +261,7 @@ async fn contracts_decide_entitlement_on_their_first_and_last_day(store: Store) 
             valid_to: d(2026, 12, 31),
             state: ContractState::Active,
         },
+        products: vec![],
         covered_scope: "Spisová služba 5.x, moduly Podatelna a Výpravna".into(),
         prepaid_minutes: Some(40 * 60),
         sla: standard_sla_plan(),

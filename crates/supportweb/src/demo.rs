@@ -7,14 +7,17 @@ use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+use supportweb_domain::Actor;
 use supportweb_domain::Language;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::ids::ProductId;
 use supportweb_domain::ids::{OrganisationId, UserId};
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::organisation::{Ico, OrganisationKind};
 use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_storage::catalogue::{NewInstallation, NewProduct};
 use supportweb_storage::contracts::NewContract;
 use supportweb_storage::organisations::NewOrganisation;
 use supportweb_storage::users::NewUser;
@@ -372,6 +375,19 @@ pub async fn fill(
         });
     }
 
+    let admin = store
+        .user_by_login(STAFF[0].0)
+        .await?
+        .ok_or_else(|| DemoError("the sample administrator vanished".into()))?;
+    let admin = Actor {
+        user_id: admin.id,
+        kind: admin.kind,
+        roles: admin.roles.clone(),
+        display_name: admin.display_name.clone(),
+        language: admin.language,
+        memberships: Vec::new(),
+    };
+    let catalogue = ensure_catalogue(store, &admin).await?;
     let mut organisation_ids = Vec::new();
     for showcase in ORGANISATIONS {
         let ico =
@@ -396,7 +412,7 @@ pub async fn fill(
                 scope.to_owned(),
             )
         });
-        let id = ensure_organisation(store, &new, contract).await?;
+        let id = ensure_organisation(store, &admin, &catalogue, &new, contract).await?;
         for login in showcase.team {
             if let Some(member) = store.user_by_login(login).await? {
                 store.add_to_account_team(id, member.id).await?;
@@ -473,7 +489,7 @@ pub async fn fill(
             contract_term(story, today),
             "Spisová služba 5.x".to_owned(),
         ));
-        let id = ensure_organisation(store, &new, contract).await?;
+        let id = ensure_organisation(store, &admin, &catalogue, &new, contract).await?;
         generated.push((id, name));
     }
 
@@ -534,9 +550,67 @@ async fn ensure_user(store: &Store, new: &NewUser) -> Result<UserId, DemoError> 
     }
 }
 
-/// The organisation with this IČO, created (with its contract) if missing.
+/// The sample product catalogue: code, name, modules, versions (newest first).
+const PRODUCTS: &[(&str, &str, &[&str], &[&str])] = &[
+    (
+        "SPIS",
+        "Spisová služba",
+        &[
+            "Podatelna",
+            "Výpravna",
+            "Evidence dokumentů",
+            "Spisovna",
+            "Skartační řízení",
+        ],
+        &["5.4", "5.3", "5.2"],
+    ),
+    (
+        "EKO",
+        "Ekonomický systém",
+        &["Účetnictví", "Rozpočet", "Majetek", "Mzdy a personalistika"],
+        &["2026.1", "2025.2"],
+    ),
+    (
+        "PORTAL",
+        "Portál občana",
+        &["Elektronické formuláře", "Platby"],
+        &["3.1", "3.0"],
+    ),
+];
+
+/// The sample products, created if missing; in the order of [`PRODUCTS`].
+async fn ensure_catalogue(store: &Store, admin: &Actor) -> Result<Vec<ProductId>, DemoError> {
+    let existing = store.products(true).await?;
+    let mut ids = Vec::new();
+    for (code, name, modules, versions) in PRODUCTS {
+        let id = match existing.iter().find(|p| p.code == *code) {
+            Some(product) => product.id,
+            None => {
+                store
+                    .create_product(
+                        admin,
+                        &NewProduct {
+                            code: (*code).to_owned(),
+                            name: (*name).to_owned(),
+                            modules: modules.iter().map(|m| (*m).to_owned()).collect(),
+                            versions: versions.iter().map(|v| (*v).to_owned()).collect(),
+                            is_active: true,
+                        },
+                    )
+                    .await?
+            }
+        };
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// The organisation with this IČO, created (with its contract covering the spisová služba and
+/// a production installation of it) if missing.
 async fn ensure_organisation(
     store: &Store,
+    admin: &Actor,
+    catalogue: &[ProductId],
     new: &NewOrganisation,
     contract: Option<(String, ContractTerm, String)>,
 ) -> Result<OrganisationId, DemoError> {
@@ -547,11 +621,28 @@ async fn ensure_organisation(
     }
     let id = store.create_organisation(new).await?;
     if let Some((number, term, scope)) = contract {
+        let spis = catalogue.first().copied();
+        if let Some(product) = spis {
+            store
+                .create_installation(
+                    admin,
+                    id,
+                    &NewInstallation {
+                        product_id: product,
+                        label: "Produkce".to_owned(),
+                        product_version: "5.4".to_owned(),
+                        modules: vec!["Podatelna".to_owned(), "Výpravna".to_owned()],
+                        notes: String::new(),
+                    },
+                )
+                .await?;
+        }
         store
             .create_contract(&NewContract {
                 number,
                 organisation_id: id,
                 term,
+                products: spis.into_iter().collect(),
                 covered_scope: scope,
                 prepaid_minutes: Some(40 * 60),
                 sla: standard_sla_plan(),

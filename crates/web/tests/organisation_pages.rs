@@ -52,6 +52,7 @@ async fn organisation(
                     valid_to: today + Duration::days(to),
                     state,
                 },
+                products: vec![],
                 covered_scope: format!("Spisová služba pro {name}"),
                 prepaid_minutes: Some(600),
                 sla: standard_sla_plan(),

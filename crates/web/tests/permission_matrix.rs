@@ -48,6 +48,9 @@ const AUDIT_READ: Access = Staff(Area::Admin(AdminArea::Audit), Action::Read);
 const ORGANISATIONS_READ: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Read);
 const ORGANISATIONS_MANAGE: Access = Staff(Area::Admin(AdminArea::Organisations), Action::Manage);
 const CONTRACTS_MANAGE: Access = Staff(Area::Admin(AdminArea::Contracts), Action::Manage);
+const CONTRACTS_READ: Access = Staff(Area::Admin(AdminArea::Contracts), Action::Read);
+const CATALOGUE_READ: Access = Staff(Area::Admin(AdminArea::Catalogue), Action::Read);
+const CATALOGUE_MANAGE: Access = Staff(Area::Admin(AdminArea::Catalogue), Action::Manage);
 const SECURITY_MANAGE: Access = Staff(Area::Admin(AdminArea::Security), Action::Manage);
 const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
 
@@ -324,6 +327,90 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         "/account/tokens/{id}/revoke",
         "/account/tokens/{missing}/revoke",
         SignedIn,
+        Missing,
+    ),
+    (
+        "GET",
+        "/admin/contracts/{id}",
+        "/admin/contracts/{missing}",
+        CONTRACTS_READ,
+        Missing,
+    ),
+    (
+        "POST",
+        "/admin/contracts/{id}",
+        "/admin/contracts/{missing}",
+        CONTRACTS_MANAGE,
+        Missing,
+    ),
+    (
+        "GET",
+        "/admin/organisations/{id}/installations/new",
+        "/admin/organisations/{organisation}/installations/new",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/organisations/{id}/installations",
+        "/admin/organisations/{organisation}/installations",
+        ORGANISATIONS_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/installations/{id}",
+        "/admin/installations/{missing}",
+        ORGANISATIONS_READ,
+        Missing,
+    ),
+    (
+        "POST",
+        "/admin/installations/{id}",
+        "/admin/installations/{missing}",
+        ORGANISATIONS_MANAGE,
+        Missing,
+    ),
+    (
+        "POST",
+        "/admin/installations/{id}/remove",
+        "/admin/installations/{missing}/remove",
+        ORGANISATIONS_MANAGE,
+        Missing,
+    ),
+    (
+        "GET",
+        "/admin/products",
+        "/admin/products",
+        CATALOGUE_READ,
+        Served,
+    ),
+    (
+        "POST",
+        "/admin/products",
+        "/admin/products",
+        CATALOGUE_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/products/new",
+        "/admin/products/new",
+        CATALOGUE_MANAGE,
+        Served,
+    ),
+    (
+        "GET",
+        "/admin/products/{id}",
+        "/admin/products/{missing}",
+        CATALOGUE_READ,
+        Missing,
+    ),
+    (
+        "POST",
+        "/admin/products/{id}",
+        "/admin/products/{missing}",
+        CATALOGUE_MANAGE,
         Missing,
     ),
     // Last: signing out ends the actor's session for every row after it.

@@ -41,9 +41,26 @@ pub fn hours_to_minutes(text: &str) -> Option<i64> {
     Some((hours * 60.0).round() as i64)
 }
 
+/// Every value of the repeated field `name` in a form body (checkbox groups), in order.
+pub fn form_values(body: &[u8], name: &str) -> Vec<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_fields_are_all_read() {
+        let body = b"label=A&module=Podatelna&module=V%C3%BDpravna&version=3";
+        assert_eq!(form_values(body, "module"), ["Podatelna", "Výpravna"]);
+        assert!(form_values(body, "product").is_empty());
+    }
 
     #[test]
     fn hours_accept_czech_decimal_commas() {

@@ -5,8 +5,12 @@ mod account;
 mod accounts;
 mod activation;
 mod audit;
+mod catalogue;
+mod contracts;
 mod form;
+mod history;
 mod home;
+mod installations;
 mod language;
 mod login;
 pub mod organisation;
@@ -75,7 +79,36 @@ pub fn router() -> Router<AppState> {
         .route("/admin/organisations/{id}/team", post(organisations::team))
         .route(
             "/admin/organisations/{id}/contracts",
-            post(organisations::add_contract),
+            post(contracts::create),
+        )
+        .route(
+            "/admin/contracts/{id}",
+            get(contracts::show).post(contracts::update),
+        )
+        .route(
+            "/admin/organisations/{id}/installations/new",
+            get(installations::new_form),
+        )
+        .route(
+            "/admin/organisations/{id}/installations",
+            post(installations::create),
+        )
+        .route(
+            "/admin/installations/{id}",
+            get(installations::show).post(installations::update),
+        )
+        .route(
+            "/admin/installations/{id}/remove",
+            post(installations::remove),
+        )
+        .route(
+            "/admin/products",
+            get(catalogue::list).post(catalogue::create),
+        )
+        .route("/admin/products/new", get(catalogue::new_form))
+        .route(
+            "/admin/products/{id}",
+            get(catalogue::show).post(catalogue::update),
         )
         .route(
             "/organisation/{id}/remote-access",
@@ -152,6 +185,12 @@ const ADMIN_LINKS: &[(AdminArea, &str, &str, &str)] = &[
         "/admin/accounts",
         "nav-accounts",
         "accounts-admin-link",
+    ),
+    (
+        AdminArea::Catalogue,
+        "/admin/products",
+        "nav-products",
+        "products-admin-link",
     ),
     (
         AdminArea::Audit,

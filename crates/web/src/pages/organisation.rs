@@ -6,8 +6,9 @@ use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDate;
 use supportweb_domain::Agenda;
-use supportweb_domain::contract::{ContractState, ends_soon, entitled_on};
+use supportweb_domain::contract::{ends_soon, entitled_on};
 use supportweb_domain::membership::MembershipRights;
+use supportweb_storage::catalogue::InstallationRecord;
 use supportweb_storage::contracts::ContractRecord;
 use supportweb_storage::organisations::{Member, OrganisationRecord, TeamMember};
 
@@ -63,18 +64,47 @@ impl RightsView {
 
 /// One contract as shown.
 pub struct ContractView {
+    /// Id (staff link to the contract's page).
+    pub id: String,
     /// Number.
     pub number: String,
     /// `1. 1. 2026 – 31. 12. 2026`.
     pub validity: String,
     /// State in the user's language.
     pub state: String,
-    /// Covered products.
+    /// Covered products of the catalogue.
+    pub products: String,
+    /// Notes on the scope.
     pub covered_scope: String,
     /// Prepaid hours, if any.
     pub prepaid_hours: Option<String>,
     /// Whether it covers today.
     pub current: bool,
+}
+
+impl ContractView {
+    /// A contract as shown in `t`'s language; `current` when it covers `today`.
+    pub fn new(t: &Tr, c: &ContractRecord, today: NaiveDate) -> Self {
+        ContractView {
+            id: c.id.to_string(),
+            number: c.number.clone(),
+            validity: format!(
+                "{} – {}",
+                format_date(t, c.term.valid_from),
+                format_date(t, c.term.valid_to)
+            ),
+            state: t.t(format!("contract-state-{}", c.term.state.as_str())),
+            products: c
+                .products
+                .iter()
+                .map(|(_, name)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            covered_scope: c.covered_scope.clone(),
+            prepaid_hours: c.prepaid_minutes.map(|m| t.tn("hours", "hours", m / 60)),
+            current: c.term.covers(today),
+        }
+    }
 }
 
 /// The support situation of one organisation, shared by this page and the start page.
@@ -109,6 +139,8 @@ pub struct OrganisationView {
     pub status: SupportStatus,
     /// Its contracts, newest first.
     pub contracts: Vec<ContractView>,
+    /// Its installation card.
+    pub installations: Vec<InstallationRecord>,
     /// The vendor's account team.
     pub team: Vec<TeamMember>,
     /// Colleagues (members of the organisation).
@@ -148,23 +180,9 @@ pub(super) async fn show(
             status: SupportStatus::new(&t, &contracts, today),
             contracts: contracts
                 .iter()
-                .map(|c| ContractView {
-                    number: c.number.clone(),
-                    validity: format!(
-                        "{} – {}",
-                        format_date(&t, c.term.valid_from),
-                        format_date(&t, c.term.valid_to)
-                    ),
-                    state: t.t(match c.term.state {
-                        ContractState::Active => "contract-state-active",
-                        ContractState::Suspended => "contract-state-suspended",
-                        ContractState::Ended => "contract-state-ended",
-                    }),
-                    covered_scope: c.covered_scope.clone(),
-                    prepaid_hours: c.prepaid_minutes.map(|m| t.tn("hours", "hours", m / 60)),
-                    current: c.term.covers(today),
-                })
+                .map(|c| ContractView::new(&t, c, today))
                 .collect(),
+            installations: store.installations(actor, id).await?,
             team: store.account_team(actor, id).await?,
             colleagues: store.members(actor, id).await?,
             mine: RightsView::new(&t, &rights),

@@ -7,21 +7,19 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use supportweb_domain::Actor;
-use supportweb_domain::contract::{ContractState, ContractTerm};
 use supportweb_domain::ids::OrganisationId;
 use supportweb_domain::organisation::{Ico, InvalidIco, OrganisationKind};
 use supportweb_domain::permissions::{Action, AdminArea, Area};
-use supportweb_domain::severity::{Severity, SlaTarget, standard_sla_plan};
 use supportweb_domain::user::UserKind;
 use supportweb_storage::StoreError;
-use supportweb_storage::contracts::NewContract;
+use supportweb_storage::catalogue::InstallationRecord;
 use supportweb_storage::organisations::{Member, NewOrganisation, OrganisationRecord, TeamMember};
 
-use super::form::{FormErrors, hours_to_minutes, looks_like_email};
-use super::organisation::{ContractView, SupportStatus, format_date};
+use super::contracts::{ContractFields, ContractForm};
+use super::form::{FormErrors, looks_like_email};
+use super::organisation::{ContractView, SupportStatus};
 use super::remote_access::RemoteSection;
 use super::{Layout, render};
 use crate::context::SignedIn;
@@ -262,198 +260,6 @@ pub(super) async fn create(
     }
 }
 
-/// The contract form as typed.
-#[derive(Debug, Deserialize)]
-pub(super) struct ContractForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    valid_from: String,
-    #[serde(default)]
-    valid_to: String,
-    #[serde(default)]
-    state: String,
-    #[serde(default)]
-    covered_scope: String,
-    #[serde(default)]
-    prepaid_hours: String,
-    #[serde(default)]
-    critical_response: String,
-    #[serde(default)]
-    critical_resolution: String,
-    #[serde(default)]
-    high_response: String,
-    #[serde(default)]
-    high_resolution: String,
-    #[serde(default)]
-    medium_response: String,
-    #[serde(default)]
-    medium_resolution: String,
-    #[serde(default)]
-    low_response: String,
-    #[serde(default)]
-    low_resolution: String,
-}
-
-fn hours(minutes: i64) -> String {
-    let h = minutes as f64 / 60.0;
-    if h.fract() == 0.0 {
-        format!("{h:.0}")
-    } else {
-        format!("{h}").replace('.', ",")
-    }
-}
-
-impl Default for ContractForm {
-    fn default() -> Self {
-        let plan = standard_sla_plan();
-        let target = |s: Severity| plan.iter().find(|t| t.severity == s).copied();
-        let pair = |s| {
-            target(s)
-                .map(|t| (hours(t.response_minutes), hours(t.resolution_minutes)))
-                .unwrap_or_default()
-        };
-        let (critical_response, critical_resolution) = pair(Severity::Critical);
-        let (high_response, high_resolution) = pair(Severity::High);
-        let (medium_response, medium_resolution) = pair(Severity::Medium);
-        let (low_response, low_resolution) = pair(Severity::Low);
-        ContractForm {
-            number: String::new(),
-            valid_from: String::new(),
-            valid_to: String::new(),
-            state: "active".into(),
-            covered_scope: String::new(),
-            prepaid_hours: String::new(),
-            critical_response,
-            critical_resolution,
-            high_response,
-            high_resolution,
-            medium_response,
-            medium_resolution,
-            low_response,
-            low_resolution,
-        }
-    }
-}
-
-impl ContractForm {
-    fn sla_fields(&self) -> [(Severity, &'static str, &str, &'static str, &str); 4] {
-        [
-            (
-                Severity::Critical,
-                "critical_response",
-                &self.critical_response,
-                "critical_resolution",
-                &self.critical_resolution,
-            ),
-            (
-                Severity::High,
-                "high_response",
-                &self.high_response,
-                "high_resolution",
-                &self.high_resolution,
-            ),
-            (
-                Severity::Medium,
-                "medium_response",
-                &self.medium_response,
-                "medium_resolution",
-                &self.medium_resolution,
-            ),
-            (
-                Severity::Low,
-                "low_response",
-                &self.low_response,
-                "low_resolution",
-                &self.low_resolution,
-            ),
-        ]
-    }
-
-    fn parse(
-        &self,
-        t: &Tr,
-        organisation_id: OrganisationId,
-        errors: &mut FormErrors,
-    ) -> Option<NewContract> {
-        if self.number.trim().is_empty() {
-            errors.add("number", t.t("form-error-required"));
-        }
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-        let from = date(&self.valid_from);
-        let to = date(&self.valid_to);
-        if from.is_none() {
-            errors.add("valid_from", t.t("audit-error-date"));
-        }
-        if to.is_none() {
-            errors.add("valid_to", t.t("audit-error-date"));
-        }
-        if let (Some(f), Some(u)) = (from, to)
-            && f > u
-        {
-            errors.add("valid_to", t.t("contract-error-order"));
-        }
-        let state = ContractState::parse(&self.state);
-        if state.is_none() {
-            errors.add("state", t.t("form-error-required"));
-        }
-        let prepaid = if self.prepaid_hours.trim().is_empty() {
-            None
-        } else {
-            let parsed = hours_to_minutes(&self.prepaid_hours);
-            if parsed.is_none() {
-                errors.add("prepaid_hours", t.t("form-error-hours"));
-            }
-            parsed
-        };
-        let mut sla = Vec::new();
-        for (severity, response_field, response, resolution_field, resolution) in self.sla_fields()
-        {
-            let response_minutes = hours_to_minutes(response).filter(|m| *m > 0);
-            let resolution_minutes = hours_to_minutes(resolution).filter(|m| *m > 0);
-            if response_minutes.is_none() {
-                errors.add(response_field, t.t("form-error-hours"));
-            }
-            if resolution_minutes.is_none() {
-                errors.add(resolution_field, t.t("form-error-hours"));
-            }
-            if let (Some(response_minutes), Some(resolution_minutes)) =
-                (response_minutes, resolution_minutes)
-            {
-                sla.push(SlaTarget {
-                    severity,
-                    response_minutes,
-                    resolution_minutes,
-                });
-            }
-        }
-        if !errors.is_empty() {
-            return None;
-        }
-        Some(NewContract {
-            number: self.number.trim().into(),
-            organisation_id,
-            term: ContractTerm {
-                valid_from: from?,
-                valid_to: to?,
-                state: state?,
-            },
-            covered_scope: self.covered_scope.trim().into(),
-            prepaid_minutes: prepaid,
-            sla,
-        })
-    }
-}
-
-/// One history line as shown.
-pub struct HistoryLine {
-    when: String,
-    who: String,
-    field: String,
-    old: String,
-    new: String,
-}
-
 #[derive(Template)]
 #[template(path = "admin_organisation.html")]
 struct DetailPage {
@@ -461,16 +267,15 @@ struct DetailPage {
     organisation: OrganisationRecord,
     form: OrganisationForm,
     errors: FormErrors,
-    contract_form: ContractForm,
-    contract_errors: FormErrors,
+    contract: ContractFields,
     contracts: Vec<ContractView>,
+    installations: Vec<InstallationRecord>,
     team: Vec<TeamMember>,
     staff: Vec<(String, String)>,
     members: Vec<Member>,
-    history: Vec<HistoryLine>,
+    history: Vec<super::history::HistoryLine>,
     may_manage: bool,
     may_manage_contracts: bool,
-    severities: Vec<(String, &'static str, String, &'static str, String)>,
     remote: RemoteSection,
 }
 
@@ -480,8 +285,7 @@ async fn detail_page(
     id: OrganisationId,
     form: Option<OrganisationForm>,
     errors: FormErrors,
-    contract_form: ContractForm,
-    contract_errors: FormErrors,
+    contract: Option<ContractFields>,
 ) -> Result<DetailPage, AppError> {
     let actor = &signed.actor;
     let store = state.store();
@@ -497,63 +301,34 @@ async fn detail_page(
         .filter(|u| u.kind == UserKind::Staff && u.is_active)
         .map(|u| (u.id.to_string(), u.display_name))
         .collect();
-    let history = store
-        .history("organisation", id.0)
-        .await?
-        .into_iter()
-        .map(|h| HistoryLine {
-            when: supportweb_domain::calendar::prague_time(h.changed_at)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            who: h.changed_by.unwrap_or_default(),
-            field: t.t(format!("organisation-field-{}", h.field.replace('_', "-"))),
-            old: h.old_value,
-            new: h.new_value,
-        })
-        .collect();
-    let severities = contract_form
-        .sla_fields()
-        .into_iter()
-        .map(|(s, rf, r, sf, v)| {
-            (
-                t.t(format!("severity-{}", s.as_str())),
-                rf,
-                r.to_owned(),
-                sf,
-                v.to_owned(),
-            )
-        })
-        .collect();
+    let history = super::history::lines(state, &t, "organisation", id.0).await?;
+    let contract = match contract {
+        Some(fields) => fields,
+        None => ContractFields::new(
+            &t,
+            ContractForm::default(),
+            FormErrors::default(),
+            &store.products(false).await?,
+        ),
+    };
     let remote = RemoteSection::load(state, actor, &t, id).await?;
     Ok(DetailPage {
         remote,
         form: form.unwrap_or_else(|| OrganisationForm::from_record(&organisation)),
         contracts: contracts
             .iter()
-            .map(|c| ContractView {
-                number: c.number.clone(),
-                validity: format!(
-                    "{} – {}",
-                    format_date(&t, c.term.valid_from),
-                    format_date(&t, c.term.valid_to)
-                ),
-                state: t.t(format!("contract-state-{}", c.term.state.as_str())),
-                covered_scope: c.covered_scope.clone(),
-                prepaid_hours: c.prepaid_minutes.map(|m| t.tn("hours", "hours", m / 60)),
-                current: c.term.covers(today),
-            })
+            .map(|c| ContractView::new(&t, c, today))
             .collect(),
+        installations: store.installations(actor, id).await?,
         team: store.account_team(actor, id).await?,
         members: store.members(actor, id).await?,
         may_manage: actor.staff_may(ORGANISATIONS, Action::Manage),
         may_manage_contracts: actor.staff_may(CONTRACTS, Action::Manage),
         staff,
         history,
-        severities,
         organisation,
         errors,
-        contract_form,
-        contract_errors,
+        contract,
         layout,
     })
 }
@@ -569,18 +344,7 @@ pub(super) async fn show(
 ) -> Result<Html<String>, AppError> {
     require(&signed.actor, ORGANISATIONS, Action::Read)?;
     let id = organisation_id(&id)?;
-    render(
-        &detail_page(
-            &state,
-            &signed,
-            id,
-            None,
-            FormErrors::default(),
-            ContractForm::default(),
-            FormErrors::default(),
-        )
-        .await?,
-    )
+    render(&detail_page(&state, &signed, id, None, FormErrors::default(), None).await?)
 }
 
 pub(super) async fn update(
@@ -618,16 +382,7 @@ pub(super) async fn update(
             status
         }
     };
-    let page = detail_page(
-        &state,
-        &signed,
-        id,
-        Some(form),
-        errors,
-        ContractForm::default(),
-        FormErrors::default(),
-    )
-    .await?;
+    let page = detail_page(&state, &signed, id, Some(form), errors, None).await?;
     Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
 }
 
@@ -672,47 +427,13 @@ pub(super) async fn team(
     Ok(Redirect::to(&format!("/admin/organisations/{id}#team")).into_response())
 }
 
-pub(super) async fn add_contract(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Path(id): Path<String>,
-    Form(form): Form<ContractForm>,
+/// The organisation page again with the new-contract form as typed and its errors (422).
+pub(super) async fn contract_form_again(
+    state: &AppState,
+    signed: &SignedIn,
+    id: OrganisationId,
+    fields: ContractFields,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, CONTRACTS, Action::Manage)?;
-    let id = organisation_id(&id)?;
-    state.store().organisation(&signed.actor, id).await?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let Some(contract) = form.parse(&t, id, &mut errors) else {
-        let page = detail_page(
-            &state,
-            &signed,
-            id,
-            None,
-            FormErrors::default(),
-            form,
-            errors,
-        )
-        .await?;
-        return invalid(page);
-    };
-    match state.store().create_contract(&contract).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/organisations/{id}#contracts")).into_response()),
-        Err(StoreError::Duplicate(_)) => {
-            let mut errors = FormErrors::default();
-            errors.add("number", t.t("contract-error-number-taken"));
-            let page = detail_page(
-                &state,
-                &signed,
-                id,
-                None,
-                FormErrors::default(),
-                form,
-                errors,
-            )
-            .await?;
-            invalid(page)
-        }
-        Err(other) => Err(other.into()),
-    }
+    let page = detail_page(state, signed, id, None, FormErrors::default(), Some(fields)).await?;
+    invalid(page)
 }
