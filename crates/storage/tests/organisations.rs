@@ -438,3 +438,156 @@ async fn remote_access_entries_keep_secrets_out_of_listings(store: Store) {
 }
 
 both_backends!(remote_access_entries_keep_secrets_out_of_listings);
+
+async fn the_catalogue_installation_cards_and_contract_edits_keep_history(store: Store) {
+    use supportweb_storage::catalogue::{NewInstallation, NewProduct};
+    let manager = user(&store, "projektovy.manazer", UserKind::Staff).await;
+    let manager = actor(&store, manager).await;
+    let spis = NewProduct {
+        code: "SPIS".into(),
+        name: "Spisová služba".into(),
+        modules: vec!["Podatelna".into(), "Výpravna".into()],
+        versions: vec!["5.4".into(), "5.3".into()],
+        is_active: true,
+    };
+    let product = store.create_product(&manager, &spis).await.unwrap();
+    assert!(matches!(
+        store.create_product(&manager, &spis).await,
+        Err(StoreError::Duplicate("product code"))
+    ));
+    let stored = store.product(product).await.unwrap();
+    assert_eq!(stored.versions, ["5.4", "5.3"], "versions keep their order");
+    let renamed = NewProduct {
+        versions: vec!["5.5".into(), "5.4".into(), "5.3".into()],
+        ..spis.clone()
+    };
+    store
+        .update_product(&manager, product, stored.version, &renamed)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .update_product(&manager, product, stored.version, &spis)
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    let history = store.history("product", product.0).await.unwrap();
+    assert_eq!(history[0].field, "versions");
+    assert_eq!(history[0].old_value, "5.4, 5.3");
+    assert_eq!(history[0].new_value, "5.5, 5.4, 5.3");
+
+    // Installations are scoped like their organisation.
+    let ours = store
+        .create_organisation(&organisation("Obec Instalační", None))
+        .await
+        .unwrap();
+    let other = store
+        .create_organisation(&organisation("Obec Cizí", None))
+        .await
+        .unwrap();
+    let member = user(&store, "clen.instalace", UserKind::Customer).await;
+    store
+        .set_membership(member, ours, &MembershipRights::NONE)
+        .await
+        .unwrap();
+    let member = actor(&store, member).await;
+    let new = NewInstallation {
+        product_id: product,
+        label: "Produkce".into(),
+        product_version: "5.4".into(),
+        modules: vec!["Podatelna".into()],
+        notes: String::new(),
+    };
+    assert!(new.fits(&store.product(product).await.unwrap()));
+    let mine = store.create_installation(&manager, ours, &new).await.unwrap();
+    let foreign = store.create_installation(&manager, other, &new).await.unwrap();
+    let card = store.installations(&member, ours).await.unwrap();
+    assert_eq!(card.len(), 1);
+    assert_eq!(card[0].product_name, "Spisová služba");
+    assert_eq!(card[0].modules, ["Podatelna"]);
+    assert!(matches!(
+        store.installations(&member, other).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.installation(&member, foreign).await,
+        Err(StoreError::NotFound)
+    ));
+    let upgraded = NewInstallation {
+        product_version: "5.5".into(),
+        modules: vec!["Podatelna".into(), "Výpravna".into()],
+        ..new.clone()
+    };
+    store
+        .update_installation(&manager, mine, 1, &upgraded)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.update_installation(&manager, mine, 1, &new).await,
+        Err(StoreError::Conflict)
+    ));
+    let history = store.history("installation", mine.0).await.unwrap();
+    assert!(history.iter().any(|h| h.field == "product_version"
+        && h.old_value == "5.4"
+        && h.new_value == "5.5"));
+    assert_eq!(
+        store.remove_installation(&manager, mine).await.unwrap(),
+        ours
+    );
+    assert!(store.installations(&member, ours).await.unwrap().is_empty());
+    let organisation_history = store.history("organisation", ours.0).await.unwrap();
+    assert_eq!(organisation_history[0].field, "installation");
+    assert_eq!(organisation_history[0].old_value, "Spisová služba 5.5 (Produkce)");
+
+    // A contract covers products; its edits are checked for staleness and kept in history.
+    let contract = NewContract {
+        number: "SP-2026-INST".into(),
+        organisation_id: ours,
+        term: ContractTerm {
+            valid_from: d(2026, 1, 1),
+            valid_to: d(2026, 12, 31),
+            state: ContractState::Active,
+        },
+        products: vec![product],
+        covered_scope: String::new(),
+        prepaid_minutes: None,
+        sla: standard_sla_plan(),
+    };
+    let id = store.create_contract(&contract).await.unwrap();
+    let stored = store.contract(&member, id).await.unwrap();
+    assert_eq!(stored.products, [(product, "Spisová služba".to_owned())]);
+    let mut longer = contract.clone();
+    longer.term.valid_to = d(2027, 12, 31);
+    longer.products = vec![];
+    longer.sla[0].response_minutes = 60;
+    let changes = store
+        .update_contract(&manager, id, stored.version, &longer)
+        .await
+        .unwrap();
+    let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+    assert_eq!(fields, ["valid_to", "products", "sla_critical"]);
+    assert!(matches!(
+        store
+            .update_contract(&manager, id, stored.version, &contract)
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    let now = store.contract(&member, id).await.unwrap();
+    assert_eq!(now.term.valid_to, d(2027, 12, 31));
+    assert!(now.products.is_empty());
+    assert_eq!(now.sla[0].response_minutes, 60);
+    assert!(store.entitled_on(ours, d(2027, 6, 1)).await.unwrap());
+    let history = store.history("contract", id.0).await.unwrap();
+    assert_eq!(history.len(), 3);
+    assert!(matches!(
+        store.contract(&actor_outside(&store).await, id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn actor_outside(store: &Store) -> Actor {
+    let id = user(store, "mimo.organizaci", UserKind::Customer).await;
+    actor(store, id).await
+}
+
+both_backends!(the_catalogue_installation_cards_and_contract_edits_keep_history);
