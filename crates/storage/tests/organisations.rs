@@ -499,8 +499,14 @@ async fn the_catalogue_installation_cards_and_contract_edits_keep_history(store:
         notes: String::new(),
     };
     assert!(new.fits(&store.product(product).await.unwrap()));
-    let mine = store.create_installation(&manager, ours, &new).await.unwrap();
-    let foreign = store.create_installation(&manager, other, &new).await.unwrap();
+    let mine = store
+        .create_installation(&manager, ours, &new)
+        .await
+        .unwrap();
+    let foreign = store
+        .create_installation(&manager, other, &new)
+        .await
+        .unwrap();
     let card = store.installations(&member, ours).await.unwrap();
     assert_eq!(card.len(), 1);
     assert_eq!(card[0].product_name, "Spisová služba");
@@ -527,9 +533,11 @@ async fn the_catalogue_installation_cards_and_contract_edits_keep_history(store:
         Err(StoreError::Conflict)
     ));
     let history = store.history("installation", mine.0).await.unwrap();
-    assert!(history.iter().any(|h| h.field == "product_version"
-        && h.old_value == "5.4"
-        && h.new_value == "5.5"));
+    assert!(
+        history
+            .iter()
+            .any(|h| h.field == "product_version" && h.old_value == "5.4" && h.new_value == "5.5")
+    );
     assert_eq!(
         store.remove_installation(&manager, mine).await.unwrap(),
         ours
@@ -537,7 +545,10 @@ async fn the_catalogue_installation_cards_and_contract_edits_keep_history(store:
     assert!(store.installations(&member, ours).await.unwrap().is_empty());
     let organisation_history = store.history("organisation", ours.0).await.unwrap();
     assert_eq!(organisation_history[0].field, "installation");
-    assert_eq!(organisation_history[0].old_value, "Spisová služba 5.5 (Produkce)");
+    assert_eq!(
+        organisation_history[0].old_value,
+        "Spisová služba 5.5 (Produkce)"
+    );
 
     // A contract covers products; its edits are checked for staleness and kept in history.
     let contract = NewContract {

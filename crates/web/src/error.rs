@@ -129,6 +129,7 @@ impl ErrorInfo {
             "internal" => "error-internal-detail",
             "upload_interrupted" => "error-upload-interrupted-detail",
             "missing_file" => "error-missing-file-detail",
+            "invalid_json" => "error-invalid-json-detail",
             _ => "error-bad-request-detail",
         }
     }
@@ -233,6 +234,7 @@ mod tests {
         "upload_interrupted",
         "missing_file",
         "two_factor_required",
+        "invalid_json",
     ];
 
     #[test]

@@ -17,7 +17,10 @@ use supportweb_storage::contracts::NewContract;
 use supportweb_storage::organisations::NewOrganisation;
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let from = text.find(start).unwrap_or_else(|| panic!("{start} in {text}")) + start.len();
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in {text}"))
+        + start.len();
     let rest = &text[from..];
     &rest[..rest.find(end).unwrap()]
 }
@@ -36,8 +39,12 @@ fn staff_actor() -> supportweb_domain::Actor {
 #[tokio::test]
 async fn staff_maintain_the_catalogue_cards_and_contracts() {
     let app = TestApp::new().await;
-    app.user("manazerka", UserKind::Staff, vec![StaffRole::ProjectManager])
-        .await;
+    app.user(
+        "manazerka",
+        UserKind::Staff,
+        vec![StaffRole::ProjectManager],
+    )
+    .await;
     app.staff("technik.cte").await;
     let pm = app.sign_in("manazerka").await;
     let tech = app.sign_in("technik.cte").await;
@@ -46,7 +53,11 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
     let bad = app
         .post_form(
             "/admin/products",
-            &[("code", "spis služba"), ("name", "Spisová služba"), ("versions", " ")],
+            &[
+                ("code", "spis služba"),
+                ("name", "Spisová služba"),
+                ("versions", " "),
+            ],
             Some(&pm),
         )
         .await;
@@ -70,9 +81,16 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
     let product = app.db.store.products(true).await.unwrap().remove(0);
     assert_eq!(product.code, "SPIS");
-    assert_eq!(product.modules, ["Podatelna", "Výpravna"], "duplicates dropped");
+    assert_eq!(
+        product.modules,
+        ["Podatelna", "Výpravna"],
+        "duplicates dropped"
+    );
     let list = app.get("/admin/products", Some(&tech)).await;
-    assert!(list.text().contains("Spisová služba"), "technicians read it");
+    assert!(
+        list.text().contains("Spisová služba"),
+        "technicians read it"
+    );
     let denied = app
         .post_form("/admin/products", &[("code", "X")], Some(&tech))
         .await;
@@ -140,10 +158,15 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
         .await
         .text();
     let card = between(&page, "id=\"installations\"", "</section>");
-    assert!(card.contains("Podatelna, Výpravna") && card.contains("5.3"), "{card}");
+    assert!(
+        card.contains("Podatelna, Výpravna") && card.contains("5.3"),
+        "{card}"
+    );
 
     // The customer sees the card on "My organisation".
-    let customer = app.user("zakaznice.karta", UserKind::Customer, vec![]).await;
+    let customer = app
+        .user("zakaznice.karta", UserKind::Customer, vec![])
+        .await;
     app.db
         .store
         .set_membership(customer, organisation, &MembershipRights::NONE)
@@ -151,7 +174,10 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
         .unwrap();
     let cust = app.sign_in("zakaznice.karta").await;
     let mine = app.get("/organisation", Some(&cust)).await.text();
-    assert!(mine.contains("Spisová služba") && mine.contains("5.3"), "{mine}");
+    assert!(
+        mine.contains("Spisová služba") && mine.contains("5.3"),
+        "{mine}"
+    );
 
     // A contract edited on its own page: products ticked, stale edits refused, history, audit.
     let contract = app
@@ -194,7 +220,9 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
     fields.push(("product", product_id.as_str()));
     let saved = app.post_form(&edit_path, &fields, Some(&pm)).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
-    let stale = app.post_form(&edit_path, &form("2028-12-31"), Some(&pm)).await;
+    let stale = app
+        .post_form(&edit_path, &form("2028-12-31"), Some(&pm))
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.text().contains("id=\"version-error\""));
     let stored = app
@@ -203,16 +231,31 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
         .contract(&staff_actor(), contract)
         .await
         .unwrap();
-    assert_eq!(stored.term.valid_to, NaiveDate::from_ymd_opt(2027, 12, 31).unwrap());
+    assert_eq!(
+        stored.term.valid_to,
+        NaiveDate::from_ymd_opt(2027, 12, 31).unwrap()
+    );
     assert_eq!(stored.products.len(), 1);
     let page = app.get(&edit_path, Some(&tech)).await.text();
     let history = between(&page, "id=\"history\"", "</section>");
-    assert!(history.contains("2027-12-31") && history.contains("Spisová služba"), "{history}");
-    assert!(!page.contains("id=\"save-contract\""), "technicians only read contracts");
-    let denied = app.post_form(&edit_path, &form("2030-12-31"), Some(&tech)).await;
+    assert!(
+        history.contains("2027-12-31") && history.contains("Spisová služba"),
+        "{history}"
+    );
+    assert!(
+        !page.contains("id=\"save-contract\""),
+        "technicians only read contracts"
+    );
+    let denied = app
+        .post_form(&edit_path, &form("2030-12-31"), Some(&tech))
+        .await;
     assert_eq!(denied.status, StatusCode::NOT_FOUND);
     let admin = app
-        .user("spravce.audit", UserKind::Staff, vec![StaffRole::Administrator])
+        .user(
+            "spravce.audit",
+            UserKind::Staff,
+            vec![StaffRole::Administrator],
+        )
         .await;
     let _ = admin;
     let admin = app.sign_in("spravce.audit").await;
@@ -220,5 +263,8 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
         .get("/admin/audit?event=contract_changed", Some(&admin))
         .await
         .text();
-    assert!(audit.contains("SP-2026-0100: valid_to, products"), "{audit}");
+    assert!(
+        audit.contains("SP-2026-0100: valid_to, products"),
+        "{audit}"
+    );
 }

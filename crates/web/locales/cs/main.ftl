@@ -465,3 +465,4 @@ contract-field-sla-critical = SLA kritická (reakce / vyřešení)
 contract-field-sla-high = SLA vysoká (reakce / vyřešení)
 contract-field-sla-medium = SLA střední (reakce / vyřešení)
 contract-field-sla-low = SLA nízká (reakce / vyřešení)
+error-invalid-json-detail = Tělo požadavku není JSON, který tato operace očekává; viz dokument OpenAPI.

@@ -459,3 +459,4 @@ contract-field-sla-critical = SLA critical (response / resolution)
 contract-field-sla-high = SLA high (response / resolution)
 contract-field-sla-medium = SLA medium (response / resolution)
 contract-field-sla-low = SLA low (response / resolution)
+error-invalid-json-detail = The request body is not the JSON this operation expects; see the OpenAPI document.

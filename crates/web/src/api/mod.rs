@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Errors are `application/problem+json`; the OpenAPI document
 //! at `/api/openapi.json` is generated from these routes.
 
+pub mod admin;
 pub mod files;
 pub mod me;
 
@@ -28,7 +29,8 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
     components(schemas(crate::middleware::Problem, crate::middleware::ProblemField)),
     tags(
         (name = "account", description = "The signed-in user"),
-        (name = "files", description = "Uploading and downloading files")
+        (name = "files", description = "Uploading and downloading files"),
+        (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue")
     )
 )]
 struct ApiDoc;
@@ -37,6 +39,15 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me::me))
+        .routes(routes!(
+            admin::list_organisations,
+            admin::create_organisation
+        ))
+        .routes(routes!(admin::organisation, admin::update_organisation))
+        .routes(routes!(admin::create_contract))
+        .routes(routes!(admin::update_contract))
+        .routes(routes!(admin::products, admin::create_product))
+        .routes(routes!(admin::create_installation))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

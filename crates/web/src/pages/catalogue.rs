@@ -55,18 +55,18 @@ pub(super) async fn list(
 
 /// The product form as typed.
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct ProductForm {
+pub(crate) struct ProductForm {
     #[serde(default)]
-    code: String,
+    pub(crate) code: String,
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    modules: String,
+    pub(crate) modules: String,
     #[serde(default)]
-    versions: String,
-    is_active: Option<String>,
+    pub(crate) versions: String,
+    pub(crate) is_active: Option<String>,
     #[serde(default)]
-    version: i64,
+    pub(crate) version: i64,
 }
 
 /// Non-empty trimmed lines, each once.
@@ -92,7 +92,7 @@ impl ProductForm {
         }
     }
 
-    fn parse(&self, t: &Tr, errors: &mut FormErrors) -> Option<NewProduct> {
+    pub(crate) fn parse(&self, t: &Tr, errors: &mut FormErrors) -> Option<NewProduct> {
         let code = self.code.trim();
         if code.is_empty()
             || code.len() > 30
@@ -100,14 +100,14 @@ impl ProductForm {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            errors.add("code", t.t("product-error-code"));
+            errors.add_t("code", t, "product-error-code");
         }
         if self.name.trim().is_empty() || self.name.chars().count() > 200 {
-            errors.add("name", t.t("form-error-required"));
+            errors.add_t("name", t, "form-error-required");
         }
         let versions = lines(&self.versions);
         if versions.is_empty() {
-            errors.add("versions", t.t("product-error-versions"));
+            errors.add_t("versions", t, "product-error-versions");
         }
         let modules = lines(&self.modules);
         if modules
@@ -115,7 +115,7 @@ impl ProductForm {
             .chain(&versions)
             .any(|l| l.chars().count() > 100)
         {
-            errors.add("modules", t.t("product-error-line"));
+            errors.add_t("modules", t, "product-error-line");
         }
         if !errors.is_empty() {
             return None;
@@ -174,7 +174,9 @@ pub(super) async fn create(
     };
     match outcome {
         Ok(id) => return Ok(Redirect::to(&format!("/admin/products/{id}")).into_response()),
-        Err(StoreError::Duplicate(_)) => errors.add("code", layout.t.t("product-error-code-taken")),
+        Err(StoreError::Duplicate(_)) => {
+            errors.add_t("code", &layout.t, "product-error-code-taken")
+        }
         Err(StoreError::NotFound) => {}
         Err(other) => return Err(other.into()),
     }
@@ -244,9 +246,9 @@ pub(super) async fn update(
             Ok(()) => return Ok(Redirect::to(&format!("/admin/products/{id}")).into_response()),
             Err(StoreError::Conflict) => {
                 status = StatusCode::CONFLICT;
-                errors.add("version", t.t("error-conflict-detail"));
+                errors.add_t("version", &t, "error-conflict-detail");
             }
-            Err(StoreError::Duplicate(_)) => errors.add("code", t.t("product-error-code-taken")),
+            Err(StoreError::Duplicate(_)) => errors.add_t("code", &t, "product-error-code-taken"),
             Err(other) => return Err(other.into()),
         }
     }

@@ -33,42 +33,42 @@ const CONTRACTS: Area = Area::Admin(AdminArea::Contracts);
 
 /// The contract form as typed.
 #[derive(Debug, Deserialize)]
-pub struct ContractForm {
+pub(crate) struct ContractForm {
     #[serde(default)]
-    pub(super) number: String,
+    pub(crate) number: String,
     #[serde(default)]
-    pub(super) valid_from: String,
+    pub(crate) valid_from: String,
     #[serde(default)]
-    pub(super) valid_to: String,
+    pub(crate) valid_to: String,
     #[serde(default)]
-    pub(super) state: String,
+    pub(crate) state: String,
     #[serde(default)]
-    pub(super) covered_scope: String,
+    pub(crate) covered_scope: String,
     #[serde(default)]
-    pub(super) prepaid_hours: String,
+    pub(crate) prepaid_hours: String,
     #[serde(default)]
-    pub(super) critical_response: String,
+    pub(crate) critical_response: String,
     #[serde(default)]
-    pub(super) critical_resolution: String,
+    pub(crate) critical_resolution: String,
     #[serde(default)]
-    pub(super) high_response: String,
+    pub(crate) high_response: String,
     #[serde(default)]
-    pub(super) high_resolution: String,
+    pub(crate) high_resolution: String,
     #[serde(default)]
-    pub(super) medium_response: String,
+    pub(crate) medium_response: String,
     #[serde(default)]
-    pub(super) medium_resolution: String,
+    pub(crate) medium_resolution: String,
     #[serde(default)]
-    pub(super) low_response: String,
+    pub(crate) low_response: String,
     #[serde(default)]
-    pub(super) low_resolution: String,
+    pub(crate) low_resolution: String,
     #[serde(default)]
-    pub(super) version: i64,
+    pub(crate) version: i64,
     #[serde(skip)]
-    pub(super) products: Vec<String>,
+    pub(crate) products: Vec<String>,
 }
 
-fn hours(minutes: i64) -> String {
+pub(crate) fn hours(minutes: i64) -> String {
     let h = minutes as f64 / 60.0;
     if h.fract() == 0.0 {
         format!("{h:.0}")
@@ -145,7 +145,7 @@ impl ContractForm {
         ]
     }
 
-    fn parse(
+    pub(crate) fn parse(
         &self,
         t: &Tr,
         catalogue: &[ProductRecord],
@@ -153,32 +153,32 @@ impl ContractForm {
         errors: &mut FormErrors,
     ) -> Option<NewContract> {
         if self.number.trim().is_empty() {
-            errors.add("number", t.t("form-error-required"));
+            errors.add_t("number", t, "form-error-required");
         }
         let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
         let from = date(&self.valid_from);
         let to = date(&self.valid_to);
         if from.is_none() {
-            errors.add("valid_from", t.t("audit-error-date"));
+            errors.add_t("valid_from", t, "audit-error-date");
         }
         if to.is_none() {
-            errors.add("valid_to", t.t("audit-error-date"));
+            errors.add_t("valid_to", t, "audit-error-date");
         }
         if let (Some(f), Some(u)) = (from, to)
             && f > u
         {
-            errors.add("valid_to", t.t("contract-error-order"));
+            errors.add_t("valid_to", t, "contract-error-order");
         }
         let state = ContractState::parse(&self.state);
         if state.is_none() {
-            errors.add("state", t.t("form-error-required"));
+            errors.add_t("state", t, "form-error-required");
         }
         let prepaid = if self.prepaid_hours.trim().is_empty() {
             None
         } else {
             let parsed = hours_to_minutes(&self.prepaid_hours);
             if parsed.is_none() {
-                errors.add("prepaid_hours", t.t("form-error-hours"));
+                errors.add_t("prepaid_hours", t, "form-error-hours");
             }
             parsed
         };
@@ -188,10 +188,10 @@ impl ContractForm {
             let response_minutes = hours_to_minutes(response).filter(|m| *m > 0);
             let resolution_minutes = hours_to_minutes(resolution).filter(|m| *m > 0);
             if response_minutes.is_none() {
-                errors.add(response_field, t.t("form-error-hours"));
+                errors.add_t(response_field, t, "form-error-hours");
             }
             if resolution_minutes.is_none() {
-                errors.add(resolution_field, t.t("form-error-hours"));
+                errors.add_t(resolution_field, t, "form-error-hours");
             }
             if let (Some(response_minutes), Some(resolution_minutes)) =
                 (response_minutes, resolution_minutes)
@@ -207,7 +207,7 @@ impl ContractForm {
         for typed in &self.products {
             match catalogue.iter().find(|p| p.id.to_string() == *typed) {
                 Some(product) => products.push(product.id),
-                None => errors.add("products", t.t("contract-error-product")),
+                None => errors.add_t("products", t, "contract-error-product"),
             }
         }
         if !errors.is_empty() {
@@ -425,10 +425,10 @@ pub(super) async fn update(
             }
             Err(StoreError::Conflict) => {
                 status = StatusCode::CONFLICT;
-                errors.add("version", t.t("error-conflict-detail"));
+                errors.add_t("version", &t, "error-conflict-detail");
             }
             Err(StoreError::Duplicate(_)) => {
-                errors.add("number", t.t("contract-error-number-taken"));
+                errors.add_t("number", &t, "contract-error-number-taken");
             }
             Err(other) => return Err(other.into()),
         }
@@ -474,7 +474,7 @@ pub(super) async fn create(
                 );
             }
             Err(StoreError::Duplicate(_)) => {
-                errors.add("number", t.t("contract-error-number-taken"));
+                errors.add_t("number", &t, "contract-error-number-taken");
             }
             Err(other) => return Err(other.into()),
         }

@@ -2,19 +2,35 @@
 
 use std::collections::BTreeMap;
 
-/// Messages per field name.
+use crate::error::{AppError, FieldError};
+use crate::i18n::Tr;
+
+/// Messages per field name, with the message id (the API's error code).
 #[derive(Debug, Default, Clone)]
-pub struct FormErrors(BTreeMap<&'static str, String>);
+pub struct FormErrors(BTreeMap<&'static str, (String, &'static str)>);
 
 impl FormErrors {
-    /// Records a message for a field (the first one wins).
-    pub fn add(&mut self, field: &'static str, message: String) {
-        self.0.entry(field).or_insert(message);
+    /// Records message `key` for a field in `t`'s language (the first one wins).
+    pub fn add_t(&mut self, field: &'static str, t: &Tr, key: &'static str) {
+        self.0.entry(field).or_insert_with(|| (t.t(key), key));
     }
 
     /// The message for a field.
     pub fn get(&self, field: &str) -> Option<&String> {
-        self.0.get(field)
+        self.0.get(field).map(|(message, _)| message)
+    }
+
+    /// The errors as the API reports them: field and code.
+    pub fn into_api_error(self) -> AppError {
+        AppError::Invalid(
+            self.0
+                .into_iter()
+                .map(|(field, (_, code))| FieldError {
+                    field: field.to_owned(),
+                    code,
+                })
+                .collect(),
+        )
     }
 
     /// No errors?

@@ -75,7 +75,7 @@ impl InstallationForm {
     ) -> Option<NewInstallation> {
         let t = &layout.t;
         if self.label.trim().is_empty() || self.label.chars().count() > 100 {
-            errors.add("label", t.t("form-error-required"));
+            errors.add_t("label", t, "form-error-required");
         }
         let new = NewInstallation {
             product_id: product.id,
@@ -85,10 +85,10 @@ impl InstallationForm {
             notes: self.notes.trim().into(),
         };
         if !product.versions.contains(&new.product_version) {
-            errors.add("product_version", t.t("installation-error-version"));
+            errors.add_t("product_version", t, "installation-error-version");
         }
         if !new.fits(product) && errors.get("product_version").is_none() {
-            errors.add("modules", t.t("installation-error-modules"));
+            errors.add_t("modules", t, "installation-error-modules");
         }
         errors.is_empty().then_some(new)
     }
@@ -204,7 +204,7 @@ pub(super) async fn create(
     let parsed = match &product {
         Some(product) => form.parse(&layout, product, &mut errors),
         None => {
-            errors.add("product", layout.t.t("installation-error-product"));
+            errors.add_t("product", &layout.t, "installation-error-product");
             None
         }
     };
@@ -304,7 +304,7 @@ pub(super) async fn update(
             }
             Err(StoreError::Conflict) => {
                 status = StatusCode::CONFLICT;
-                errors.add("version", layout.t.t("error-conflict-detail"));
+                errors.add_t("version", &layout.t, "error-conflict-detail");
             }
             Err(other) => return Err(other.into()),
         }

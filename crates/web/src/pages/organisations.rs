@@ -115,30 +115,30 @@ pub(super) async fn list(
 
 /// The organisation form as typed.
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct OrganisationForm {
+pub(crate) struct OrganisationForm {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    kind: String,
+    pub(crate) kind: String,
     #[serde(default)]
-    ico: String,
+    pub(crate) ico: String,
     #[serde(default)]
-    dic: String,
+    pub(crate) dic: String,
     #[serde(default)]
-    street: String,
+    pub(crate) street: String,
     #[serde(default)]
-    city: String,
+    pub(crate) city: String,
     #[serde(default)]
-    postal_code: String,
+    pub(crate) postal_code: String,
     #[serde(default)]
-    email: String,
+    pub(crate) email: String,
     #[serde(default)]
-    phone: String,
-    is_public_body: Option<String>,
+    pub(crate) phone: String,
+    pub(crate) is_public_body: Option<String>,
     #[serde(default)]
-    notes: String,
+    pub(crate) notes: String,
     #[serde(default)]
-    version: i64,
+    pub(crate) version: i64,
 }
 
 impl OrganisationForm {
@@ -160,10 +160,10 @@ impl OrganisationForm {
     }
 
     /// Validates; errors are recorded per field in the user's language.
-    fn parse(&self, t: &Tr, errors: &mut FormErrors) -> Option<NewOrganisation> {
+    pub(crate) fn parse(&self, t: &Tr, errors: &mut FormErrors) -> Option<NewOrganisation> {
         let required = |value: &str, field: &'static str, errors: &mut FormErrors| {
             if value.trim().is_empty() || value.chars().count() > 300 {
-                errors.add(field, t.t("form-error-required"));
+                errors.add_t(field, t, "form-error-required");
             }
         };
         required(&self.name, "name", errors);
@@ -172,7 +172,7 @@ impl OrganisationForm {
         required(&self.postal_code, "postal_code", errors);
         let kind = OrganisationKind::parse(&self.kind);
         if kind.is_none() {
-            errors.add("kind", t.t("form-error-required"));
+            errors.add_t("kind", t, "form-error-required");
         }
         let ico = if self.ico.trim().is_empty() {
             None
@@ -180,17 +180,17 @@ impl OrganisationForm {
             match Ico::parse(&self.ico) {
                 Ok(ico) => Some(ico),
                 Err(InvalidIco::Format) => {
-                    errors.add("ico", t.t("organisation-error-ico-format"));
+                    errors.add_t("ico", t, "organisation-error-ico-format");
                     None
                 }
                 Err(InvalidIco::Checksum) => {
-                    errors.add("ico", t.t("organisation-error-ico-checksum"));
+                    errors.add_t("ico", t, "organisation-error-ico-checksum");
                     None
                 }
             }
         };
         if !self.email.trim().is_empty() && !looks_like_email(self.email.trim()) {
-            errors.add("email", t.t("account-error-email"));
+            errors.add_t("email", t, "account-error-email");
         }
         if !errors.is_empty() {
             return None;
@@ -249,7 +249,7 @@ pub(super) async fn create(
     match state.store().create_organisation(&new).await {
         Ok(id) => Ok(Redirect::to(&format!("/admin/organisations/{id}")).into_response()),
         Err(StoreError::Duplicate(_)) => {
-            errors.add("ico", layout.t.t("organisation-error-ico-taken"));
+            errors.add_t("ico", &layout.t, "organisation-error-ico-taken");
             invalid(NewPage {
                 layout,
                 form,
@@ -378,7 +378,7 @@ pub(super) async fn update(
                 ),
                 Err(other) => return Err(other.into()),
             };
-            errors.add(field, t.t(message));
+            errors.add_t(field, &t, message);
             status
         }
     };

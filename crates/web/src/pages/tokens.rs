@@ -129,13 +129,13 @@ pub(super) async fn create(
     let mut errors = FormErrors::default();
     let name = form.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.add("name", t.t("token-error-name"));
+        errors.add_t("name", &t, "token-error-name");
     }
     let read_write = match form.scope.as_str() {
         "read" => false,
         "read_write" => true,
         _ => {
-            errors.add("scope", t.t("form-error-required"));
+            errors.add_t("scope", &t, "form-error-required");
             false
         }
     };
@@ -146,7 +146,7 @@ pub(super) async fn create(
         .ok()
         .filter(|d| (1..=365).contains(d));
     if days.is_none() {
-        errors.add("days", t.t("token-error-days"));
+        errors.add_t("days", &t, "token-error-days");
     }
     let (Some(days), true) = (days, errors.is_empty()) else {
         let page = page(&state, &signed, form, errors, None).await?;
