@@ -466,3 +466,7 @@ contract-field-sla-high = SLA vysoká (reakce / vyřešení)
 contract-field-sla-medium = SLA střední (reakce / vyřešení)
 contract-field-sla-low = SLA nízká (reakce / vyřešení)
 error-invalid-json-detail = Tělo požadavku není JSON, který tato operace očekává; viz dokument OpenAPI.
+account-field-active = Aktivní
+account-field-membership = Členství a práva
+organisation-field-account-team = Obchodní tým
+organisation-field-remote-access = Vzdálené připojení

@@ -460,3 +460,7 @@ contract-field-sla-high = SLA high (response / resolution)
 contract-field-sla-medium = SLA medium (response / resolution)
 contract-field-sla-low = SLA low (response / resolution)
 error-invalid-json-detail = The request body is not the JSON this operation expects; see the OpenAPI document.
+account-field-active = Active
+account-field-membership = Membership and rights
+organisation-field-account-team = Account team
+organisation-field-remote-access = Remote access

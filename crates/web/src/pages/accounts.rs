@@ -19,6 +19,7 @@ use supportweb_domain::permissions::{Action, AdminArea, Area};
 use supportweb_domain::user::{Login, StaffRole, UserKind};
 use supportweb_domain::{Actor, Language};
 use supportweb_storage::StoreError;
+use supportweb_storage::history::FieldChange;
 use supportweb_storage::organisations::OrganisationRecord;
 use supportweb_storage::users::{NewUser, UserRecord};
 
@@ -525,6 +526,7 @@ struct AccountPage {
     membership_error: Option<String>,
     two_factor: bool,
     two_factor_reset: bool,
+    history: Vec<super::history::HistoryLine>,
 }
 
 async fn account_page(
@@ -584,6 +586,7 @@ async fn account_page(
             .await?
             .is_some_and(|r| r.is_enabled()),
         two_factor_reset: false,
+        history: super::history::lines(state, &t, "account", id.0).await?,
         layout,
     })
 }
@@ -640,6 +643,21 @@ pub(super) async fn set_active(
     }
     let active = form.active == "true";
     state.store().set_user_active(user_id, active).await?;
+    if active != account.is_active {
+        state
+            .store()
+            .record_history(
+                "account",
+                user_id.0,
+                signed.actor.user_id,
+                &[FieldChange {
+                    field: "active",
+                    old: account.is_active.to_string(),
+                    new: active.to_string(),
+                }],
+            )
+            .await?;
+    }
     let event = if active {
         AuditEvent::AccountReactivated
     } else {
@@ -730,6 +748,31 @@ pub(super) async fn membership(
         organisation: Some(organisation.id),
         ..Concerning::by(signed.actor.user_id, user_id)
     };
+    let before = existing
+        .iter()
+        .find(|m| m.organisation_id == organisation.id)
+        .map(|m| format!("{}: {}", organisation.name, describe(&m.rights)))
+        .unwrap_or_default();
+    let after = if form.remove.is_some() {
+        String::new()
+    } else {
+        format!("{}: {}", organisation.name, describe(&form.rights.rights()))
+    };
+    if before != after {
+        state
+            .store()
+            .record_history(
+                "account",
+                user_id.0,
+                signed.actor.user_id,
+                &[FieldChange {
+                    field: "membership",
+                    old: before,
+                    new: after,
+                }],
+            )
+            .await?;
+    }
     if form.remove.is_some() {
         if state
             .store()

@@ -419,10 +419,33 @@ pub(super) async fn team(
             code: "team-error-user",
         }]));
     };
-    if form.remove.is_some() {
+    let was_member = state
+        .store()
+        .account_team(&signed.actor, id)
+        .await?
+        .iter()
+        .any(|m| m.user_id == staff.id);
+    let change = if form.remove.is_some() {
         state.store().remove_from_account_team(id, staff.id).await?;
+        was_member.then(|| (staff.display_name.clone(), String::new()))
     } else {
         state.store().add_to_account_team(id, staff.id).await?;
+        (!was_member).then(|| (String::new(), staff.display_name.clone()))
+    };
+    if let Some((old, new)) = change {
+        state
+            .store()
+            .record_history(
+                "organisation",
+                id.0,
+                signed.actor.user_id,
+                &[supportweb_storage::history::FieldChange {
+                    field: "account_team",
+                    old,
+                    new,
+                }],
+            )
+            .await?;
     }
     Ok(Redirect::to(&format!("/admin/organisations/{id}#team")).into_response())
 }

@@ -232,6 +232,27 @@ async fn save(
         account: form.account.trim().into(),
         instructions: form.instructions.trim().into(),
     };
+    let before = match entry {
+        Some(id) => state
+            .store()
+            .remote_access_entries(actor, organisation)
+            .await?
+            .into_iter()
+            .find(|e| e.id == id)
+            .map(|e| format!("{} {} {}", e.method.as_str(), e.host, e.account))
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut after = format!(
+        "{} {} {}",
+        fields.method.as_str(),
+        fields.host,
+        fields.account
+    );
+    if !form.secret.is_empty() {
+        // That the password changed is history; the password itself never is.
+        after.push_str(" (heslo změněno / password replaced)");
+    }
     let key = state.config().secret_key.clone();
     let secret = form.secret;
     let saved = state
@@ -245,6 +266,21 @@ async fn save(
                 .map_err(|e| StoreError::Corrupt(e.to_string()))
         })
         .await?;
+    if before != after {
+        state
+            .store()
+            .record_history(
+                "organisation",
+                organisation.0,
+                actor.user_id,
+                &[supportweb_storage::history::FieldChange {
+                    field: "remote_access",
+                    old: before,
+                    new: after,
+                }],
+            )
+            .await?;
+    }
     let concerning = Concerning {
         actor: Some(actor.user_id),
         subject: None,
