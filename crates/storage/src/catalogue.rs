@@ -127,6 +127,18 @@ impl NewInstallation {
     }
 }
 
+impl InstallationRecord {
+    fn as_new(&self) -> NewInstallation {
+        NewInstallation {
+            product_id: self.product_id,
+            label: self.label.clone(),
+            product_version: self.product_version.clone(),
+            modules: self.modules.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct ProductRow {
     id: Uuid,
@@ -509,13 +521,7 @@ impl Store {
             return Err(StoreError::Conflict);
         }
         tx.write_installation_modules(id, &changed.modules).await?;
-        let before = NewInstallation {
-            product_id: current.product_id,
-            label: current.label.clone(),
-            product_version: current.product_version.clone(),
-            modules: current.modules.clone(),
-            notes: current.notes.clone(),
-        };
+        let before = current.as_new();
         let changes = diff(
             &before.fields(&current.product_name),
             &changed.fields(&product.name),
@@ -540,13 +546,7 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        let before = NewInstallation {
-            product_id: current.product_id,
-            label: current.label.clone(),
-            product_version: current.product_version.clone(),
-            modules: current.modules.clone(),
-            notes: current.notes.clone(),
-        };
+        let before = current.as_new();
         tx.record_changes(
             "organisation",
             current.organisation_id.0,

@@ -216,7 +216,7 @@ impl OrganisationBody {
     }
 }
 
-fn duplicate(field: &str, code: &'static str) -> AppError {
+fn field_error(field: &str, code: &'static str) -> AppError {
     AppError::Invalid(vec![FieldError {
         field: field.to_owned(),
         code,
@@ -250,7 +250,7 @@ pub async fn create_organisation(
     let id = match state.store().create_organisation(&new).await {
         Ok(id) => id,
         Err(StoreError::Duplicate(_)) => {
-            return Err(duplicate("ico", "organisation-error-ico-taken"));
+            return Err(field_error("ico", "organisation-error-ico-taken"));
         }
         Err(other) => return Err(other.into()),
     };
@@ -295,7 +295,7 @@ pub async fn update_organisation(
     {
         Ok(()) => {}
         Err(StoreError::Duplicate(_)) => {
-            return Err(duplicate("ico", "organisation-error-ico-taken"));
+            return Err(field_error("ico", "organisation-error-ico-taken"));
         }
         Err(other) => return Err(other.into()),
     }
@@ -546,7 +546,7 @@ pub async fn create_contract(
     let id = match state.store().create_contract(&new).await {
         Ok(id) => id,
         Err(StoreError::Duplicate(_)) => {
-            return Err(duplicate("number", "contract-error-number-taken"));
+            return Err(field_error("number", "contract-error-number-taken"));
         }
         Err(other) => return Err(other.into()),
     };
@@ -606,7 +606,7 @@ pub async fn update_contract(
     {
         Ok(changes) => changes,
         Err(StoreError::Duplicate(_)) => {
-            return Err(duplicate("number", "contract-error-number-taken"));
+            return Err(field_error("number", "contract-error-number-taken"));
         }
         Err(other) => return Err(other.into()),
     };
@@ -741,7 +741,7 @@ pub async fn create_product(
     let id = match state.store().create_product(&signed.actor, &new).await {
         Ok(id) => id,
         Err(StoreError::Duplicate(_)) => {
-            return Err(duplicate("code", "product-error-code-taken"));
+            return Err(field_error("code", "product-error-code-taken"));
         }
         Err(other) => return Err(other.into()),
     };
@@ -794,11 +794,10 @@ pub async fn create_installation(
         .organisation(&signed.actor, organisation)
         .await?;
     let body: InstallationBody = json(&body)?;
-    let invalid = |field: &str, code: &'static str| duplicate(field, code);
     let product = match state.store().product(ProductId(body.product_id)).await {
         Ok(product) if product.is_active => product,
         Ok(_) | Err(StoreError::NotFound) => {
-            return Err(invalid("product_id", "installation-error-product"));
+            return Err(field_error("product_id", "installation-error-product"));
         }
         Err(other) => return Err(other.into()),
     };
@@ -810,13 +809,13 @@ pub async fn create_installation(
         notes: body.notes.trim().to_owned(),
     };
     if new.label.is_empty() || new.label.chars().count() > 100 {
-        return Err(invalid("label", "form-error-required"));
+        return Err(field_error("label", "form-error-required"));
     }
     if !product.versions.contains(&new.product_version) {
-        return Err(invalid("product_version", "installation-error-version"));
+        return Err(field_error("product_version", "installation-error-version"));
     }
     if !new.fits(&product) {
-        return Err(invalid("modules", "installation-error-modules"));
+        return Err(field_error("modules", "installation-error-modules"));
     }
     let id = state
         .store()

@@ -219,11 +219,7 @@ pub(super) async fn confirm(
         page.code_error = Some(page.layout.t.t("two-factor-error-code"));
         return Ok(unprocessable(render(&page)?));
     };
-    let codes = totp::new_recovery_codes()?;
-    let hashes: Vec<[u8; 32]> = codes
-        .iter()
-        .map(|c| totp::recovery_code_hash(user.id, c))
-        .collect();
+    let (codes, hashes) = recovery_codes_for(user.id)?;
     state
         .store()
         .confirm_two_factor(user.id, step, &hashes)
@@ -237,6 +233,16 @@ pub(super) async fn confirm(
     )
     .await?;
     Ok(render(&AccountPage::new(layout, Mode::Codes(codes), required))?.into_response())
+}
+
+/// New recovery codes for `user` and the hashes to store.
+fn recovery_codes_for(user: UserId) -> Result<(Vec<String>, Vec<[u8; 32]>), AppError> {
+    let codes = totp::new_recovery_codes()?;
+    let hashes = codes
+        .iter()
+        .map(|c| totp::recovery_code_hash(user, c))
+        .collect();
+    Ok((codes, hashes))
 }
 
 /// Checks a code from the authenticator against the enabled second factor, once.
@@ -270,11 +276,7 @@ pub(super) async fn new_recovery_codes(
         page.code_error = Some(page.layout.t.t("two-factor-error-code"));
         return Ok(unprocessable(render(&page)?));
     }
-    let codes = totp::new_recovery_codes()?;
-    let hashes: Vec<[u8; 32]> = codes
-        .iter()
-        .map(|c| totp::recovery_code_hash(user.id, c))
-        .collect();
+    let (codes, hashes) = recovery_codes_for(user.id)?;
     state
         .store()
         .replace_recovery_codes(user.id, &hashes)
