@@ -61,6 +61,22 @@ typed_id!(
     /// One installation of a product at an organisation (a line of its installation card).
     InstallationId
 );
+typed_id!(
+    /// A support document (ticket).
+    DocumentId
+);
+typed_id!(
+    /// A reply or internal note on a support document.
+    CommentId
+);
+typed_id!(
+    /// A staff member's canned reply.
+    CannedReplyId
+);
+typed_id!(
+    /// A time entry logged by staff.
+    TimeEntryId
+);
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,8 @@ pub mod organisation;
 pub mod permissions;
 pub mod remote_access;
 pub mod severity;
+pub mod sla;
+pub mod support_document;
 pub mod throttle;
 pub mod user;
 

@@ -59,6 +59,19 @@ impl Tx {
         by: UserId,
         changes: &[FieldChange],
     ) -> Result<(), StoreError> {
+        self.record_changes_by(entity, entity_id, Some(by), changes)
+            .await
+    }
+
+    /// Records changed fields made by `by`, or by the portal itself (scheduled work) when
+    /// `None`.
+    pub async fn record_changes_by(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        by: Option<UserId>,
+        changes: &[FieldChange],
+    ) -> Result<(), StoreError> {
         let at = now();
         for change in changes {
             on_tx!(self, conn => {
@@ -69,7 +82,7 @@ impl Tx {
                 .bind(Uuid::now_v7())
                 .bind(entity)
                 .bind(entity_id)
-                .bind(by.0)
+                .bind(by.map(|b| b.0))
                 .bind(at)
                 .bind(change.field)
                 .bind(change.old.as_str())

@@ -15,10 +15,12 @@ pub mod files;
 pub mod history;
 pub mod login_failures;
 pub mod migrate;
+pub mod notifications;
 pub mod numbering;
 pub mod organisations;
 pub mod remote_access;
 pub mod sessions;
+pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod two_factor;

@@ -239,3 +239,50 @@ pub async fn schema_columns(store: &Store) -> Vec<(String, String, bool)> {
     columns.sort();
     columns
 }
+
+/// Moves a support document back in time by `by`: every timestamp of it (opened, deadlines,
+/// pause, resolution, closing) shifts, as if the time had passed. For tests of deadlines,
+/// breaches and auto-closing.
+pub async fn backdate_document(
+    store: &Store,
+    id: supportweb_domain::ids::DocumentId,
+    by: chrono::Duration,
+) {
+    let d = store
+        .document_unscoped(id)
+        .await
+        .unwrap_or_else(|e| panic!("document: {e}"));
+    let shift = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t - by);
+    let due_sort = [
+        d.clock
+            .first_response_at
+            .is_none()
+            .then_some(d.clock.response_due_at)
+            .flatten(),
+        d.clock.resolution_due_at,
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .map(|t| t - by);
+    crate::on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE support_documents SET created_at = $1, response_due_at = $2,
+             first_response_at = $3, paused_since = $4, resolution_due_at = $5,
+             resolved_at = $6, closed_at = $7, due_sort = COALESCE($8, due_sort) WHERE id = $9",
+        )
+        .bind(d.created_at - by)
+        .bind(shift(d.clock.response_due_at))
+        .bind(shift(d.clock.first_response_at))
+        .bind(shift(d.clock.paused_since))
+        .bind(shift(d.clock.resolution_due_at))
+        .bind(shift(d.resolved_at))
+        .bind(shift(d.closed_at))
+        .bind(due_sort)
+        .bind(id.0)
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("backdate: {e}"))
+        .rows_affected()
+    });
+}

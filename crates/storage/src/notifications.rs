@@ -1,0 +1,522 @@
+//! The durable notification pipeline, shared safely by several application instances:
+//!
+//! 1. A change writes a notification *event* in its own transaction, so an event exists
+//!    exactly when the change does.
+//! 2. A worker claims pending events (a lease, taken by a guarded update that only one
+//!    instance can win), works out recipients and renders each message in the recipient's
+//!    language, and writes the *outbox* rows and marks the event processed in one
+//!    transaction.
+//! 3. A sender claims outbox rows the same way, speaks SMTP, and marks each row sent. When
+//!    the mail server is down a row waits for its next attempt; nothing is lost.
+//!
+//! Scheduled work (auto-close, SLA checks) takes a named [`Store::take_lease`] so that only
+//! one instance runs it at a time.
+
+use chrono::{DateTime, Duration, Utc};
+use supportweb_domain::ids::UserId;
+use uuid::Uuid;
+
+use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A support document was opened.
+    DocumentCreated,
+    /// A public reply on a support document.
+    DocumentReply,
+    /// An internal note on a support document.
+    DocumentNote,
+    /// A support document changed state (detail `from>to`).
+    DocumentState,
+    /// A support document missed an SLA deadline.
+    SlaBreach,
+}
+
+impl EventKind {
+    /// Every kind.
+    pub const ALL: [EventKind; 5] = [
+        EventKind::DocumentCreated,
+        EventKind::DocumentReply,
+        EventKind::DocumentNote,
+        EventKind::DocumentState,
+        EventKind::SlaBreach,
+    ];
+
+    /// Database name, also the preference key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::DocumentCreated => "document_created",
+            EventKind::DocumentReply => "document_reply",
+            EventKind::DocumentNote => "document_note",
+            EventKind::DocumentState => "document_state",
+            EventKind::SlaBreach => "sla_breach",
+        }
+    }
+
+    /// Parses [`EventKind::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// A claimed event to turn into messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// Id.
+    pub id: Uuid,
+    /// Kind.
+    pub kind: EventKind,
+    /// The record it is about.
+    pub entity_id: Uuid,
+    /// Who caused it (none: the portal itself).
+    pub actor_id: Option<UserId>,
+    /// The comment it is about, if any.
+    pub comment_id: Option<Uuid>,
+    /// Kind-specific detail (e.g. `in_progress>resolved`).
+    pub detail: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A rendered message for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The account (for preferences and the recipient's own view of sent mail).
+    pub recipient_id: Option<UserId>,
+    /// Address.
+    pub recipient_email: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// A claimed outbox row to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Id (also the Message-ID's local part).
+    pub id: Uuid,
+    /// Address.
+    pub recipient_email: String,
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// The state of one outbox row, for tests and the operator.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxEntry {
+    /// Address.
+    pub recipient_email: String,
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+    /// Attempts.
+    pub attempts: i64,
+    /// When it was sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The last failure.
+    pub last_error: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Uuid,
+    kind: String,
+    entity_id: Uuid,
+    actor_id: Option<Uuid>,
+    comment_id: Option<Uuid>,
+    detail: String,
+    created_at: DateTime<Utc>,
+}
+
+/// How long a claim lasts before another instance may take the row over.
+const CLAIM: Duration = Duration::minutes(5);
+
+impl Tx {
+    /// Records an event in the transaction of the change it describes.
+    pub async fn record_event(
+        &mut self,
+        kind: EventKind,
+        entity_id: Uuid,
+        actor: Option<UserId>,
+        comment: Option<Uuid>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, conn => {
+            sqlx::query(
+                "INSERT INTO notification_events (id, kind, entity_id, actor_id, comment_id, detail,
+                 created_at, claimed_until, processed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(kind.as_str())
+            .bind(entity_id)
+            .bind(actor.map(|a| a.0))
+            .bind(comment)
+            .bind(detail)
+            .bind(now())
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Claims up to `limit` pending events for this instance. A claim is taken by a guarded
+    /// update, so of several instances exactly one wins each event; an instance that dies
+    /// leaves its claim to expire.
+    pub async fn claim_events(&self, limit: i64) -> Result<Vec<EventRecord>, StoreError> {
+        let at = now();
+        let candidates: Vec<EventRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, kind, entity_id, actor_id, comment_id, detail, created_at
+                 FROM notification_events WHERE processed_at IS NULL
+                 AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY id LIMIT $2",
+            )
+            .bind(at)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut claimed = Vec::new();
+        for row in candidates {
+            let won = on_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE notification_events SET claimed_until = $1 WHERE id = $2
+                     AND processed_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)",
+                )
+                .bind(at + CLAIM)
+                .bind(row.id)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            });
+            if won != 1 {
+                continue;
+            }
+            let Some(kind) = EventKind::parse(&row.kind) else {
+                // An event of a kind this build does not know: leave it processed, never sent.
+                self.finish_event(row.id, &[]).await?;
+                continue;
+            };
+            claimed.push(EventRecord {
+                id: row.id,
+                kind,
+                entity_id: row.entity_id,
+                actor_id: row.actor_id.map(UserId),
+                comment_id: row.comment_id,
+                detail: row.detail,
+                created_at: row.created_at,
+            });
+        }
+        Ok(claimed)
+    }
+
+    /// Writes the messages of a claimed event to the outbox and marks it processed, in one
+    /// transaction; if the event was already processed (a claim that expired and was taken
+    /// over), nothing is written.
+    pub async fn finish_event(
+        &self,
+        event: Uuid,
+        messages: &[NewMessage],
+    ) -> Result<(), StoreError> {
+        let at = now();
+        let mut tx = self.begin().await?;
+        let marked = on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE notification_events SET processed_at = $1 WHERE id = $2 AND processed_at IS NULL",
+            )
+            .bind(at)
+            .bind(event)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if marked != 1 {
+            return Ok(());
+        }
+        for message in messages {
+            on_tx!(tx, conn => {
+                sqlx::query(
+                    "INSERT INTO outbox (id, event_id, recipient_id, recipient_email, subject, body,
+                     created_at, next_attempt_at, attempts, claimed_by, claimed_until, sent_at, last_error)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, NULL, NULL, NULL, NULL)",
+                )
+                .bind(Uuid::now_v7())
+                .bind(event)
+                .bind(message.recipient_id.map(|r| r.0))
+                .bind(message.recipient_email.as_str())
+                .bind(message.subject.as_str())
+                .bind(message.body.as_str())
+                .bind(at)
+                .execute(conn)
+                .await?
+                .rows_affected()
+            });
+        }
+        tx.commit().await
+    }
+
+    /// Claims up to `limit` messages due for sending for instance `holder`, exactly like
+    /// [`Store::claim_events`].
+    pub async fn claim_outbox(
+        &self,
+        holder: &str,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let at = now();
+        let candidates: Vec<(Uuid, String, String, String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, recipient_email, subject, body, attempts FROM outbox
+                 WHERE sent_at IS NULL AND next_attempt_at <= $1
+                 AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at, id LIMIT $2",
+            )
+            .bind(at)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut claimed = Vec::new();
+        for (id, recipient_email, subject, body, attempts) in candidates {
+            let won = on_pool!(self, pool => {
+                sqlx::query(
+                    "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id = $3
+                     AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $4)",
+                )
+                .bind(holder)
+                .bind(at + CLAIM)
+                .bind(id)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            });
+            if won == 1 {
+                claimed.push(OutboxMessage {
+                    id,
+                    recipient_email,
+                    subject,
+                    body,
+                    attempts,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Marks a claimed message sent.
+    pub async fn outbox_sent(&self, id: Uuid) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_until = NULL WHERE id = $2")
+                .bind(now())
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt; the message is tried again after a back-off that grows with
+    /// the attempts (30 s, 1 min, 2 min, … at most 1 h).
+    pub async fn outbox_failed(
+        &self,
+        id: Uuid,
+        attempts_before: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let shift = u32::try_from(attempts_before.clamp(0, 7)).unwrap_or(7);
+        let wait = Duration::seconds((30_i64 << shift).min(3600));
+        let error: String = error.chars().take(500).collect();
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
+                 claimed_until = NULL WHERE id = $3",
+            )
+            .bind(error.as_str())
+            .bind(now() + wait)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Makes every waiting message due now (the operator's "retry now", and tests).
+    pub async fn outbox_retry_now(&self) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE sent_at IS NULL")
+                .bind(now())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+
+    /// Every outbox row, oldest first.
+    pub async fn outbox_entries(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT recipient_email, subject, body, attempts, sent_at, last_error FROM outbox ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Takes (or renews) the named lease for `holder` until `for_how_long` from now, if
+    /// nobody else holds it. Only the holder runs the scheduled work it guards.
+    pub async fn take_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        for_how_long: Duration,
+    ) -> Result<bool, StoreError> {
+        let at = now();
+        let taken = on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO job_leases (name, holder, lease_until) VALUES ($1, $2, $3)
+                 ON CONFLICT (name) DO UPDATE SET holder = $2, lease_until = $3
+                 WHERE job_leases.lease_until < $4 OR job_leases.holder = $2",
+            )
+            .bind(name)
+            .bind(holder)
+            .bind(at + for_how_long)
+            .bind(at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(taken == 1)
+    }
+
+    /// The notification kinds a user switched off.
+    pub async fn disabled_notifications(&self, user: UserId) -> Result<Vec<String>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT kind FROM notification_preferences WHERE user_id = $1 AND enabled = $2 ORDER BY kind",
+            )
+            .bind(user.0)
+            .bind(false)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Switches one notification kind on or off for a user.
+    pub async fn set_notification(
+        &self,
+        user: UserId,
+        kind: EventKind,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO notification_preferences (user_id, kind, enabled) VALUES ($1, $2, $3)
+                 ON CONFLICT (user_id, kind) DO UPDATE SET enabled = $3",
+            )
+            .bind(user.0)
+            .bind(kind.as_str())
+            .bind(enabled)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+}
+
+/// Why someone receives messages about a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceRole {
+    /// A member of the organisation's account team.
+    AccountTeam,
+    /// The assigned staff member.
+    Assignee,
+    /// The reporter.
+    Reporter,
+    /// A watcher.
+    Watcher,
+    /// A member of the organisation who receives all its notifications.
+    AllNotifications,
+}
+
+/// A possible recipient of messages about one document: active accounts only, and customer
+/// or partner users only while they hold the read or write right in the document's
+/// organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudienceMember {
+    /// The account.
+    pub user_id: UserId,
+    /// Address.
+    pub email: String,
+    /// Language tag (`cs`, `en`).
+    pub language: String,
+    /// Staff?
+    pub is_staff: bool,
+    /// Why.
+    pub role: AudienceRole,
+}
+
+impl Store {
+    /// Everyone who may hear about the document, with why; one person may appear under
+    /// several roles.
+    pub async fn document_audience(
+        &self,
+        document: supportweb_domain::ids::DocumentId,
+    ) -> Result<Vec<AudienceMember>, StoreError> {
+        let rows: Vec<(Uuid, String, String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT u.id, u.email, u.language, u.kind, x.role FROM (
+                   SELECT t.user_id, 'team' AS role FROM account_team t
+                     JOIN support_documents d ON d.organisation_id = t.organisation_id WHERE d.id = $1
+                   UNION ALL SELECT d.assignee_id, 'assignee' FROM support_documents d
+                     WHERE d.id = $1 AND d.assignee_id IS NOT NULL
+                   UNION ALL SELECT d.reporter_id, 'reporter' FROM support_documents d WHERE d.id = $1
+                   UNION ALL SELECT w.user_id, 'watcher' FROM support_document_watchers w WHERE w.document_id = $1
+                   UNION ALL SELECT m.user_id, 'all' FROM organisation_memberships m
+                     JOIN support_documents d ON d.organisation_id = m.organisation_id
+                     WHERE d.id = $1 AND m.all_notifications = $2
+                 ) x JOIN users u ON u.id = x.user_id
+                 JOIN support_documents d ON d.id = $1
+                 WHERE u.is_active = $2 AND (u.kind = 'staff' OR EXISTS (
+                   SELECT 1 FROM organisation_memberships m2 WHERE m2.user_id = u.id
+                   AND m2.organisation_id = d.organisation_id AND m2.right_documents IN ('read', 'write')))
+                 ORDER BY u.id, x.role",
+            )
+            .bind(document.0)
+            .bind(true)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, email, language, kind, role)| {
+                let role = match role.as_str() {
+                    "team" => AudienceRole::AccountTeam,
+                    "assignee" => AudienceRole::Assignee,
+                    "reporter" => AudienceRole::Reporter,
+                    "watcher" => AudienceRole::Watcher,
+                    "all" => AudienceRole::AllNotifications,
+                    _ => return None,
+                };
+                Some(AudienceMember {
+                    user_id: UserId(id),
+                    email,
+                    language,
+                    is_staff: kind == "staff",
+                    role,
+                })
+            })
+            .collect())
+    }
+}

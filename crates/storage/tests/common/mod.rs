@@ -1,0 +1,117 @@
+//! Setup shared by the store tests: accounts, actors, organisations and contracts.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use chrono::NaiveDate;
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::ids::{ContractId, OrganisationId, UserId};
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::organisation::OrganisationKind;
+use supportweb_domain::severity::standard_sla_plan;
+use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_domain::{Actor, Language};
+use supportweb_storage::Store;
+use supportweb_storage::contracts::NewContract;
+use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::users::NewUser;
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+pub async fn organisation(store: &Store, name: &str) -> OrganisationId {
+    store
+        .create_organisation(&NewOrganisation {
+            name: name.into(),
+            kind: OrganisationKind::Customer,
+            ico: None,
+            dic: None,
+            street: "Náměstí Svobody 1".into(),
+            city: "Brno".into(),
+            postal_code: "602 00".into(),
+            email: "podatelna@example.cz".into(),
+            phone: "+420 542 000 000".into(),
+            is_public_body: true,
+            notes: String::new(),
+        })
+        .await
+        .unwrap()
+}
+
+/// An active contract covering the whole of 2020–2099 with the standard SLA plan.
+pub async fn contract(
+    store: &Store,
+    organisation: OrganisationId,
+    prepaid: Option<i64>,
+) -> ContractId {
+    store
+        .create_contract(&NewContract {
+            number: format!("SML-{}", OrganisationId::generate()),
+            organisation_id: organisation,
+            term: ContractTerm {
+                valid_from: d(2020, 1, 1),
+                valid_to: d(2099, 12, 31),
+                state: ContractState::Active,
+            },
+            products: vec![],
+            covered_scope: String::new(),
+            prepaid_minutes: prepaid,
+            sla: standard_sla_plan(),
+        })
+        .await
+        .unwrap()
+}
+
+pub async fn staff(store: &Store, login: &str, role: StaffRole) -> Actor {
+    let id = account(store, login, UserKind::Staff, vec![role]).await;
+    actor(store, id).await
+}
+
+pub async fn account(store: &Store, login: &str, kind: UserKind, roles: Vec<StaffRole>) -> UserId {
+    store
+        .create_user(&NewUser {
+            login: Login::parse(login).unwrap(),
+            display_name: format!("Uživatel {login}"),
+            email: format!("{login}@example.cz"),
+            kind,
+            roles,
+            password_hash: None,
+            language: Language::Cs,
+        })
+        .await
+        .unwrap()
+}
+
+/// A customer user of `organisation` with `right` in support documents.
+pub async fn customer(
+    store: &Store,
+    login: &str,
+    organisation: OrganisationId,
+    right: AgendaRight,
+) -> Actor {
+    let id = account(store, login, UserKind::Customer, vec![]).await;
+    store
+        .set_membership(
+            id,
+            organisation,
+            &MembershipRights {
+                support_documents: right,
+                ..MembershipRights::NONE
+            },
+        )
+        .await
+        .unwrap();
+    actor(store, id).await
+}
+
+pub async fn actor(store: &Store, id: UserId) -> Actor {
+    let record = store.user(id).await.unwrap().unwrap();
+    Actor {
+        user_id: id,
+        kind: record.kind,
+        roles: record.roles,
+        display_name: record.display_name,
+        language: record.language,
+        memberships: store.memberships_of(id).await.unwrap(),
+    }
+}
