@@ -44,7 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_api_tokens.sql", "api_tokens"),
     migration!(9, "0009_two_factor.sql", "two_factor"),
     migration!(10, "0010_catalogue.sql", "catalogue"),
-    migration!(11, "0011_support_documents.sql", "support documents"),
+    migration!(11, "0011_support_documents.sql", "support_documents"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
