@@ -110,20 +110,26 @@ impl Store {
         Ok(record)
     }
 
-    /// A file `actor` may download. Until an agenda attaches a file to one of its records,
-    /// only the uploader sees it; anyone else gets [`StoreError::NotFound`], exactly as for a
-    /// file that does not exist.
+    /// A file `actor` may download: its own upload, or a file attached to a support document
+    /// the actor may see (one of an internal note only as staff). Anyone else gets
+    /// [`StoreError::NotFound`], exactly as for a file that does not exist.
     pub async fn file_for(&self, actor: &Actor, id: FileId) -> Result<FileRecord, StoreError> {
         let row: Option<FileRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, storage_key, file_name, content_type, size_bytes, sha256, uploaded_by, created_at
-                 FROM files WHERE id = $1 AND uploaded_by = $2",
+                 FROM files WHERE id = $1",
             )
             .bind(id.0)
-            .bind(actor.user_id.0)
             .fetch_optional(pool)
             .await?
         });
-        row.map(FileRecord::from).ok_or(StoreError::NotFound)
+        let Some(record) = row.map(FileRecord::from) else {
+            return Err(StoreError::NotFound);
+        };
+        if record.uploaded_by == actor.user_id || self.document_file_visible(actor, id).await? {
+            Ok(record)
+        } else {
+            Err(StoreError::NotFound)
+        }
     }
 }

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod canned_replies;
 pub mod catalogue;
 mod connect;
 pub mod contracts;

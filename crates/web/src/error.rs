@@ -189,6 +189,28 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<supportweb_storage::support_documents::DocumentError> for AppError {
+    fn from(error: supportweb_storage::support_documents::DocumentError) -> Self {
+        use supportweb_domain::support_document::TransitionError;
+        use supportweb_storage::support_documents::DocumentError;
+        match error {
+            DocumentError::Store(e) => e.into(),
+            DocumentError::NotAllowed | DocumentError::Transition(TransitionError::NotAllowed) => {
+                AppError::Forbidden
+            }
+            DocumentError::Transition(_) => AppError::Conflict,
+            DocumentError::NotEntitled => AppError::Invalid(vec![FieldError {
+                field: "organisation".into(),
+                code: "support-not-entitled",
+            }]),
+            DocumentError::Invalid(field) => AppError::Invalid(vec![FieldError {
+                field: field.into(),
+                code: "support-error-invalid",
+            }]),
+        }
+    }
+}
+
 impl From<FileError> for AppError {
     fn from(error: FileError) -> Self {
         match error {

@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod error;
 mod health;
 pub mod i18n;
+pub mod markdown;
 pub mod middleware;
 pub mod pages;
 pub mod password;

@@ -24,6 +24,29 @@ pub struct WebConfig {
     pub client_ip_header: Option<String>,
     /// The key that seals secrets at rest (remote-access passwords).
     pub secret_key: crate::secrets::SecretKey,
+    /// Support-document workflow settings.
+    pub support: SupportConfig,
+}
+
+/// Settings of the support-document workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SupportConfig {
+    /// Resolved documents close automatically after this many days.
+    pub auto_close_days: i64,
+    /// A closed document may be reopened for this many days.
+    pub reopen_days: i64,
+    /// The business calendar SLA deadlines are counted in.
+    pub hours: supportweb_domain::calendar::BusinessHours,
+}
+
+impl Default for SupportConfig {
+    fn default() -> Self {
+        SupportConfig {
+            auto_close_days: 14,
+            reopen_days: 30,
+            hours: supportweb_domain::calendar::BusinessHours::default(),
+        }
+    }
 }
 
 impl WebConfig {
@@ -37,6 +60,7 @@ impl WebConfig {
             session_absolute: Duration::from_secs(24 * 3600),
             client_ip_header: None,
             secret_key: crate::secrets::SecretKey::generate(),
+            support: SupportConfig::default(),
         }
     }
 }

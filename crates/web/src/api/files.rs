@@ -22,7 +22,7 @@ use crate::middleware::Problem;
 use crate::state::AppState;
 
 /// Room for multipart boundaries and headers around the file itself.
-const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+pub(crate) const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 /// A stored file.
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,7 +76,7 @@ pub fn upload_routes() -> UtoipaMethodRouter<AppState> {
     )
 }
 
-fn multipart_error(error: MultipartError) -> AppError {
+pub(crate) fn multipart_error(error: MultipartError) -> AppError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge
     } else {
@@ -115,29 +115,39 @@ pub async fn upload(
         if field.name() != Some("file") {
             continue;
         }
-        let file_name = clean_file_name(field.file_name().unwrap_or(""));
-        let id = FileId::generate();
-        let stored = state.files().store(id, field).await?;
-        let new = NewFile {
-            id,
-            storage_key: stored.key.clone(),
-            file_name,
-            content_type: stored.content_type.to_owned(),
-            size_bytes: i64::try_from(stored.size)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            sha256: stored.sha256,
-        };
-        return match state.store().insert_file(&signed.actor, &new).await {
-            Ok(record) => Ok((StatusCode::CREATED, Json(record.into()))),
-            Err(error) => {
-                if let Err(cleanup) = state.files().delete(&stored.key).await {
-                    tracing::warn!(%cleanup, key = stored.key, "orphaned file object");
-                }
-                Err(error.into())
-            }
-        };
+        let record = save_upload(&state, &signed.actor, field).await?;
+        return Ok((StatusCode::CREATED, Json(record.into())));
     }
     Err(AppError::BadRequest("missing_file"))
+}
+
+/// Streams one multipart file field into the object store and records it as the actor's
+/// upload; if the row cannot be written, the object is removed again.
+pub(crate) async fn save_upload(
+    state: &AppState,
+    actor: &supportweb_domain::Actor,
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<FileRecord, AppError> {
+    let file_name = clean_file_name(field.file_name().unwrap_or(""));
+    let id = FileId::generate();
+    let stored = state.files().store(id, field).await?;
+    let new = NewFile {
+        id,
+        storage_key: stored.key.clone(),
+        file_name,
+        content_type: stored.content_type.to_owned(),
+        size_bytes: i64::try_from(stored.size).map_err(|e| AppError::Internal(e.to_string()))?,
+        sha256: stored.sha256,
+    };
+    match state.store().insert_file(actor, &new).await {
+        Ok(record) => Ok(record),
+        Err(error) => {
+            if let Err(cleanup) = state.files().delete(&stored.key).await {
+                tracing::warn!(%cleanup, key = stored.key, "orphaned file object");
+            }
+            Err(error.into())
+        }
+    }
 }
 
 /// Downloads a file the user may see. Supports `Range` (one range; invalid → 416),

@@ -19,6 +19,7 @@ mod password;
 mod remote_access;
 mod rights_form;
 mod security;
+pub(crate) mod support_documents;
 mod tokens;
 mod two_factor;
 
@@ -37,7 +38,7 @@ use crate::state::AppState;
 
 /// Agendas this build serves pages for; an agenda joins the list together with its routes.
 /// The navigation shows the intersection with what the signed-in user may enter.
-pub const SERVED_AGENDAS: &[Agenda] = &[];
+pub const SERVED_AGENDAS: &[Agenda] = &[Agenda::SupportDocuments];
 
 /// Page routes.
 pub fn router() -> Router<AppState> {
@@ -142,6 +143,7 @@ pub fn router() -> Router<AppState> {
             "/admin/accounts/{id}/memberships",
             post(accounts::membership),
         )
+        .merge(support_documents::router())
 }
 
 /// One entry of the navigation.
