@@ -28,6 +28,9 @@ enum Access {
     RemoteWriter,
     /// Staff whose roles allow the action in the area.
     Staff(Area, Action),
+    /// Support documents: staff whose roles allow the action, and customer and partner
+    /// members (who hold the write right).
+    Documents(Action),
 }
 
 /// What an allowed user receives for the sample request.
@@ -39,7 +42,7 @@ enum Allowed {
     Missing,
 }
 
-use Access::{Member, Public, RemoteWriter, SignedIn, Staff};
+use Access::{Documents, Member, Public, RemoteWriter, SignedIn, Staff};
 use Allowed::{Missing, Served};
 
 const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
@@ -52,6 +55,14 @@ const CONTRACTS_READ: Access = Staff(Area::Admin(AdminArea::Contracts), Action::
 const CATALOGUE_READ: Access = Staff(Area::Admin(AdminArea::Catalogue), Action::Read);
 const CATALOGUE_MANAGE: Access = Staff(Area::Admin(AdminArea::Catalogue), Action::Manage);
 const SECURITY_MANAGE: Access = Staff(Area::Admin(AdminArea::Security), Action::Manage);
+const DOCUMENTS_WRITE: Access = Staff(
+    Area::Agenda(supportweb_domain::Agenda::SupportDocuments),
+    Action::Write,
+);
+const DOCUMENTS_MANAGE: Access = Staff(
+    Area::Agenda(supportweb_domain::Agenda::SupportDocuments),
+    Action::Manage,
+);
 const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
 
 /// Method, route as declared, sample path (`{account}` is an existing customer account,
@@ -476,6 +487,97 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         ORGANISATIONS_MANAGE,
         Served,
     ),
+    (
+        "GET",
+        "/support-documents",
+        "/support-documents",
+        Documents(Action::Read),
+        Served,
+    ),
+    (
+        "GET",
+        "/support-documents/export.csv",
+        "/support-documents/export.csv",
+        Documents(Action::Read),
+        Served,
+    ),
+    (
+        "GET",
+        "/support-documents/new",
+        "/support-documents/new",
+        Documents(Action::Write),
+        Served,
+    ),
+    (
+        "POST",
+        "/support-documents/new",
+        "/support-documents/new",
+        Documents(Action::Write),
+        Served,
+    ),
+    (
+        "GET",
+        "/support-documents/canned-replies",
+        "/support-documents/canned-replies",
+        DOCUMENTS_WRITE,
+        Served,
+    ),
+    (
+        "POST",
+        "/support-documents/canned-replies",
+        "/support-documents/canned-replies",
+        DOCUMENTS_MANAGE,
+        Served,
+    ),
+    (
+        "POST",
+        "/support-documents/canned-replies/{id}",
+        "/support-documents/canned-replies/{missing}",
+        DOCUMENTS_MANAGE,
+        Missing,
+    ),
+    (
+        "GET",
+        "/support-documents/{id}",
+        "/support-documents/{missing}",
+        Documents(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/support-documents/{id}/transition",
+        "/support-documents/{missing}/transition",
+        Documents(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/support-documents/{id}/comments",
+        "/support-documents/{missing}/comments",
+        Documents(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/support-documents/{id}/assignee",
+        "/support-documents/{missing}/assignee",
+        Documents(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/support-documents/{id}/watchers",
+        "/support-documents/{missing}/watchers",
+        Documents(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/support-documents/{id}/time",
+        "/support-documents/{missing}/time",
+        Documents(Action::Read),
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];
@@ -629,6 +731,13 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
                 (RemoteWriter, Who::Customer { member }) => *member,
                 (RemoteWriter, Who::Partner) => true,
                 (Staff(area, action), Who::Staff(role)) => staff_may(&[*role], *area, *action),
+                (Documents(action), Who::Staff(role)) => staff_may(
+                    &[*role],
+                    Area::Agenda(supportweb_domain::Agenda::SupportDocuments),
+                    *action,
+                ),
+                (Documents(_), Who::Customer { member }) => *member,
+                (Documents(_), Who::Partner) => true,
                 (Staff(..), _) => false,
             };
             let mut request = Request::builder()

@@ -147,6 +147,7 @@ pub(super) async fn update(
 ) -> Result<Response, AppError> {
     require(&signed.actor, Action::Manage)?;
     let id: CannedReplyId = id.parse().map_err(|_| AppError::NotFound)?;
+    state.store().canned_reply(id).await?;
     let form: CannedForm =
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
     if form.delete.is_some() {

@@ -5,6 +5,7 @@
 //! contact instead of the form; nothing is created.
 
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -310,9 +311,10 @@ pub(super) async fn form(
 pub(super) async fn submit(
     State(state): State<AppState>,
     signed: SignedIn,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let organisations = organisations_for(&state, &signed.actor).await?;
+    let multipart = multipart.map_err(|_| AppError::BadRequest("bad_request"))?;
     let typed = MultipartForm::read(&state, &signed.actor, multipart).await?;
     let form = DocumentForm::from_multipart(&typed);
     let organisation: OrganisationId = form.organisation.parse().map_err(|_| AppError::NotFound)?;

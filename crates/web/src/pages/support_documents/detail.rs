@@ -3,6 +3,7 @@
 //! what the user may do; every handler checks again through the store.
 
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -237,6 +238,10 @@ fn with_errors(page: &DetailPage) -> Result<Response, AppError> {
         .into_response())
 }
 
+fn parse_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("bad_request"))
+}
+
 fn back(id: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/support-documents/{id}{anchor}")).into_response()
 }
@@ -268,8 +273,13 @@ pub(super) async fn transition(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<TransitionForm>,
+    body: Bytes,
 ) -> Result<Response, AppError> {
+    let doc = state
+        .store()
+        .document(&signed.actor, document_id(&id)?)
+        .await?;
+    let form: TransitionForm = parse_form(&body)?;
     let transition =
         Transition::parse(&form.transition).ok_or(AppError::BadRequest("bad_request"))?;
     let config = state.config().support;
@@ -277,7 +287,7 @@ pub(super) async fn transition(
         .store()
         .transition_document(
             &signed.actor,
-            document_id(&id)?,
+            doc.id,
             transition,
             form.version,
             &config.hours,
@@ -291,11 +301,12 @@ pub(super) async fn comment(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<String>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let doc = document_id(&id)?;
-    // The document must be visible before anything of the request is stored.
+    // The document must be visible before anything of the request is read or stored.
     state.store().document(&signed.actor, doc).await?;
+    let multipart = multipart.map_err(|_| AppError::BadRequest("bad_request"))?;
     let form = MultipartForm::read(&state, &signed.actor, multipart).await?;
     let body = form.get("body");
     let internal = signed.actor.is_staff() && form.get("internal") == "1";
@@ -330,8 +341,13 @@ pub(super) async fn assign(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<AssignForm>,
+    body: Bytes,
 ) -> Result<Response, AppError> {
+    let doc = state
+        .store()
+        .document(&signed.actor, document_id(&id)?)
+        .await?;
+    let form: AssignForm = parse_form(&body)?;
     let assignee: Option<UserId> = if form.assignee.is_empty() {
         None
     } else {
@@ -343,7 +359,7 @@ pub(super) async fn assign(
     };
     state
         .store()
-        .assign_document(&signed.actor, document_id(&id)?, assignee, form.version)
+        .assign_document(&signed.actor, doc.id, assignee, form.version)
         .await?;
     Ok(back(&id, ""))
 }
@@ -359,8 +375,13 @@ pub(super) async fn watchers(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<WatchForm>,
+    body: Bytes,
 ) -> Result<Response, AppError> {
+    let doc = state
+        .store()
+        .document(&signed.actor, document_id(&id)?)
+        .await?;
+    let form: WatchForm = parse_form(&body)?;
     let user: UserId = if form.user.is_empty() {
         signed.actor.user_id
     } else {
@@ -370,7 +391,7 @@ pub(super) async fn watchers(
     };
     state
         .store()
-        .set_watcher(&signed.actor, document_id(&id)?, user, form.watch == "1")
+        .set_watcher(&signed.actor, doc.id, user, form.watch == "1")
         .await?;
     Ok(back(&id, "#watchers"))
 }
@@ -381,8 +402,11 @@ pub(super) async fn log_time(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form: TimeForm =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
+    let doc = state
+        .store()
+        .document(&signed.actor, document_id(&id)?)
+        .await?;
+    let form: TimeForm = parse_form(&body)?;
     let t = crate::i18n::Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
     let activity = Activity::parse(&form.activity);
@@ -407,11 +431,7 @@ pub(super) async fn log_time(
             work_date,
             note: form.note.trim().to_owned(),
         };
-        match state
-            .store()
-            .log_time(&signed.actor, document_id(&id)?, &entry)
-            .await
-        {
+        match state.store().log_time(&signed.actor, doc.id, &entry).await {
             Ok(_) => return Ok(back(&id, "#time")),
             Err(DocumentError::Invalid(_)) => errors.add_t("hours", &t, "support-error-hours"),
             Err(other) => return Err(other.into()),
