@@ -255,3 +255,49 @@ pub fn multipart(field: &str, file_name: &str, content: &[u8]) -> (String, Vec<u
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A multipart/form-data body with text fields and files (`(field, file name, content)`).
+pub fn multipart_form(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----supportweb-form-boundary-Xq3pL9";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, content) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl TestApp {
+    /// A same-origin multipart post.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        (content_type, body): (String, Vec<u8>),
+        cookie: &str,
+    ) -> Reply {
+        let request = Request::post(path)
+            .header("host", "127.0.0.1:8080")
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", ORIGIN)
+            .header("content-type", content_type)
+            .header("cookie", cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+}
