@@ -236,6 +236,10 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     tracing::info!(url = %public_url, database = %settings::redact_url(&settings.database.url), "serving");
 
     let housekeeping = tokio::spawn(purge_expired_sessions(store.clone()));
+    let support_jobs = tokio::spawn(support_document_jobs(
+        store.clone(),
+        settings.support.auto_close_days,
+    ));
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let signal = {
         let stopping = stopping.clone();
@@ -256,9 +260,48 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         }
     }
     housekeeping.abort();
+    support_jobs.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Scheduled support-document work every minute: SLA breach checks and closing documents
+/// resolved longer than `auto_close_days` ago. A lease in the database lets one instance at a
+/// time do it; each change is also guarded by the document's version, so nothing happens
+/// twice even if a lease expires mid-run.
+async fn support_document_jobs(store: Store, auto_close_days: i64) {
+    let holder = uuid::Uuid::now_v7().to_string();
+    let hours = supportweb_domain::calendar::BusinessHours::default();
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match store
+            .take_lease(
+                "support_document_jobs",
+                &holder,
+                chrono::Duration::minutes(2),
+            )
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) => {
+                tracing::warn!(%error, "could not take the support-document job lease");
+                continue;
+            }
+        }
+        match store.check_sla_breaches().await {
+            Ok(0) => {}
+            Ok(found) => tracing::info!(found, "SLA breaches recorded"),
+            Err(error) => tracing::warn!(%error, "SLA breach check failed"),
+        }
+        match store.auto_close_documents(auto_close_days, &hours).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "resolved support documents closed automatically"),
+            Err(error) => tracing::warn!(%error, "auto-close failed"),
+        }
+    }
 }
 
 /// Removes expired sessions and day-old sign-in failures every hour (harmless when several

@@ -26,6 +26,27 @@ pub struct Settings {
     pub log: LogSettings,
     /// `[secrets]`
     pub secrets: SecretsSettings,
+    /// `[support]`
+    pub support: SupportSettings,
+}
+
+/// `[support]`: the support-document workflow.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SupportSettings {
+    /// Resolved documents close automatically after this many days.
+    pub auto_close_days: i64,
+    /// A closed document may be reopened for this many days.
+    pub reopen_days: i64,
+}
+
+impl Default for SupportSettings {
+    fn default() -> Self {
+        SupportSettings {
+            auto_close_days: 14,
+            reopen_days: 30,
+        }
+    }
 }
 
 /// `[secrets]`: the key that seals secrets at rest (remote-access passwords).
@@ -343,6 +364,15 @@ impl Settings {
                 format!("must be between 1 and {MAX_IDLE_MINUTES} (7 days)"),
             );
         }
+        if !(1..=365).contains(&self.support.auto_close_days) {
+            return bad(
+                "support.auto_close_days",
+                "must be between 1 and 365".into(),
+            );
+        }
+        if !(0..=365).contains(&self.support.reopen_days) {
+            return bad("support.reopen_days", "must be between 0 and 365".into());
+        }
         if !(1..=MAX_ABSOLUTE_HOURS).contains(&self.session.absolute_hours) {
             return bad(
                 "session.absolute_hours",
@@ -397,6 +427,8 @@ impl Settings {
         web.secret_key = secret_key;
         web.session_idle = Duration::from_secs(self.session.idle_minutes * 60);
         web.session_absolute = Duration::from_secs(self.session.absolute_hours * 3600);
+        web.support.auto_close_days = self.support.auto_close_days;
+        web.support.reopen_days = self.support.reopen_days;
         web.client_ip_header = self.server.client_ip_header.clone();
         web
     }

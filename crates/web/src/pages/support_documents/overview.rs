@@ -217,7 +217,7 @@ pub(super) async fn list(
     let actor = &signed.actor;
     require_reader(actor)?;
     let layout = Layout::new(&signed.ctx, "support-title");
-    let t = layout.t.clone();
+    let t = layout.t;
     let mut errors = FormErrors::default();
     let query = params.query(actor, &t, &mut errors);
     let now = Utc::now();
