@@ -418,7 +418,7 @@ fn no_deadline() -> DateTime<Utc> {
 }
 
 /// The nearest pending deadline of a clock, for the "due" order.
-fn due_sort(clock: &SlaClock) -> DateTime<Utc> {
+pub(crate) fn due_sort(clock: &SlaClock) -> DateTime<Utc> {
     let response = clock
         .first_response_at
         .is_none()
@@ -1488,9 +1488,8 @@ fn overview_sql(actor: &Actor, q: &DocumentQuery, at: DateTime<Utc>) -> (String,
         DocumentView::Breached => {
             let now = b.arg(Arg::Time(at));
             b.conditions.push(format!(
-                "(d.response_breached = {staff_true} OR d.resolution_breached = {staff_true} \
-                 OR (d.first_response_at IS NULL AND d.response_due_at < {now}) OR d.resolution_due_at < {now})",
-                staff_true = "TRUE"
+                "(d.response_breached = TRUE OR d.resolution_breached = TRUE \
+                 OR (d.first_response_at IS NULL AND d.response_due_at < {now}) OR d.resolution_due_at < {now})"
             ));
         }
     }

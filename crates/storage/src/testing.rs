@@ -253,23 +253,12 @@ pub async fn backdate_document(
         .await
         .unwrap_or_else(|e| panic!("document: {e}"));
     let shift = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t - by);
-    let due_sort = [
-        d.clock
-            .first_response_at
-            .is_none()
-            .then_some(d.clock.response_due_at)
-            .flatten(),
-        d.clock.resolution_due_at,
-    ]
-    .into_iter()
-    .flatten()
-    .min()
-    .map(|t| t - by);
+    let due_sort = crate::support_documents::due_sort(&d.clock) - by;
     crate::on_pool!(store, pool => {
         sqlx::query(
             "UPDATE support_documents SET created_at = $1, response_due_at = $2,
              first_response_at = $3, paused_since = $4, resolution_due_at = $5,
-             resolved_at = $6, closed_at = $7, due_sort = COALESCE($8, due_sort) WHERE id = $9",
+             resolved_at = $6, closed_at = $7, due_sort = $8 WHERE id = $9",
         )
         .bind(d.created_at - by)
         .bind(shift(d.clock.response_due_at))

@@ -7,6 +7,7 @@ mod common;
 
 use chrono::Duration;
 use common::{contract, customer, organisation, staff};
+use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::calendar::BusinessHours;
 use supportweb_domain::ids::{DocumentId, FileId};
@@ -15,7 +16,6 @@ use supportweb_domain::support_document::{
     Activity, Category, DocumentState, Transition, TransitionError,
 };
 use supportweb_domain::user::StaffRole;
-use supportweb_domain::{Actor, NumberedAgenda};
 use supportweb_storage::files::NewFile;
 use supportweb_storage::notifications::{EventKind, NewMessage};
 use supportweb_storage::support_documents::{
@@ -164,7 +164,6 @@ async fn creating_needs_write_right_entitlement_and_own_files(store: Store) {
         .await
         .unwrap();
     assert_eq!(by_staff.number, format!("SD-{year}-000002"));
-    let _ = NumberedAgenda::SupportDocument;
 }
 
 async fn the_workflow_refuses_what_the_party_may_not_do_and_stale_edits(store: Store) {
