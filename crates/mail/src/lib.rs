@@ -74,6 +74,11 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
+/// Whether `text` is a usable sender or recipient, like `Podpora <podpora@example.cz>`.
+pub fn is_valid_mailbox(text: &str) -> bool {
+    text.parse::<Mailbox>().is_ok()
+}
+
 /// Why a message could not be built or sent.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {

@@ -434,3 +434,69 @@ impl Store {
         Ok(())
     }
 }
+
+/// Why someone may hear about a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AudienceRole {
+    /// A member of the organisation's account team.
+    AccountTeam,
+    /// The assigned staff member.
+    Assignee,
+    /// The reporter.
+    Reporter,
+    /// A watcher.
+    Watcher,
+    /// A member of the organisation who receives all its notifications.
+    AllNotifications,
+}
+
+impl Store {
+    /// Active accounts that may hear about a document, each with every role it holds
+    /// (sorted). Whether each may still see the document is for the caller to check with
+    /// the access layer.
+    pub async fn document_audience(
+        &self,
+        document: supportweb_domain::ids::DocumentId,
+    ) -> Result<Vec<(UserId, Vec<AudienceRole>)>, StoreError> {
+        let rows: Vec<(Uuid, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT x.user_id, x.role FROM (
+                   SELECT t.user_id, 'team' AS role FROM account_team t
+                     JOIN support_documents d ON d.organisation_id = t.organisation_id WHERE d.id = $1
+                   UNION ALL SELECT d.assignee_id, 'assignee' FROM support_documents d
+                     WHERE d.id = $1 AND d.assignee_id IS NOT NULL
+                   UNION ALL SELECT d.reporter_id, 'reporter' FROM support_documents d WHERE d.id = $1
+                   UNION ALL SELECT w.user_id, 'watcher' FROM support_document_watchers w WHERE w.document_id = $1
+                   UNION ALL SELECT m.user_id, 'all' FROM organisation_memberships m
+                     JOIN support_documents d ON d.organisation_id = m.organisation_id
+                     WHERE d.id = $1 AND m.all_notifications = $2
+                 ) x JOIN users u ON u.id = x.user_id
+                 WHERE u.is_active = $2 ORDER BY x.user_id",
+            )
+            .bind(document.0)
+            .bind(true)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut audience: Vec<(UserId, Vec<AudienceRole>)> = Vec::new();
+        for (user, role) in rows {
+            let role = match role.as_str() {
+                "team" => AudienceRole::AccountTeam,
+                "assignee" => AudienceRole::Assignee,
+                "reporter" => AudienceRole::Reporter,
+                "watcher" => AudienceRole::Watcher,
+                _ => AudienceRole::AllNotifications,
+            };
+            match audience.last_mut() {
+                Some((last, roles)) if last.0 == user => {
+                    if !roles.contains(&role) {
+                        roles.push(role);
+                        roles.sort();
+                    }
+                }
+                _ => audience.push((UserId(user), vec![role])),
+            }
+        }
+        Ok(audience)
+    }
+}

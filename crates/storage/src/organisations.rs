@@ -445,6 +445,27 @@ impl Store {
         Ok(removed == 1)
     }
 
+    /// The acting user behind an account, with its current memberships (staff enter every
+    /// agenda and have none): a right removed by staff takes effect on the next request.
+    pub async fn actor_for(
+        &self,
+        user: &crate::users::UserRecord,
+    ) -> Result<supportweb_domain::Actor, StoreError> {
+        let memberships = if user.kind == supportweb_domain::user::UserKind::Staff {
+            Vec::new()
+        } else {
+            self.memberships_of(user.id).await?
+        };
+        Ok(supportweb_domain::Actor {
+            user_id: user.id,
+            kind: user.kind,
+            roles: user.roles.clone(),
+            display_name: user.display_name.clone(),
+            language: user.language,
+            memberships,
+        })
+    }
+
     /// Every membership of a user (to build its actor on each request).
     pub async fn memberships_of(&self, user_id: UserId) -> Result<Vec<Membership>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(

@@ -240,6 +240,18 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
         store.clone(),
         settings.support.auto_close_days,
     ));
+    let mailer = match settings.smtp.mailer() {
+        Some(smtp) => Some(
+            supportweb_mail::Mailer::new(&smtp, &host_of(&public_url)).map_err(Failure::other)?,
+        ),
+        None => {
+            tracing::warn!(
+                "no [smtp] host configured: notification e-mails wait in the outbox until one is"
+            );
+            None
+        }
+    };
+    let notifications = tokio::spawn(notification_jobs(store.clone(), public_url.clone(), mailer));
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let signal = {
         let stopping = stopping.clone();
@@ -261,6 +273,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     }
     housekeeping.abort();
     support_jobs.abort();
+    notifications.abort();
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -301,6 +314,55 @@ async fn support_document_jobs(store: Store, auto_close_days: i64) {
             Ok(closed) => tracing::info!(closed, "resolved support documents closed automatically"),
             Err(error) => tracing::warn!(%error, "auto-close failed"),
         }
+    }
+}
+
+/// Every few seconds: turns notification events into outbox messages (each recipient's
+/// language, checked by the access layer), then sends due messages. Both steps claim rows, so
+/// several instances share the work and each message goes out once.
+async fn notification_jobs(
+    store: Store,
+    public_url: String,
+    mailer: Option<supportweb_mail::Mailer>,
+) {
+    let holder = uuid::Uuid::now_v7().to_string();
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tick.tick().await;
+        if let Err(error) = supportweb_web::notify::process_events(&store, &public_url, 100).await {
+            tracing::warn!(%error, "could not process notification events");
+        }
+        if let Some(mailer) = &mailer {
+            match supportweb_mail::send_due(&store, mailer, &holder, 50).await {
+                Ok(delivery) if delivery.sent > 0 => {
+                    tracing::info!(sent = delivery.sent, "e-mails sent")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "could not send the outbox"),
+            }
+        }
+    }
+}
+
+/// The host of the public address (names the portal in SMTP and in Message-IDs).
+fn host_of(public_url: &str) -> String {
+    let rest = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host = if authority.starts_with('[') {
+        authority
+            .split(']')
+            .next()
+            .unwrap_or(authority)
+            .trim_start_matches('[')
+    } else {
+        authority.split(':').next().unwrap_or(authority)
+    };
+    if host.is_empty() {
+        "localhost".to_owned()
+    } else {
+        host.to_owned()
     }
 }
 
@@ -349,4 +411,20 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn the_host_of_the_public_address_names_the_portal_in_mail() {
+        assert_eq!(host_of("https://podpora.example.cz"), "podpora.example.cz");
+        assert_eq!(host_of("http://127.0.0.1:8080/"), "127.0.0.1");
+        assert_eq!(host_of("http://[::1]:8080"), "::1");
+        assert_eq!(
+            host_of("https://podpora.example.cz/portal"),
+            "podpora.example.cz"
+        );
+    }
 }

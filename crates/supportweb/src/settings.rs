@@ -28,6 +28,76 @@ pub struct Settings {
     pub secrets: SecretsSettings,
     /// `[support]`
     pub support: SupportSettings,
+    /// `[smtp]`
+    pub smtp: SmtpSettings,
+}
+
+/// `[smtp]`: the mail server notifications are sent through. Without a host, messages are
+/// kept in the outbox and sent once a host is configured.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpSettings {
+    /// Server host name; empty: do not send.
+    pub host: String,
+    /// Port (25 plain, 587 STARTTLS, 465 TLS).
+    pub port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub security: String,
+    /// User name, when the server wants authentication.
+    pub username: Option<String>,
+    /// Password.
+    pub password: Option<String>,
+    /// The sender, e.g. `Podpora <podpora@example.cz>`.
+    pub from: String,
+    /// How long one SMTP conversation may take.
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        SmtpSettings {
+            host: String::new(),
+            port: 25,
+            security: "none".into(),
+            username: None,
+            password: None,
+            from: "Supportweb <supportweb@localhost>".into(),
+            timeout_seconds: 30,
+        }
+    }
+}
+
+impl fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish()
+    }
+}
+
+impl SmtpSettings {
+    /// The mailer settings, or `None` when no host is configured.
+    pub fn mailer(&self) -> Option<supportweb_mail::SmtpSettings> {
+        if self.host.is_empty() {
+            return None;
+        }
+        Some(supportweb_mail::SmtpSettings {
+            host: self.host.clone(),
+            port: self.port,
+            security: supportweb_mail::Security::parse(&self.security)
+                .unwrap_or(supportweb_mail::Security::StartTls),
+            username: self.username.clone(),
+            password: self.password.clone(),
+            from: self.from.clone(),
+            timeout: Duration::from_secs(self.timeout_seconds),
+        })
+    }
 }
 
 /// `[support]`: the support-document workflow.
@@ -372,6 +442,27 @@ impl Settings {
         }
         if !(0..=365).contains(&self.support.reopen_days) {
             return bad("support.reopen_days", "must be between 0 and 365".into());
+        }
+        if supportweb_mail::Security::parse(&self.smtp.security).is_none() {
+            return bad(
+                "smtp.security",
+                format!(
+                    "{:?} must be \"none\", \"starttls\" or \"tls\"",
+                    self.smtp.security
+                ),
+            );
+        }
+        if !supportweb_mail::is_valid_mailbox(&self.smtp.from) {
+            return bad(
+                "smtp.from",
+                format!(
+                    "{:?} is not an address like \"Podpora <podpora@example.cz>\"",
+                    self.smtp.from
+                ),
+            );
+        }
+        if !(1..=600).contains(&self.smtp.timeout_seconds) {
+            return bad("smtp.timeout_seconds", "must be between 1 and 600".into());
         }
         if !(1..=MAX_ABSOLUTE_HOURS).contains(&self.session.absolute_hours) {
             return bad(

@@ -47,7 +47,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
     let folder = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 10] = [
+    let cases: [(&str, &str, &str); 13] = [
         ("SUPPORTWEB__SERVER__LISTEN", "kdekoli", "server.listen"),
         ("SUPPORTWEB__SERVER__PORT", "8080", "port"),
         (
@@ -78,6 +78,17 @@ fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
             "server.client_ip_header",
         ),
         ("SUPPORTWEB__SECRETS__KEY", "kratky", "secrets.key"),
+        ("SUPPORTWEB__SMTP__SECURITY", "ssl", "smtp.security"),
+        (
+            "SUPPORTWEB__SMTP__FROM",
+            "podpora bez zavinace",
+            "smtp.from",
+        ),
+        (
+            "SUPPORTWEB__SMTP__TIMEOUT_SECONDS",
+            "0",
+            "smtp.timeout_seconds",
+        ),
     ];
     for (key, value, named) in cases {
         let mut command = command(folder.path());

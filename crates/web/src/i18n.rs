@@ -86,6 +86,17 @@ pub fn event_key(event: &str) -> String {
     format!("audit-event-{}", event.replace('_', "-"))
 }
 
+/// Fluent id of a support-document state (`waiting_for_customer` →
+/// `support-state-waiting-for-customer`).
+pub fn document_state_key(state: supportweb_domain::support_document::DocumentState) -> String {
+    format!("support-state-{}", state.as_str().replace('_', "-"))
+}
+
+/// Fluent id of a notification kind's name (`document_reply` → `notify-kind-document-reply`).
+pub fn notification_kind_key(kind: &str) -> String {
+    format!("notify-kind-{}", kind.replace('_', "-"))
+}
+
 /// The message ids defined in a Fluent source.
 pub fn message_ids(source: &str) -> impl Iterator<Item = &str> {
     source.lines().filter_map(|line| {

@@ -16,6 +16,7 @@ mod health;
 pub mod i18n;
 pub mod markdown;
 pub mod middleware;
+pub mod notify;
 pub mod pages;
 pub mod password;
 pub mod secrets;

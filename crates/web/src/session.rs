@@ -11,7 +11,6 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use supportweb_domain::Actor;
 use supportweb_domain::ids::UserId;
-use supportweb_domain::user::UserKind;
 use supportweb_storage::users::UserRecord;
 
 use crate::error::AppError;
@@ -178,17 +177,5 @@ pub fn append_set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
 /// The acting user behind an account, with its current memberships: a right removed by
 /// staff takes effect on the user's next request.
 pub async fn load_actor(state: &AppState, user: &UserRecord) -> Result<Actor, AppError> {
-    let memberships = if user.kind == UserKind::Staff {
-        Vec::new()
-    } else {
-        state.store().memberships_of(user.id).await?
-    };
-    Ok(Actor {
-        user_id: user.id,
-        kind: user.kind,
-        roles: user.roles.clone(),
-        display_name: user.display_name.clone(),
-        language: user.language,
-        memberships,
-    })
+    Ok(state.store().actor_for(user).await?)
 }

@@ -321,6 +321,20 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("GET", "/readyz", "/readyz", Public, Served),
     (
         "GET",
+        "/account/notifications",
+        "/account/notifications",
+        SignedIn,
+        Served,
+    ),
+    (
+        "POST",
+        "/account/notifications",
+        "/account/notifications",
+        SignedIn,
+        Served,
+    ),
+    (
+        "GET",
         "/account/tokens",
         "/account/tokens",
         SignedIn,

@@ -6,58 +6,11 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
-use common::{TestApp, multipart_form};
+use common::{TestApp, multipart_form, organisation};
 use supportweb_domain::agenda::AgendaRight;
-use supportweb_domain::contract::{ContractState, ContractTerm};
 use supportweb_domain::ids::OrganisationId;
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
-use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::UserKind;
-use supportweb_storage::contracts::NewContract;
-use supportweb_storage::organisations::NewOrganisation;
-
-async fn organisation(app: &TestApp, name: &str, with_contract: bool) -> OrganisationId {
-    let id = app
-        .db
-        .store
-        .create_organisation(&NewOrganisation {
-            name: name.into(),
-            kind: OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "Masarykova 1".into(),
-            city: "Jihlava".into(),
-            postal_code: "586 01".into(),
-            email: "posta@example.cz".into(),
-            phone: "+420 567 000 000".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap();
-    if with_contract {
-        app.db
-            .store
-            .create_contract(&NewContract {
-                number: format!("SML-{name}"),
-                organisation_id: id,
-                term: ContractTerm {
-                    valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-                    valid_to: NaiveDate::from_ymd_opt(2099, 12, 31).unwrap(),
-                    state: ContractState::Active,
-                },
-                products: vec![],
-                covered_scope: String::new(),
-                prepaid_minutes: Some(600),
-                sla: standard_sla_plan(),
-            })
-            .await
-            .unwrap();
-    }
-    id
-}
 
 async fn customer(app: &TestApp, login: &str, organisation: OrganisationId) -> String {
     let id = app.user(login, UserKind::Customer, vec![]).await;

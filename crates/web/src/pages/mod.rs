@@ -13,6 +13,7 @@ mod home;
 mod installations;
 mod language;
 mod login;
+mod notifications;
 pub mod organisation;
 pub(crate) mod organisations;
 mod password;
@@ -58,6 +59,10 @@ pub fn router() -> Router<AppState> {
             post(two_factor::new_recovery_codes),
         )
         .route("/account/two-factor/disable", post(two_factor::disable))
+        .route(
+            "/account/notifications",
+            get(notifications::show).post(notifications::save),
+        )
         .route("/language", post(language::choose))
         .route("/organisation", get(organisation::show))
         .route(

@@ -77,8 +77,16 @@ impl TestApp {
         Self::build(10 * 1024 * 1024, accounts).await
     }
 
+    /// The application on a given store (e.g. PostgreSQL).
+    pub async fn on(db: TestStore) -> Self {
+        Self::build_on(db, 10 * 1024 * 1024, Vec::new()).await
+    }
+
     async fn build(limit: u64, demo: Vec<DemoAccount>) -> Self {
-        let db = testing::sqlite().await;
+        Self::build_on(testing::sqlite().await, limit, demo).await
+    }
+
+    async fn build_on(db: TestStore, limit: u64, demo: Vec<DemoAccount>) -> Self {
         let files_dir = tempfile::tempdir().unwrap();
         let files_root = files_dir.path().to_path_buf();
         let files = FileStore::local(&files_root, limit).unwrap();
@@ -300,4 +308,50 @@ impl TestApp {
             .unwrap();
         self.send(request).await
     }
+}
+
+/// A customer organisation, with a contract covering today when `with_contract`.
+pub async fn organisation(
+    app: &TestApp,
+    name: &str,
+    with_contract: bool,
+) -> supportweb_domain::ids::OrganisationId {
+    let id = app
+        .db
+        .store
+        .create_organisation(&supportweb_storage::organisations::NewOrganisation {
+            name: name.into(),
+            kind: supportweb_domain::organisation::OrganisationKind::Customer,
+            ico: None,
+            dic: None,
+            street: "Masarykova 1".into(),
+            city: "Jihlava".into(),
+            postal_code: "586 01".into(),
+            email: "posta@example.cz".into(),
+            phone: "+420 567 000 000".into(),
+            is_public_body: true,
+            notes: String::new(),
+        })
+        .await
+        .unwrap();
+    if with_contract {
+        app.db
+            .store
+            .create_contract(&supportweb_storage::contracts::NewContract {
+                number: format!("SML-{name}"),
+                organisation_id: id,
+                term: supportweb_domain::contract::ContractTerm {
+                    valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                    valid_to: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap(),
+                    state: supportweb_domain::contract::ContractState::Active,
+                },
+                products: vec![],
+                covered_scope: String::new(),
+                prepaid_minutes: Some(600),
+                sla: supportweb_domain::severity::standard_sla_plan(),
+            })
+            .await
+            .unwrap();
+    }
+    id
 }

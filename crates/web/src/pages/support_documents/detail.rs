@@ -186,10 +186,7 @@ async fn page(
     }
     let hours = config.hours;
     Ok(DetailPage {
-        state_label: t.t(format!(
-            "support-state-{}",
-            d.state.as_str().replace('_', "-")
-        )),
+        state_label: t.t(crate::i18n::document_state_key(d.state)),
         severity_label: t.t(format!("severity-{}", d.severity.as_str())),
         category_label: t.t(format!("support-category-{}", d.category.as_str())),
         description_html: to_safe_html(&d.description),

@@ -246,12 +246,11 @@ pub(super) async fn list(
         label: t.t(key),
     };
     let mut states = vec![choice("unfinished", "support-state-unfinished".into())];
-    states.extend(DocumentState::ALL.iter().map(|s| {
-        choice(
-            s.as_str(),
-            format!("support-state-{}", s.as_str().replace('_', "-")),
-        )
-    }));
+    states.extend(
+        DocumentState::ALL
+            .iter()
+            .map(|s| choice(s.as_str(), crate::i18n::document_state_key(*s))),
+    );
     let organisations = if actor.is_staff() {
         state
             .store()

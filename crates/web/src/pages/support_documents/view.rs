@@ -90,10 +90,7 @@ impl OverviewRow {
             number: d.number.clone(),
             subject: d.subject.clone(),
             organisation: d.organisation_name.clone(),
-            state: t.t(format!(
-                "support-state-{}",
-                d.state.as_str().replace('_', "-")
-            )),
+            state: t.t(crate::i18n::document_state_key(d.state)),
             state_key: d.state.as_str(),
             severity: t.t(format!("severity-{}", d.severity.as_str())),
             severity_key: d.severity.as_str(),

@@ -1,0 +1,72 @@
+//! "E-mail notifications": each user chooses which kinds of e-mail the portal sends them.
+//! Customers see only the kinds they can receive; internal notes and SLA breaches are
+//! staff-only.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::{Layout, render};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::notify::{kind_label_key, kinds_for};
+use crate::state::AppState;
+
+/// One switch on the page.
+pub struct KindRow {
+    key: &'static str,
+    label: String,
+    enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    layout: Layout,
+    rows: Vec<KindRow>,
+    saved: bool,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Html<String>, AppError> {
+    let layout = Layout::new(&signed.ctx, "notify-title");
+    let t = layout.t;
+    let disabled = state
+        .store()
+        .disabled_notifications(signed.actor.user_id)
+        .await?;
+    let rows = kinds_for(signed.actor.is_staff())
+        .into_iter()
+        .map(|kind| KindRow {
+            key: kind.as_str(),
+            label: t.t(kind_label_key(kind)),
+            enabled: !disabled.iter().any(|d| d == kind.as_str()),
+        })
+        .collect();
+    render(&NotificationsPage {
+        layout,
+        rows,
+        saved: query.contains_key("saved"),
+    })
+}
+
+/// A checked box sends its kind; an unchecked one sends nothing, which switches it off.
+pub(super) async fn save(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    for kind in kinds_for(signed.actor.is_staff()) {
+        state
+            .store()
+            .set_notification(signed.actor.user_id, kind, form.contains_key(kind.as_str()))
+            .await?;
+    }
+    Ok(Redirect::to("/account/notifications?saved=1").into_response())
+}
