@@ -7,35 +7,10 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Reply, TestApp};
+use common::{Reply, TestApp, api_call as call, api_token as token};
 use serde_json::{Value, json};
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::user::{StaffRole, UserKind};
-
-async fn call(app: &TestApp, method: &str, path: &str, token: &str, body: Option<Value>) -> Reply {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", "127.0.0.1:8080")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json");
-    let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
-    app.send(request.body(body).unwrap()).await
-}
-
-async fn token(app: &TestApp, login: &str) -> String {
-    let cookie = app.sign_in(login).await;
-    let reply = app
-        .post_form(
-            "/account/tokens",
-            &[("name", "api"), ("scope", "read_write"), ("days", "30")],
-            Some(&cookie),
-        )
-        .await;
-    let text = reply.text();
-    let start = text.find("swt_").expect("a token");
-    text[start..start + 68].to_owned()
-}
 
 fn sla() -> Value {
     json!([

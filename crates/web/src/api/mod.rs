@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod files;
 pub mod me;
+pub mod support_documents;
 
 use std::sync::OnceLock;
 
@@ -30,7 +31,8 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
     tags(
         (name = "account", description = "The signed-in user"),
         (name = "files", description = "Uploading and downloading files"),
-        (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue")
+        (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
+        (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time")
     )
 )]
 struct ApiDoc;
@@ -48,6 +50,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::update_contract))
         .routes(routes!(admin::products, admin::create_product))
         .routes(routes!(admin::create_installation))
+        .routes(routes!(support_documents::list, support_documents::create))
+        .routes(routes!(support_documents::detail))
+        .routes(routes!(support_documents::comment))
+        .routes(routes!(support_documents::transition))
+        .routes(routes!(support_documents::assign))
+        .routes(routes!(support_documents::watchers))
+        .routes(routes!(support_documents::log_time))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

@@ -355,3 +355,36 @@ pub async fn organisation(
     }
     id
 }
+
+/// A JSON API request with a bearer token.
+pub async fn api_call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> Reply {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "127.0.0.1:8080")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json");
+    let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
+    app.send(request.body(body).unwrap()).await
+}
+
+/// A new read-write API token of `login`.
+pub async fn api_token(app: &TestApp, login: &str) -> String {
+    let cookie = app.sign_in(login).await;
+    let reply = app
+        .post_form(
+            "/account/tokens",
+            &[("name", "api"), ("scope", "read_write"), ("days", "30")],
+            Some(&cookie),
+        )
+        .await;
+    let text = reply.text();
+    let start = text.find("swt_").expect("a token");
+    text[start..start + 68].to_owned()
+}

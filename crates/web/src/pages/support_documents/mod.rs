@@ -3,9 +3,9 @@
 //! conversation and every action the user may take, and staff's canned replies.
 
 mod canned;
-mod create;
+pub(crate) mod create;
 mod detail;
-mod overview;
+pub(crate) mod overview;
 pub(crate) mod view;
 
 use axum::Router;

@@ -195,7 +195,7 @@ pub(crate) fn may_create(actor: &Actor) -> bool {
             .any(|m| m.rights.support_documents == AgendaRight::Write)
 }
 
-fn require_reader(actor: &Actor) -> Result<(), AppError> {
+pub(crate) fn require_reader(actor: &Actor) -> Result<(), AppError> {
     use supportweb_domain::permissions::{Action, Area};
     let reads = if actor.is_staff() {
         actor.staff_may(Area::Agenda(Agenda::SupportDocuments), Action::Read)
