@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod numbering;
 pub mod organisations;
 pub mod remote_access;
+pub mod sample_documents;
 pub mod sessions;
 pub mod support_documents;
 #[cfg(feature = "testing")]

@@ -431,7 +431,7 @@ pub(crate) fn due_sort(clock: &SlaClock) -> DateTime<Utc> {
         .unwrap_or_else(no_deadline)
 }
 
-fn severity_rank(s: Severity) -> i64 {
+pub(crate) fn severity_rank(s: Severity) -> i64 {
     match s {
         Severity::Critical => 0,
         Severity::High => 1,
@@ -440,7 +440,7 @@ fn severity_rank(s: Severity) -> i64 {
     }
 }
 
-fn state_rank(s: DocumentState) -> i64 {
+pub(crate) fn state_rank(s: DocumentState) -> i64 {
     DocumentState::ALL
         .iter()
         .position(|x| *x == s)

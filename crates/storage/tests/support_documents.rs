@@ -808,4 +808,115 @@ both_backends!(
     overviews_page_by_keyset_in_every_order,
     breaches_and_auto_close_happen_once_across_instances,
     events_and_outbox_are_claimed_by_one_instance_each,
+    sample_documents_continue_the_numbering_and_sort_by_opening,
 );
+
+async fn sample_documents_continue_the_numbering_and_sort_by_opening(store: Store) {
+    use supportweb_domain::sla::SlaClock;
+    use supportweb_storage::sample_documents::{SampleComment, SampleDocument};
+    let brno = organisation(&store, "Statutární město Brno").await;
+    let contract_id = contract(&store, brno, None).await;
+    let writer = customer(&store, "referent", brno, AgendaRight::Write).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let opened = store
+        .create_document(&writer, &new_document(brno, "Skutečný"), &hours(), today())
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let sample = |at: chrono::DateTime<chrono::Utc>, subject: &str| SampleDocument {
+        organisation_id: brno,
+        reporter_id: writer.user_id,
+        assignee_id: Some(technician.user_id),
+        contract_id: Some(contract_id),
+        category: Category::Question,
+        severity: Severity::Low,
+        product_id: None,
+        module: "Spisovna".into(),
+        product_version: "5.1".into(),
+        subject: subject.into(),
+        description: "Jak nastavit skartační plán?".into(),
+        contact: String::new(),
+        state: DocumentState::Closed,
+        clock: SlaClock::start(&hours(), at, None),
+        resolved_at: Some(at + Duration::minutes(30)),
+        closed_at: Some(at + Duration::minutes(40)),
+        created_at: at,
+        updated_at: at + Duration::minutes(40),
+        comments: vec![
+            SampleComment {
+                author_id: technician.user_id,
+                is_internal: true,
+                body: "Interní poznámka k dotazu".into(),
+                created_at: at + Duration::minutes(5),
+            },
+            SampleComment {
+                author_id: technician.user_id,
+                is_internal: false,
+                body: "Návod posíláme v příloze.".into(),
+                created_at: at + Duration::minutes(10),
+            },
+        ],
+    };
+    let at = [
+        now - Duration::days(400),
+        now - Duration::minutes(120),
+        now - Duration::minutes(60),
+    ];
+    store
+        .insert_sample_documents(&[
+            sample(at[0], "Loni"),
+            sample(at[1], "Předevčírem"),
+            sample(at[2], "Nedávno"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(store.count_documents().await.unwrap(), 4);
+    let query = DocumentQuery {
+        view: DocumentView::All,
+        state: None,
+        severity: None,
+        organisation: None,
+        assignee: None,
+        product: None,
+        created_from: None,
+        created_before: None,
+        sort: DocumentSort::Newest,
+        grouping: DocumentGrouping::None,
+        after: None,
+        limit: 10,
+    };
+    let listed = store
+        .documents(&writer, &query, chrono::Utc::now())
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = listed.iter().map(|d| d.subject.as_str()).collect();
+    assert_eq!(subjects, ["Skutečný", "Nedávno", "Předevčírem", "Loni"]);
+    let year = |t: chrono::DateTime<chrono::Utc>| {
+        chrono::Datelike::year(&supportweb_domain::calendar::prague_time(t))
+    };
+    assert_eq!(listed[3].number, format!("SD-{}-000001", year(at[0])));
+    if year(at[1]) == year(opened.created_at) && year(at[2]) == year(opened.created_at) {
+        assert_eq!(opened.number, format!("SD-{}-000001", year(at[1])));
+        assert_eq!(listed[2].number, format!("SD-{}-000002", year(at[1])));
+        assert_eq!(listed[1].number, format!("SD-{}-000003", year(at[1])));
+    }
+    let next = store
+        .create_document(&writer, &new_document(brno, "Další"), &hours(), today())
+        .await
+        .unwrap();
+    assert!(
+        !listed.iter().any(|d| d.number == next.number),
+        "a new document never reuses a generated number"
+    );
+    let conversation = store.conversation(&writer, &listed[1]).await.unwrap();
+    assert_eq!(conversation.len(), 1, "the customer sees no internal note");
+    assert_eq!(conversation[0].body, "Návod posíláme v příloze.");
+    assert_eq!(
+        store
+            .conversation(&technician, &listed[1])
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -27,6 +27,9 @@ use supportweb_web::DemoAccount;
 /// The password of every sample account.
 pub const DEMO_PASSWORD: &str = "ukazka-2026";
 
+/// Support documents `serve --demo` creates, so every overview has something to show.
+pub const SERVE_DOCUMENTS: u64 = 300;
+
 /// How much sample data to create beyond the showcase.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scale {
@@ -34,6 +37,9 @@ pub struct Scale {
     pub organisations: u32,
     /// Additional customer users, spread over the organisations.
     pub users: u32,
+    /// Support documents to have in total (generated with conversations until there are
+    /// this many).
+    pub documents: u64,
 }
 
 /// One sample staff account per role.
@@ -531,6 +537,10 @@ pub async fn fill(
             organisation: Some(organisation_name.clone()),
         });
     }
+    if scale.documents > 0 {
+        let added = crate::demo_documents::fill(store, scale.documents, today).await?;
+        tracing::info!(added, "sample support documents ready");
+    }
     tracing::info!(accounts = accounts.len(), "sample data ready");
     Ok(accounts)
 }
@@ -655,7 +665,7 @@ async fn ensure_organisation(
 /// Filling the sample data failed.
 #[derive(Debug, thiserror::Error)]
 #[error("sample data: {0}")]
-pub struct DemoError(String);
+pub struct DemoError(pub(crate) String);
 
 impl From<StoreError> for DemoError {
     fn from(error: StoreError) -> Self {

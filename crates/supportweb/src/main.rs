@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod demo_documents;
 mod settings;
 
 use std::path::PathBuf;
@@ -53,6 +54,10 @@ enum Command {
         /// Additional customer users to generate, spread over the organisations.
         #[arg(long, default_value_t = 0)]
         users: u32,
+        /// Support documents to have in total, generated with conversations (for benchmarks:
+        /// a million take a few minutes). Running again with the same number adds nothing.
+        #[arg(long, default_value_t = 0)]
+        documents: u64,
         /// Write the sample accounts (login, password, role, organisation) to this JSON file.
         #[arg(long, value_name = "FILE")]
         accounts_json: Option<PathBuf>,
@@ -174,12 +179,14 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Demo {
             organisations,
             users,
+            documents,
             accounts_json,
         } => {
             let store = open_store(&settings).await?;
             let scale = demo::Scale {
                 organisations,
                 users,
+                documents,
             };
             let accounts = demo::fill(&store, scale, supportweb_web::pages::today())
                 .await
@@ -207,7 +214,10 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let demo_accounts = if demo {
         demo::fill(
             &store,
-            demo::Scale::default(),
+            demo::Scale {
+                documents: demo::SERVE_DOCUMENTS,
+                ..demo::Scale::default()
+            },
             supportweb_web::pages::today(),
         )
         .await

@@ -207,6 +207,8 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
             "12",
             "--users",
             "40",
+            "--documents",
+            "3000",
             "--accounts-json",
             json.to_str().unwrap(),
         ]);
@@ -306,6 +308,74 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         user.password_hash.as_deref()
     ));
     assert_eq!(store.memberships_of(user.id).await.unwrap().len(), 1);
+
+    // Support documents: as many as asked for (the second run added none), with
+    // conversations, over two years, mostly closed, the recent ones open, numbered per year.
+    assert_eq!(store.count_documents().await.unwrap(), 3000);
+    let mut all = Vec::new();
+    let mut query = supportweb_storage::support_documents::DocumentQuery {
+        view: supportweb_storage::support_documents::DocumentView::All,
+        state: None,
+        severity: None,
+        organisation: None,
+        assignee: None,
+        product: None,
+        created_from: None,
+        created_before: None,
+        sort: supportweb_storage::support_documents::DocumentSort::Newest,
+        grouping: supportweb_storage::support_documents::DocumentGrouping::None,
+        after: None,
+        limit: 500,
+    };
+    let technician = store.user_by_login("petr.cerny").await.unwrap().unwrap();
+    let technician = store.actor_for(&technician).await.unwrap();
+    loop {
+        let page = store
+            .documents(&technician, &query, chrono::Utc::now())
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        query.after = Some(last.id);
+        all.extend(page);
+    }
+    assert_eq!(all.len(), 3000, "every document is listed once");
+    assert!(
+        all.windows(2).all(|w| w[0].created_at >= w[1].created_at),
+        "newest first follows the opening time"
+    );
+    let numbers: std::collections::HashSet<&str> = all.iter().map(|d| d.number.as_str()).collect();
+    assert_eq!(numbers.len(), 3000, "numbers are unique");
+    let oldest = all.last().unwrap();
+    assert!(chrono::Utc::now() - oldest.created_at > chrono::Duration::days(600));
+    assert!(
+        oldest
+            .number
+            .contains(&format!("-{}-", chrono::Datelike::year(&oldest.created_at)))
+    );
+    use supportweb_domain::support_document::DocumentState;
+    let closed = all
+        .iter()
+        .filter(|d| d.state == DocumentState::Closed)
+        .count();
+    let open = all
+        .iter()
+        .filter(|d| !matches!(d.state, DocumentState::Closed | DocumentState::Cancelled))
+        .count();
+    assert!(closed > 2000, "{closed} closed");
+    assert!(open > 10, "{open} open");
+    let closed_one = all
+        .iter()
+        .find(|d| d.state == DocumentState::Closed)
+        .unwrap();
+    let conversation = store.conversation(&technician, closed_one).await.unwrap();
+    assert!(conversation.len() >= 2, "{conversation:?}");
+    assert!(conversation.iter().any(|c| c.author_is_staff));
+    assert!(
+        closed_one
+            .subject
+            .chars()
+            .any(|c| "ěščřžýáíéůú".contains(c))
+    );
 }
 
 #[tokio::test]
