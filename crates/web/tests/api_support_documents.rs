@@ -419,6 +419,106 @@ async fn the_support_document_agenda_works_through_the_api() {
     )
     .await;
     assert_eq!(list.json()["items"].as_array().unwrap().len(), 0);
+    // Canned replies: staff who process documents maintain them, writers read them,
+    // customers never see them.
+    let added = call(
+        &app,
+        "POST",
+        "/api/v1/canned-replies",
+        &manager,
+        Some(json!({"title": "Záplata", "body": "Oprava je v nejbližší záplatě."})),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text());
+    let canned = added.json();
+    let twice = call(
+        &app,
+        "POST",
+        "/api/v1/canned-replies",
+        &manager,
+        Some(json!({"title": "Záplata", "body": "Jinak."})),
+    )
+    .await;
+    assert_eq!(
+        codes(&twice.json()),
+        vec![("title".into(), "support-canned-error-duplicate".into())]
+    );
+    let canned_path = format!("/api/v1/canned-replies/{}", canned["id"].as_str().unwrap());
+    let changed = call(
+        &app,
+        "PUT",
+        &canned_path,
+        &manager,
+        Some(json!({"title": "Záplata 5.2.4", "body": "Oprava je v záplatě 5.2.4.", "version": canned["version"]})),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+    let stale = call(
+        &app,
+        "PUT",
+        &canned_path,
+        &manager,
+        Some(json!({"title": "Stará", "body": "Stará verze.", "version": canned["version"]})),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let read = call(&app, "GET", "/api/v1/canned-replies", &developer, None).await;
+    assert_eq!(read.json()[0]["title"], "Záplata 5.2.4");
+    let by_customer = call(&app, "GET", "/api/v1/canned-replies", &customer, None).await;
+    assert_eq!(by_customer.status, StatusCode::NOT_FOUND);
+    let by_developer = call(&app, "DELETE", &canned_path, &developer, None).await;
+    assert_eq!(by_developer.status, StatusCode::NOT_FOUND);
+    let deleted = call(&app, "DELETE", &canned_path, &manager, None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/canned-replies", &manager, None)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // Notification preferences: customers see and set only the kinds they can receive.
+    let kinds = call(&app, "GET", "/api/v1/me/notifications", &customer, None).await;
+    let listed: Vec<String> = kinds
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        listed,
+        ["document_created", "document_reply", "document_state"]
+    );
+    let off = call(
+        &app,
+        "PUT",
+        "/api/v1/me/notifications",
+        &customer,
+        Some(json!([{"kind": "document_reply", "enabled": false}])),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text());
+    assert_eq!(
+        off.json()[1],
+        json!({"kind": "document_reply", "enabled": false})
+    );
+    assert_eq!(off.json()[0]["enabled"], true);
+    let staff_only = call(
+        &app,
+        "PUT",
+        "/api/v1/me/notifications",
+        &customer,
+        Some(json!([{"kind": "document_note", "enabled": true}])),
+    )
+    .await;
+    assert_eq!(staff_only.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let staff_kinds = call(&app, "GET", "/api/v1/me/notifications", &technician, None).await;
+    assert_eq!(staff_kinds.json().as_array().unwrap().len(), 5);
+
     let missing = call(
         &app,
         "GET",

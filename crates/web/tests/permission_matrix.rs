@@ -648,6 +648,48 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         Documents(Action::Read),
         Missing,
     ),
+    (
+        "GET",
+        "/api/v1/me/notifications",
+        "/api/v1/me/notifications",
+        SignedIn,
+        Served,
+    ),
+    (
+        "PUT",
+        "/api/v1/me/notifications",
+        "/api/v1/me/notifications",
+        SignedIn,
+        Served,
+    ),
+    (
+        "GET",
+        "/api/v1/canned-replies",
+        "/api/v1/canned-replies",
+        DOCUMENTS_WRITE,
+        Served,
+    ),
+    (
+        "POST",
+        "/api/v1/canned-replies",
+        "/api/v1/canned-replies",
+        DOCUMENTS_MANAGE,
+        Served,
+    ),
+    (
+        "PUT",
+        "/api/v1/canned-replies/{id}",
+        "/api/v1/canned-replies/{missing}",
+        DOCUMENTS_MANAGE,
+        Missing,
+    ),
+    (
+        "DELETE",
+        "/api/v1/canned-replies/{id}",
+        "/api/v1/canned-replies/{missing}",
+        DOCUMENTS_MANAGE,
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];

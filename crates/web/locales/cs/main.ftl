@@ -657,3 +657,4 @@ notify-kind-document-state = Změna stavu dokumentu, který jste založili nebo 
 notify-kind-sla-breach = Překročení lhůty SLA (tým zákazníka a řešitel)
 notify-save = Uložit
 notify-saved = Nastavení upozornění je uloženo.
+notify-error-kind = Tento druh upozornění nelze nastavit.

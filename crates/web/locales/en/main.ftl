@@ -651,3 +651,4 @@ notify-kind-document-state = A state change of a document you opened or watch
 notify-kind-sla-breach = A missed SLA deadline (account team and assignee)
 notify-save = Save
 notify-saved = Your notification settings are saved.
+notify-error-kind = This kind of notification cannot be set.

@@ -59,3 +59,88 @@ pub async fn me(State(state): State<AppState>, signed: SignedIn) -> Result<Json<
         agendas: signed.ctx.nav.iter().map(|a| a.slug().to_owned()).collect(),
     }))
 }
+
+/// One kind of notification e-mail and whether the user receives it.
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct NotificationSetting {
+    /// `document_created`, `document_reply`, `document_state`; staff also `document_note`
+    /// and `sla_breach`.
+    pub kind: String,
+    /// Whether e-mails of this kind are sent.
+    pub enabled: bool,
+}
+
+async fn notification_settings(
+    state: &AppState,
+    signed: &SignedIn,
+) -> Result<Vec<NotificationSetting>, AppError> {
+    let disabled = state
+        .store()
+        .disabled_notifications(signed.actor.user_id)
+        .await?;
+    Ok(crate::notify::kinds_for(signed.actor.is_staff())
+        .into_iter()
+        .map(|kind| NotificationSetting {
+            kind: kind.as_str().to_owned(),
+            enabled: !disabled.iter().any(|d| d == kind.as_str()),
+        })
+        .collect())
+}
+
+/// The user's notification e-mail preferences.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/notifications",
+    tag = "account",
+    responses(
+        (status = 200, description = "Every kind the user can receive", body = [NotificationSetting])
+    )
+)]
+pub async fn notifications(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Json<Vec<NotificationSetting>>, AppError> {
+    Ok(Json(notification_settings(&state, &signed).await?))
+}
+
+/// Switches notification kinds on or off; kinds not listed stay as they are.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/notifications",
+    tag = "account",
+    request_body = [NotificationSetting],
+    responses(
+        (status = 200, description = "The preferences now", body = [NotificationSetting]),
+        (status = 422, description = "A kind the user cannot receive", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn set_notifications(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    body: bytes::Bytes,
+) -> Result<Json<Vec<NotificationSetting>>, AppError> {
+    let settings: Vec<NotificationSetting> =
+        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("invalid_json"))?;
+    let allowed = crate::notify::kinds_for(signed.actor.is_staff());
+    let mut parsed = Vec::with_capacity(settings.len());
+    for setting in &settings {
+        match supportweb_storage::notifications::EventKind::parse(&setting.kind)
+            .filter(|k| allowed.contains(k))
+        {
+            Some(kind) => parsed.push((kind, setting.enabled)),
+            None => {
+                return Err(AppError::Invalid(vec![crate::error::FieldError {
+                    field: "kind".into(),
+                    code: "notify-error-kind",
+                }]));
+            }
+        }
+    }
+    for (kind, enabled) in parsed {
+        state
+            .store()
+            .set_notification(signed.actor.user_id, kind, enabled)
+            .await?;
+    }
+    Ok(Json(notification_settings(&state, &signed).await?))
+}

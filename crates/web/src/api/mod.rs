@@ -2,6 +2,7 @@
 //! at `/api/openapi.json` is generated from these routes.
 
 pub mod admin;
+pub mod canned_replies;
 pub mod files;
 pub mod me;
 pub mod support_documents;
@@ -41,6 +42,7 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me::me))
+        .routes(routes!(me::notifications, me::set_notifications))
         .routes(routes!(
             admin::list_organisations,
             admin::create_organisation
@@ -57,6 +59,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(support_documents::assign))
         .routes(routes!(support_documents::watchers))
         .routes(routes!(support_documents::log_time))
+        .routes(routes!(canned_replies::list, canned_replies::create))
+        .routes(routes!(canned_replies::update, canned_replies::delete))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

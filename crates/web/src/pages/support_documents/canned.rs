@@ -23,7 +23,7 @@ use crate::state::AppState;
 
 const AREA: Area = Area::Agenda(Agenda::SupportDocuments);
 
-fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
+pub(crate) fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
     if actor.staff_may(AREA, action) {
         Ok(())
     } else {
@@ -32,15 +32,15 @@ fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct CannedForm {
+pub(crate) struct CannedForm {
     #[serde(default)]
-    title: String,
+    pub title: String,
     #[serde(default)]
-    body: String,
+    pub body: String,
     #[serde(default)]
-    version: i64,
+    pub version: i64,
     #[serde(default)]
-    delete: Option<String>,
+    pub delete: Option<String>,
 }
 
 #[derive(Template)]
@@ -53,7 +53,7 @@ struct CannedPage {
     errors: FormErrors,
 }
 
-fn check(form: &CannedForm, t: &crate::i18n::Tr, errors: &mut FormErrors) {
+pub(crate) fn check(form: &CannedForm, t: &crate::i18n::Tr, errors: &mut FormErrors) {
     let title = form.title.trim();
     if title.is_empty() || title.chars().count() > 100 {
         errors.add_t("title", t, "support-canned-error-title");

@@ -2,7 +2,7 @@
 //! document (no JavaScript needed, attachments included), the detail page with the
 //! conversation and every action the user may take, and staff's canned replies.
 
-mod canned;
+pub(crate) mod canned;
 pub(crate) mod create;
 mod detail;
 pub(crate) mod overview;

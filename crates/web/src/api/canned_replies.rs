@@ -1,0 +1,206 @@
+//! Canned replies through the JSON API: staff who write in support documents read them,
+//! staff who process documents add, change and delete them — the same rules and validation
+//! as `/support-documents/canned-replies`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use supportweb_domain::ids::CannedReplyId;
+use supportweb_domain::permissions::Action;
+use supportweb_storage::StoreError;
+use supportweb_storage::canned_replies::CannedReply as CannedReplyRecord;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::context::SignedIn;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Tr;
+use crate::middleware::Problem;
+use crate::pages::form::FormErrors;
+use crate::pages::support_documents::canned::{CannedForm, check, require};
+use crate::state::AppState;
+
+/// A canned reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CannedReply {
+    /// Id.
+    pub id: Uuid,
+    /// Short title (unique).
+    pub title: String,
+    /// Text in Markdown.
+    pub body: String,
+    /// Send back on update; a stale value gives 409.
+    pub version: i64,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<CannedReplyRecord> for CannedReply {
+    fn from(c: CannedReplyRecord) -> Self {
+        CannedReply {
+            id: c.id.0,
+            title: c.title,
+            body: c.body,
+            version: c.version,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A canned reply to add or change.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CannedReplyBody {
+    /// Short title (at most 100 characters, unique).
+    pub title: String,
+    /// Text in Markdown (at most 20,000 characters).
+    pub body: String,
+    /// On update: the version read.
+    #[serde(default)]
+    pub version: i64,
+}
+
+fn parse(body: &[u8], t: &Tr) -> Result<CannedForm, AppError> {
+    let body: CannedReplyBody =
+        serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))?;
+    let form = CannedForm {
+        title: body.title,
+        body: body.body,
+        version: body.version,
+        delete: None,
+    };
+    let mut errors = FormErrors::default();
+    check(&form, t, &mut errors);
+    if errors.is_empty() {
+        Ok(form)
+    } else {
+        Err(errors.into_api_error())
+    }
+}
+
+fn duplicate() -> AppError {
+    AppError::Invalid(vec![FieldError {
+        field: "title".into(),
+        code: "support-canned-error-duplicate",
+    }])
+}
+
+/// Canned replies by title (staff who write in support documents).
+#[utoipa::path(
+    get,
+    path = "/api/v1/canned-replies",
+    tag = "support documents",
+    responses(
+        (status = 200, description = "Canned replies", body = [CannedReply]),
+        (status = 404, description = "Not staff of the agenda", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Json<Vec<CannedReply>>, AppError> {
+    require(&signed.actor, Action::Write)?;
+    Ok(Json(
+        state
+            .store()
+            .canned_replies()
+            .await?
+            .into_iter()
+            .map(CannedReply::from)
+            .collect(),
+    ))
+}
+
+/// Adds a canned reply (staff who process support documents).
+#[utoipa::path(
+    post,
+    path = "/api/v1/canned-replies",
+    tag = "support documents",
+    request_body = CannedReplyBody,
+    responses(
+        (status = 201, description = "Added", body = CannedReply),
+        (status = 422, description = "Invalid or duplicate title, or invalid text", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    body: Bytes,
+) -> Result<(StatusCode, Json<CannedReply>), AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let form = parse(&body, &Tr::new(signed.ctx.lang))?;
+    let id = match state
+        .store()
+        .create_canned_reply(signed.actor.user_id, form.title.trim(), form.body.trim())
+        .await
+    {
+        Ok(id) => id,
+        Err(StoreError::Duplicate(_)) => return Err(duplicate()),
+        Err(other) => return Err(other.into()),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store().canned_reply(id).await?.into()),
+    ))
+}
+
+/// Changes a canned reply read at `version` (staff who process support documents).
+#[utoipa::path(
+    put,
+    path = "/api/v1/canned-replies/{id}",
+    tag = "support documents",
+    params(("id" = Uuid, Path, description = "Canned reply id")),
+    request_body = CannedReplyBody,
+    responses(
+        (status = 200, description = "Changed", body = CannedReply),
+        (status = 404, description = "No such canned reply", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<CannedReply>, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let id: CannedReplyId = id.parse().map_err(|_| AppError::NotFound)?;
+    state.store().canned_reply(id).await?;
+    let form = parse(&body, &Tr::new(signed.ctx.lang))?;
+    match state
+        .store()
+        .update_canned_reply(id, form.title.trim(), form.body.trim(), form.version)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Duplicate(_)) => return Err(duplicate()),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(Json(state.store().canned_reply(id).await?.into()))
+}
+
+/// Deletes a canned reply (staff who process support documents).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/canned-replies/{id}",
+    tag = "support documents",
+    params(("id" = Uuid, Path, description = "Canned reply id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such canned reply", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    require(&signed.actor, Action::Manage)?;
+    let id: CannedReplyId = id.parse().map_err(|_| AppError::NotFound)?;
+    state.store().canned_reply(id).await?;
+    state.store().delete_canned_reply(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
