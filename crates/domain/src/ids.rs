@@ -77,6 +77,18 @@ typed_id!(
     /// A time entry logged by staff.
     TimeEntryId
 );
+typed_id!(
+    /// A patch of the podpora agenda.
+    PatchId
+);
+typed_id!(
+    /// A validation (licence) code issued to one organisation.
+    ValidationCodeId
+);
+typed_id!(
+    /// A procedure (how-to article) of the podpora agenda.
+    ProcedureId
+);
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ pub mod language;
 pub mod membership;
 pub mod numbering;
 pub mod organisation;
+pub mod patch;
 pub mod permissions;
 pub mod remote_access;
 pub mod severity;

@@ -110,10 +110,9 @@ impl Store {
         Ok(record)
     }
 
-    /// A file `actor` may download: its own upload, or a file attached to a support document
-    /// the actor may see (one of an internal note only as staff). Anyone else gets
-    /// [`StoreError::NotFound`], exactly as for a file that does not exist.
-    pub async fn file_for(&self, actor: &Actor, id: FileId) -> Result<FileRecord, StoreError> {
+    /// A stored file by id, for a caller that has already decided the actor may have it
+    /// (a patch download checks the patch's entitlement first).
+    pub async fn file_unscoped(&self, id: FileId) -> Result<FileRecord, StoreError> {
         let row: Option<FileRow> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, storage_key, file_name, content_type, size_bytes, sha256, uploaded_by, created_at
@@ -123,9 +122,14 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        let Some(record) = row.map(FileRecord::from) else {
-            return Err(StoreError::NotFound);
-        };
+        row.map(FileRecord::from).ok_or(StoreError::NotFound)
+    }
+
+    /// A file `actor` may download: its own upload, or a file attached to a support document
+    /// the actor may see (one of an internal note only as staff). Anyone else gets
+    /// [`StoreError::NotFound`], exactly as for a file that does not exist.
+    pub async fn file_for(&self, actor: &Actor, id: FileId) -> Result<FileRecord, StoreError> {
+        let record = self.file_unscoped(id).await?;
         if record.uploaded_by == actor.user_id || self.document_file_visible(actor, id).await? {
             Ok(record)
         } else {

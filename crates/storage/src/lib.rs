@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod numbering;
 pub mod organisations;
+pub mod patches;
 pub mod remote_access;
 pub mod sample_documents;
 pub mod sessions;

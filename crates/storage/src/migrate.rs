@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_two_factor.sql", "two_factor"),
     migration!(10, "0010_catalogue.sql", "catalogue"),
     migration!(11, "0011_support_documents.sql", "support_documents"),
+    migration!(12, "0012_patches.sql", "patches"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

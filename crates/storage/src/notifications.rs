@@ -31,16 +31,19 @@ pub enum EventKind {
     DocumentState,
     /// A support document missed an SLA deadline.
     SlaBreach,
+    /// A patch was published.
+    PatchPublished,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 6] = [
         EventKind::DocumentCreated,
         EventKind::DocumentReply,
         EventKind::DocumentNote,
         EventKind::DocumentState,
         EventKind::SlaBreach,
+        EventKind::PatchPublished,
     ];
 
     /// Database name, also the preference key.
@@ -51,6 +54,7 @@ impl EventKind {
             EventKind::DocumentNote => "document_note",
             EventKind::DocumentState => "document_state",
             EventKind::SlaBreach => "sla_breach",
+            EventKind::PatchPublished => "patch_published",
         }
     }
 

@@ -55,6 +55,10 @@ pub enum AppError {
     /// A dependency (the database) is down.
     #[error("service unavailable")]
     Unavailable,
+    /// The user sees a patch but may not download it; the code says why
+    /// (`patch_not_covered`, `patch_withdrawn`).
+    #[error("download closed: {0}")]
+    DownloadClosed(&'static str),
     /// A bug or an infrastructure failure; the text is logged only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -96,7 +100,9 @@ impl ErrorInfo {
     pub fn title_key(&self) -> &'static str {
         match self.code {
             "unauthenticated" => "error-unauthenticated-title",
-            "forbidden" | "two_factor_required" => "error-forbidden-title",
+            "forbidden" | "two_factor_required" | "patch_not_covered" | "patch_withdrawn" => {
+                "error-forbidden-title"
+            }
             "cross_origin" => "error-cross-origin-title",
             "not_found" => "error-not-found-title",
             "method_not_allowed" => "error-method-title",
@@ -130,6 +136,8 @@ impl ErrorInfo {
             "upload_interrupted" => "error-upload-interrupted-detail",
             "missing_file" => "error-missing-file-detail",
             "invalid_json" => "error-invalid-json-detail",
+            "patch_not_covered" => "patch-closed-not-covered",
+            "patch_withdrawn" => "patch-closed-withdrawn",
             _ => "error-bad-request-detail",
         }
     }
@@ -150,6 +158,7 @@ impl AppError {
                 (StatusCode::RANGE_NOT_SATISFIABLE, "range_not_satisfiable")
             }
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::DownloadClosed(code) => (StatusCode::FORBIDDEN, code),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -211,6 +220,37 @@ impl From<supportweb_storage::support_documents::DocumentError> for AppError {
     }
 }
 
+impl From<supportweb_storage::patches::PatchError> for AppError {
+    fn from(error: supportweb_storage::patches::PatchError) -> Self {
+        use supportweb_domain::patch::DownloadAccess;
+        use supportweb_storage::patches::PatchError;
+        match error {
+            PatchError::Store(e) => e.into(),
+            PatchError::NotAllowed => AppError::Forbidden,
+            PatchError::WrongState => AppError::Conflict,
+            PatchError::Invalid(field) => AppError::Invalid(vec![FieldError {
+                field: field.into(),
+                code: patch_error_code(field),
+            }]),
+            PatchError::Closed(DownloadAccess::Withdrawn) => {
+                AppError::DownloadClosed("patch_withdrawn")
+            }
+            PatchError::Closed(_) => AppError::DownloadClosed("patch_not_covered"),
+        }
+    }
+}
+
+/// The message id explaining a refused field of a patch.
+pub fn patch_error_code(field: &str) -> &'static str {
+    match field {
+        "product" => "patch-error-product",
+        "module" => "patch-error-module",
+        "organisations" => "patch-error-organisations",
+        "reason" => "patch-error-reason",
+        _ => "patch-error-files",
+    }
+}
+
 impl From<FileError> for AppError {
     fn from(error: FileError) -> Self {
         match error {
@@ -257,6 +297,8 @@ mod tests {
         "missing_file",
         "two_factor_required",
         "invalid_json",
+        "patch_not_covered",
+        "patch_withdrawn",
     ];
 
     #[test]

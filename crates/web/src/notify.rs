@@ -7,6 +7,7 @@
 //! | public reply, state change | reporter, watchers, "all notifications" members, assignee (the account team while nobody is assigned) |
 //! | internal note | staff only: assignee and staff watchers (the account team while nobody is assigned) |
 //! | SLA breach | account team and assignee |
+//! | patch published | members with a podpora right of the organisations it is offered to, who may download it |
 //!
 //! Nobody hears about their own change. Each recipient is rebuilt as an actor and reads the
 //! document (and the comment) through the access layer: an account deactivated, a right
@@ -14,7 +15,8 @@
 //! preferences) are skipped.
 
 use supportweb_domain::Actor;
-use supportweb_domain::ids::{CommentId, DocumentId, UserId};
+use supportweb_domain::ids::{CommentId, DocumentId, PatchId, UserId};
+use supportweb_domain::patch::{DownloadAccess, PatchState};
 use supportweb_domain::support_document::DocumentState;
 use supportweb_storage::notifications::{AudienceRole, EventKind, EventRecord, NewMessage};
 use supportweb_storage::support_documents::{CommentRecord, DocumentRecord};
@@ -26,8 +28,19 @@ use crate::i18n::{Tr, document_state_key, notification_kind_key};
 pub fn kinds_for(is_staff: bool) -> Vec<EventKind> {
     EventKind::ALL
         .into_iter()
-        .filter(|kind| is_staff || !staff_only(*kind))
+        .filter(|kind| {
+            if is_staff {
+                !customer_only(*kind)
+            } else {
+                !staff_only(*kind)
+            }
+        })
         .collect()
+}
+
+/// Kinds only customer and partner users receive.
+fn customer_only(kind: EventKind) -> bool {
+    kind == EventKind::PatchPublished
 }
 
 /// Kinds whose messages only staff may receive.
@@ -48,6 +61,7 @@ pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> boo
             matches!(role, Assignee | Watcher) || (*role == AccountTeam && !assigned)
         }
         EventKind::SlaBreach => matches!(role, AccountTeam | Assignee),
+        EventKind::PatchPublished => false,
     })
 }
 
@@ -73,6 +87,9 @@ pub async fn messages_for(
     public_url: &str,
     event: &EventRecord,
 ) -> Result<Vec<NewMessage>, StoreError> {
+    if event.kind == EventKind::PatchPublished {
+        return patch_messages(store, public_url, event).await;
+    }
     let id = DocumentId(event.entity_id);
     let document = match store.document_unscoped(id).await {
         Ok(document) => document,
@@ -132,6 +149,92 @@ pub async fn messages_for(
         });
     }
     Ok(messages)
+}
+
+/// A published patch: each member with a podpora right of an organisation it is offered to,
+/// reading it as themselves, hears of it only if they may download it.
+async fn patch_messages(
+    store: &Store,
+    public_url: &str,
+    event: &EventRecord,
+) -> Result<Vec<NewMessage>, StoreError> {
+    let id = PatchId(event.entity_id);
+    let mut messages = Vec::new();
+    for user_id in store.patch_audience(id).await? {
+        if Some(user_id) == event.actor_id {
+            continue;
+        }
+        let Some(recipient) = recipient(store, user_id, event.kind).await? else {
+            continue;
+        };
+        let patch = match store.patch(&recipient.actor, id).await {
+            Ok(patch) => patch,
+            Err(StoreError::NotFound) => continue,
+            Err(error) => return Err(error),
+        };
+        if patch.state != PatchState::Published || patch.access != DownloadAccess::Allowed {
+            continue;
+        }
+        let tr = Tr::new(recipient.actor.language);
+        let product = if patch.module.is_empty() {
+            patch.product_name.clone()
+        } else {
+            format!("{} / {}", patch.product_name, patch.module)
+        };
+        let subject = format!(
+            "[{} {}] {}",
+            patch.product_name,
+            patch.build,
+            tr.t1("mail-subject-patch-published", "title", &patch.title)
+        );
+        let mut body = tr.t("mail-intro-patch-published");
+        body.push_str("\n\n");
+        body.push_str(&format!("{}\n", patch.title));
+        for (label, value) in [
+            ("patch-product", product),
+            ("patch-build", patch.build.clone()),
+            ("patch-applies", applies_text(&tr, &patch.applies)),
+            (
+                "patch-released-on",
+                patch.released_on.format("%-d. %-m. %Y").to_string(),
+            ),
+        ] {
+            body.push_str(&format!("{}: {}\n", tr.t(label), value));
+        }
+        body.push('\n');
+        body.push_str(patch.release_notes.trim_end());
+        body.push_str("\n\n");
+        body.push_str(&tr.t1(
+            "mail-open-patch",
+            "url",
+            &format!("{public_url}/podpora/patches/{}", patch.id),
+        ));
+        body.push_str("\n\n-- \n");
+        body.push_str(&tr.t1(
+            "mail-footer",
+            "url",
+            &format!("{public_url}/account/notifications"),
+        ));
+        body.push('\n');
+        messages.push(NewMessage {
+            recipient_id: Some(user_id),
+            recipient_email: recipient.email,
+            subject,
+            body,
+        });
+    }
+    Ok(messages)
+}
+
+/// The versions a patch applies to, as a person reads them.
+pub fn applies_text(tr: &Tr, range: &supportweb_domain::patch::VersionRange) -> String {
+    match (range.from.trim(), range.to.trim()) {
+        ("", "") => tr.t("patch-applies-any"),
+        (from, "") => tr.t1("patch-applies-from", "version", from),
+        ("", to) => tr.t1("patch-applies-to", "version", to),
+        (from, to) if from == to => from.to_owned(),
+        (from, to) => format!("{from} – {to}"),
+    }
 }
 
 struct Recipient {

@@ -31,6 +31,9 @@ enum Access {
     /// Support documents: staff whose roles allow the action, and customer and partner
     /// members (who hold the write right).
     Documents(Action),
+    /// Podpora: staff whose roles allow the action, and customer and partner members (who
+    /// hold the read right).
+    Podpora(Action),
 }
 
 /// What an allowed user receives for the sample request.
@@ -42,7 +45,7 @@ enum Allowed {
     Missing,
 }
 
-use Access::{Documents, Member, Public, RemoteWriter, SignedIn, Staff};
+use Access::{Documents, Member, Podpora, Public, RemoteWriter, SignedIn, Staff};
 use Allowed::{Missing, Served};
 
 const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
@@ -62,6 +65,14 @@ const DOCUMENTS_WRITE: Access = Staff(
 const DOCUMENTS_MANAGE: Access = Staff(
     Area::Agenda(supportweb_domain::Agenda::SupportDocuments),
     Action::Manage,
+);
+const PODPORA_WRITE: Access = Staff(
+    Area::Agenda(supportweb_domain::Agenda::Podpora),
+    Action::Write,
+);
+const PODPORA_STAFF_READ: Access = Staff(
+    Area::Agenda(supportweb_domain::Agenda::Podpora),
+    Action::Read,
 );
 const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
 
@@ -690,6 +701,119 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         DOCUMENTS_MANAGE,
         Missing,
     ),
+    ("GET", "/podpora", "/podpora", Podpora(Action::Read), Served),
+    (
+        "GET",
+        "/podpora/patches",
+        "/podpora/patches",
+        Podpora(Action::Read),
+        Served,
+    ),
+    (
+        "POST",
+        "/podpora/patches",
+        "/podpora/patches",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/patches/export.csv",
+        "/podpora/patches/export.csv",
+        Podpora(Action::Read),
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/patches/new",
+        "/podpora/patches/new",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/patches/{id}",
+        "/podpora/patches/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/podpora/patches/{id}",
+        "/podpora/patches/{missing}",
+        PODPORA_WRITE,
+        Missing,
+    ),
+    (
+        "GET",
+        "/podpora/patches/{id}/edit",
+        "/podpora/patches/{missing}/edit",
+        PODPORA_WRITE,
+        Missing,
+    ),
+    (
+        "POST",
+        "/podpora/patches/{id}/steps",
+        "/podpora/patches/{missing}/steps",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/podpora/patches/{id}/files/{file}",
+        "/podpora/patches/{missing}/files/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/api/v1/patches",
+        "/api/v1/patches",
+        Podpora(Action::Read),
+        Served,
+    ),
+    (
+        "POST",
+        "/api/v1/patches",
+        "/api/v1/patches",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/api/v1/patches/{id}",
+        "/api/v1/patches/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "PUT",
+        "/api/v1/patches/{id}",
+        "/api/v1/patches/{missing}",
+        PODPORA_WRITE,
+        Missing,
+    ),
+    (
+        "POST",
+        "/api/v1/patches/{id}/steps",
+        "/api/v1/patches/{missing}/steps",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/api/v1/patches/{id}/files/{file}",
+        "/api/v1/patches/{missing}/files/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/api/v1/patches/{id}/distribution",
+        "/api/v1/patches/{missing}/distribution",
+        PODPORA_STAFF_READ,
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];
@@ -788,9 +912,11 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
         .await
         .unwrap();
 
-    // Members may write support documents, so they may maintain remote access.
+    // Members may write support documents, so they may maintain remote access, and read
+    // podpora.
     let writer = MembershipRights {
         support_documents: supportweb_domain::agenda::AgendaRight::Write,
+        podpora: supportweb_domain::agenda::AgendaRight::Read,
         ..MembershipRights::NONE
     };
     let mut actors: Vec<(Who, Option<String>)> = vec![(Who::Anonymous, None)];
@@ -850,6 +976,13 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
                 ),
                 (Documents(_), Who::Customer { member }) => *member,
                 (Documents(_), Who::Partner) => true,
+                (Podpora(action), Who::Staff(role)) => staff_may(
+                    &[*role],
+                    Area::Agenda(supportweb_domain::Agenda::Podpora),
+                    *action,
+                ),
+                (Podpora(_), Who::Customer { member }) => *member,
+                (Podpora(_), Who::Partner) => true,
                 (Staff(..), _) => false,
             };
             let mut request = Request::builder()

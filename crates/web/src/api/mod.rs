@@ -5,6 +5,7 @@ pub mod admin;
 pub mod canned_replies;
 pub mod files;
 pub mod me;
+pub mod patches;
 pub mod support_documents;
 
 use std::sync::OnceLock;
@@ -33,7 +34,8 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
         (name = "account", description = "The signed-in user"),
         (name = "files", description = "Uploading and downloading files"),
         (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
-        (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time")
+        (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time"),
+        (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log")
     )
 )]
 struct ApiDoc;
@@ -61,6 +63,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(support_documents::log_time))
         .routes(routes!(canned_replies::list, canned_replies::create))
         .routes(routes!(canned_replies::update, canned_replies::delete))
+        .routes(routes!(patches::list, patches::create))
+        .routes(routes!(patches::detail, patches::update))
+        .routes(routes!(patches::step))
+        .routes(routes!(patches::download))
+        .routes(routes!(patches::distribution))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

@@ -7,16 +7,19 @@ mod activation;
 mod audit;
 pub(crate) mod catalogue;
 pub(crate) mod contracts;
+pub(crate) mod csv;
 pub(crate) mod form;
 mod history;
 mod home;
 mod installations;
 mod language;
 mod login;
+pub(crate) mod multipart;
 mod notifications;
 pub mod organisation;
 pub(crate) mod organisations;
 mod password;
+pub(crate) mod podpora;
 mod remote_access;
 mod rights_form;
 mod security;
@@ -39,7 +42,7 @@ use crate::state::AppState;
 
 /// Agendas this build serves pages for; an agenda joins the list together with its routes.
 /// The navigation shows the intersection with what the signed-in user may enter.
-pub const SERVED_AGENDAS: &[Agenda] = &[Agenda::SupportDocuments];
+pub const SERVED_AGENDAS: &[Agenda] = &[Agenda::SupportDocuments, Agenda::Podpora];
 
 /// Page routes.
 pub fn router() -> Router<AppState> {
@@ -149,6 +152,7 @@ pub fn router() -> Router<AppState> {
             post(accounts::membership),
         )
         .merge(support_documents::router())
+        .merge(podpora::router())
 }
 
 /// One entry of the navigation.

@@ -21,12 +21,12 @@ use supportweb_storage::files::FileRecord;
 use supportweb_storage::organisations::TeamMember;
 use supportweb_storage::support_documents::{DocumentError, NewDocument};
 
-use super::MultipartForm;
 use super::overview::Choice;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::middleware::KeepBody;
 use crate::pages::form::FormErrors;
+use crate::pages::multipart::MultipartForm;
 use crate::pages::{Layout, render, today};
 use crate::state::AppState;
 

@@ -22,15 +22,16 @@ use supportweb_storage::support_documents::{
     TimeEntryRecord, WatcherRecord,
 };
 
+use super::document_id;
 use super::overview::Choice;
 use super::view::{duration, sla, when};
-use super::{MultipartForm, document_id};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
 use crate::pages::form::{FormErrors, hours_to_minutes};
 use crate::pages::history::{self, HistoryLine};
+use crate::pages::multipart::MultipartForm;
 use crate::pages::{Layout, render, today};
 use crate::state::AppState;
 

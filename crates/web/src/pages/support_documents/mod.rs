@@ -10,13 +10,9 @@ pub(crate) mod view;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::Multipart;
 use axum::routing::{get, post};
-use supportweb_domain::Actor;
 use supportweb_domain::ids::DocumentId;
-use supportweb_storage::files::FileRecord;
 
-use crate::api::files::{multipart_error, save_upload};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -55,61 +51,4 @@ pub fn router() -> Router<AppState> {
 
 fn document_id(text: &str) -> Result<DocumentId, AppError> {
     text.parse().map_err(|_| AppError::NotFound)
-}
-
-/// A multipart form: its text fields in order and the files it carried, already stored as
-/// the actor's uploads (`files`), plus earlier uploads it names again (`file_id`) after a
-/// form was shown back with errors.
-pub(crate) struct MultipartForm {
-    /// Text fields.
-    pub fields: Vec<(String, String)>,
-    /// Uploaded files.
-    pub files: Vec<FileRecord>,
-}
-
-impl MultipartForm {
-    /// The first value of a text field (empty when missing).
-    pub fn get(&self, name: &str) -> String {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    /// Reads the whole form; file fields named `files` are streamed to the object store.
-    pub async fn read(
-        state: &AppState,
-        actor: &Actor,
-        mut multipart: Multipart,
-    ) -> Result<Self, AppError> {
-        let mut form = MultipartForm {
-            fields: Vec::new(),
-            files: Vec::new(),
-        };
-        while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-            let name = field.name().unwrap_or_default().to_owned();
-            if name == "files" {
-                if field.file_name().is_none_or(str::is_empty) {
-                    // An empty file input still sends a part without a name.
-                    let _ = field.bytes().await.map_err(multipart_error)?;
-                    continue;
-                }
-                form.files.push(save_upload(state, actor, field).await?);
-            } else if name == "file_id" {
-                let text = field.text().await.map_err(multipart_error)?;
-                let id = text
-                    .parse()
-                    .map_err(|_| AppError::BadRequest("bad_request"))?;
-                form.files.push(state.store().file_for(actor, id).await?);
-            } else {
-                let text = field.text().await.map_err(multipart_error)?;
-                if text.len() > 100_000 {
-                    return Err(AppError::PayloadTooLarge);
-                }
-                form.fields.push((name, text));
-            }
-        }
-        Ok(form)
-    }
 }

@@ -12,7 +12,7 @@ use supportweb_domain::agenda::{Agenda, AgendaRight};
 use supportweb_domain::calendar::from_prague_time;
 use supportweb_domain::ids::{OrganisationId, ProductId, UserId};
 use supportweb_domain::severity::Severity;
-use supportweb_domain::support_document::{DocumentState, neutralise_csv_cell};
+use supportweb_domain::support_document::DocumentState;
 use supportweb_storage::support_documents::{
     DocumentGrouping, DocumentQuery, DocumentSort, DocumentView, StateFilter,
 };
@@ -21,6 +21,7 @@ use super::view::{OverviewRow, when};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::pages::csv::push_record;
 use crate::pages::form::FormErrors;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -351,7 +352,7 @@ pub(super) async fn export(
     query.after = None;
     let hours = state.config().support.hours;
     let now = Utc::now();
-    let mut out = String::from("\u{feff}");
+    let mut out = String::from(crate::pages::csv::BOM);
     let header = [
         "support-csv-number",
         "support-csv-subject",
@@ -406,40 +407,4 @@ pub(super) async fn export(
         out,
     )
         .into_response())
-}
-
-/// Appends one CSV record (RFC 4180 quoting, `;` separated as Czech spreadsheets expect).
-fn push_record(out: &mut String, cells: impl Iterator<Item = String>) {
-    let mut first = true;
-    for cell in cells {
-        if !first {
-            out.push(';');
-        }
-        first = false;
-        let cell = neutralise_csv_cell(&cell);
-        out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    }
-    out.push_str("\r\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_record;
-
-    #[test]
-    fn csv_quotes_and_neutralises() {
-        let mut out = String::new();
-        push_record(
-            &mut out,
-            [
-                "=1+1".to_owned(),
-                "řekl \"ano\"".to_owned(),
-                "a;b".to_owned(),
-            ]
-            .into_iter(),
-        );
-        assert_eq!(out, "\"'=1+1\";\"řekl \"\"ano\"\"\";\"a;b\"\r\n");
-    }
 }

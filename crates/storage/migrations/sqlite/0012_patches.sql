@@ -1,0 +1,50 @@
+-- Patches of the podpora agenda: the patch with its release notes, the versions it applies
+-- to, its files, the organisations chosen to see it, and the log of every download.
+-- SQLite flavour; keep identical to ../postgres/0012_patches.sql.
+
+CREATE TABLE patches (
+    id                BLOB PRIMARY KEY NOT NULL,
+    product_id        BLOB NOT NULL REFERENCES products (id),
+    module            TEXT NOT NULL,
+    build             TEXT NOT NULL,
+    title             TEXT NOT NULL,
+    release_notes     TEXT NOT NULL,
+    applies_from      TEXT NOT NULL,
+    applies_to        TEXT NOT NULL,
+    released_on       TEXT NOT NULL,
+    visibility        TEXT NOT NULL CHECK (visibility IN ('all', 'chosen')),
+    state             TEXT NOT NULL CHECK (state IN ('draft', 'published', 'withdrawn')),
+    withdrawal_reason TEXT NOT NULL,
+    created_by        BLOB NOT NULL REFERENCES users (id),
+    version           INTEGER NOT NULL,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL
+) STRICT;
+CREATE INDEX patches_released_idx ON patches (released_on, id);
+CREATE INDEX patches_product_idx ON patches (product_id, released_on, id);
+CREATE INDEX patches_state_idx ON patches (state, released_on, id);
+
+CREATE TABLE patch_organisations (
+    patch_id        BLOB NOT NULL REFERENCES patches (id) ON DELETE CASCADE,
+    organisation_id BLOB NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    PRIMARY KEY (patch_id, organisation_id)
+) STRICT;
+CREATE INDEX patch_organisations_organisation_idx ON patch_organisations (organisation_id, patch_id);
+
+CREATE TABLE patch_files (
+    file_id  BLOB PRIMARY KEY NOT NULL REFERENCES files (id),
+    patch_id BLOB NOT NULL REFERENCES patches (id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX patch_files_patch_idx ON patch_files (patch_id, file_id);
+
+CREATE TABLE patch_downloads (
+    id              BLOB PRIMARY KEY NOT NULL,
+    patch_id        BLOB NOT NULL REFERENCES patches (id) ON DELETE CASCADE,
+    file_id         BLOB NOT NULL REFERENCES files (id),
+    user_id         BLOB NOT NULL REFERENCES users (id),
+    byte_range      TEXT NOT NULL,
+    address         TEXT NOT NULL,
+    downloaded_at   TEXT NOT NULL
+) STRICT;
+CREATE INDEX patch_downloads_patch_idx ON patch_downloads (patch_id, id);
+CREATE INDEX patch_downloads_user_idx ON patch_downloads (user_id, id);

@@ -1,0 +1,557 @@
+//! Patches through the JSON API: the overview with its filters and keyset paging, the detail
+//! with files, SHA-256, the caller's access and history, the download (streamed, resumable,
+//! logged), and for staff who write in podpora creating, changing and the steps, plus the
+//! chosen organisations and the download log. The same access layer and validation as the
+//! pages: a draft, or a patch chosen only for another organisation, answers like a missing
+//! one; a customer outside the covered period gets 403 `patch_not_covered`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use supportweb_domain::ids::{FileId, PatchId};
+use supportweb_domain::patch::PatchStep;
+use supportweb_storage::patches::{DownloadRecord, ENTITY, PatchFile, PatchRecord};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::api::support_documents::HistoryEntry;
+use crate::client::ClientAddress;
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::middleware::Problem;
+use crate::pages::form::FormErrors;
+use crate::pages::podpora::patch_detail::download_file;
+use crate::pages::podpora::patch_form::{PatchInput, parse_patch};
+use crate::pages::podpora::patches::PatchParams;
+use crate::pages::podpora::{may_write, patch_id, require_reader};
+use crate::state::AppState;
+
+fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
+}
+
+/// A file of a patch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatchFileJson {
+    /// File id.
+    pub file_id: Uuid,
+    /// Name.
+    pub file_name: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// SHA-256, lower-case hex: compare it with the downloaded file.
+    pub sha256: String,
+    /// Where to download it (range requests resume).
+    pub download_url: String,
+}
+
+/// A patch as the caller sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Patch {
+    /// Id.
+    pub id: Uuid,
+    /// Product.
+    pub product_id: Uuid,
+    /// Product name.
+    pub product_name: String,
+    /// Module (empty: the whole product).
+    pub module: String,
+    /// Version or build of the patch.
+    pub build: String,
+    /// Title.
+    pub title: String,
+    /// Release notes (Markdown).
+    pub release_notes: String,
+    /// Oldest version it applies to (empty: no limit).
+    pub applies_from: String,
+    /// Newest version it applies to (empty: no limit).
+    pub applies_to: String,
+    /// Release date: entitlement needs a contract covering this day.
+    pub released_on: NaiveDate,
+    /// `all` or `chosen`.
+    pub visibility: String,
+    /// `draft` (staff only), `published` or `withdrawn`.
+    pub state: String,
+    /// Why it was withdrawn.
+    pub withdrawal_reason: String,
+    /// `allowed`, `withdrawn` or `not_covered` (no contract covered the release date).
+    pub access: String,
+    /// It matches an installation of the caller's organisations (customers).
+    pub applicable: bool,
+    /// Files.
+    pub files: Vec<PatchFileJson>,
+    /// Send back with a change; a stale value gives 409.
+    pub version: i64,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+fn file_json(patch: PatchId, f: PatchFile) -> PatchFileJson {
+    PatchFileJson {
+        download_url: format!("/api/v1/patches/{patch}/files/{}", f.file_id),
+        file_id: f.file_id.0,
+        file_name: f.file_name,
+        size_bytes: f.size_bytes,
+        sha256: f.sha256,
+    }
+}
+
+impl From<PatchRecord> for Patch {
+    fn from(p: PatchRecord) -> Self {
+        let id = p.id;
+        Patch {
+            id: p.id.0,
+            product_id: p.product_id.0,
+            product_name: p.product_name,
+            module: p.module,
+            build: p.build,
+            title: p.title,
+            release_notes: p.release_notes,
+            applies_from: p.applies.from,
+            applies_to: p.applies.to,
+            released_on: p.released_on,
+            visibility: p.visibility.as_str().to_owned(),
+            state: p.state.as_str().to_owned(),
+            withdrawal_reason: p.withdrawal_reason,
+            access: p.access.as_str().to_owned(),
+            applicable: p.applicable,
+            files: p.files.into_iter().map(|f| file_json(id, f)).collect(),
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// One page of patches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatchPage {
+    /// Newest release first.
+    pub items: Vec<Patch>,
+    /// Pass as `after` for the next page; absent on the last.
+    pub next: Option<Uuid>,
+}
+
+/// Overview filters, as in the pages.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PatchListQuery {
+    /// Product id.
+    pub product: Option<String>,
+    /// `draft` (staff), `published` or `withdrawn`.
+    pub state: Option<String>,
+    /// `1`: only patches matching the caller's installation cards (customers).
+    pub applicable: Option<String>,
+    /// Released on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Released on or before this day.
+    pub to: Option<String>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+}
+
+/// Patches the caller may see, newest release first, 50 a page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patches",
+    tag = "podpora",
+    params(PatchListQuery),
+    responses(
+        (status = 200, description = "A page of patches", body = PatchPage),
+        (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<PatchListQuery>,
+) -> Result<Json<PatchPage>, AppError> {
+    require_reader(&signed.actor)?;
+    let params = PatchParams {
+        product: query.product.unwrap_or_default(),
+        state: query.state.unwrap_or_default(),
+        applicable: query.applicable.unwrap_or_default(),
+        from: query.from.unwrap_or_default(),
+        to: query.to.unwrap_or_default(),
+        after: query.after.unwrap_or_default(),
+    };
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let patch_query = params.query(&t, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into_api_error());
+    }
+    let items = state.store().patches(&signed.actor, &patch_query).await?;
+    let next = (items.len() == patch_query.limit as usize)
+        .then(|| items.last().map(|p| p.id.0))
+        .flatten();
+    Ok(Json(PatchPage {
+        items: items.into_iter().map(Patch::from).collect(),
+        next,
+    }))
+}
+
+/// A patch as staff send it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchBody {
+    /// Product of the catalogue.
+    pub product_id: Uuid,
+    /// One of the product's modules (empty: the whole product).
+    #[serde(default)]
+    pub module: String,
+    /// Version or build (at most 50 characters).
+    pub build: String,
+    /// Title (at most 200 characters).
+    pub title: String,
+    /// Release notes in Markdown.
+    pub release_notes: String,
+    /// Oldest version it applies to.
+    #[serde(default)]
+    pub applies_from: String,
+    /// Newest version it applies to.
+    #[serde(default)]
+    pub applies_to: String,
+    /// Release date.
+    pub released_on: String,
+    /// `all` or `chosen`.
+    pub visibility: String,
+    /// With `chosen`: the organisations.
+    #[serde(default)]
+    pub organisation_ids: Vec<Uuid>,
+    /// Its files: uploaded by the caller through `POST /api/v1/files`, or files it already has.
+    #[serde(default)]
+    pub file_ids: Vec<Uuid>,
+    /// For a change: the `version` read (a stale one gives 409).
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+async fn checked(
+    state: &AppState,
+    signed: &SignedIn,
+    body: &PatchBody,
+) -> Result<supportweb_storage::patches::NewPatch, AppError> {
+    let input = PatchInput {
+        product: body.product_id.to_string(),
+        module: body.module.clone(),
+        build: body.build.clone(),
+        title: body.title.clone(),
+        release_notes: body.release_notes.clone(),
+        applies_from: body.applies_from.clone(),
+        applies_to: body.applies_to.clone(),
+        released_on: body.released_on.clone(),
+        visibility: body.visibility.clone(),
+        organisations: body.organisation_ids.iter().map(Uuid::to_string).collect(),
+    };
+    let products = state.store().products(true).await?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let mut new =
+        parse_patch(&input, &products, &t, &mut errors).ok_or_else(|| errors.into_api_error())?;
+    new.files = body.file_ids.iter().map(|f| FileId(*f)).collect();
+    Ok(new)
+}
+
+fn require_writer(signed: &SignedIn) -> Result<(), AppError> {
+    if may_write(&signed.actor) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Creates a draft patch (staff who write in podpora).
+#[utoipa::path(
+    post,
+    path = "/api/v1/patches",
+    tag = "podpora",
+    request_body = PatchBody,
+    responses(
+        (status = 201, description = "Created as a draft", body = Patch),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Patch>), AppError> {
+    require_writer(&signed)?;
+    let body: PatchBody = json(&body)?;
+    let new = checked(&state, &signed, &body).await?;
+    let id = state.store().create_patch(&signed.actor, &new).await?;
+    let created = state.store().patch(&signed.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// A patch with its history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatchDetail {
+    /// The patch.
+    pub patch: Patch,
+    /// Steps the caller may take now (`publish`, `withdraw`, `republish`; staff).
+    pub steps: Vec<String>,
+    /// Every change, newest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One patch.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patches/{id}",
+    tag = "podpora",
+    params(("id" = Uuid, Path, description = "Patch id")),
+    responses(
+        (status = 200, description = "The patch", body = PatchDetail),
+        (status = 404, description = "No such patch visible to the caller", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<PatchDetail>, AppError> {
+    require_reader(&signed.actor)?;
+    let patch = state.store().patch(&signed.actor, patch_id(&id)?).await?;
+    let steps = if may_write(&signed.actor) {
+        PatchStep::from(patch.state)
+            .into_iter()
+            .map(|s| s.as_str().to_owned())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let history = state
+        .store()
+        .history(ENTITY, patch.id.0)
+        .await?
+        .into_iter()
+        .map(|h| HistoryEntry {
+            changed_at: h.changed_at,
+            changed_by: h.changed_by,
+            field: h.field,
+            old_value: h.old_value,
+            new_value: h.new_value,
+        })
+        .collect();
+    Ok(Json(PatchDetail {
+        patch: patch.into(),
+        steps,
+        history,
+    }))
+}
+
+/// Changes a patch (staff who write in podpora); `version` is required.
+#[utoipa::path(
+    put,
+    path = "/api/v1/patches/{id}",
+    tag = "podpora",
+    params(("id" = Uuid, Path, description = "Patch id")),
+    request_body = PatchBody,
+    responses(
+        (status = 200, description = "Changed", body = Patch),
+        (status = 404, description = "No such patch", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed by someone else since `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Patch>, AppError> {
+    require_writer(&signed)?;
+    let id = patch_id(&id)?;
+    state.store().patch(&signed.actor, id).await?;
+    let body: PatchBody = json(&body)?;
+    let version = body.version.ok_or_else(|| {
+        AppError::Invalid(vec![crate::error::FieldError {
+            field: "version".into(),
+            code: "patch-error-version",
+        }])
+    })?;
+    let new = checked(&state, &signed, &body).await?;
+    state
+        .store()
+        .update_patch(&signed.actor, id, &new, version)
+        .await?;
+    Ok(Json(state.store().patch(&signed.actor, id).await?.into()))
+}
+
+/// A step in a patch's life.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchStepBody {
+    /// `publish` (needs a file), `withdraw` (needs a reason) or `republish`.
+    pub step: String,
+    /// Why it is withdrawn; customers see it.
+    #[serde(default)]
+    pub reason: String,
+    /// The `version` read.
+    pub version: i64,
+}
+
+/// Publishes, withdraws or publishes again (staff who write in podpora). The first
+/// publication notifies the entitled organisations' users by e-mail.
+#[utoipa::path(
+    post,
+    path = "/api/v1/patches/{id}/steps",
+    tag = "podpora",
+    params(("id" = Uuid, Path, description = "Patch id")),
+    request_body = PatchStepBody,
+    responses(
+        (status = 200, description = "Done", body = Patch),
+        (status = 404, description = "No such patch", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale `version`, or the step does not apply to the state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No file to publish, or no reason to withdraw", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn step(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Patch>, AppError> {
+    require_reader(&signed.actor)?;
+    let id = patch_id(&id)?;
+    state.store().patch(&signed.actor, id).await?;
+    require_writer(&signed)?;
+    let body: PatchStepBody = json(&body)?;
+    let step = PatchStep::parse(&body.step).ok_or_else(|| {
+        AppError::Invalid(vec![crate::error::FieldError {
+            field: "step".into(),
+            code: "patch-error-step",
+        }])
+    })?;
+    state
+        .store()
+        .patch_step(&signed.actor, id, step, &body.reason, body.version)
+        .await?;
+    Ok(Json(state.store().patch(&signed.actor, id).await?.into()))
+}
+
+/// Downloads a file of a patch. Supports `Range` (one range; invalid → 416), `If-Range` and
+/// `If-None-Match` with the SHA-256 ETag. Every request is logged.
+#[utoipa::path(
+    get,
+    path = "/api/v1/patches/{id}/files/{file}",
+    tag = "podpora",
+    params(
+        ("id" = Uuid, Path, description = "Patch id"),
+        ("file" = Uuid, Path, description = "File id")
+    ),
+    responses(
+        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 206, description = "The requested range"),
+        (status = 304, description = "Unchanged (ETag matched)"),
+        (status = 403, description = "`patch_not_covered`: no contract covered the release date; `patch_withdrawn`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such patch or file visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "Range not satisfiable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn download(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    ClientAddress(address): ClientAddress,
+    Path((id, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    download_file(&state, &signed, &address, &id, &file, &headers).await
+}
+
+/// Who a patch is offered to and who downloaded it (staff).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatchDistribution {
+    /// With visibility `chosen`: the organisations, by name.
+    pub organisations: Vec<ChosenOrganisation>,
+    /// The latest 200 downloads, newest first.
+    pub downloads: Vec<PatchDownload>,
+}
+
+/// An organisation a patch was chosen for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChosenOrganisation {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+}
+
+/// One logged download.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatchDownload {
+    /// When.
+    pub downloaded_at: DateTime<Utc>,
+    /// Who.
+    pub user_name: String,
+    /// Their organisations.
+    pub organisations: String,
+    /// File.
+    pub file_name: String,
+    /// The `Range` asked for (empty: the whole file).
+    pub byte_range: String,
+    /// Client address.
+    pub address: String,
+}
+
+impl From<DownloadRecord> for PatchDownload {
+    fn from(d: DownloadRecord) -> Self {
+        PatchDownload {
+            downloaded_at: d.downloaded_at,
+            user_name: d.user_name,
+            organisations: d.organisations,
+            file_name: d.file_name,
+            byte_range: d.byte_range,
+            address: d.address,
+        }
+    }
+}
+
+/// The chosen organisations and the download log of a patch (staff who read podpora).
+#[utoipa::path(
+    get,
+    path = "/api/v1/patches/{id}/distribution",
+    tag = "podpora",
+    params(("id" = Uuid, Path, description = "Patch id")),
+    responses(
+        (status = 200, description = "Organisations and downloads", body = PatchDistribution),
+        (status = 404, description = "No such patch, or the caller is not staff", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn distribution(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<PatchDistribution>, AppError> {
+    let actor = &signed.actor;
+    if !actor.is_staff() {
+        return Err(AppError::NotFound);
+    }
+    require_reader(actor)?;
+    let id = patch_id(&id)?;
+    state.store().patch(actor, id).await?;
+    Ok(Json(PatchDistribution {
+        organisations: state
+            .store()
+            .patch_organisations(actor, id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| ChosenOrganisation { id: id.0, name })
+            .collect(),
+        downloads: state
+            .store()
+            .patch_downloads(actor, id, 200)
+            .await?
+            .into_iter()
+            .map(PatchDownload::from)
+            .collect(),
+    }))
+}

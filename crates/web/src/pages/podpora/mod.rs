@@ -1,0 +1,77 @@
+//! The podpora agenda in pages: patches — the overview with "applicable to you" and the CSV
+//! export, the detail page with release notes, files, SHA-256, the download (logged) or the
+//! plain reason why it is closed, history, and for staff the form, the steps and the
+//! download log.
+
+pub(crate) mod patch_detail;
+pub(crate) mod patch_form;
+pub(crate) mod patches;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use supportweb_domain::Actor;
+use supportweb_domain::agenda::Agenda;
+use supportweb_domain::ids::PatchId;
+use supportweb_domain::permissions::{Action, Area};
+
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Routes of the agenda.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/podpora", get(start))
+        .route(
+            "/podpora/patches",
+            get(patches::list)
+                .post(patch_form::create)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/podpora/patches/export.csv", get(patches::export))
+        .route("/podpora/patches/new", get(patch_form::new_form))
+        .route(
+            "/podpora/patches/{id}",
+            get(patch_detail::show)
+                .post(patch_form::update)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/podpora/patches/{id}/edit", get(patch_form::edit_form))
+        .route("/podpora/patches/{id}/steps", post(patch_detail::step))
+        .route(
+            "/podpora/patches/{id}/files/{file}",
+            get(patch_detail::download),
+        )
+}
+
+/// The agenda's entry in the navigation: its first overview.
+async fn start(signed: SignedIn) -> Result<Redirect, AppError> {
+    require_reader(&signed.actor)?;
+    Ok(Redirect::to("/podpora/patches"))
+}
+
+/// Staff who read podpora, or customer and partner users with a podpora right; anyone else
+/// gets the same 404 as for a missing page.
+pub(crate) fn require_reader(actor: &Actor) -> Result<(), AppError> {
+    let reads = if actor.is_staff() {
+        actor.staff_may(Area::Agenda(Agenda::Podpora), Action::Read)
+    } else {
+        actor.may_enter(Agenda::Podpora)
+    };
+    if reads {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Staff who prepare and publish patches.
+pub(crate) fn may_write(actor: &Actor) -> bool {
+    actor.staff_may(Area::Agenda(Agenda::Podpora), Action::Write)
+}
+
+pub(crate) fn patch_id(text: &str) -> Result<PatchId, AppError> {
+    text.parse().map_err(|_| AppError::NotFound)
+}
