@@ -95,6 +95,14 @@ impl SlaClock {
         to: DocumentState,
         at: DateTime<Utc>,
     ) {
+        if to == DocumentState::Cancelled && self.first_response_at.is_none() {
+            // Withdrawn before anyone answered: no response is owed any more, but a deadline
+            // already missed stays missed.
+            if self.response_due_at.is_some_and(|due| at > due) {
+                self.response_breached = true;
+            }
+            self.response_due_at = None;
+        }
         if !from.clock_paused() && to.clock_paused() {
             if self.resolution_due_at.is_some_and(|due| at > due) {
                 self.resolution_breached = true;
@@ -138,7 +146,11 @@ impl SlaClock {
     /// The first-response deadline as shown to users.
     pub fn response_status(&self, hours: &BusinessHours, now: DateTime<Utc>) -> SlaStatus {
         let Some(due) = self.response_due_at else {
-            return SlaStatus::NoTarget;
+            return if self.response_breached {
+                SlaStatus::Breached
+            } else {
+                SlaStatus::NoTarget
+            };
         };
         match self.first_response_at {
             Some(at) if at <= due => SlaStatus::Met,
@@ -221,6 +233,38 @@ mod tests {
         // Resolution 3 business days = 1530 min: Fri 90, Mon 510, (Tue 17th holiday), Wed 510,
         // Thu 420 → Thursday 19th 15:00.
         assert_eq!(clock.resolution_due_at, Some(prague(2026, 11, 19, 15, 0)));
+    }
+
+    #[test]
+    fn a_document_cancelled_before_any_answer_owes_no_response() {
+        let hours = BusinessHours::default();
+        let opened = prague(2026, 11, 23, 8, 0);
+        let mut in_time = SlaClock::start(&hours, opened, Some(high()));
+        in_time.change_state(
+            &hours,
+            DocumentState::New,
+            DocumentState::Cancelled,
+            prague(2026, 11, 23, 9, 0),
+        );
+        let a_month_later = prague(2026, 12, 23, 9, 0);
+        assert_eq!(
+            in_time.response_status(&hours, a_month_later),
+            SlaStatus::NoTarget,
+            "cancelled in time: never breached"
+        );
+        assert!(!in_time.is_breached(a_month_later));
+        let mut late = SlaClock::start(&hours, opened, Some(high()));
+        late.change_state(
+            &hours,
+            DocumentState::New,
+            DocumentState::Cancelled,
+            prague(2026, 11, 24, 9, 0),
+        );
+        assert_eq!(
+            late.response_status(&hours, a_month_later),
+            SlaStatus::Breached,
+            "a deadline missed before the cancellation stays missed"
+        );
     }
 
     #[test]

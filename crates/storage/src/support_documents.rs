@@ -132,6 +132,10 @@ pub struct NewDocument {
     pub description: String,
     /// Files uploaded by the actor to attach.
     pub files: Vec<FileId>,
+    /// Who reports it: staff opening a document on a customer's behalf name the customer
+    /// user (an active member of the organisation who may read its support documents);
+    /// `None` is the actor.
+    pub reporter_id: Option<UserId>,
 }
 
 /// One entry of the conversation.
@@ -693,6 +697,7 @@ impl Store {
         else {
             return Err(DocumentError::NotEntitled);
         };
+        let reporter = self.reporter_for(actor, new).await?;
         let at = now();
         let target = sla.into_iter().find(|t| t.severity == new.severity);
         let clock = SlaClock::start(hours, at, target);
@@ -715,7 +720,7 @@ impl Store {
             .bind(id.0)
             .bind(number.to_string())
             .bind(new.organisation_id.0)
-            .bind(actor.user_id.0)
+            .bind(reporter.0)
             .bind(new.contact.as_str())
             .bind(new.category.as_str())
             .bind(new.severity.as_str())
@@ -739,7 +744,7 @@ impl Store {
             .rows_affected()
         });
         tx.attach_files(actor, id, None, false, &new.files).await?;
-        tx.add_watcher_row(id, actor.user_id).await?;
+        tx.add_watcher_row(id, reporter).await?;
         tx.record_event(
             EventKind::DocumentCreated,
             id.0,
@@ -750,6 +755,35 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(self.document(actor, id).await?)
+    }
+
+    /// The reporter of a new document: the actor, or the customer user staff name.
+    async fn reporter_for(
+        &self,
+        actor: &Actor,
+        new: &NewDocument,
+    ) -> Result<UserId, DocumentError> {
+        match new.reporter_id {
+            None => Ok(actor.user_id),
+            Some(reporter) if reporter == actor.user_id => Ok(reporter),
+            Some(reporter) if actor.is_staff() => {
+                let member = self
+                    .members(actor, new.organisation_id)
+                    .await?
+                    .into_iter()
+                    .any(|m| {
+                        m.user_id == reporter
+                            && m.is_active
+                            && m.rights.support_documents.may_enter()
+                    });
+                if member {
+                    Ok(reporter)
+                } else {
+                    Err(DocumentError::Invalid("reporter"))
+                }
+            }
+            Some(_) => Err(DocumentError::Invalid("reporter")),
+        }
     }
 
     /// A document the actor may see.
@@ -1404,45 +1438,58 @@ impl Store {
         Ok(closed)
     }
 
-    /// Marks documents whose deadline passed as breached and records one breach notification
-    /// each (scheduled work; safe with several instances: the flag is set by a guarded
-    /// update). Returns how many new breaches this call found.
+    /// Marks deadlines that passed as breached and records a breach notification for each
+    /// newly missed deadline — the first response and, later, the resolution each get their
+    /// own (scheduled work; safe with several instances: the flags are set by an update
+    /// guarded by their previous values). Returns how many documents had a new breach.
     pub async fn check_sla_breaches(&self) -> Result<u64, StoreError> {
         let at = now();
         let ids: Vec<Uuid> = on_pool!(self, pool => {
             sqlx::query_scalar(
-                "SELECT id FROM support_documents WHERE breach_notified = $1 AND due_sort < $2
+                "SELECT id FROM support_documents WHERE due_sort < $1
+                 AND ((first_response_at IS NULL AND response_breached = $2 AND response_due_at < $1)
+                   OR (resolution_breached = $2 AND resolution_due_at < $1))
                  ORDER BY due_sort LIMIT 500",
             )
-            .bind(false)
             .bind(at)
+            .bind(false)
             .fetch_all(pool)
             .await?
         });
         let mut found = 0;
         for id in ids {
             let document = self.document_unscoped(DocumentId(id)).await?;
-            let mut clock = document.clock;
-            if !clock.check_breach(at) && !clock.is_breached(at) {
+            let before = document.clock;
+            let mut clock = before;
+            if !clock.check_breach(at) {
                 continue;
             }
+            let missed: Vec<&str> = [
+                (clock.response_breached && !before.response_breached).then_some("response"),
+                (clock.resolution_breached && !before.resolution_breached).then_some("resolution"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             let mut tx = self.begin().await?;
             let updated = on_tx!(tx, conn => {
                 sqlx::query(
                     "UPDATE support_documents SET breach_notified = $1, response_breached = $2,
-                     resolution_breached = $3 WHERE id = $4 AND breach_notified = $5",
+                     resolution_breached = $3 WHERE id = $4 AND response_breached = $5
+                     AND resolution_breached = $6",
                 )
                 .bind(true)
                 .bind(clock.response_breached)
                 .bind(clock.resolution_breached)
                 .bind(id)
-                .bind(false)
+                .bind(before.response_breached)
+                .bind(before.resolution_breached)
                 .execute(conn)
                 .await?
                 .rows_affected()
             });
             if updated == 1 {
-                tx.record_event(EventKind::SlaBreach, id, None, None, "")
+                tx.record_event(EventKind::SlaBreach, id, None, None, &missed.join(","))
                     .await?;
                 tx.commit().await?;
                 found += 1;
@@ -1646,7 +1693,7 @@ impl Tx {
                  paused_minutes = $4, paused_since = $5, resolution_due_at = $6,
                  response_breached = $7, resolution_breached = $8, due_sort = $9, resolved_at = $10,
                  closed_at = $11, assignee_id = COALESCE($12, assignee_id), version = version + 1,
-                 updated_at = $13 WHERE id = $14 AND version = $15",
+                 updated_at = $13, response_due_at = $16 WHERE id = $14 AND version = $15",
             )
             .bind(state.as_str())
             .bind(state_rank(state))
@@ -1663,6 +1710,7 @@ impl Tx {
             .bind(at)
             .bind(document.id.0)
             .bind(document.version)
+            .bind(clock.response_due_at)
             .execute(conn)
             .await?
             .rows_affected()

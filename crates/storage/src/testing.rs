@@ -275,3 +275,35 @@ pub async fn backdate_document(
         .rows_affected()
     });
 }
+
+/// Sets a document's deadlines (tests of the SLA checks), keeping its "due" order in step.
+pub async fn set_deadlines(
+    store: &Store,
+    id: supportweb_domain::ids::DocumentId,
+    response_due_at: Option<chrono::DateTime<chrono::Utc>>,
+    resolution_due_at: Option<chrono::DateTime<chrono::Utc>>,
+) {
+    let d = store
+        .document_unscoped(id)
+        .await
+        .unwrap_or_else(|e| panic!("document: {e}"));
+    let clock = supportweb_domain::sla::SlaClock {
+        response_due_at,
+        resolution_due_at,
+        ..d.clock
+    };
+    crate::on_pool!(store, pool => {
+        sqlx::query(
+            "UPDATE support_documents SET response_due_at = $1, resolution_due_at = $2,
+             due_sort = $3 WHERE id = $4",
+        )
+        .bind(response_due_at)
+        .bind(resolution_due_at)
+        .bind(crate::support_documents::due_sort(&clock))
+        .bind(id.0)
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("deadlines: {e}"))
+        .rows_affected()
+    });
+}

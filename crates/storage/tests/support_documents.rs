@@ -22,7 +22,7 @@ use supportweb_storage::support_documents::{
     DocumentError, DocumentGrouping, DocumentQuery, DocumentSort, DocumentView, NewDocument,
     NewTimeEntry, StateFilter,
 };
-use supportweb_storage::testing::backdate_document;
+use supportweb_storage::testing::{backdate_document, set_deadlines};
 use supportweb_storage::{Store, StoreError, both_backends};
 
 fn hours() -> BusinessHours {
@@ -48,6 +48,7 @@ fn new_document(
         subject: subject.into(),
         description: "Při evidenci **doručené** pošty padá formulář.".into(),
         files: vec![],
+        reporter_id: None,
     }
 }
 
@@ -709,6 +710,89 @@ async fn breaches_and_auto_close_happen_once_across_instances(store: Store) {
     );
 }
 
+async fn each_missed_deadline_is_notified_once_and_cancelled_documents_owe_nothing(store: Store) {
+    let brno = organisation(&store, "Brno").await;
+    contract(&store, brno, None).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let writer = customer(&store, "referent", brno, AgendaRight::Write).await;
+    let late = store
+        .create_document(&writer, &new_document(brno, "Pozdě"), &hours(), today())
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    set_deadlines(
+        &store,
+        late.id,
+        Some(now - Duration::hours(1)),
+        Some(now + Duration::days(10)),
+    )
+    .await;
+    let breach_details = |events: Vec<supportweb_storage::notifications::EventRecord>| {
+        events
+            .into_iter()
+            .filter(|e| e.kind == EventKind::SlaBreach)
+            .map(|e| e.detail)
+            .collect::<Vec<_>>()
+    };
+    store.claim_events(100).await.unwrap();
+    assert_eq!(store.check_sla_breaches().await.unwrap(), 1, "the response");
+    assert_eq!(store.check_sla_breaches().await.unwrap(), 0, "only once");
+    assert_eq!(
+        breach_details(store.claim_events(100).await.unwrap()),
+        ["response"]
+    );
+    // Days later the resolution deadline passes too: a second, separate notification.
+    set_deadlines(
+        &store,
+        late.id,
+        Some(now - Duration::hours(1)),
+        Some(now - Duration::minutes(5)),
+    )
+    .await;
+    let (a, b) = tokio::join!(store.check_sla_breaches(), store.check_sla_breaches());
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "the resolution, found once");
+    assert_eq!(
+        breach_details(store.claim_events(100).await.unwrap()),
+        ["resolution"]
+    );
+
+    // Cancelled by the customer before anyone answered: never breached, even a month on.
+    let withdrawn = store
+        .create_document(&writer, &new_document(brno, "Omylem"), &hours(), today())
+        .await
+        .unwrap();
+    store
+        .transition_document(
+            &writer,
+            withdrawn.id,
+            Transition::Cancel,
+            withdrawn.version,
+            &hours(),
+            30,
+        )
+        .await
+        .unwrap();
+    backdate_document(&store, withdrawn.id, Duration::days(30)).await;
+    assert_eq!(store.check_sla_breaches().await.unwrap(), 0);
+    let breached = store
+        .documents(
+            &technician,
+            &DocumentQuery {
+                view: DocumentView::Breached,
+                ..DocumentQuery::default()
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        breached.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![late.id]
+    );
+    let cancelled = store.document(&writer, withdrawn.id).await.unwrap();
+    assert!(!cancelled.clock.is_breached(chrono::Utc::now()));
+}
+
 async fn events_and_outbox_are_claimed_by_one_instance_each(store: Store) {
     let brno = organisation(&store, "Brno").await;
     contract(&store, brno, None).await;
@@ -807,6 +891,7 @@ both_backends!(
     customers_never_see_internal_notes_or_other_organisations,
     overviews_page_by_keyset_in_every_order,
     breaches_and_auto_close_happen_once_across_instances,
+    each_missed_deadline_is_notified_once_and_cancelled_documents_owe_nothing,
     events_and_outbox_are_claimed_by_one_instance_each,
     sample_documents_continue_the_numbering_and_sort_by_opening,
 );

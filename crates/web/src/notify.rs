@@ -324,11 +324,24 @@ pub fn render(tr: &Tr, what: &Rendered<'_>) -> (String, String) {
             )
         }
         EventKind::SlaBreach => {
-            let which = if d.clock.response_breached {
-                tr.t("support-sla-response")
-            } else {
-                tr.t("support-sla-resolution")
-            };
+            // The detail names the deadlines this breach missed (`response`, `resolution`).
+            let mut missed: Vec<String> = what
+                .detail
+                .split(',')
+                .filter_map(|d| match d {
+                    "response" => Some(tr.t("support-sla-response")),
+                    "resolution" => Some(tr.t("support-sla-resolution")),
+                    _ => None,
+                })
+                .collect();
+            if missed.is_empty() {
+                missed.push(tr.t(if d.clock.response_breached {
+                    "support-sla-response"
+                } else {
+                    "support-sla-resolution"
+                }));
+            }
+            let which = missed.join(", ");
             tr.t1("mail-intro-sla-breach", "deadline", &which)
         }
         _ => tr.t1(&format!("mail-intro-{kind_key}"), "name", &who),

@@ -76,7 +76,17 @@ fn opening(organisation: OrganisationId, files: &[&str]) -> Value {
 
 #[tokio::test]
 async fn the_support_document_agenda_works_through_the_api() {
-    let app = TestApp::new().await;
+    agenda_through_the_api(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_support_document_agenda_works_through_the_api_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        agenda_through_the_api(TestApp::on(db).await).await;
+    }
+}
+
+async fn agenda_through_the_api(app: TestApp) {
     let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
     let lhota = organisation(&app, "Obec Lhota", true).await;
     let ves = organisation(&app, "Obec Ves", false).await;
@@ -491,7 +501,12 @@ async fn the_support_document_agenda_works_through_the_api() {
         .collect();
     assert_eq!(
         listed,
-        ["document_created", "document_reply", "document_state"]
+        [
+            "document_created",
+            "document_reply",
+            "document_state",
+            "patch_published"
+        ]
     );
     let off = call(
         &app,

@@ -79,6 +79,7 @@ fn document(organisation: OrganisationId, subject: &str, description: &str) -> N
         subject: subject.into(),
         description: description.into(),
         files: vec![],
+        reporter_id: None,
     }
 }
 

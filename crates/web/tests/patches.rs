@@ -158,7 +158,18 @@ async fn publish(
 
 #[tokio::test]
 async fn staff_publish_an_entitled_customer_downloads_and_a_former_one_is_told_why_not() {
-    let app = TestApp::new().await;
+    publish_download_refuse(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_publish_an_entitled_customer_downloads_and_a_former_one_is_told_why_not_on_postgres()
+{
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        publish_download_refuse(TestApp::on(db).await).await;
+    }
+}
+
+async fn publish_download_refuse(app: TestApp) {
     let product = product(&app).await.to_string();
     let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
     let lhota = former_customer(&app, "Obec Lhota").await;

@@ -80,7 +80,17 @@ async fn open_document(
 
 #[tokio::test]
 async fn a_customer_opens_a_document_staff_answer_and_the_customer_confirms() {
-    let app = TestApp::new().await;
+    document_life_with_canaries(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_opens_a_document_staff_answer_and_the_customer_confirms_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        document_life_with_canaries(TestApp::on(db).await).await;
+    }
+}
+
+async fn document_life_with_canaries(app: TestApp) {
     let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
     let lhota = organisation(&app, "Obec Lhota", true).await;
     let customer_cookie = customer(&app, "referentka", jihlava).await;
@@ -338,4 +348,236 @@ async fn a_form_with_errors_keeps_what_was_typed_and_the_uploaded_files() {
     assert!(page.contains("id=\"severity-error\""));
     assert!(page.contains("Popis, který nesmí zmizet"));
     assert!(page.contains("snimek.png") && page.contains("name=\"file_id\""));
+}
+
+#[tokio::test]
+async fn the_chosen_installation_fills_product_version_and_module() {
+    use supportweb_storage::catalogue::{NewInstallation, NewProduct};
+    let app = TestApp::new().await;
+    let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
+    let admin = app
+        .user(
+            "spravce",
+            UserKind::Staff,
+            vec![supportweb_domain::user::StaffRole::Administrator],
+        )
+        .await;
+    let store = &app.db.store;
+    let admin = store
+        .actor_for(&store.user(admin).await.unwrap().unwrap())
+        .await
+        .unwrap();
+    let product = store
+        .create_product(
+            &admin,
+            &NewProduct {
+                code: "SPIS".into(),
+                name: "Spisová služba".into(),
+                modules: vec!["Podatelna".into(), "Výpravna".into()],
+                versions: vec!["5.2.3".into(), "5.1.0".into()],
+                is_active: true,
+            },
+        )
+        .await
+        .unwrap();
+    for (label, version, modules) in [
+        (
+            "Produkce",
+            "5.2.3",
+            vec!["Podatelna".to_owned(), "Výpravna".to_owned()],
+        ),
+        ("Test", "5.1.0", vec!["Výpravna".to_owned()]),
+    ] {
+        store
+            .create_installation(
+                &admin,
+                jihlava,
+                &NewInstallation {
+                    product_id: product,
+                    label: label.into(),
+                    product_version: version.into(),
+                    modules,
+                    notes: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let installations = store.installations(&admin, jihlava).await.unwrap();
+    let test = installations.iter().find(|i| i.label == "Test").unwrap();
+    let cookie = customer(&app, "referentka", jihlava).await;
+    let form = app
+        .get("/support-documents/new", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        form.contains("id=\"product_version\" name=\"product_version\" value=\"\""),
+        "no version is typed in for the user: it comes from the installation sent"
+    );
+    let reply = app
+        .post_multipart(
+            "/support-documents/new",
+            multipart_form(
+                &[
+                    ("organisation", &jihlava.to_string()),
+                    ("category", "error"),
+                    ("severity", "medium"),
+                    ("installation", &test.id.to_string()),
+                    ("module", ""),
+                    ("product_version", ""),
+                    ("subject", "Na testu nejde tisk obálek"),
+                    ("description", "Tisk obálek končí chybou."),
+                    ("contact", ""),
+                ],
+                &[],
+            ),
+            &cookie,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let page = app
+        .get(&reply.header("location"), Some(&cookie))
+        .await
+        .text();
+    assert!(
+        page.contains("Spisová služba 5.1.0 · Výpravna"),
+        "product, version and the only module of the chosen installation"
+    );
+
+    // A subject that a spreadsheet would run as a formula is exported as text.
+    let formula = app
+        .post_multipart(
+            "/support-documents/new",
+            multipart_form(
+                &[
+                    ("organisation", &jihlava.to_string()),
+                    ("category", "question"),
+                    ("severity", "low"),
+                    ("installation", ""),
+                    ("subject", "=HYPERLINK(\"http://zlo.example\";\"klik\")"),
+                    ("description", "Dotaz."),
+                ],
+                &[],
+            ),
+            &cookie,
+        )
+        .await;
+    assert_eq!(formula.status, StatusCode::SEE_OTHER, "{}", formula.text());
+    let csv = app
+        .get("/support-documents/export.csv?view=all", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://zlo.example\"\";\"\"klik\"\")\""),
+        "{csv}"
+    );
+    assert!(!csv.contains(";\"=HYPERLINK"));
+}
+
+#[tokio::test]
+async fn staff_open_a_document_for_a_customer_who_becomes_its_reporter() {
+    let app = TestApp::new().await;
+    let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
+    let lhota = organisation(&app, "Obec Lhota", true).await;
+    let customer_cookie = customer(&app, "referentka", jihlava).await;
+    customer(&app, "starosta.lhota", lhota).await;
+    let stranger = app
+        .db
+        .store
+        .user_by_login("starosta.lhota")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let referentka = app
+        .db
+        .store
+        .user_by_login("referentka")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.staff("technik").await;
+    let staff = app.sign_in("technik").await;
+    let form = app
+        .get(
+            &format!("/support-documents/new?organisation={jihlava}"),
+            Some(&staff),
+        )
+        .await
+        .text();
+    assert!(form.contains("id=\"reporter\""));
+    assert!(form.contains("Zkušební referentka"));
+    assert!(
+        !form.contains("Zkušební starosta.lhota"),
+        "only the organisation's own users are offered"
+    );
+    let fields = |reporter: String| {
+        vec![
+            ("organisation".to_owned(), jihlava.to_string()),
+            ("reporter".to_owned(), reporter),
+            ("category".to_owned(), "error".to_owned()),
+            ("severity".to_owned(), "high".to_owned()),
+            ("installation".to_owned(), String::new()),
+            (
+                "subject".to_owned(),
+                "Telefonát: nejde přihlášení".to_owned(),
+            ),
+            (
+                "description".to_owned(),
+                "Volala paní referentka.".to_owned(),
+            ),
+        ]
+    };
+    let send = |reporter: String| {
+        let fields = fields(reporter);
+        let app = &app;
+        let staff = &staff;
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post_multipart(
+                "/support-documents/new",
+                multipart_form(&borrowed, &[]),
+                staff,
+            )
+            .await
+        }
+    };
+    // Another organisation's user cannot be smuggled in as the reporter.
+    let refused = send(stranger.to_string()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("id=\"reporter-error\""));
+    assert!(
+        app.get("/support-documents?view=all", Some(&staff))
+            .await
+            .text()
+            .contains("id=\"no-documents\""),
+        "nothing was created"
+    );
+
+    let opened = send(referentka.to_string()).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text());
+    let mine = app
+        .get("/support-documents?view=mine", Some(&customer_cookie))
+        .await
+        .text();
+    assert!(
+        mine.contains("Telefonát: nejde přihlášení"),
+        "in the customer's own list"
+    );
+    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
+        .await
+        .unwrap()
+        > 0
+    {}
+    let outbox = app.db.store.outbox_entries().await.unwrap();
+    assert!(
+        outbox.iter().any(
+            |m| m.recipient_email == "referentka@example.cz" && m.subject.contains("Telefonát")
+        ),
+        "the reporter hears of the document opened for her: {outbox:?}"
+    );
 }

@@ -266,6 +266,10 @@ pub struct NewSupportDocument {
     /// Files uploaded by the caller through `POST /api/v1/files`.
     #[serde(default)]
     pub file_ids: Vec<Uuid>,
+    /// Staff opening a document on a customer's behalf: the customer user who reports it
+    /// (an active member of the organisation who may read its support documents).
+    #[serde(default)]
+    pub reporter_id: Option<Uuid>,
 }
 
 fn may_open_for(actor: &Actor, organisation: OrganisationId) -> bool {
@@ -327,6 +331,7 @@ pub async fn create(
         subject: body.subject,
         description: body.description,
         contact: body.contact,
+        reporter: body.reporter_id.map(|r| r.to_string()).unwrap_or_default(),
     };
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
@@ -339,6 +344,7 @@ pub async fn create(
         .create_document(actor, &new, &hours, today())
         .await
         .map_err(|error| match error {
+            DocumentError::Invalid("reporter") => invalid("reporter_id", "support-error-reporter"),
             DocumentError::Invalid(_) => invalid("file_ids", "support-error-files"),
             DocumentError::NotEntitled => invalid("organisation_id", "support-not-entitled"),
             other => other.into(),
@@ -586,6 +592,10 @@ pub struct NewComment {
     /// Files uploaded by the caller through `POST /api/v1/files`.
     #[serde(default)]
     pub file_ids: Vec<Uuid>,
+    /// Staff opening a document on a customer's behalf: the customer user who reports it
+    /// (an active member of the organisation who may read its support documents).
+    #[serde(default)]
+    pub reporter_id: Option<Uuid>,
 }
 
 /// Adds a public reply or (staff) an internal note. A customer's reply to a document
@@ -624,6 +634,7 @@ pub async fn comment(
         .add_comment(actor, d.id, text, body.internal, &files, &hours)
         .await
         .map_err(|error| match error {
+            DocumentError::Invalid("reporter") => invalid("reporter_id", "support-error-reporter"),
             DocumentError::Invalid(_) => invalid("file_ids", "support-error-files"),
             other => other.into(),
         })?;

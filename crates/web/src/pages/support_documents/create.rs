@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::{Agenda, AgendaRight};
-use supportweb_domain::ids::{InstallationId, OrganisationId};
+use supportweb_domain::ids::{InstallationId, OrganisationId, UserId};
 use supportweb_domain::permissions::{Action, Area};
 use supportweb_domain::severity::Severity;
 use supportweb_domain::support_document::Category;
@@ -76,6 +76,8 @@ pub(crate) struct DocumentForm {
     pub subject: String,
     pub description: String,
     pub contact: String,
+    /// Staff opening on a customer's behalf: the customer user who reports it.
+    pub reporter: String,
 }
 
 impl DocumentForm {
@@ -90,6 +92,7 @@ impl DocumentForm {
             subject: form.get("subject"),
             description: form.get("description"),
             contact: form.get("contact"),
+            reporter: form.get("reporter"),
         }
     }
 }
@@ -134,6 +137,16 @@ pub(crate) fn parse_document(
     if form.contact.chars().count() > 200 {
         errors.add_t("contact", t, "support-error-contact");
     }
+    let reporter = match form.reporter.trim() {
+        "" => None,
+        text => {
+            let parsed = text.parse::<UserId>().ok();
+            if parsed.is_none() {
+                errors.add_t("reporter", t, "support-error-reporter");
+            }
+            parsed
+        }
+    };
     if form.module.chars().count() > 100 || form.product_version.chars().count() > 50 {
         errors.add_t("module", t, "support-error-module");
     }
@@ -144,13 +157,17 @@ pub(crate) fn parse_document(
         return None;
     }
     let version = form.product_version.trim();
+    let module = match (form.module.trim(), installation) {
+        ("", Some(i)) if i.modules.len() == 1 => i.modules[0].clone(),
+        (typed, _) => typed.to_owned(),
+    };
     Some(NewDocument {
         organisation_id: organisation,
         contact: form.contact.trim().to_owned(),
         category,
         severity,
         product_id: installation.map(|i| i.product_id),
-        module: form.module.trim().to_owned(),
+        module,
         product_version: if version.is_empty() {
             installation
                 .map(|i| i.product_version.clone())
@@ -161,6 +178,7 @@ pub(crate) fn parse_document(
         subject: subject.to_owned(),
         description: description.to_owned(),
         files: Vec::new(),
+        reporter_id: reporter,
     })
 }
 
@@ -173,6 +191,8 @@ struct NewPage {
     entitled: bool,
     team: Vec<TeamMember>,
     installations: Vec<InstallationRecord>,
+    /// Staff only: the organisation's members who may report for it.
+    reporters: Vec<Choice>,
     categories: Vec<Choice>,
     severities: Vec<(Choice, String)>,
     form: DocumentForm,
@@ -218,7 +238,7 @@ async fn page(
                 label: c.label.clone(),
             })
     });
-    let (entitled, team, installations) = match chosen {
+    let (entitled, team, installations, reporters) = match chosen {
         Some(id) if organisation.is_some() => {
             let entitled = state
                 .store()
@@ -227,16 +247,32 @@ async fn page(
                 .is_some();
             let team = state.store().account_team(&signed.actor, id).await?;
             let installations = state.store().installations(&signed.actor, id).await?;
-            (entitled, team, installations)
+            let reporters = if signed.actor.is_staff() {
+                state
+                    .store()
+                    .members(&signed.actor, id)
+                    .await?
+                    .into_iter()
+                    .filter(|m| m.is_active && m.rights.support_documents.may_enter())
+                    .map(|m| Choice {
+                        value: m.user_id.to_string(),
+                        label: m.display_name,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (entitled, team, installations, reporters)
         }
-        _ => (false, Vec::new(), Vec::new()),
+        _ => (false, Vec::new(), Vec::new(), Vec::new()),
     };
+    // The first installation is offered; its version and module come from whichever
+    // installation is sent (the version field only overrides them).
     if form.installation.is_empty()
         && form.subject.is_empty()
         && let Some(first) = installations.first()
     {
         form.installation = first.id.to_string();
-        form.product_version.clone_from(&first.product_version);
     }
     Ok(NewPage {
         categories: Category::ALL
@@ -263,6 +299,7 @@ async fn page(
         entitled,
         team,
         installations,
+        reporters,
         form,
         files,
         errors,
@@ -346,6 +383,9 @@ pub(super) async fn submit(
             }
             Err(DocumentError::NotEntitled) => {
                 errors.add_t("organisation", &t, "support-not-entitled");
+            }
+            Err(DocumentError::Invalid("reporter")) => {
+                errors.add_t("reporter", &t, "support-error-reporter");
             }
             Err(DocumentError::Invalid(field)) => {
                 errors.add_t(field, &t, "support-error-files");
