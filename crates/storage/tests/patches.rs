@@ -718,3 +718,164 @@ both_backends!(
     edits_steps_and_the_download_log,
     keyset_pages_equal_the_whole_list,
 );
+
+async fn documents_link_the_patches_that_solve_them(store: Store) {
+    use supportweb_domain::severity::Severity;
+    use supportweb_domain::support_document::Category;
+    use supportweb_storage::support_documents::{DocumentError, NewDocument};
+    let developer = staff(&store, "vyvojar", StaffRole::Developer).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let product = product(&store, &developer, "SPIS").await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let jina = organisation(&store, "Obec Jiná").await;
+    for o in [obec, jina] {
+        contract(
+            &store,
+            o,
+            (2020, 1, 1),
+            (2099, 12, 31),
+            ContractState::Active,
+        )
+        .await;
+    }
+    let reader = member(
+        &store,
+        "starosta",
+        UserKind::Customer,
+        &[obec],
+        AgendaRight::Read,
+    )
+    .await;
+    let no_podpora = member(
+        &store,
+        "referent",
+        UserKind::Customer,
+        &[obec],
+        AgendaRight::None,
+    )
+    .await;
+    let stranger = member(
+        &store,
+        "cizi",
+        UserKind::Customer,
+        &[jina],
+        AgendaRight::Read,
+    )
+    .await;
+    let document = store
+        .create_document(
+            &reader,
+            &NewDocument {
+                organisation_id: obec,
+                contact: String::new(),
+                category: Category::Error,
+                severity: Severity::Medium,
+                product_id: Some(product),
+                module: String::new(),
+                product_version: "5.2.2".into(),
+                subject: "Padá podatelna".into(),
+                description: "Chyba.".into(),
+                files: vec![],
+                reporter_id: None,
+            },
+            &supportweb_domain::calendar::BusinessHours::default(),
+            d(2026, 6, 1),
+        )
+        .await
+        .unwrap();
+    let file = upload(&store, &developer, "f.zip").await;
+    let fix = published(
+        &store,
+        &developer,
+        new_patch(product, "Oprava podatelny", (2026, 6, 2), vec![file]),
+    )
+    .await;
+    let draft = store
+        .create_patch(
+            &developer,
+            &new_patch(product, "KANÁREK-DRAFT", (2026, 6, 3), vec![]),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.link_patch(&reader, document.id, fix, true).await,
+        Err(DocumentError::NotAllowed)
+    ));
+    store
+        .link_patch(&technician, document.id, fix, true)
+        .await
+        .unwrap();
+    store
+        .link_patch(&technician, document.id, fix, true)
+        .await
+        .unwrap();
+    store
+        .link_patch(&technician, document.id, draft, true)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .link_patch(&technician, document.id, PatchId::generate(), true)
+            .await,
+        Err(DocumentError::Invalid("patch"))
+    ));
+    let titles = |list: Vec<supportweb_storage::patches::PatchRecord>| {
+        list.into_iter().map(|p| p.title).collect::<Vec<_>>()
+    };
+    let seen = store.document(&technician, document.id).await.unwrap();
+    assert_eq!(
+        titles(store.document_patches(&technician, &seen).await.unwrap()).len(),
+        2
+    );
+    let seen = store.document(&reader, document.id).await.unwrap();
+    assert_eq!(
+        titles(store.document_patches(&reader, &seen).await.unwrap()),
+        ["Oprava podatelny"],
+        "never the draft"
+    );
+    let seen = store.document(&no_podpora, document.id).await.unwrap();
+    assert!(
+        store
+            .document_patches(&no_podpora, &seen)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no podpora right, no patches"
+    );
+    let patch = store.patch(&stranger, fix).await.unwrap();
+    assert!(
+        store
+            .patch_documents(&stranger, &patch)
+            .await
+            .unwrap()
+            .is_empty(),
+        "another organisation's document stays hidden"
+    );
+    let patch = store.patch(&reader, fix).await.unwrap();
+    assert_eq!(
+        store.patch_documents(&reader, &patch).await.unwrap().len(),
+        1
+    );
+    store
+        .link_patch(&technician, document.id, draft, false)
+        .await
+        .unwrap();
+    let history: Vec<String> = store
+        .history(supportweb_storage::support_documents::ENTITY, document.id.0)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.field == "patch")
+        .map(|h| format!("{} → {}", h.old_value, h.new_value))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "KANÁREK-DRAFT 5.2.3.1 → ",
+            " → KANÁREK-DRAFT 5.2.3.1",
+            " → Oprava podatelny 5.2.3.1"
+        ]
+    );
+}
+
+both_backends!(documents_link_the_patches_that_solve_them);

@@ -705,3 +705,87 @@ async fn a_new_patch_is_announced_to_those_who_may_download_it() {
             .all(|m| !(m.recipient_email.starts_with("brno") && m.body.contains("KANÁREK")))
     );
 }
+
+#[tokio::test]
+async fn a_support_document_links_the_patch_that_solves_it() {
+    let app = TestApp::new().await;
+    let product = product(&app).await.to_string();
+    let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
+    let id = app.user("referentka", UserKind::Customer, vec![]).await;
+    app.db
+        .store
+        .set_membership(
+            id,
+            jihlava,
+            &MembershipRights {
+                podpora: AgendaRight::Read,
+                support_documents: AgendaRight::Write,
+                ..MembershipRights::NONE
+            },
+        )
+        .await
+        .unwrap();
+    let customer = app.sign_in("referentka").await;
+    app.user("vyvojar", UserKind::Staff, vec![StaffRole::Developer])
+        .await;
+    let staff = app.sign_in("vyvojar").await;
+    let patch = publish(
+        &app,
+        &staff,
+        &fields(&product, "Oprava podatelny", "2026-03-01"),
+        ("o.zip", b"o"),
+    )
+    .await;
+    let patch_id = patch.rsplit('/').next().unwrap().to_owned();
+    let opened = app
+        .post_multipart(
+            "/support-documents/new",
+            multipart_form(
+                &[
+                    ("organisation", &jihlava.to_string()),
+                    ("category", "error"),
+                    ("severity", "medium"),
+                    ("installation", ""),
+                    ("subject", "Padá podatelna"),
+                    ("description", "Chyba při uložení."),
+                ],
+                &[],
+            ),
+            &customer,
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text());
+    let document = opened.header("location");
+    let staff_page = app.get(&document, Some(&staff)).await.text();
+    assert!(staff_page.contains("id=\"link-patch-form\""));
+    assert!(
+        !app.get(&document, Some(&customer))
+            .await
+            .text()
+            .contains("id=\"link-patch-form\""),
+        "customers do not link"
+    );
+    let linked = app
+        .post_form(
+            &format!("{document}/patches"),
+            &[("patch", &patch_id), ("linked", "1")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER);
+    let refused = app
+        .post_form(
+            &format!("{document}/patches"),
+            &[("patch", &patch_id), ("linked", "0")],
+            Some(&customer),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let page = app.get(&document, Some(&customer)).await.text();
+    assert!(page.contains(&format!("href=\"/podpora/patches/{patch_id}\"")));
+    let patch_page = app.get(&patch, Some(&customer)).await.text();
+    assert!(
+        patch_page.contains("Padá podatelna"),
+        "the patch names the document it solves"
+    );
+}

@@ -814,6 +814,20 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         PODPORA_STAFF_READ,
         Missing,
     ),
+    (
+        "POST",
+        "/support-documents/{id}/patches",
+        "/support-documents/{missing}/patches",
+        Documents(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/api/v1/support-documents/{id}/patches",
+        "/api/v1/support-documents/{missing}/patches",
+        Documents(Action::Read),
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];

@@ -48,3 +48,13 @@ CREATE TABLE patch_downloads (
 );
 CREATE INDEX patch_downloads_patch_idx ON patch_downloads (patch_id, id);
 CREATE INDEX patch_downloads_user_idx ON patch_downloads (user_id, id);
+
+-- Support documents solved by a patch: linked by staff, shown on both records.
+CREATE TABLE support_document_patches (
+    document_id UUID NOT NULL REFERENCES support_documents (id) ON DELETE CASCADE,
+    patch_id    UUID NOT NULL REFERENCES patches (id) ON DELETE CASCADE,
+    linked_by   UUID NOT NULL REFERENCES users (id),
+    linked_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (document_id, patch_id)
+);
+CREATE INDEX support_document_patches_patch_idx ON support_document_patches (patch_id, document_id);

@@ -61,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(support_documents::assign))
         .routes(routes!(support_documents::watchers))
         .routes(routes!(support_documents::log_time))
+        .routes(routes!(support_documents::link_patch))
         .routes(routes!(canned_replies::list, canned_replies::create))
         .routes(routes!(canned_replies::update, canned_replies::delete))
         .routes(routes!(patches::list, patches::create))

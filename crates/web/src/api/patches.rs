@@ -333,13 +333,7 @@ pub async fn detail(
         .history(ENTITY, patch.id.0)
         .await?
         .into_iter()
-        .map(|h| HistoryEntry {
-            changed_at: h.changed_at,
-            changed_by: h.changed_by,
-            field: h.field,
-            old_value: h.old_value,
-            new_value: h.new_value,
-        })
+        .map(HistoryEntry::from)
         .collect();
     Ok(Json(PatchDetail {
         patch: patch.into(),

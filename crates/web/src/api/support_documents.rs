@@ -502,6 +502,44 @@ pub struct SupportDocumentDetail {
     pub time_entries: Vec<TimeEntry>,
     /// Every change, newest first.
     pub history: Vec<HistoryEntry>,
+    /// Patches that solve it, those the caller may see.
+    pub patches: Vec<LinkedPatch>,
+}
+
+/// A patch linked to a support document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkedPatch {
+    /// Patch id (`/api/v1/patches/{id}`).
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Product name.
+    pub product_name: String,
+    /// Version or build.
+    pub build: String,
+}
+
+impl From<supportweb_storage::patches::PatchRecord> for LinkedPatch {
+    fn from(p: supportweb_storage::patches::PatchRecord) -> Self {
+        LinkedPatch {
+            id: p.id.0,
+            title: p.title,
+            product_name: p.product_name,
+            build: p.build,
+        }
+    }
+}
+
+impl From<supportweb_storage::history::HistoryRecord> for HistoryEntry {
+    fn from(h: supportweb_storage::history::HistoryRecord) -> Self {
+        HistoryEntry {
+            changed_at: h.changed_at,
+            changed_by: h.changed_by,
+            field: h.field,
+            old_value: h.old_value,
+            new_value: h.new_value,
+        }
+    }
 }
 
 /// One document with its conversation, attachments, watchers, time and history.
@@ -562,15 +600,16 @@ pub async fn detail(
         .history(ENTITY, d.id.0)
         .await?
         .into_iter()
-        .map(|h| HistoryEntry {
-            changed_at: h.changed_at,
-            changed_by: h.changed_by,
-            field: h.field,
-            old_value: h.old_value,
-            new_value: h.new_value,
-        })
+        .map(HistoryEntry::from)
+        .collect();
+    let patches = store
+        .document_patches(actor, &d)
+        .await?
+        .into_iter()
+        .map(LinkedPatch::from)
         .collect();
     Ok(Json(SupportDocumentDetail {
+        patches,
         document: d.into(),
         actions,
         comments,
@@ -884,4 +923,61 @@ pub async fn log_time(
         .map(TimeEntry::from)
         .collect();
     Ok((StatusCode::CREATED, Json(entries)))
+}
+
+/// Linking a patch.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchLinkBody {
+    /// The patch.
+    pub patch_id: Uuid,
+    /// Link (true) or unlink (false).
+    pub linked: bool,
+}
+
+/// Links a patch that solves the document, or unlinks it (staff); returns the linked patches.
+#[utoipa::path(
+    post,
+    path = "/api/v1/support-documents/{id}/patches",
+    tag = "support documents",
+    params(("id" = Uuid, Path, description = "Document id")),
+    request_body = PatchLinkBody,
+    responses(
+        (status = 200, description = "The linked patches now", body = [LinkedPatch]),
+        (status = 403, description = "Only staff link patches", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such patch visible to the caller", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn link_patch(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Vec<LinkedPatch>>, AppError> {
+    let actor = &signed.actor;
+    let d = state.store().document(actor, document_id(&id)?).await?;
+    let body: PatchLinkBody = json(&body)?;
+    state
+        .store()
+        .link_patch(
+            actor,
+            d.id,
+            supportweb_domain::ids::PatchId(body.patch_id),
+            body.linked,
+        )
+        .await
+        .map_err(|error| match error {
+            DocumentError::Invalid(_) => invalid("patch_id", "support-error-patch"),
+            other => other.into(),
+        })?;
+    Ok(Json(
+        state
+            .store()
+            .document_patches(actor, &d)
+            .await?
+            .into_iter()
+            .map(LinkedPatch::from)
+            .collect(),
+    ))
 }

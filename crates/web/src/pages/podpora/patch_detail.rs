@@ -14,6 +14,7 @@ use supportweb_domain::ids::FileId;
 use supportweb_domain::patch::{DownloadAccess, PatchStep};
 use supportweb_storage::organisations::TeamMember;
 use supportweb_storage::patches::{DownloadRecord, ENTITY, PatchError, PatchRecord};
+use supportweb_storage::support_documents::DocumentRecord;
 
 use super::patches::{access_label, day, product_text, state_label};
 use super::{may_write, patch_id, require_reader};
@@ -50,6 +51,8 @@ struct DetailPage {
     downloads: Vec<(String, DownloadRecord)>,
     history: Vec<HistoryLine>,
     reason_error: Option<String>,
+    /// Support documents solved by it that the user may see.
+    documents: Vec<DocumentRecord>,
 }
 
 /// The account teams of the actor's organisations that see the patch: whom to contact.
@@ -133,7 +136,9 @@ async fn detail_page(
     } else {
         Vec::new()
     };
+    let documents = state.store().patch_documents(actor, &p).await?;
     Ok(DetailPage {
+        documents,
         product: product_text(&p),
         applies: applies_text(&t, &p.applies),
         released: day(p.released_on),

@@ -110,6 +110,10 @@ struct DetailPage {
     typed: Typed,
     errors: FormErrors,
     history: Vec<HistoryLine>,
+    /// Linked patches the user may see: id, title and build.
+    patches: Vec<Choice>,
+    /// Staff: recent patches to link.
+    patch_choices: Vec<Choice>,
 }
 
 impl DetailPage {
@@ -186,7 +190,36 @@ async fn page(
         typed.time.work_date = today().to_string();
     }
     let hours = config.hours;
+    let label = |p: &supportweb_storage::patches::PatchRecord| Choice {
+        value: p.id.to_string(),
+        label: format!("{} · {} {}", p.title, p.product_name, p.build),
+    };
+    let patches: Vec<Choice> = store
+        .document_patches(actor, &d)
+        .await?
+        .iter()
+        .map(label)
+        .collect();
+    let patch_choices = if is_staff && crate::pages::podpora::require_reader(actor).is_ok() {
+        store
+            .patches(
+                actor,
+                &supportweb_storage::patches::PatchQuery {
+                    limit: 200,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .iter()
+            .map(label)
+            .filter(|c| !patches.iter().any(|p| p.value == c.value))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(DetailPage {
+        patches,
+        patch_choices,
         state_label: t.t(crate::i18n::document_state_key(d.state)),
         severity_label: t.t(format!("severity-{}", d.severity.as_str())),
         category_label: t.t(format!("support-category-{}", d.category.as_str())),
@@ -392,6 +425,35 @@ pub(super) async fn watchers(
         .set_watcher(&signed.actor, doc.id, user, form.watch == "1")
         .await?;
     Ok(back(&id, "#watchers"))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PatchLinkForm {
+    patch: String,
+    #[serde(default)]
+    linked: String,
+}
+
+pub(super) async fn link_patch(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let doc = state
+        .store()
+        .document(&signed.actor, document_id(&id)?)
+        .await?;
+    let form: PatchLinkForm = parse_form(&body)?;
+    let patch = form
+        .patch
+        .parse()
+        .map_err(|_| AppError::BadRequest("bad_request"))?;
+    state
+        .store()
+        .link_patch(&signed.actor, doc.id, patch, form.linked == "1")
+        .await?;
+    Ok(back(&id, "#patches"))
 }
 
 pub(super) async fn log_time(

@@ -47,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/support-documents/{id}/assignee", post(detail::assign))
         .route("/support-documents/{id}/watchers", post(detail::watchers))
         .route("/support-documents/{id}/time", post(detail::log_time))
+        .route("/support-documents/{id}/patches", post(detail::link_patch))
 }
 
 fn document_id(text: &str) -> Result<DocumentId, AppError> {
