@@ -17,6 +17,7 @@ use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::organisation::{Ico, OrganisationKind};
 use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_files::FileStore;
 use supportweb_storage::catalogue::{NewInstallation, NewProduct};
 use supportweb_storage::contracts::NewContract;
 use supportweb_storage::organisations::NewOrganisation;
@@ -192,7 +193,7 @@ fn showcase_people() -> Vec<(
             MembershipRights {
                 may_approve_orders: true,
                 may_confirm_protocols: true,
-                ..rights(Read, Write, Write, No)
+                ..rights(Read, Write, Write, Read)
             },
         ),
         (
@@ -321,6 +322,7 @@ fn ico_with_prefix(prefix: u32) -> Option<Ico> {
 /// in a real portal.
 pub async fn fill(
     store: &Store,
+    files: &FileStore,
     scale: Scale,
     today: NaiveDate,
 ) -> Result<Vec<DemoAccount>, DemoError> {
@@ -381,18 +383,7 @@ pub async fn fill(
         });
     }
 
-    let admin = store
-        .user_by_login(STAFF[0].0)
-        .await?
-        .ok_or_else(|| DemoError("the sample administrator vanished".into()))?;
-    let admin = Actor {
-        user_id: admin.id,
-        kind: admin.kind,
-        roles: admin.roles.clone(),
-        display_name: admin.display_name.clone(),
-        language: admin.language,
-        memberships: Vec::new(),
-    };
+    let admin = staff_actor(store, STAFF[0].0).await?;
     let catalogue = ensure_catalogue(store, &admin).await?;
     let mut organisation_ids = Vec::new();
     for showcase in ORGANISATIONS {
@@ -537,12 +528,34 @@ pub async fn fill(
             organisation: Some(organisation_name.clone()),
         });
     }
+    let developer = staff_actor(store, "tomas.prochazka").await?;
+    let showcase: Vec<OrganisationId> = organisation_ids.iter().map(|(id, _)| *id).collect();
+    let patches =
+        crate::demo_podpora::fill_patches(store, files, &developer, &catalogue, &showcase, today)
+            .await?;
+    tracing::info!(patches, "sample patches ready");
     if scale.documents > 0 {
         let added = crate::demo_documents::fill(store, scale.documents, today).await?;
         tracing::info!(added, "sample support documents ready");
     }
     tracing::info!(accounts = accounts.len(), "sample data ready");
     Ok(accounts)
+}
+
+/// A sample staff member as an actor.
+async fn staff_actor(store: &Store, login: &str) -> Result<Actor, DemoError> {
+    let user = store
+        .user_by_login(login)
+        .await?
+        .ok_or_else(|| DemoError(format!("the sample account {login} vanished")))?;
+    Ok(Actor {
+        user_id: user.id,
+        kind: user.kind,
+        roles: user.roles.clone(),
+        display_name: user.display_name.clone(),
+        language: user.language,
+        memberships: Vec::new(),
+    })
 }
 
 /// The account with this login, created if missing.

@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod demo_documents;
+mod demo_podpora;
 mod settings;
 
 use std::path::PathBuf;
@@ -188,7 +189,9 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
                 users,
                 documents,
             };
-            let accounts = demo::fill(&store, scale, supportweb_web::pages::today())
+            let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
+                .map_err(Failure::other)?;
+            let accounts = demo::fill(&store, &files, scale, supportweb_web::pages::today())
                 .await
                 .map_err(Failure::other)?;
             if let Some(path) = accounts_json {
@@ -214,6 +217,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let demo_accounts = if demo {
         demo::fill(
             &store,
+            &files,
             demo::Scale {
                 documents: demo::SERVE_DOCUMENTS,
                 ..demo::Scale::default()

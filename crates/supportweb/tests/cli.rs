@@ -376,6 +376,43 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
             .chars()
             .any(|c| "ěščřžýáíéůú".contains(c))
     );
+
+    // Patches (the second run added none): published with files stored in the files folder,
+    // a draft, a withdrawn one; the expired customer may take old patches but not new ones.
+    use supportweb_domain::patch::{DownloadAccess, PatchState};
+    use supportweb_storage::patches::PatchQuery;
+    let patches = store
+        .patches(&technician, &PatchQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(patches.len(), 10, "the sample patches, once");
+    for state in [
+        PatchState::Draft,
+        PatchState::Published,
+        PatchState::Withdrawn,
+    ] {
+        assert!(patches.iter().any(|p| p.state == state), "{state:?}");
+    }
+    let published = patches
+        .iter()
+        .find(|p| p.state == PatchState::Published)
+        .unwrap();
+    let file = store
+        .patch_download(&technician, published.id, published.files[0].file_id)
+        .await
+        .unwrap();
+    let stored = folder.path().join("data/files").join(&file.storage_key);
+    assert_eq!(
+        std::fs::metadata(&stored).unwrap().len(),
+        u64::try_from(file.size_bytes).unwrap(),
+        "the file is in the files folder"
+    );
+    let kolin = store.user_by_login("kolin.spravce").await.unwrap().unwrap();
+    let kolin = store.actor_for(&kolin).await.unwrap();
+    let seen = store.patches(&kolin, &PatchQuery::default()).await.unwrap();
+    assert!(seen.iter().any(|p| p.access == DownloadAccess::Allowed));
+    assert!(seen.iter().any(|p| p.access == DownloadAccess::NotCovered));
+    assert!(seen.iter().all(|p| p.state != PatchState::Draft));
 }
 
 #[tokio::test]
