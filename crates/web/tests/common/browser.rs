@@ -13,6 +13,8 @@ use supportweb_storage::testing::in_ci;
 /// The running driver; killed when dropped.
 pub struct Browser {
     pub client: Client,
+    /// Where the browser saves downloads.
+    pub downloads: PathBuf,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -64,6 +66,8 @@ pub async fn start() -> Option<Browser> {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver_path.display()));
     let profile = tempfile::tempdir().unwrap();
+    let downloads = profile.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -76,7 +80,11 @@ pub async fn start() -> Option<Browser> {
                 "--lang=cs-CZ",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
-            "prefs": { "intl.accept_languages": "cs-CZ,cs" },
+            "prefs": {
+                "intl.accept_languages": "cs-CZ,cs",
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+            },
         }),
     );
     let url = format!("http://127.0.0.1:{port}");
@@ -91,6 +99,7 @@ pub async fn start() -> Option<Browser> {
             Ok(client) => {
                 return Some(Browser {
                     client,
+                    downloads,
                     driver,
                     _profile: profile,
                 });
