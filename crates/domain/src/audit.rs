@@ -56,11 +56,15 @@ pub enum AuditEvent {
     ContractCreated,
     /// Staff changed a support contract.
     ContractChanged,
+    /// A validation code was shown to a user.
+    ValidationCodeRevealed,
+    /// Staff issued, changed or imported validation codes.
+    ValidationCodesIssued,
 }
 
 impl AuditEvent {
     /// Every event kind.
-    pub const ALL: [AuditEvent; 25] = [
+    pub const ALL: [AuditEvent; 27] = [
         AuditEvent::SignIn,
         AuditEvent::SignInFailed,
         AuditEvent::SignInThrottled,
@@ -86,6 +90,8 @@ impl AuditEvent {
         AuditEvent::SecuritySettingsChanged,
         AuditEvent::ContractCreated,
         AuditEvent::ContractChanged,
+        AuditEvent::ValidationCodeRevealed,
+        AuditEvent::ValidationCodesIssued,
     ];
 
     /// Database / API name.
@@ -116,6 +122,8 @@ impl AuditEvent {
             AuditEvent::SecuritySettingsChanged => "security_settings_changed",
             AuditEvent::ContractCreated => "contract_created",
             AuditEvent::ContractChanged => "contract_changed",
+            AuditEvent::ValidationCodeRevealed => "validation_code_revealed",
+            AuditEvent::ValidationCodesIssued => "validation_codes_issued",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod sla;
 pub mod support_document;
 pub mod throttle;
 pub mod user;
+pub mod validation_code;
 
 pub use access::Actor;
 pub use agenda::{Agenda, AgendaRight};

@@ -29,6 +29,7 @@ pub mod support_documents;
 pub mod testing;
 pub mod two_factor;
 pub mod users;
+pub mod validation_codes;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 

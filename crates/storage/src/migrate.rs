@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_catalogue.sql", "catalogue"),
     migration!(11, "0011_support_documents.sql", "support_documents"),
     migration!(12, "0012_patches.sql", "patches"),
+    migration!(13, "0013_validation_codes.sql", "validation_codes"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -828,6 +828,111 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         Documents(Action::Read),
         Missing,
     ),
+    (
+        "GET",
+        "/podpora/codes",
+        "/podpora/codes",
+        Podpora(Action::Read),
+        Served,
+    ),
+    (
+        "POST",
+        "/podpora/codes",
+        "/podpora/codes",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/codes/export.csv",
+        "/podpora/codes/export.csv",
+        Podpora(Action::Read),
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/codes/new",
+        "/podpora/codes/new",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/codes/import",
+        "/podpora/codes/import",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "POST",
+        "/podpora/codes/import",
+        "/podpora/codes/import",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/podpora/codes/{id}",
+        "/podpora/codes/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/podpora/codes/{id}",
+        "/podpora/codes/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/podpora/codes/{id}/reveal",
+        "/podpora/codes/{missing}/reveal",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/api/v1/validation-codes",
+        "/api/v1/validation-codes",
+        Podpora(Action::Read),
+        Served,
+    ),
+    (
+        "POST",
+        "/api/v1/validation-codes",
+        "/api/v1/validation-codes",
+        PODPORA_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/api/v1/validation-codes/{id}",
+        "/api/v1/validation-codes/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "PUT",
+        "/api/v1/validation-codes/{id}",
+        "/api/v1/validation-codes/{missing}",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/api/v1/validation-codes/{id}/reveal",
+        "/api/v1/validation-codes/{missing}/reveal",
+        Podpora(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/api/v1/validation-codes/import",
+        "/api/v1/validation-codes/import",
+        PODPORA_WRITE,
+        Served,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];
@@ -927,10 +1032,12 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
         .unwrap();
 
     // Members may write support documents, so they may maintain remote access, and read
-    // podpora.
+    // podpora with its validation codes (users without the codes flag are refused those: see
+    // the validation-code tests).
     let writer = MembershipRights {
         support_documents: supportweb_domain::agenda::AgendaRight::Write,
         podpora: supportweb_domain::agenda::AgendaRight::Read,
+        may_see_validation_codes: true,
         ..MembershipRights::NONE
     };
     let mut actors: Vec<(Who, Option<String>)> = vec![(Who::Anonymous, None)];

@@ -7,6 +7,7 @@ pub mod files;
 pub mod me;
 pub mod patches;
 pub mod support_documents;
+pub mod validation_codes;
 
 use std::sync::OnceLock;
 
@@ -35,7 +36,7 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
         (name = "files", description = "Uploading and downloading files"),
         (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
         (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time"),
-        (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log")
+        (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log; validation codes with audited reveals and CSV import")
     )
 )]
 struct ApiDoc;
@@ -69,6 +70,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(patches::step))
         .routes(routes!(patches::download))
         .routes(routes!(patches::distribution))
+        .routes(routes!(validation_codes::list, validation_codes::create))
+        .routes(routes!(validation_codes::detail, validation_codes::update))
+        .routes(routes!(validation_codes::reveal))
+        .routes(routes!(validation_codes::import))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

@@ -3,6 +3,8 @@
 //! plain reason why it is closed, history, and for staff the form, the steps and the
 //! download log.
 
+pub(crate) mod code_import;
+pub(crate) mod codes;
 pub(crate) mod patch_detail;
 pub(crate) mod patch_form;
 pub(crate) mod patches;
@@ -44,6 +46,15 @@ pub fn router() -> Router<AppState> {
             "/podpora/patches/{id}/files/{file}",
             get(patch_detail::download),
         )
+        .route("/podpora/codes", get(codes::list).post(codes::create))
+        .route("/podpora/codes/export.csv", get(codes::export))
+        .route("/podpora/codes/new", get(codes::new_form))
+        .route(
+            "/podpora/codes/import",
+            get(code_import::form).post(code_import::submit),
+        )
+        .route("/podpora/codes/{id}", get(codes::show).post(codes::update))
+        .route("/podpora/codes/{id}/reveal", post(codes::reveal))
 }
 
 /// The agenda's entry in the navigation: its first overview.
@@ -70,6 +81,25 @@ pub(crate) fn require_reader(actor: &Actor) -> Result<(), AppError> {
 /// Staff who prepare and publish patches.
 pub(crate) fn may_write(actor: &Actor) -> bool {
     actor.staff_may(Area::Agenda(Agenda::Podpora), Action::Write)
+}
+
+/// The tabs of the agenda's pages: patches, validation codes (for those who may see any) and
+/// procedures.
+#[derive(Debug, Clone)]
+pub(crate) struct Tabs {
+    /// The current tab.
+    pub current: &'static str,
+    /// Show the validation codes tab.
+    pub codes: bool,
+}
+
+impl Tabs {
+    pub(crate) fn new(actor: &Actor, current: &'static str) -> Self {
+        Tabs {
+            current,
+            codes: supportweb_storage::validation_codes::may_see_codes(actor),
+        }
+    }
 }
 
 pub(crate) fn patch_id(text: &str) -> Result<PatchId, AppError> {

@@ -158,6 +158,7 @@ impl PatchRow {
 #[template(path = "podpora_patches.html")]
 struct OverviewPage {
     layout: Layout,
+    tabs: super::Tabs,
     params: PatchParams,
     products: Vec<Choice>,
     states: Vec<Choice>,
@@ -207,6 +208,7 @@ pub(super) async fn list(
         })
         .collect();
     render(&OverviewPage {
+        tabs: super::Tabs::new(actor, "patches"),
         products: product_choices(&state).await?,
         states,
         rows: patches.iter().map(|p| PatchRow::new(&t, p)).collect(),
