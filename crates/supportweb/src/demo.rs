@@ -323,6 +323,7 @@ fn ico_with_prefix(prefix: u32) -> Option<Ico> {
 pub async fn fill(
     store: &Store,
     files: &FileStore,
+    key: &supportweb_web::secrets::SecretKey,
     scale: Scale,
     today: NaiveDate,
 ) -> Result<Vec<DemoAccount>, DemoError> {
@@ -533,7 +534,10 @@ pub async fn fill(
     let patches =
         crate::demo_podpora::fill_patches(store, files, &developer, &catalogue, &showcase, today)
             .await?;
-    tracing::info!(patches, "sample patches ready");
+    let codes =
+        crate::demo_podpora::fill_codes(store, key, &developer, &catalogue, &showcase, today)
+            .await?;
+    tracing::info!(patches, codes, "sample patches and validation codes ready");
     if scale.documents > 0 {
         let added = crate::demo_documents::fill(store, scale.documents, today).await?;
         tracing::info!(added, "sample support documents ready");

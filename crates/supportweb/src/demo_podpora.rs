@@ -271,3 +271,117 @@ pub async fn fill_patches(
     }
     Ok(added)
 }
+
+/// A sample validation code.
+struct SampleCode {
+    organisation: usize,
+    product: usize,
+    module: &'static str,
+    code: &'static str,
+    started_days_ago: i64,
+    /// Days until it ends (negative: ended; none: no end).
+    ends_in_days: Option<i64>,
+    note: &'static str,
+}
+
+const CODES: &[SampleCode] = &[
+    SampleCode {
+        organisation: 0,
+        product: 0,
+        module: "",
+        code: "SPIS-BRNO-7Q4M-22KD-90XZ",
+        started_days_ago: 300,
+        ends_in_days: Some(65),
+        note: "Licence spisové služby pro 120 uživatelů",
+    },
+    SampleCode {
+        organisation: 0,
+        product: 0,
+        module: "Výpravna",
+        code: "VYP-BRNO-K2P8-LL03",
+        started_days_ago: 300,
+        ends_in_days: Some(20),
+        note: "Hromadné podání do datových schránek",
+    },
+    SampleCode {
+        organisation: 1,
+        product: 0,
+        module: "Podatelna",
+        code: "SPIS-LHOTA-3HD9-8822",
+        started_days_ago: 400,
+        ends_in_days: None,
+        note: "Licence pro 5 pracovních míst",
+    },
+    SampleCode {
+        organisation: 1,
+        product: 1,
+        module: "Účetnictví",
+        code: "EKO-LHOTA-ACC-19F0",
+        started_days_ago: 100,
+        ends_in_days: Some(265),
+        note: "Účetnictví, 2 souběžní uživatelé",
+    },
+    SampleCode {
+        organisation: 2,
+        product: 1,
+        module: "Majetek",
+        code: "EKO-TSK-MAJ-5501",
+        started_days_ago: 500,
+        ends_in_days: Some(-40),
+        note: "Propadlý s koncem smlouvy",
+    },
+];
+
+/// Creates the sample validation codes, sealed with `key`, unless there are codes already.
+pub async fn fill_codes(
+    store: &Store,
+    key: &supportweb_web::secrets::SecretKey,
+    developer: &Actor,
+    catalogue: &[ProductId],
+    organisations: &[OrganisationId],
+    today: NaiveDate,
+) -> Result<usize, DemoError> {
+    use supportweb_domain::ids::ValidationCodeId;
+    use supportweb_storage::validation_codes::{CodeQuery, NewCode, SealedCode};
+    let existing = store
+        .validation_codes(
+            developer,
+            &CodeQuery {
+                limit: 1,
+                ..CodeQuery::default()
+            },
+        )
+        .await?;
+    if !existing.is_empty() {
+        return Ok(0);
+    }
+    let mut codes = Vec::new();
+    for sample in CODES {
+        let (Some(&organisation_id), Some(&product_id)) = (
+            organisations.get(sample.organisation),
+            catalogue.get(sample.product),
+        ) else {
+            continue;
+        };
+        let id = ValidationCodeId::generate();
+        codes.push(SealedCode {
+            id,
+            sealed: key
+                .seal(id.0.as_bytes(), sample.code)
+                .map_err(|e| DemoError(e.to_string()))?,
+            code: NewCode {
+                organisation_id,
+                product_id,
+                module: sample.module.to_owned(),
+                valid_from: today - Duration::days(sample.started_days_ago),
+                valid_to: sample.ends_in_days.map(|days| today + Duration::days(days)),
+                note: sample.note.to_owned(),
+            },
+        });
+    }
+    store
+        .issue_codes(developer, &codes)
+        .await
+        .map_err(|e| DemoError(e.to_string()))?;
+    Ok(codes.len())
+}

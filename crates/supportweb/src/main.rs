@@ -191,7 +191,8 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             };
             let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
                 .map_err(Failure::other)?;
-            let accounts = demo::fill(&store, &files, scale, supportweb_web::pages::today())
+            let key = settings.secrets.load_key()?;
+            let accounts = demo::fill(&store, &files, &key, scale, supportweb_web::pages::today())
                 .await
                 .map_err(Failure::other)?;
             if let Some(path) = accounts_json {
@@ -214,10 +215,12 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let store = open_store(&settings).await?;
     let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
         .map_err(Failure::other)?;
+    let secret_key = settings.secrets.load_key()?;
     let demo_accounts = if demo {
         demo::fill(
             &store,
             &files,
+            &secret_key,
             demo::Scale {
                 documents: demo::SERVE_DOCUMENTS,
                 ..demo::Scale::default()
@@ -232,7 +235,6 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let listener = TcpListener::bind(&settings.server.listen)
         .await
         .map_err(|e| Failure::Other(format!("cannot listen on {}: {e}", settings.server.listen)))?;
-    let secret_key = settings.secrets.load_key()?;
     let state = AppState::new(
         store.clone(),
         files,

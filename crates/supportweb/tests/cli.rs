@@ -413,6 +413,30 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
     assert!(seen.iter().any(|p| p.access == DownloadAccess::Allowed));
     assert!(seen.iter().any(|p| p.access == DownloadAccess::NotCovered));
     assert!(seen.iter().all(|p| p.state != PatchState::Draft));
+
+    // Validation codes, sealed with the key in the data folder: Kolín's user sees its own.
+    use supportweb_storage::validation_codes::CodeQuery;
+    let codes = store
+        .validation_codes(&technician, &CodeQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 5, "the sample codes, once");
+    let own = store
+        .validation_codes(&kolin, &CodeQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 1);
+    assert!(own[0].valid_to.unwrap() < chrono::Utc::now().date_naive());
+    let key = std::fs::read_to_string(folder.path().join("data/secret.key")).unwrap();
+    let key = supportweb_web::secrets::SecretKey::from_hex(&key).unwrap();
+    let sealed = store
+        .sealed_validation_code(&kolin, own[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        key.open(own[0].id.0.as_bytes(), &sealed).unwrap(),
+        "EKO-TSK-MAJ-5501"
+    );
 }
 
 #[tokio::test]
