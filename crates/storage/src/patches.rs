@@ -164,6 +164,8 @@ pub struct PatchQuery {
     pub released_from: Option<NaiveDate>,
     /// Released on or before.
     pub released_to: Option<NaiveDate>,
+    /// Words in the build, title or release notes (case and diacritics do not matter).
+    pub text: Option<String>,
     /// The last patch of the previous page.
     pub after: Option<PatchId>,
     /// Page size.
@@ -178,6 +180,7 @@ impl Default for PatchQuery {
             applicable: false,
             released_from: None,
             released_to: None,
+            text: None,
             after: None,
             limit: 50,
         }
@@ -297,6 +300,14 @@ fn record_from(row: PatchRow) -> Result<PatchRecord, StoreError> {
 }
 
 impl NewPatch {
+    /// What text search looks in: build, title and release notes, folded.
+    fn search_key(&self) -> String {
+        supportweb_domain::search::search_key(&format!(
+            "{} {} {}",
+            self.build, self.title, self.release_notes
+        ))
+    }
+
     fn fields(&self, organisations: &str, files: &str) -> Vec<(&'static str, String)> {
         vec![
             ("module", self.module.clone()),
@@ -330,8 +341,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO patches (id, product_id, module, build, title, release_notes,
                  applies_from, applies_to, released_on, visibility, state, withdrawal_reason,
-                 created_by, version, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, 1, $13, $13)",
+                 created_by, version, created_at, updated_at, search_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, 1, $13, $13, $14)",
             )
             .bind(id.0)
             .bind(new.product_id.0)
@@ -346,6 +357,7 @@ impl Store {
             .bind(PatchState::Draft.as_str())
             .bind(actor.user_id.0)
             .bind(at)
+            .bind(new.search_key())
             .execute(conn)
             .await?
             .rows_affected()
@@ -409,7 +421,7 @@ impl Store {
             sqlx::query(
                 "UPDATE patches SET product_id = $2, module = $3, build = $4, title = $5,
                  release_notes = $6, applies_from = $7, applies_to = $8, released_on = $9,
-                 visibility = $10, version = version + 1, updated_at = $11
+                 visibility = $10, version = version + 1, updated_at = $11, search_key = $13
                  WHERE id = $1 AND version = $12",
             )
             .bind(id.0)
@@ -424,6 +436,7 @@ impl Store {
             .bind(new.visibility.as_str())
             .bind(now())
             .bind(version)
+            .bind(new.search_key())
             .execute(conn)
             .await?
             .rows_affected()
@@ -684,6 +697,11 @@ impl Store {
         if let Some(to) = query.released_to {
             let n = arg(Arg::D(to), &mut args);
             conditions.push(format!("p.released_on <= {n}"));
+        }
+        for pattern in supportweb_domain::search::like_patterns(query.text.as_deref().unwrap_or(""))
+        {
+            let n = arg(Arg::T(pattern), &mut args);
+            conditions.push(format!("p.search_key LIKE {n} ESCAPE '\\'"));
         }
         if let Some(after) = after {
             let released: Option<NaiveDate> = on_pool!(self, pool => {

@@ -360,6 +360,56 @@ async fn drafts_and_chosen_patches_never_reach_other_organisations(store: Store)
             Err(PatchError::Store(StoreError::NotFound))
         ));
     }
+    // Search finds regardless of case and diacritics, and only what the searcher may see.
+    let search = |text: &str| PatchQuery {
+        text: Some(text.into()),
+        ..PatchQuery::default()
+    };
+    assert!(
+        titles(
+            store
+                .patches(&customer_a, &search("kanarek"))
+                .await
+                .unwrap()
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        titles(
+            store
+                .patches(&customer_b, &search("kanarek-b OBEC"))
+                .await
+                .unwrap()
+        ),
+        ["KANÁREK-B jen pro obec B"]
+    );
+    assert_eq!(
+        titles(
+            store
+                .patches(&customer_a, &search("PRO VSECHNY"))
+                .await
+                .unwrap()
+        ),
+        ["Pro všechny"]
+    );
+    assert_eq!(
+        titles(
+            store
+                .patches(&developer, &search("podatelnu"))
+                .await
+                .unwrap()
+        )
+        .len(),
+        3,
+        "release notes are searched too"
+    );
+    assert!(
+        store
+            .patches(&developer, &search("100%"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A state filter cannot bring drafts to a customer.
     let drafts = PatchQuery {
         state: Some(PatchState::Draft),

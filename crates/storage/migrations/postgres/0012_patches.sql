@@ -15,6 +15,7 @@ CREATE TABLE patches (
     visibility        TEXT NOT NULL CHECK (visibility IN ('all', 'chosen')),
     state             TEXT NOT NULL CHECK (state IN ('draft', 'published', 'withdrawn')),
     withdrawal_reason TEXT NOT NULL,
+    search_key        TEXT NOT NULL,
     created_by        UUID NOT NULL REFERENCES users (id),
     version           BIGINT NOT NULL,
     created_at        TIMESTAMPTZ NOT NULL,

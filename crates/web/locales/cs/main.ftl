@@ -830,3 +830,4 @@ validation_code-field-valid-from = Platný od
 validation_code-field-valid-to = Platný do
 validation_code-field-note = Poznámka
 validation_code-field-code = Kód
+podpora-search = Hledat

@@ -823,3 +823,4 @@ validation_code-field-valid-from = Valid from
 validation_code-field-valid-to = Valid until
 validation_code-field-note = Note
 validation_code-field-code = Code
+podpora-search = Search

@@ -152,6 +152,8 @@ pub struct PatchListQuery {
     pub from: Option<String>,
     /// Released on or before this day.
     pub to: Option<String>,
+    /// Words in the build, title or release notes (case and diacritics do not matter).
+    pub q: Option<String>,
     /// The `next` of the previous page.
     pub after: Option<String>,
 }
@@ -179,6 +181,7 @@ pub async fn list(
         applicable: query.applicable.unwrap_or_default(),
         from: query.from.unwrap_or_default(),
         to: query.to.unwrap_or_default(),
+        q: query.q.unwrap_or_default(),
         after: query.after.unwrap_or_default(),
     };
     let t = Tr::new(signed.ctx.lang);

@@ -37,6 +37,8 @@ pub(crate) struct PatchParams {
     #[serde(default)]
     pub to: String,
     #[serde(default)]
+    pub q: String,
+    #[serde(default)]
     pub after: String,
 }
 
@@ -76,6 +78,7 @@ impl PatchParams {
             applicable: matches!(self.applicable.as_str(), "1" | "true" | "on"),
             released_from: parsed::<NaiveDate>(&self.from, "from", t, errors),
             released_to: parsed::<NaiveDate>(&self.to, "to", t, errors),
+            text: Some(self.q.trim().to_owned()).filter(|q| !q.is_empty()),
             after: parsed::<PatchId>(&self.after, "after", t, errors),
             limit: 50,
         }
@@ -89,6 +92,7 @@ impl PatchParams {
             ("applicable", self.applicable.as_str()),
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
+            ("q", self.q.as_str()),
         ])
         .unwrap_or_default()
     }
