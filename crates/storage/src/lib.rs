@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod numbering;
 pub mod organisations;
 pub mod patches;
+pub mod procedures;
 pub mod remote_access;
 pub mod sample_documents;
 pub mod sessions;

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_support_documents.sql", "support_documents"),
     migration!(12, "0012_patches.sql", "patches"),
     migration!(13, "0013_validation_codes.sql", "validation_codes"),
+    migration!(14, "0014_procedures.sql", "procedures"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

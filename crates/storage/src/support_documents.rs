@@ -1648,7 +1648,9 @@ impl Tx {
                 sqlx::query(
                     "INSERT INTO support_document_files (file_id, document_id, comment_id, is_internal)
                      SELECT f.id, $2, $3, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
-                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)",
+                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)",
                 )
                 .bind(file.0)
                 .bind(id.0)

@@ -851,6 +851,29 @@ async fn documents_link_the_patches_that_solve_them(store: Store) {
         store.link_patch(&reader, document.id, fix, true).await,
         Err(DocumentError::NotAllowed)
     ));
+    // A patch's file cannot be smuggled into a support document (where the document's readers
+    // could take it without the patch's entitlement).
+    let smuggled = store
+        .create_document(
+            &developer,
+            &NewDocument {
+                organisation_id: obec,
+                contact: String::new(),
+                category: Category::Question,
+                severity: Severity::Low,
+                product_id: None,
+                module: String::new(),
+                product_version: String::new(),
+                subject: "Příloha".into(),
+                description: "Viz příloha.".into(),
+                files: vec![file],
+                reporter_id: None,
+            },
+            &supportweb_domain::calendar::BusinessHours::default(),
+            d(2026, 6, 1),
+        )
+        .await;
+    assert!(matches!(smuggled, Err(DocumentError::Invalid("files"))));
     store
         .link_patch(&technician, document.id, fix, true)
         .await

@@ -1,0 +1,48 @@
+-- Procedures (postupy) of the podpora agenda: Markdown how-tos with product tags, files,
+-- every revision kept, and a visibility (all customers, staff only, chosen organisations).
+-- PostgreSQL flavour; keep identical to ../sqlite/0014_procedures.sql.
+
+CREATE TABLE procedures (
+    id         UUID PRIMARY KEY NOT NULL,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    visibility TEXT NOT NULL CHECK (visibility IN ('all', 'staff', 'chosen')),
+    search_key TEXT NOT NULL,
+    revision   BIGINT NOT NULL,
+    version    BIGINT NOT NULL,
+    created_by UUID NOT NULL REFERENCES users (id),
+    updated_by UUID NOT NULL REFERENCES users (id),
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX procedures_updated_idx ON procedures (updated_at, id);
+
+CREATE TABLE procedure_revisions (
+    procedure_id UUID NOT NULL REFERENCES procedures (id) ON DELETE CASCADE,
+    revision     BIGINT NOT NULL,
+    title        TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    changed_by   UUID NOT NULL REFERENCES users (id),
+    changed_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (procedure_id, revision)
+);
+
+CREATE TABLE procedure_products (
+    procedure_id UUID NOT NULL REFERENCES procedures (id) ON DELETE CASCADE,
+    product_id   UUID NOT NULL REFERENCES products (id),
+    PRIMARY KEY (procedure_id, product_id)
+);
+CREATE INDEX procedure_products_product_idx ON procedure_products (product_id, procedure_id);
+
+CREATE TABLE procedure_organisations (
+    procedure_id    UUID NOT NULL REFERENCES procedures (id) ON DELETE CASCADE,
+    organisation_id UUID NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    PRIMARY KEY (procedure_id, organisation_id)
+);
+CREATE INDEX procedure_organisations_organisation_idx ON procedure_organisations (organisation_id, procedure_id);
+
+CREATE TABLE procedure_files (
+    file_id      UUID PRIMARY KEY NOT NULL REFERENCES files (id),
+    procedure_id UUID NOT NULL REFERENCES procedures (id) ON DELETE CASCADE
+);
+CREATE INDEX procedure_files_procedure_idx ON procedure_files (procedure_id, file_id);
