@@ -21,6 +21,7 @@ pub mod search;
 pub mod severity;
 pub mod sla;
 pub mod support_document;
+pub mod text_diff;
 pub mod throttle;
 pub mod user;
 pub mod validation_code;

@@ -6,6 +6,7 @@ pub mod canned_replies;
 pub mod files;
 pub mod me;
 pub mod patches;
+pub mod procedures;
 pub mod support_documents;
 pub mod validation_codes;
 
@@ -36,7 +37,7 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
         (name = "files", description = "Uploading and downloading files"),
         (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
         (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time"),
-        (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log; validation codes with audited reveals and CSV import")
+        (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log; validation codes with audited reveals and CSV import; procedures with revisions")
     )
 )]
 struct ApiDoc;
@@ -74,6 +75,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(validation_codes::detail, validation_codes::update))
         .routes(routes!(validation_codes::reveal))
         .routes(routes!(validation_codes::import))
+        .routes(routes!(procedures::list, procedures::create))
+        .routes(routes!(procedures::detail, procedures::update))
+        .routes(routes!(procedures::download))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

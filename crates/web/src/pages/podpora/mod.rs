@@ -1,13 +1,16 @@
-//! The podpora agenda in pages: patches — the overview with "applicable to you" and the CSV
-//! export, the detail page with release notes, files, SHA-256, the download (logged) or the
-//! plain reason why it is closed, history, and for staff the form, the steps and the
-//! download log.
+//! The podpora agenda in pages, in three tabs: patches (the overview with "applicable to
+//! you" and search, the detail page with release notes, files, SHA-256, the logged download
+//! or the plain reason why it is closed, and for staff the form, the steps and the download
+//! log), validation codes (audited reveals, CSV import) and procedures (revisions, product
+//! tags, visibility).
 
 pub(crate) mod code_import;
 pub(crate) mod codes;
 pub(crate) mod patch_detail;
 pub(crate) mod patch_form;
 pub(crate) mod patches;
+pub(crate) mod procedure_form;
+pub(crate) mod procedures;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -55,6 +58,32 @@ pub fn router() -> Router<AppState> {
         )
         .route("/podpora/codes/{id}", get(codes::show).post(codes::update))
         .route("/podpora/codes/{id}/reveal", post(codes::reveal))
+        .route(
+            "/podpora/procedures",
+            get(procedures::list)
+                .post(procedure_form::create)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/podpora/procedures/export.csv", get(procedures::export))
+        .route("/podpora/procedures/new", get(procedure_form::new_form))
+        .route(
+            "/podpora/procedures/{id}",
+            get(procedures::show)
+                .post(procedure_form::update)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/podpora/procedures/{id}/edit",
+            get(procedure_form::edit_form),
+        )
+        .route(
+            "/podpora/procedures/{id}/revisions/{revision}",
+            get(procedures::revision),
+        )
+        .route(
+            "/podpora/procedures/{id}/files/{file}",
+            get(procedures::download),
+        )
 }
 
 /// The agenda's entry in the navigation: its first overview.
