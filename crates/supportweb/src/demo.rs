@@ -537,7 +537,16 @@ pub async fn fill(
     let codes =
         crate::demo_podpora::fill_codes(store, key, &developer, &catalogue, &showcase, today)
             .await?;
-    tracing::info!(patches, codes, "sample patches and validation codes ready");
+    let consultant = staff_actor(store, "eva.dvorakova").await?;
+    let procedures =
+        crate::demo_podpora::fill_procedures(store, files, &consultant, &catalogue, &showcase)
+            .await?;
+    tracing::info!(
+        patches,
+        codes,
+        procedures,
+        "sample patches, validation codes and procedures ready"
+    );
     if scale.documents > 0 {
         let added = crate::demo_documents::fill(store, scale.documents, today).await?;
         tracing::info!(added, "sample support documents ready");

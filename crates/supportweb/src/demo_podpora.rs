@@ -3,6 +3,8 @@
 //! withdrawn, one still a draft and one offered only to Obec Lhota. Release dates are
 //! relative to today, so the expired contract of Technické služby Kolín shows both sides:
 //! older patches stay downloadable for it, the newest ones are closed with the reason.
+//! Validation codes for the showcase organisations (one ending soon, one expired) and
+//! procedures (one revised, one staff-only, one for Obec Lhota only) come with them.
 //! Running it again adds nothing.
 
 use chrono::{Duration, NaiveDate};
@@ -384,4 +386,128 @@ pub async fn fill_codes(
         .await
         .map_err(|e| DemoError(e.to_string()))?;
     Ok(codes.len())
+}
+
+/// A sample procedure: title, body, products (indexes), visibility, the organisation it is
+/// chosen for, a later revision's body, and an attached file.
+struct SampleProcedure {
+    title: &'static str,
+    body: &'static str,
+    products: &'static [usize],
+    visibility: supportweb_domain::procedure::ProcedureVisibility,
+    only_for: Option<usize>,
+    revised: Option<&'static str>,
+    file: Option<(&'static str, &'static str)>,
+}
+
+const PROCEDURES: &[SampleProcedure] = &[
+    SampleProcedure {
+        title: "Instalace patche spisové služby",
+        body: "## Před instalací\n\n1. Ověřte verzi v **Nápověda → O aplikaci**; patch musí být pro vaši verzi.\n2. Zálohujte databázi.\n\n## Instalace\n\n1. Zastavte aplikační server.\n2. Spusťte skript `uprava-databaze.sql` jako vlastník schématu.\n3. Aplikační server znovu spusťte.\n\nPo instalaci zkontrolujte podací deník.",
+        products: &[0],
+        visibility: supportweb_domain::procedure::ProcedureVisibility::All,
+        only_for: None,
+        revised: Some(
+            "## Před instalací\n\n1. Ověřte verzi v **Nápověda → O aplikaci**; patch musí být pro vaši verzi.\n2. Zálohujte databázi **i adresář s přílohami**.\n\n## Instalace\n\n1. Zastavte aplikační server.\n2. Spusťte skript `uprava-databaze.sql` jako vlastník schématu.\n3. Aplikační server znovu spusťte.\n\nPo instalaci zkontrolujte podací deník a odeslání jedné zkušební zásilky.",
+        ),
+        file: None,
+    },
+    SampleProcedure {
+        title: "Nastavení skartačního řízení",
+        body: "Skartační řízení připravíte ve **Spisovně → Skartační návrhy**:\n\n1. Zvolte rok, za který se řízení vede.\n2. Zkontrolujte skartační znaky a lhůty.\n3. Návrh odešlete archivu datovou schránkou.",
+        products: &[0],
+        visibility: supportweb_domain::procedure::ProcedureVisibility::All,
+        only_for: None,
+        revised: None,
+        file: Some((
+            "skartacni-rizeni.txt",
+            "Kontrolní seznam skartačního řízení\n- skartační znaky\n- lhůty\n- seznam dokumentů\n",
+        )),
+    },
+    SampleProcedure {
+        title: "Roční uzávěrka v ekonomickém systému",
+        body: "1. Zaúčtujte všechny doklady roku.\n2. Spusťte **Uzávěrka → Kontroly** a opravte nalezené chyby.\n3. Vytvořte počáteční stavy nového roku.",
+        products: &[1],
+        visibility: supportweb_domain::procedure::ProcedureVisibility::All,
+        only_for: None,
+        revised: None,
+        file: None,
+    },
+    SampleProcedure {
+        title: "Napojení portálu občana na platební bránu obce",
+        body: "Platební brána vyžaduje certifikát obce a identifikátor obchodníka; nastavení provádí konzultant dodavatele vzdáleně.",
+        products: &[2],
+        visibility: supportweb_domain::procedure::ProcedureVisibility::Chosen,
+        only_for: Some(1),
+        revised: None,
+        file: None,
+    },
+    SampleProcedure {
+        title: "Obnova databáze ze zálohy (interní)",
+        body: "Jen pro technickou podporu: obnova z noční zálohy, ověření integrity a přepočet indexů.",
+        products: &[0, 1],
+        visibility: supportweb_domain::procedure::ProcedureVisibility::Staff,
+        only_for: None,
+        revised: None,
+        file: None,
+    },
+];
+
+/// Creates the sample procedures unless there are procedures already.
+pub async fn fill_procedures(
+    store: &Store,
+    files: &FileStore,
+    author: &Actor,
+    catalogue: &[ProductId],
+    organisations: &[OrganisationId],
+) -> Result<usize, DemoError> {
+    use supportweb_storage::procedures::{NewProcedure, ProcedureQuery};
+    let existing = store
+        .procedures(
+            author,
+            &ProcedureQuery {
+                limit: 1,
+                ..ProcedureQuery::default()
+            },
+        )
+        .await?;
+    if !existing.is_empty() {
+        return Ok(0);
+    }
+    for sample in PROCEDURES {
+        let mut new = NewProcedure {
+            title: sample.title.to_owned(),
+            body: sample.body.to_owned(),
+            visibility: sample.visibility,
+            products: sample
+                .products
+                .iter()
+                .filter_map(|i| catalogue.get(*i).copied())
+                .collect(),
+            organisations: sample
+                .only_for
+                .and_then(|i| organisations.get(i).copied())
+                .into_iter()
+                .collect(),
+            files: Vec::new(),
+        };
+        if let Some((name, content)) = sample.file {
+            new.files.push(
+                sample_file(store, files, author, name.to_owned(), content.to_owned()).await?,
+            );
+        }
+        let id = store
+            .create_procedure(author, &new)
+            .await
+            .map_err(|e| DemoError(e.to_string()))?;
+        if let Some(body) = sample.revised {
+            new.body = body.to_owned();
+            let version = store.procedure(author, id).await?.version;
+            store
+                .update_procedure(author, id, &new, version)
+                .await
+                .map_err(|e| DemoError(e.to_string()))?;
+        }
+    }
+    Ok(PROCEDURES.len())
 }

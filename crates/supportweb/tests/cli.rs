@@ -437,6 +437,20 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         key.open(own[0].id.0.as_bytes(), &sealed).unwrap(),
         "EKO-TSK-MAJ-5501"
     );
+
+    // Procedures: all five for staff, one revised; customers never see the staff-only one.
+    use supportweb_storage::procedures::ProcedureQuery;
+    let procedures = store
+        .procedures(&technician, &ProcedureQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(procedures.len(), 5, "the sample procedures, once");
+    assert!(procedures.iter().any(|p| p.revision == 2));
+    let seen = store
+        .procedures(&kolin, &ProcedureQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 3, "the three for all customers");
 }
 
 #[tokio::test]
