@@ -4,6 +4,7 @@
 
 use supportweb_domain::Actor;
 use supportweb_domain::ids::{DocumentId, PatchId};
+use supportweb_domain::patch::{PatchState, PatchVisibility};
 use supportweb_domain::support_document::Party;
 use uuid::Uuid;
 
@@ -15,7 +16,8 @@ use crate::{Store, StoreError, now, on_pool, on_tx};
 impl Store {
     /// Links (`linked`) or unlinks a patch and a document; the change enters the document's
     /// history. Both must be visible to the actor, who must be staff working on the
-    /// document; anyone else gets [`DocumentError::NotAllowed`] or not found.
+    /// document; anyone else gets [`DocumentError::NotAllowed`] or not found. A draft, or a
+    /// patch not offered to the document's organisation, cannot be linked.
     pub async fn link_patch(
         &self,
         actor: &Actor,
@@ -32,6 +34,20 @@ impl Store {
             Err(StoreError::NotFound) => return Err(DocumentError::Invalid("patch")),
             Err(e) => return Err(e.into()),
         };
+        // Only a patch the document's organisation is offered may be linked: its readers
+        // then see nothing (not even a title in the history) of a draft or of a patch chosen
+        // for someone else.
+        if linked {
+            let offered = patch.visibility == PatchVisibility::All
+                || self
+                    .patch_organisations(actor, patch.id)
+                    .await?
+                    .iter()
+                    .any(|(o, _)| *o == record.organisation_id);
+            if patch.state == PatchState::Draft || !offered {
+                return Err(DocumentError::Invalid("patch"));
+            }
+        }
         let label = format!("{} {}", patch.title, patch.build);
         let mut tx = self.begin().await?;
         let changed = if linked {

@@ -125,12 +125,29 @@ impl Store {
         row.map(FileRecord::from).ok_or(StoreError::NotFound)
     }
 
-    /// A file `actor` may download: its own upload, or a file attached to a support document
-    /// the actor may see (one of an internal note only as staff). Anyone else gets
-    /// [`StoreError::NotFound`], exactly as for a file that does not exist.
+    /// Whether a file belongs to a patch or a procedure: it downloads only through that
+    /// record's route, which applies its rules (entitlement, visibility, the download log).
+    async fn podpora_file(&self, id: FileId) -> Result<bool, StoreError> {
+        let count: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM patch_files WHERE file_id = $1)
+                 + (SELECT COUNT(*) FROM procedure_files WHERE file_id = $1)",
+            )
+            .bind(id.0)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count > 0)
+    }
+
+    /// A file `actor` may download: its own upload (unless it became a patch's or a
+    /// procedure's), or a file attached to a support document the actor may see (one of an
+    /// internal note only as staff). Anyone else gets [`StoreError::NotFound`], exactly as for
+    /// a file that does not exist.
     pub async fn file_for(&self, actor: &Actor, id: FileId) -> Result<FileRecord, StoreError> {
         let record = self.file_unscoped(id).await?;
-        if record.uploaded_by == actor.user_id || self.document_file_visible(actor, id).await? {
+        let own = record.uploaded_by == actor.user_id && !self.podpora_file(id).await?;
+        if own || self.document_file_visible(actor, id).await? {
             Ok(record)
         } else {
             Err(StoreError::NotFound)

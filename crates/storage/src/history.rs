@@ -2,6 +2,7 @@
 //! the transaction that makes the change.
 
 use chrono::{DateTime, Utc};
+use supportweb_domain::Actor;
 use supportweb_domain::ids::UserId;
 use uuid::Uuid;
 
@@ -31,6 +32,17 @@ pub struct HistoryRecord {
     pub old_value: String,
     /// After.
     pub new_value: String,
+}
+
+/// Whether a recorded field is for staff's eyes only: it names other organisations or tells
+/// who else sees the record (which organisations a patch or procedure was chosen for, its
+/// visibility, the organisation a validation code was moved from).
+pub fn staff_only_field(entity: &str, field: &str) -> bool {
+    matches!(
+        (entity, field),
+        ("patch" | "procedure", "organisations" | "visibility")
+            | ("validation_code", "organisation")
+    )
 }
 
 /// The changed fields between two lists of `(field, value)` pairs in the same order.
@@ -109,6 +121,22 @@ impl Store {
         let mut tx = self.begin().await?;
         tx.record_changes(entity, entity_id, by, changes).await?;
         tx.commit().await
+    }
+
+    /// The history of a record as `actor` may read it, newest first: customer and partner
+    /// users never get the [`staff_only_field`]s. The caller has checked the actor may see
+    /// the record.
+    pub async fn history_for(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: Uuid,
+    ) -> Result<Vec<HistoryRecord>, StoreError> {
+        let mut records = self.history(entity, entity_id).await?;
+        if !actor.is_staff() {
+            records.retain(|h| !staff_only_field(entity, &h.field));
+        }
+        Ok(records)
     }
 
     /// The history of a record, newest first. The caller has checked the actor may see it.

@@ -454,20 +454,26 @@ impl Store {
         Ok(out)
     }
 
-    /// Every revision of a procedure the actor may see, newest first.
+    /// The revisions of a procedure the actor may see, newest first: staff all of them,
+    /// customers the current one and those saved while it was for all customers (never a
+    /// text saved while it was staff-only or for other organisations).
     pub async fn procedure_revisions(
         &self,
         actor: &Actor,
         id: ProcedureId,
     ) -> Result<Vec<RevisionRecord>, StoreError> {
-        self.procedure(actor, id).await?;
+        let current = self.procedure(actor, id).await?;
         let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT r.revision, r.title, r.body, u.display_name, r.changed_at
                  FROM procedure_revisions r JOIN users u ON u.id = r.changed_by
-                 WHERE r.procedure_id = $1 ORDER BY r.revision DESC",
+                 WHERE r.procedure_id = $1 AND ($2 OR r.visibility = $3 OR r.revision = $4)
+                 ORDER BY r.revision DESC",
             )
             .bind(id.0)
+            .bind(actor.is_staff())
+            .bind(ProcedureVisibility::All.as_str())
+            .bind(current.revision)
             .fetch_all(pool)
             .await?
         });
@@ -623,13 +629,14 @@ impl Tx {
     ) -> Result<(), StoreError> {
         on_tx!(self, conn => {
             sqlx::query(
-                "INSERT INTO procedure_revisions (procedure_id, revision, title, body, changed_by, changed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO procedure_revisions (procedure_id, revision, title, body, visibility,
+                 changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id.0)
             .bind(revision)
             .bind(new.title.as_str())
             .bind(new.body.as_str())
+            .bind(new.visibility.as_str())
             .bind(by.0)
             .bind(at)
             .execute(conn)

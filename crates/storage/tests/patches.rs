@@ -882,16 +882,42 @@ async fn documents_link_the_patches_that_solve_them(store: Store) {
         .link_patch(&technician, document.id, fix, true)
         .await
         .unwrap();
-    store
-        .link_patch(&technician, document.id, draft, true)
-        .await
-        .unwrap();
+    // A draft, or a patch chosen for another organisation, is never linked: its title would
+    // reach the document's readers through the history.
+    assert!(matches!(
+        store
+            .link_patch(&technician, document.id, draft, true)
+            .await,
+        Err(DocumentError::Invalid("patch"))
+    ));
+    let file_b = upload(&store, &developer, "b.zip").await;
+    let mut for_other = new_patch(product, "KANÁREK-JINÁ", (2026, 6, 4), vec![file_b]);
+    for_other.visibility = PatchVisibility::Chosen;
+    for_other.organisations = vec![jina];
+    let for_other = published(&store, &developer, for_other).await;
+    assert!(matches!(
+        store
+            .link_patch(&technician, document.id, for_other, true)
+            .await,
+        Err(DocumentError::Invalid("patch"))
+    ));
     assert!(matches!(
         store
             .link_patch(&technician, document.id, PatchId::generate(), true)
             .await,
         Err(DocumentError::Invalid("patch"))
     ));
+    let file_2 = upload(&store, &developer, "g.zip").await;
+    let second = published(
+        &store,
+        &developer,
+        new_patch(product, "Druhá oprava", (2026, 6, 5), vec![file_2]),
+    )
+    .await;
+    store
+        .link_patch(&technician, document.id, second, true)
+        .await
+        .unwrap();
     let titles = |list: Vec<supportweb_storage::patches::PatchRecord>| {
         list.into_iter().map(|p| p.title).collect::<Vec<_>>()
     };
@@ -902,9 +928,8 @@ async fn documents_link_the_patches_that_solve_them(store: Store) {
     );
     let seen = store.document(&reader, document.id).await.unwrap();
     assert_eq!(
-        titles(store.document_patches(&reader, &seen).await.unwrap()),
-        ["Oprava podatelny"],
-        "never the draft"
+        titles(store.document_patches(&reader, &seen).await.unwrap()).len(),
+        2
     );
     let seen = store.document(&no_podpora, document.id).await.unwrap();
     assert!(
@@ -930,7 +955,7 @@ async fn documents_link_the_patches_that_solve_them(store: Store) {
         1
     );
     store
-        .link_patch(&technician, document.id, draft, false)
+        .link_patch(&technician, document.id, second, false)
         .await
         .unwrap();
     let history: Vec<String> = store
@@ -944,11 +969,12 @@ async fn documents_link_the_patches_that_solve_them(store: Store) {
     assert_eq!(
         history,
         [
-            "KANÁREK-DRAFT 5.2.3.1 → ",
-            " → KANÁREK-DRAFT 5.2.3.1",
+            "Druhá oprava 5.2.3.1 → ",
+            " → Druhá oprava 5.2.3.1",
             " → Oprava podatelny 5.2.3.1"
         ]
     );
+    assert!(history.iter().all(|h| !h.contains("KANÁREK")));
 }
 
 both_backends!(documents_link_the_patches_that_solve_them);

@@ -271,14 +271,36 @@ async fn every_revision_is_kept_and_stale_edits_are_refused(store: Store) {
     let now = store.procedure(&developer, id).await.unwrap();
     assert_eq!(now.revision, 2);
     assert_eq!(now.products.len(), 2);
+    // A customer reads the current revision and those saved for all customers, never the
+    // text saved while the procedure was staff-only.
+    let obec = organisation(&store, "Obec A").await;
+    let customer = reader(&store, "obec.a", obec, AgendaRight::Read).await;
+    let numbers = |list: Vec<supportweb_storage::procedures::RevisionRecord>| {
+        list.into_iter().map(|r| r.revision).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        numbers(store.procedure_revisions(&customer, id).await.unwrap()),
+        [2]
+    );
+    let mut third = second.clone();
+    third.body = "Třetí znění.".into();
+    let v = store.procedure(&developer, id).await.unwrap().version;
+    store
+        .update_procedure(&developer, id, &third, v)
+        .await
+        .unwrap();
+    assert_eq!(
+        numbers(store.procedure_revisions(&customer, id).await.unwrap()),
+        [3, 2]
+    );
     let revisions = store.procedure_revisions(&developer, id).await.unwrap();
     assert_eq!(
         revisions.iter().map(|r| r.revision).collect::<Vec<_>>(),
-        [2, 1]
+        [3, 2, 1]
     );
-    assert_eq!(revisions[1].title, "Instalace patche");
+    assert_eq!(revisions[2].title, "Instalace patche");
     assert!(
-        revisions[1].body.contains("skartačního"),
+        revisions[2].body.contains("skartačního"),
         "the old text is kept"
     );
     let history: Vec<String> = store

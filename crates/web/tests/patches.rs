@@ -268,6 +268,21 @@ async fn publish_download_refuse(app: TestApp) {
         .get_with(&link, Some(&customer), &[("range", "bytes=9999-")])
         .await;
     assert_eq!(invalid.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    let unchanged = app
+        .get_with(
+            &link,
+            Some(&customer),
+            &[("if-none-match", &reply.header("etag"))],
+        )
+        .await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+    // The staff member who uploaded it cannot bypass the log through the plain file route.
+    assert_eq!(
+        app.get(&format!("/files/{download}"), Some(&staff))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
     // The former customer sees it, with the reason and whom to contact, and cannot download.
     let page = app.get(&path, Some(&former)).await.text();
@@ -301,6 +316,12 @@ async fn publish_download_refuse(app: TestApp) {
     // The download log: who, which file, the range.
     let staff_page = app.get(&path, Some(&staff)).await.text();
     let log = staff_page.split("id=\"download-log\"").nth(1).unwrap();
+    let log = log.split("</section>").next().unwrap();
+    assert_eq!(
+        log.matches("<tr><td>").count(),
+        2,
+        "the whole file and one range; not the 416, the 304 or the refused ones"
+    );
     assert!(log.contains("Zkušební referentka"));
     assert!(log.contains("Statutární město Jihlava"));
     assert!(log.contains("bytes=4-9"));
@@ -330,6 +351,7 @@ async fn publish_download_refuse(app: TestApp) {
             "/podpora/patches",
             "/podpora/patches/export.csv",
             "/podpora/patches?state=draft",
+            "/podpora/patches?q=kanarek",
         ] {
             let reply = app.get(listing, Some(cookie)).await;
             assert_eq!(reply.status, StatusCode::OK);
@@ -356,6 +378,35 @@ async fn publish_download_refuse(app: TestApp) {
         assert_eq!(file.status, StatusCode::NOT_FOUND);
         assert!(!String::from_utf8_lossy(&file.bytes).contains("brno"));
     }
+
+    // Choosing Jihlava too: Jihlava's users see the patch, but its history never names the
+    // other organisations it is for.
+    let edit = app
+        .get(&format!("{canary}/edit"), Some(&staff))
+        .await
+        .text();
+    let canary_version = value_of(&edit, "name=\"version\" value=\"");
+    let jihlava_id = jihlava.to_string();
+    let mut both = chosen.clone();
+    both.push(("organisations", &jihlava_id));
+    both.push(("version", &canary_version));
+    both.push(("keep_file", &canary_file));
+    let changed = app
+        .post_multipart(&canary, multipart_form(&both, &[]), &staff)
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text());
+    let shared = app.get(&canary, Some(&customer)).await.text();
+    assert!(shared.contains("KANÁREK-BRNO"));
+    assert!(
+        !shared.contains("Město Brno"),
+        "no other organisation's name"
+    );
+    assert!(
+        app.get(&canary, Some(&staff))
+            .await
+            .text()
+            .contains("Město Brno")
+    );
 
     // Withdrawing needs a reason, which customers then see; a stale form is refused.
     let staff_page = app.get(&path, Some(&staff)).await.text();

@@ -54,7 +54,17 @@ async fn write(
 
 #[tokio::test]
 async fn procedures_reach_only_those_they_are_for_and_keep_their_revisions() {
-    let app = TestApp::new().await;
+    procedures_and_revisions(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn procedures_reach_only_those_they_are_for_and_keep_their_revisions_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        procedures_and_revisions(TestApp::on(db).await).await;
+    }
+}
+
+async fn procedures_and_revisions(app: TestApp) {
     let lhota = organisation(&app, "Obec Lhota", true).await;
     let brno = organisation(&app, "Město Brno", true).await;
     app.user("konzultant", UserKind::Staff, vec![StaffRole::Consultant])

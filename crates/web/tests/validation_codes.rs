@@ -141,7 +141,17 @@ async fn reveals(app: &TestApp) -> Vec<(String, Option<String>)> {
 
 #[tokio::test]
 async fn only_flagged_users_see_their_codes_and_every_reveal_is_audited() {
-    let app = TestApp::new().await;
+    codes_and_reveals(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_flagged_users_see_their_codes_and_every_reveal_is_audited_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        codes_and_reveals(TestApp::on(db).await).await;
+    }
+}
+
+async fn codes_and_reveals(app: TestApp) {
     let product = product(&app).await;
     let lhota = with_ico(&app, "Obec Lhota", "00234567").await;
     let brno = organisation(&app, "Město Brno", true).await;

@@ -22,6 +22,7 @@ CREATE TABLE procedure_revisions (
     revision     BIGINT NOT NULL,
     title        TEXT NOT NULL,
     body         TEXT NOT NULL,
+    visibility   TEXT NOT NULL CHECK (visibility IN ('all', 'staff', 'chosen')),
     changed_by   UUID NOT NULL REFERENCES users (id),
     changed_at   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (procedure_id, revision)

@@ -7,7 +7,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -333,7 +333,7 @@ pub async fn detail(
     };
     let history = state
         .store()
-        .history(ENTITY, patch.id.0)
+        .history_for(&signed.actor, ENTITY, patch.id.0)
         .await?
         .into_iter()
         .map(HistoryEntry::from)
@@ -458,10 +458,11 @@ pub async fn download(
     State(state): State<AppState>,
     signed: SignedIn,
     ClientAddress(address): ClientAddress,
+    method: Method,
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    download_file(&state, &signed, &address, &id, &file, &headers).await
+    download_file(&state, &signed, method, &address, &id, &file, &headers).await
 }
 
 /// Who a patch is offered to and who downloaded it (staff).

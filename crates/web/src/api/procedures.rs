@@ -315,7 +315,10 @@ pub async fn detail(
     let id = procedure_id(&id)?;
     let procedure = state.store().procedure(&signed.actor, id).await?;
     let revisions = state.store().procedure_revisions(&signed.actor, id).await?;
-    let history = state.store().history(ENTITY, id.0).await?;
+    let history = state
+        .store()
+        .history_for(&signed.actor, ENTITY, id.0)
+        .await?;
     Ok(Json(ProcedureDetail {
         procedure: procedure.into(),
         revisions: revisions.into_iter().map(ProcedureRevision::from).collect(),

@@ -597,7 +597,7 @@ pub async fn detail(
         .map(TimeEntry::from)
         .collect();
     let history = store
-        .history(ENTITY, d.id.0)
+        .history_for(actor, ENTITY, d.id.0)
         .await?
         .into_iter()
         .map(HistoryEntry::from)

@@ -23,8 +23,8 @@ use crate::middleware::Problem;
 use crate::pages::form::FormErrors;
 use crate::pages::podpora::code_import;
 use crate::pages::podpora::codes::{
-    CodeInput, CodeParams, audit_issue, code_error_field, code_id, parse_code, require_codes,
-    reveal_code, seal,
+    CodeInput, CodeParams, audit_change, audit_issue, code_error_field, code_id, parse_code,
+    require_codes, reveal_code, seal,
 };
 use crate::pages::podpora::may_write;
 use crate::pages::today;
@@ -303,7 +303,7 @@ pub async fn update(
 ) -> Result<Json<ValidationCode>, AppError> {
     require_codes(&signed.actor)?;
     let id = code_id(&id)?;
-    state.store().validation_code(&signed.actor, id).await?;
+    let before = state.store().validation_code(&signed.actor, id).await?;
     require_issuer(&signed)?;
     let body: CodeBody = json(&body)?;
     let version = body.version.ok_or_else(|| {
@@ -324,7 +324,7 @@ pub async fn update(
         .update_code(&signed.actor, id, &code, sealed, version)
         .await
         .map_err(store_error)?;
-    audit_issue(&state, &signed, organisation, &address, id.to_string()).await?;
+    audit_change(&state, &signed, &before, organisation, &address).await?;
     Ok(Json(
         state
             .store()

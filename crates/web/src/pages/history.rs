@@ -1,5 +1,6 @@
 //! The change history shown at the bottom of every record's page: who, when, field, old → new.
 
+use supportweb_domain::Actor;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -20,8 +21,21 @@ pub struct HistoryLine {
     pub new: String,
 }
 
-/// The history of `entity` `id`, newest first. Field names are translated by the message
-/// `{entity}-field-{field}`. The caller has checked the user may see the record.
+fn line(t: &Tr, entity: &str, h: supportweb_storage::history::HistoryRecord) -> HistoryLine {
+    HistoryLine {
+        when: supportweb_domain::calendar::prague_time(h.changed_at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        who: h.changed_by.unwrap_or_default(),
+        field: t.t(format!("{entity}-field-{}", h.field.replace('_', "-"))),
+        old: h.old_value,
+        new: h.new_value,
+    }
+}
+
+/// The history of `entity` `id`, newest first, for pages only staff open. Field names are
+/// translated by the message `{entity}-field-{field}`. The caller has checked the user may
+/// see the record.
 pub async fn lines(
     state: &AppState,
     t: &Tr,
@@ -33,14 +47,24 @@ pub async fn lines(
         .history(entity, id)
         .await?
         .into_iter()
-        .map(|h| HistoryLine {
-            when: supportweb_domain::calendar::prague_time(h.changed_at)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            who: h.changed_by.unwrap_or_default(),
-            field: t.t(format!("{entity}-field-{}", h.field.replace('_', "-"))),
-            old: h.old_value,
-            new: h.new_value,
-        })
+        .map(|h| line(t, entity, h))
+        .collect())
+}
+
+/// The history of `entity` `id` as `actor` may read it (customers never see the fields that
+/// name other organisations), for pages customers open too.
+pub async fn lines_for(
+    state: &AppState,
+    t: &Tr,
+    actor: &Actor,
+    entity: &str,
+    id: Uuid,
+) -> Result<Vec<HistoryLine>, AppError> {
+    Ok(state
+        .store()
+        .history_for(actor, entity, id)
+        .await?
+        .into_iter()
+        .map(|h| line(t, entity, h))
         .collect())
 }

@@ -58,19 +58,35 @@ impl MultipartForm {
                 }
                 form.files.push(save_upload(state, actor, field).await?);
             } else if name == "file_id" {
-                let text = field.text().await.map_err(multipart_error)?;
+                let text = read_capped(field, 100).await?;
                 let id = text
                     .parse()
                     .map_err(|_| AppError::BadRequest("bad_request"))?;
                 form.files.push(state.store().file_for(actor, id).await?);
             } else {
-                let text = field.text().await.map_err(multipart_error)?;
-                if text.len() > 100_000 {
-                    return Err(AppError::PayloadTooLarge);
-                }
+                let text = read_capped(field, TEXT_FIELD_BYTES).await?;
                 form.fields.push((name, text));
             }
         }
         Ok(form)
     }
+}
+
+/// The largest text field of a form (the body limit is off for forms with uploads).
+const TEXT_FIELD_BYTES: usize = 200_000;
+
+/// Reads a field as text, refusing it (413) as soon as it grows past `cap` bytes, so a huge
+/// field is never held in memory.
+pub(crate) async fn read_capped(
+    mut field: axum::extract::multipart::Field<'_>,
+    cap: usize,
+) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > cap {
+            return Err(AppError::PayloadTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| AppError::BadRequest("bad_request"))
 }

@@ -21,6 +21,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
+use crate::pages::multipart::read_capped;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 
@@ -164,23 +165,17 @@ pub(super) async fn form(signed: SignedIn) -> Result<Html<String>, AppError> {
 async fn read_csv(multipart: Multipart) -> Result<String, AppError> {
     let mut multipart = multipart;
     let mut pasted = String::new();
-    let mut uploaded: Option<Vec<u8>> = None;
+    let mut uploaded: Option<String> = None;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(multipart_error)?;
-        if bytes.len() > MAX_IMPORT_BYTES {
-            return Err(AppError::PayloadTooLarge);
-        }
+        let text = read_capped(field, MAX_IMPORT_BYTES).await?;
         match name.as_str() {
-            "file" if !bytes.is_empty() => uploaded = Some(bytes.to_vec()),
-            "csv" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !text.is_empty() => uploaded = Some(text),
+            "csv" => pasted = text,
             _ => {}
         }
     }
-    Ok(match uploaded {
-        Some(bytes) => String::from_utf8(bytes).map_err(|_| AppError::BadRequest("bad_request"))?,
-        None => pasted,
-    })
+    Ok(uploaded.unwrap_or(pasted))
 }
 
 pub(super) async fn submit(

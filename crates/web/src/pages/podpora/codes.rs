@@ -29,7 +29,7 @@ use crate::i18n::Tr;
 use crate::middleware::KeepBody;
 use crate::pages::csv::{BOM, push_record};
 use crate::pages::form::{FormErrors, form_values};
-use crate::pages::history::{HistoryLine, lines};
+use crate::pages::history::{HistoryLine, lines_for};
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render, today};
 use crate::state::AppState;
@@ -527,6 +527,23 @@ pub(crate) async fn audit_issue(
     .await
 }
 
+/// Audits a changed code under its organisation, and under the one it came from when it was
+/// moved (each organisation's audit trail then shows the code leaving or arriving).
+pub(crate) async fn audit_change(
+    state: &AppState,
+    signed: &SignedIn,
+    before: &CodeRecord,
+    organisation: OrganisationId,
+    address: &str,
+) -> Result<(), AppError> {
+    let detail = before.id.to_string();
+    audit_issue(state, signed, organisation, address, detail.clone()).await?;
+    if before.organisation_id != organisation {
+        audit_issue(state, signed, before.organisation_id, address, detail).await?;
+    }
+    Ok(())
+}
+
 #[derive(Template)]
 #[template(path = "podpora_code.html")]
 struct DetailPage {
@@ -565,7 +582,7 @@ async fn detail_page(
     Ok(DetailPage {
         validity: validity(&t, &c),
         status: status_text(&t, &c),
-        history: lines(state, &t, ENTITY, c.id.0).await?,
+        history: lines_for(state, &t, &signed.actor, ENTITY, c.id.0).await?,
         form: form.unwrap_or_else(|| CodeInput {
             organisation: c.organisation_id.to_string(),
             product: c.product_id.to_string(),
@@ -673,7 +690,7 @@ pub(super) async fn update(
             .await
         {
             Ok(()) => {
-                audit_issue(&state, &signed, organisation, &address, format!("{id}")).await?;
+                audit_change(&state, &signed, &before, organisation, &address).await?;
                 return Ok(Redirect::to(&format!("/podpora/codes/{id}")).into_response());
             }
             Err(CodeError::Invalid(field)) => {

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -25,7 +25,7 @@ use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
 use crate::notify::applies_text;
-use crate::pages::history::{HistoryLine, lines};
+use crate::pages::history::{HistoryLine, lines_for};
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -145,7 +145,7 @@ async fn detail_page(
         state: state_label(&t, p.state),
         access: access_label(&t, p.access),
         notes_html: to_safe_html(&p.release_notes),
-        history: lines(state, &t, ENTITY, p.id.0).await?,
+        history: lines_for(state, &t, actor, ENTITY, p.id.0).await?,
         closed,
         team,
         is_staff,
@@ -218,6 +218,7 @@ pub(super) async fn step(
 pub(crate) async fn download_file(
     state: &AppState,
     signed: &SignedIn,
+    method: Method,
     address: &str,
     id: &str,
     file: &str,
@@ -230,28 +231,37 @@ pub(crate) async fn download_file(
         .store()
         .patch_download(&signed.actor, id, file)
         .await?;
-    let range = headers
-        .get(axum::http::header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .chars()
-        .take(100)
-        .collect::<String>();
-    state
-        .store()
-        .log_patch_download(&signed.actor, id, file, &range, address)
-        .await?;
-    crate::downloads::respond(state, &record, headers).await
+    let response = crate::downloads::respond(state, &record, headers).await?;
+    // Only content that goes out is a download: not a 304, a refused range, or a HEAD.
+    if matches!(
+        response.status(),
+        StatusCode::OK | StatusCode::PARTIAL_CONTENT
+    ) && method != Method::HEAD
+    {
+        let range = headers
+            .get(axum::http::header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(100)
+            .collect::<String>();
+        state
+            .store()
+            .log_patch_download(&signed.actor, id, file, &range, address)
+            .await?;
+    }
+    Ok(response)
 }
 
 pub(super) async fn download(
     State(state): State<AppState>,
     signed: SignedIn,
     ClientAddress(address): ClientAddress,
+    method: Method,
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    match download_file(&state, &signed, &address, &id, &file, &headers).await {
+    match download_file(&state, &signed, method, &address, &id, &file, &headers).await {
         Err(AppError::DownloadClosed(_)) => {
             let patch = state.store().patch(&signed.actor, patch_id(&id)?).await?;
             let page = detail_page(&state, &signed, patch, None).await?;

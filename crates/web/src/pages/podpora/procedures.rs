@@ -20,7 +20,7 @@ use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::pages::csv::{BOM, push_record};
 use crate::pages::form::FormErrors;
-use crate::pages::history::{HistoryLine, lines};
+use crate::pages::history::{HistoryLine, lines_for};
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::support_documents::view::when;
 use crate::pages::{Layout, render};
@@ -284,7 +284,7 @@ pub(super) async fn show(
         may_write: may_write(actor),
         chosen,
         revisions: revisions.iter().map(RevisionLine::from).collect(),
-        history: lines(&state, &t, ENTITY, id.0).await?,
+        history: lines_for(&state, &t, actor, ENTITY, id.0).await?,
         p,
         layout,
     })

@@ -254,7 +254,7 @@ async fn page(
             .collect(),
         typed,
         errors,
-        history: history::lines(state, t, ENTITY, d.id.0).await?,
+        history: history::lines_for(state, t, actor, ENTITY, d.id.0).await?,
         d,
         layout,
     })
