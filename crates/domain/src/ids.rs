@@ -89,6 +89,18 @@ typed_id!(
     /// A procedure (how-to article) of the podpora agenda.
     ProcedureId
 );
+typed_id!(
+    /// A communication protocol.
+    ProtocolId
+);
+typed_id!(
+    /// A project of an organisation, which protocols belong to.
+    ProjectId
+);
+typed_id!(
+    /// A task agreed in a protocol.
+    TaskId
+);
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod patch;
 pub mod permissions;
 pub mod procedure;
+pub mod protocol;
 pub mod remote_access;
 pub mod search;
 pub mod severity;

@@ -22,6 +22,7 @@ pub mod numbering;
 pub mod organisations;
 pub mod patches;
 pub mod procedures;
+pub mod protocols;
 pub mod remote_access;
 pub mod sample_documents;
 pub mod sessions;

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_patches.sql", "patches"),
     migration!(13, "0013_validation_codes.sql", "validation_codes"),
     migration!(14, "0014_procedures.sql", "procedures"),
+    migration!(15, "0015_protocols.sql", "protocols"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -33,17 +33,32 @@ pub enum EventKind {
     SlaBreach,
     /// A patch was published.
     PatchPublished,
+    /// A protocol was issued (detail: the revision).
+    ProtocolIssued,
+    /// A verifier objected to a protocol.
+    ProtocolObjected,
+    /// A verifier confirmed a protocol.
+    ProtocolConfirmed,
+    /// An agreed task is due within days.
+    TaskDueSoon,
+    /// An agreed task is overdue.
+    TaskOverdue,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::DocumentCreated,
         EventKind::DocumentReply,
         EventKind::DocumentNote,
         EventKind::DocumentState,
         EventKind::SlaBreach,
         EventKind::PatchPublished,
+        EventKind::ProtocolIssued,
+        EventKind::ProtocolObjected,
+        EventKind::ProtocolConfirmed,
+        EventKind::TaskDueSoon,
+        EventKind::TaskOverdue,
     ];
 
     /// Database name, also the preference key.
@@ -55,6 +70,11 @@ impl EventKind {
             EventKind::DocumentState => "document_state",
             EventKind::SlaBreach => "sla_breach",
             EventKind::PatchPublished => "patch_published",
+            EventKind::ProtocolIssued => "protocol_issued",
+            EventKind::ProtocolObjected => "protocol_objected",
+            EventKind::ProtocolConfirmed => "protocol_confirmed",
+            EventKind::TaskDueSoon => "task_due_soon",
+            EventKind::TaskOverdue => "task_overdue",
         }
     }
 

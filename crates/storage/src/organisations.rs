@@ -486,6 +486,47 @@ impl Store {
             .collect()
     }
 
+    /// The members of an organisation regardless of the actor: for notifications, which
+    /// check each recipient's access themselves.
+    pub async fn members_unscoped(
+        &self,
+        organisation_id: OrganisationId,
+    ) -> Result<Vec<Member>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT u.id AS user_id, u.display_name, u.email, u.is_active, {MEMBERSHIP_COLUMNS}
+             FROM organisation_memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.organisation_id = $1 ORDER BY u.display_name, u.id"
+        ));
+        let rows: Vec<MemberRow> = on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(organisation_id.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|row| {
+                Ok(Member {
+                    rights: row.membership.rights()?,
+                    user_id: UserId(row.user_id),
+                    display_name: row.display_name,
+                    email: row.email,
+                    is_active: row.is_active,
+                })
+            })
+            .collect()
+    }
+
+    /// The account team of an organisation regardless of the actor: for notifications.
+    pub async fn account_team_unscoped(
+        &self,
+        organisation_id: OrganisationId,
+    ) -> Result<Vec<UserId>, StoreError> {
+        let ids: Vec<Uuid> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT user_id FROM account_team WHERE organisation_id = $1 ORDER BY user_id")
+                .bind(organisation_id.0)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(ids.into_iter().map(UserId).collect())
+    }
+
     /// The members of an organisation the actor may see, by name.
     pub async fn members(
         &self,

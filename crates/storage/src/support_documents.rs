@@ -1650,7 +1650,8 @@ impl Tx {
                      SELECT f.id, $2, $3, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
                      AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)",
+                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)",
                 )
                 .bind(file.0)
                 .bind(id.0)

@@ -8,6 +8,7 @@
 //! | internal note | staff only: assignee and staff watchers (the account team while nobody is assigned) |
 //! | SLA breach | account team and assignee |
 //! | patch published | members with a podpora right of the organisations it is offered to, who may download it |
+//! | protocols and their tasks | see [`crate::notify_protocols`] |
 //!
 //! Nobody hears about their own change. Each recipient is rebuilt as an actor and reads the
 //! document (and the comment) through the access layer: an account deactivated, a right
@@ -45,7 +46,13 @@ fn customer_only(kind: EventKind) -> bool {
 
 /// Kinds whose messages only staff may receive.
 fn staff_only(kind: EventKind) -> bool {
-    matches!(kind, EventKind::DocumentNote | EventKind::SlaBreach)
+    matches!(
+        kind,
+        EventKind::DocumentNote
+            | EventKind::SlaBreach
+            | EventKind::ProtocolObjected
+            | EventKind::ProtocolConfirmed
+    )
 }
 
 /// Whether someone holding `roles` hears about an event of `kind`.
@@ -61,7 +68,12 @@ pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> boo
             matches!(role, Assignee | Watcher) || (*role == AccountTeam && !assigned)
         }
         EventKind::SlaBreach => matches!(role, AccountTeam | Assignee),
-        EventKind::PatchPublished => false,
+        EventKind::PatchPublished
+        | EventKind::ProtocolIssued
+        | EventKind::ProtocolObjected
+        | EventKind::ProtocolConfirmed
+        | EventKind::TaskDueSoon
+        | EventKind::TaskOverdue => false,
     })
 }
 
@@ -87,8 +99,16 @@ pub async fn messages_for(
     public_url: &str,
     event: &EventRecord,
 ) -> Result<Vec<NewMessage>, StoreError> {
-    if event.kind == EventKind::PatchPublished {
-        return patch_messages(store, public_url, event).await;
+    match event.kind {
+        EventKind::PatchPublished => return patch_messages(store, public_url, event).await,
+        EventKind::ProtocolIssued
+        | EventKind::ProtocolObjected
+        | EventKind::ProtocolConfirmed
+        | EventKind::TaskDueSoon
+        | EventKind::TaskOverdue => {
+            return crate::notify_protocols::messages(store, public_url, event).await;
+        }
+        _ => {}
     }
     let id = DocumentId(event.entity_id);
     let document = match store.document_unscoped(id).await {
@@ -237,13 +257,14 @@ pub fn applies_text(tr: &Tr, range: &supportweb_domain::patch::VersionRange) -> 
     }
 }
 
-struct Recipient {
-    actor: Actor,
-    email: String,
+/// A recipient as an actor, with the address to write to.
+pub(crate) struct Recipient {
+    pub actor: Actor,
+    pub email: String,
 }
 
 /// The account as an actor, if it is active, may receive `kind` and has not switched it off.
-async fn recipient(
+pub(crate) async fn recipient(
     store: &Store,
     user_id: UserId,
     kind: EventKind,
