@@ -1138,6 +1138,17 @@ impl Store {
         rows.into_iter().map(TaskRecord::try_from).collect()
     }
 
+    /// One task the actor may see (its protocol is visible to it).
+    pub async fn protocol_task(
+        &self,
+        actor: &Actor,
+        task: TaskId,
+    ) -> Result<TaskRecord, StoreError> {
+        let row = self.task_unscoped(task).await?;
+        self.protocol(actor, row.protocol_id).await?;
+        Ok(row)
+    }
+
     /// Marks a task done, cancelled or open again (staff who write protocols), guarded by
     /// `version`.
     pub async fn set_task_state(
@@ -1147,12 +1158,7 @@ impl Store {
         state: TaskState,
         version: i64,
     ) -> Result<(), ProtocolError> {
-        let sql = format!("{TASK_SELECT} WHERE t.id = $1");
-        let row: Option<TaskRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(task.0).fetch_optional(pool).await?
-        });
-        let row = TaskRecord::try_from(row.ok_or(StoreError::NotFound)?)?;
-        self.protocol(actor, row.protocol_id).await?;
+        let row = self.protocol_task(actor, task).await?;
         if ProtocolParty::of(actor, row.organisation_id) != Some(ProtocolParty::StaffWriter) {
             return Err(ProtocolError::NotAllowed);
         }

@@ -1151,6 +1151,21 @@ impl Store {
 
     /// Active staff who may write in support documents: assignees and watchers to choose.
     pub async fn support_staff(&self) -> Result<Vec<(UserId, String)>, StoreError> {
+        self.staff_who_may(
+            supportweb_domain::permissions::Area::Agenda(
+                supportweb_domain::Agenda::SupportDocuments,
+            ),
+            supportweb_domain::permissions::Action::Write,
+        )
+        .await
+    }
+
+    /// Active staff whose roles allow `action` in `area`, by name.
+    pub async fn staff_who_may(
+        &self,
+        area: supportweb_domain::permissions::Area,
+        action: supportweb_domain::permissions::Action,
+    ) -> Result<Vec<(UserId, String)>, StoreError> {
         let rows: Vec<(Uuid, String, String)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT u.id, u.display_name, r.role FROM users u JOIN user_roles r ON r.user_id = u.id
@@ -1165,14 +1180,8 @@ impl Store {
             let Some(role) = supportweb_domain::user::StaffRole::parse(&role) else {
                 continue;
             };
-            let writes = supportweb_domain::permissions::staff_may(
-                &[role],
-                supportweb_domain::permissions::Area::Agenda(
-                    supportweb_domain::Agenda::SupportDocuments,
-                ),
-                supportweb_domain::permissions::Action::Write,
-            );
-            if writes && !out.iter().any(|(u, _)| u.0 == id) {
+            let may = supportweb_domain::permissions::staff_may(&[role], area, action);
+            if may && !out.iter().any(|(u, _)| u.0 == id) {
                 out.push((UserId(id), name));
             }
         }

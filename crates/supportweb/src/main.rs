@@ -295,10 +295,11 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Scheduled support-document work every minute: SLA breach checks and closing documents
-/// resolved longer than `auto_close_days` ago. A lease in the database lets one instance at a
-/// time do it; each change is also guarded by the document's version, so nothing happens
-/// twice even if a lease expires mid-run.
+/// Scheduled work every minute: SLA breach checks, closing support documents resolved longer
+/// than `auto_close_days` ago, and reminders of protocol tasks falling due or overdue. A lease
+/// in the database lets one instance at a time do it; each change is also guarded (by the
+/// document's version, by the task's reminder flag), so nothing happens twice even if a lease
+/// expires mid-run.
 async fn support_document_jobs(store: Store, auto_close_days: i64) {
     let holder = uuid::Uuid::now_v7().to_string();
     let hours = supportweb_domain::calendar::BusinessHours::default();
@@ -329,6 +330,11 @@ async fn support_document_jobs(store: Store, auto_close_days: i64) {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "resolved support documents closed automatically"),
             Err(error) => tracing::warn!(%error, "auto-close failed"),
+        }
+        match store.remind_tasks(supportweb_web::pages::today()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "protocol task reminders recorded"),
+            Err(error) => tracing::warn!(%error, "task reminders failed"),
         }
     }
 }

@@ -8,6 +8,8 @@ use axum::routing::get;
 use crate::state::AppState;
 
 const APP_CSS: &str = include_str!("../assets/app.css");
+/// The print view of protocols.
+const PRINT_CSS: &str = include_str!("../assets/print.css");
 /// htmx 2.0.11 (BSD Zero Clause License, see `assets/htmx-LICENSE`).
 const HTMX_JS: &str = include_str!("../assets/htmx-2.0.11.min.js");
 
@@ -16,6 +18,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/assets/app.css",
             get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
+        )
+        .route(
+            "/assets/print.css",
+            get(|| async { asset("text/css; charset=utf-8", PRINT_CSS) }),
         )
         .route(
             "/assets/htmx.min.js",

@@ -240,6 +240,24 @@ impl From<supportweb_storage::patches::PatchError> for AppError {
     }
 }
 
+impl From<supportweb_storage::protocols::ProtocolError> for AppError {
+    fn from(error: supportweb_storage::protocols::ProtocolError) -> Self {
+        use supportweb_storage::protocols::ProtocolError;
+        match error {
+            ProtocolError::Store(e) => e.into(),
+            ProtocolError::NotAllowed => AppError::Forbidden,
+            ProtocolError::Locked => AppError::Conflict,
+            ProtocolError::Invalid(field) => {
+                let (field, code) = crate::pages::protocols::form::protocol_error_field(field);
+                AppError::Invalid(vec![FieldError {
+                    field: field.into(),
+                    code,
+                }])
+            }
+        }
+    }
+}
+
 /// The message id explaining a refused field of a patch.
 pub fn patch_error_code(field: &str) -> &'static str {
     match field {

@@ -34,6 +34,9 @@ enum Access {
     /// Podpora: staff whose roles allow the action, and customer and partner members (who
     /// hold the read right).
     Podpora(Action),
+    /// Protocols: staff whose roles allow the action, and customer and partner members (who
+    /// hold the read right).
+    Protocols(Action),
 }
 
 /// What an allowed user receives for the sample request.
@@ -45,7 +48,7 @@ enum Allowed {
     Missing,
 }
 
-use Access::{Documents, Member, Podpora, Public, RemoteWriter, SignedIn, Staff};
+use Access::{Documents, Member, Podpora, Protocols, Public, RemoteWriter, SignedIn, Staff};
 use Allowed::{Missing, Served};
 
 const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
@@ -73,6 +76,10 @@ const PODPORA_WRITE: Access = Staff(
 const PODPORA_STAFF_READ: Access = Staff(
     Area::Agenda(supportweb_domain::Agenda::Podpora),
     Action::Read,
+);
+const PROTOCOLS_WRITE: Access = Staff(
+    Area::Agenda(supportweb_domain::Agenda::Protocols),
+    Action::Write,
 );
 const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
 
@@ -1031,6 +1038,98 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         Podpora(Action::Read),
         Missing,
     ),
+    (
+        "GET",
+        "/assets/print.css",
+        "/assets/print.css",
+        Public,
+        Served,
+    ),
+    (
+        "GET",
+        "/protocols",
+        "/protocols",
+        Protocols(Action::Read),
+        Served,
+    ),
+    ("POST", "/protocols", "/protocols", PROTOCOLS_WRITE, Served),
+    (
+        "GET",
+        "/protocols/export.csv",
+        "/protocols/export.csv",
+        Protocols(Action::Read),
+        Served,
+    ),
+    (
+        "GET",
+        "/protocols/new",
+        "/protocols/new",
+        PROTOCOLS_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/protocols/tasks",
+        "/protocols/tasks",
+        Protocols(Action::Read),
+        Served,
+    ),
+    (
+        "POST",
+        "/protocols/tasks/{id}",
+        "/protocols/tasks/{missing}",
+        Protocols(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/protocols/{id}",
+        "/protocols/{missing}",
+        Protocols(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/protocols/{id}",
+        "/protocols/{missing}",
+        PROTOCOLS_WRITE,
+        Missing,
+    ),
+    (
+        "GET",
+        "/protocols/{id}/edit",
+        "/protocols/{missing}/edit",
+        PROTOCOLS_WRITE,
+        Missing,
+    ),
+    (
+        "POST",
+        "/protocols/{id}/steps",
+        "/protocols/{missing}/steps",
+        Protocols(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/protocols/{id}/print",
+        "/protocols/{missing}/print",
+        Protocols(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/protocols/{id}/revisions/{revision}",
+        "/protocols/{missing}/revisions/1",
+        Protocols(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/protocols/{id}/files/{file}",
+        "/protocols/{missing}/files/{missing}",
+        Protocols(Action::Read),
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];
@@ -1136,6 +1235,7 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
         support_documents: supportweb_domain::agenda::AgendaRight::Write,
         podpora: supportweb_domain::agenda::AgendaRight::Read,
         may_see_validation_codes: true,
+        protocols: supportweb_domain::agenda::AgendaRight::Read,
         ..MembershipRights::NONE
     };
     let mut actors: Vec<(Who, Option<String>)> = vec![(Who::Anonymous, None)];
@@ -1202,6 +1302,13 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
                 ),
                 (Podpora(_), Who::Customer { member }) => *member,
                 (Podpora(_), Who::Partner) => true,
+                (Protocols(action), Who::Staff(role)) => staff_may(
+                    &[*role],
+                    Area::Agenda(supportweb_domain::Agenda::Protocols),
+                    *action,
+                ),
+                (Protocols(_), Who::Customer { member }) => *member,
+                (Protocols(_), Who::Partner) => true,
                 (Staff(..), _) => false,
             };
             let mut request = Request::builder()

@@ -20,6 +20,7 @@ pub mod organisation;
 pub(crate) mod organisations;
 mod password;
 pub(crate) mod podpora;
+pub(crate) mod protocols;
 mod remote_access;
 mod rights_form;
 mod security;
@@ -42,7 +43,8 @@ use crate::state::AppState;
 
 /// Agendas this build serves pages for; an agenda joins the list together with its routes.
 /// The navigation shows the intersection with what the signed-in user may enter.
-pub const SERVED_AGENDAS: &[Agenda] = &[Agenda::SupportDocuments, Agenda::Podpora];
+pub const SERVED_AGENDAS: &[Agenda] =
+    &[Agenda::Protocols, Agenda::SupportDocuments, Agenda::Podpora];
 
 /// Page routes.
 pub fn router() -> Router<AppState> {
@@ -153,6 +155,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(support_documents::router())
         .merge(podpora::router())
+        .merge(protocols::router())
 }
 
 /// One entry of the navigation.

@@ -1,0 +1,308 @@
+//! The protocols overview and its CSV export: filters by state, organisation, project, kind
+//! and dates, latest first or grouped by organisation, keyset-paged, all through the actor's
+//! scope (customers never see drafts).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::Deserialize;
+use supportweb_domain::Actor;
+use supportweb_domain::calendar::from_prague_time;
+use supportweb_domain::ids::{OrganisationId, ProjectId, ProtocolId};
+use supportweb_domain::protocol::{ProtocolKind, ProtocolState};
+use supportweb_storage::protocols::{ProtocolQuery, ProtocolRecord};
+
+use super::{held, may_write, require_reader};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::pages::csv::{BOM, push_record};
+use crate::pages::form::FormErrors;
+use crate::pages::support_documents::overview::Choice;
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+
+/// The overview's query string, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct ProtocolParams {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub project: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub after: String,
+}
+
+impl ProtocolParams {
+    pub(crate) fn query(&self, t: &Tr, errors: &mut FormErrors) -> ProtocolQuery {
+        let mut uuid = |text: &str, field: &'static str| -> Option<uuid::Uuid> {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let value = text.parse().ok();
+            if value.is_none() {
+                errors.add_t(field, t, "patch-error-filter");
+            }
+            value
+        };
+        let organisation = uuid(&self.organisation, "organisation").map(OrganisationId);
+        let project = uuid(&self.project, "project").map(ProjectId);
+        let after = uuid(&self.after, "after").map(ProtocolId);
+        let mut named = |text: &str, field: &'static str, ok: bool| {
+            if !text.is_empty() && !ok {
+                errors.add_t(field, t, "patch-error-filter");
+            }
+        };
+        let state = ProtocolState::parse(&self.state);
+        named(&self.state, "state", state.is_some());
+        let kind = ProtocolKind::parse(&self.kind);
+        named(&self.kind, "kind", kind.is_some());
+        let day = |text: &str| text.trim().parse::<NaiveDate>().ok();
+        let from = day(&self.from);
+        named(&self.from, "from", from.is_some());
+        let to = day(&self.to);
+        named(&self.to, "to", to.is_some());
+        ProtocolQuery {
+            state,
+            organisation,
+            project,
+            kind,
+            from: from.map(|d| from_prague_time(d.and_time(NaiveTime::MIN))),
+            before: to.map(|d| from_prague_time((d + Duration::days(1)).and_time(NaiveTime::MIN))),
+            by_organisation: self.group == "organisation",
+            after,
+            limit: 50,
+        }
+    }
+
+    fn filters(&self) -> String {
+        serde_urlencoded::to_string([
+            ("state", self.state.as_str()),
+            ("organisation", self.organisation.as_str()),
+            ("project", self.project.as_str()),
+            ("kind", self.kind.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+            ("group", self.group.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+pub(crate) struct ProtocolRow {
+    pub id: String,
+    pub number: String,
+    pub subject: String,
+    pub organisation: String,
+    pub project: String,
+    pub kind: String,
+    pub held: String,
+    pub state_key: &'static str,
+    pub state: String,
+    pub group: Option<String>,
+}
+
+/// The name of a protocol state in the user's language.
+pub(crate) fn state_label(t: &Tr, state: ProtocolState) -> String {
+    t.t(format!("protocol-state-{}", state.as_str()))
+}
+
+/// The name of a protocol kind in the user's language.
+pub(crate) fn kind_label(t: &Tr, kind: ProtocolKind) -> String {
+    t.t(format!("protocol-kind-{}", kind.as_str().replace('_', "-")))
+}
+
+impl ProtocolRow {
+    fn new(t: &Tr, p: &ProtocolRecord) -> Self {
+        ProtocolRow {
+            id: p.id.to_string(),
+            number: p.number.clone(),
+            subject: p.subject.clone(),
+            organisation: p.organisation_name.clone(),
+            project: p.project_name.clone(),
+            kind: kind_label(t, p.kind),
+            held: held(p),
+            state_key: p.state.as_str(),
+            state: state_label(t, p.state),
+            group: None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "protocols.html")]
+struct OverviewPage {
+    layout: Layout,
+    params: ProtocolParams,
+    states: Vec<Choice>,
+    kinds: Vec<Choice>,
+    organisations: Vec<Choice>,
+    rows: Vec<ProtocolRow>,
+    errors: FormErrors,
+    next: Option<String>,
+    filters: String,
+    may_write: bool,
+}
+
+/// The organisations whose protocols the actor may filter by.
+pub(crate) async fn organisation_choices(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<Choice>, AppError> {
+    if actor.is_staff() {
+        return Ok(state
+            .store()
+            .organisations(actor, None, 1000)
+            .await?
+            .into_iter()
+            .map(|o| Choice {
+                value: o.id.to_string(),
+                label: o.name,
+            })
+            .collect());
+    }
+    let mut out = Vec::new();
+    for m in &actor.memberships {
+        if m.rights.protocols.may_enter() {
+            let o = state.store().organisation(actor, m.organisation_id).await?;
+            out.push(Choice {
+                value: o.id.to_string(),
+                label: o.name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(params): Query<ProtocolParams>,
+) -> Result<Html<String>, AppError> {
+    let actor = &signed.actor;
+    require_reader(actor)?;
+    let layout = Layout::new(&signed.ctx, "protocol-title");
+    let t = layout.t;
+    let mut errors = FormErrors::default();
+    let query = params.query(&t, &mut errors);
+    let protocols = state.store().protocols(actor, &query).await?;
+    let next = (protocols.len() == query.limit as usize)
+        .then(|| protocols.last().map(|p| p.id.to_string()))
+        .flatten();
+    let mut rows = Vec::with_capacity(protocols.len());
+    let mut last: Option<String> = None;
+    for p in &protocols {
+        let mut row = ProtocolRow::new(&t, p);
+        if query.by_organisation && last.as_deref() != Some(&row.organisation) {
+            row.group = Some(row.organisation.clone());
+            last = Some(row.organisation.clone());
+        }
+        rows.push(row);
+    }
+    render(&OverviewPage {
+        states: ProtocolState::ALL
+            .into_iter()
+            .filter(|s| actor.is_staff() || s.customers_see())
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: state_label(&t, s),
+            })
+            .collect(),
+        kinds: ProtocolKind::ALL
+            .into_iter()
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: kind_label(&t, k),
+            })
+            .collect(),
+        organisations: organisation_choices(&state, actor).await?,
+        rows,
+        errors,
+        next,
+        filters: params.filters(),
+        may_write: may_write(actor),
+        params,
+        layout,
+    })
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(params): Query<ProtocolParams>,
+) -> Result<Response, AppError> {
+    let actor = &signed.actor;
+    require_reader(actor)?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let mut query = params.query(&t, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into_api_error());
+    }
+    query.limit = 500;
+    query.after = None;
+    let mut out = String::from(BOM);
+    push_record(
+        &mut out,
+        [
+            "protocol-number",
+            "protocol-subject",
+            "protocol-organisation",
+            "protocol-project",
+            "protocol-kind",
+            "protocol-held-at",
+            "protocol-state",
+            "protocol-revision",
+        ]
+        .iter()
+        .map(|k| t.t(k)),
+    );
+    loop {
+        let page = state.store().protocols(actor, &query).await?;
+        for p in &page {
+            let row = ProtocolRow::new(&t, p);
+            push_record(
+                &mut out,
+                [
+                    row.number,
+                    row.subject,
+                    row.organisation,
+                    row.project,
+                    row.kind,
+                    row.held,
+                    row.state,
+                    p.revision.to_string(),
+                ]
+                .into_iter(),
+            );
+        }
+        if page.len() < query.limit as usize {
+            break;
+        }
+        query.after = page.last().map(|p| p.id);
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"protocols.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

@@ -1,0 +1,490 @@
+//! Communication protocols end to end in the pages: staff record a protocol with participants,
+//! items, tasks and a file (field errors keep what was typed), issue it; the verifier objects
+//! (comments required), staff revise and issue again, the verifier confirms revision 2 and the
+//! protocol is locked; revisions compare line by line; the print view holds the whole
+//! protocol; the next protocol of the project reviews the open tasks; drafts and another
+//! organisation's protocols never reach a customer (pages, CSV, tasks, print, files, e-mail).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, multipart_form, organisation};
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::ids::{OrganisationId, UserId};
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::user::{StaffRole, UserKind};
+
+async fn member(
+    app: &TestApp,
+    login: &str,
+    organisation: OrganisationId,
+    confirm: bool,
+) -> (UserId, String) {
+    let id = app.user(login, UserKind::Customer, vec![]).await;
+    app.db
+        .store
+        .set_membership(
+            id,
+            organisation,
+            &MembershipRights {
+                protocols: AgendaRight::Read,
+                may_confirm_protocols: confirm,
+                ..MembershipRights::NONE
+            },
+        )
+        .await
+        .unwrap();
+    (id, app.sign_in(login).await)
+}
+
+fn value_of(page: &str, marker: &str) -> String {
+    page.split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{marker} not in page"))
+        .to_owned()
+}
+
+/// The form fields of a protocol of `organisation`.
+fn fields(
+    organisation: &str,
+    consultant: &str,
+    verifier: &str,
+    subject: &str,
+    extra_item: bool,
+) -> Vec<(String, String)> {
+    let mut f: Vec<(&str, &str)> = vec![
+        ("organisation", organisation),
+        ("project", "Zavedení spisové služby"),
+        ("subject", subject),
+        ("kind", "meeting"),
+        ("held_at", "2026-11-20T09:30"),
+        ("place", "Radnice, zasedací místnost"),
+        ("minute_taker", consultant),
+        ("vendor_present", consultant),
+        ("customer_present", verifier),
+        ("externals", "Ing. Petra Malá; Národní archiv; omluvena"),
+        ("verifiers", verifier),
+        ("verification_due", "2026-12-04"),
+        ("item_title", "Migrace dat"),
+        (
+            "item_summary",
+            "Probrán postup **migrace**.<script>alert(1)</script>",
+        ),
+        ("item_decisions", "Migrace proběhne v lednu."),
+    ];
+    if extra_item {
+        f.extend([
+            ("item_title", "Školení uživatelů"),
+            ("item_summary", "Termín školení."),
+            ("item_decisions", "Školení 15. ledna."),
+        ]);
+    }
+    f.extend([
+        ("item_title", ""),
+        ("item_summary", ""),
+        ("item_decisions", ""),
+        ("task_id", ""),
+        ("task_description", "Dodat exportní skript"),
+        ("task_side", "vendor"),
+        ("task_responsible", consultant),
+        ("task_responsible_name", ""),
+        ("task_due", "2026-12-10"),
+        ("task_state", "open"),
+        ("task_id", ""),
+        ("task_description", "Připravit seznam uživatelů"),
+        ("task_side", "customer"),
+        ("task_responsible", ""),
+        ("task_responsible_name", "Starosta Novák"),
+        ("task_due", "2026-12-20"),
+        ("task_state", "open"),
+    ]);
+    f.into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn borrowed(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+async fn step(app: &TestApp, path: &str, cookie: &str, step: &str, comment: &str) -> StatusCode {
+    // Users offered no step find no version on the page: they send a made-up one.
+    let page = app.get(path, Some(cookie)).await.text();
+    let version = page
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("1")
+        .to_owned();
+    app.post_form(
+        &format!("{path}/steps"),
+        &[("step", step), ("comment", comment), ("version", &version)],
+        Some(cookie),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn a_protocol_is_issued_objected_revised_confirmed_and_printed() {
+    life_of_a_protocol(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protocol_is_issued_objected_revised_confirmed_and_printed_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        life_of_a_protocol(TestApp::on(db).await).await;
+    }
+}
+
+async fn life_of_a_protocol(app: TestApp) {
+    let lhota = organisation(&app, "Obec Lhota", true).await;
+    let brno = organisation(&app, "Město Brno", true).await;
+    let consultant = app
+        .user("konzultant", UserKind::Staff, vec![StaffRole::Consultant])
+        .await;
+    let manager = app
+        .user(
+            "obchodnik",
+            UserKind::Staff,
+            vec![StaffRole::ProjectManager],
+        )
+        .await;
+    app.db
+        .store
+        .add_to_account_team(lhota, manager)
+        .await
+        .unwrap();
+    let staff = app.sign_in("konzultant").await;
+    let (verifier, verifier_cookie) = member(&app, "starosta", lhota, true).await;
+    let (_, reader) = member(&app, "referent", lhota, false).await;
+    let (brno_verifier, brno_cookie) = member(&app, "primator", brno, true).await;
+    let (c, v) = (consultant.to_string(), verifier.to_string());
+
+    let chooser = app.get("/protocols/new", Some(&staff)).await.text();
+    assert!(chooser.contains("id=\"choose-organisation\""));
+    let form = app
+        .get(
+            &format!("/protocols/new?organisation={lhota}"),
+            Some(&staff),
+        )
+        .await
+        .text();
+    assert!(
+        form.contains("Zkušební starosta"),
+        "the organisation's users are offered"
+    );
+    assert!(
+        !form.contains("Zkušební primator"),
+        "never another organisation's"
+    );
+
+    // Field errors next to their fields, typed values and the upload kept, nothing created.
+    let mut bad = fields(&lhota.to_string(), &c, &v, "", false);
+    bad.retain(|(k, val)| !(k == "task_due" && val == "2026-12-20"));
+    bad.push(("task_due".into(), String::new()));
+    let refused = app
+        .post_multipart(
+            "/protocols",
+            multipart_form(&borrowed(&bad), &[("files", "zapis.pdf", b"%PDF-1.4")]),
+            &staff,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(
+        text.contains("id=\"subject-error\"") && text.contains("id=\"tasks-error\""),
+        "{text}"
+    );
+    assert!(text.contains("Dodat exportní skript") && text.contains("name=\"file_id\""));
+    // Another organisation's user smuggled in as verifier.
+    let mut smuggled = fields(&lhota.to_string(), &c, &v, "Cizí", false);
+    smuggled
+        .iter_mut()
+        .filter(|(k, _)| k == "verifiers")
+        .for_each(|(_, val)| *val = brno_verifier.to_string());
+    let refused = app
+        .post_multipart(
+            "/protocols",
+            multipart_form(&borrowed(&smuggled), &[]),
+            &staff,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("id=\"verifiers-error\""));
+    assert!(
+        app.get("/protocols", Some(&staff))
+            .await
+            .text()
+            .contains("id=\"no-protocols\"")
+    );
+
+    let good = fields(
+        &lhota.to_string(),
+        &c,
+        &v,
+        "Úvodní schůzka k migraci",
+        false,
+    );
+    let created = app
+        .post_multipart(
+            "/protocols",
+            multipart_form(
+                &borrowed(&good),
+                &[("files", "prezence.pdf", b"%PDF-1.4 prezence")],
+            ),
+            &staff,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+    let path = created.header("location");
+    let page = app.get(&path, Some(&staff)).await.text();
+    assert!(page.contains("KP-"));
+    assert!(page.contains("<strong>migrace</strong>") && !page.contains("<script>alert"));
+    assert!(page.contains("Ing. Petra Malá") && page.contains("omluven"));
+    // Drafts are staff-only.
+    assert_eq!(
+        app.get(&path, Some(&verifier_cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !app.get("/protocols", Some(&verifier_cookie))
+            .await
+            .text()
+            .contains("Úvodní schůzka")
+    );
+
+    assert_eq!(
+        step(&app, &path, &staff, "issue", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let seen = app.get(&path, Some(&verifier_cookie)).await.text();
+    assert!(seen.contains("id=\"step-confirm\"") && seen.contains("id=\"step-object\""));
+    let readers_view = app.get(&path, Some(&reader)).await.text();
+    assert!(
+        !readers_view.contains("id=\"step-confirm\""),
+        "only verifiers answer"
+    );
+    assert_eq!(
+        step(&app, &path, &reader, "confirm", "").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(&app, &path, &verifier_cookie, "object", " ").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        step(
+            &app,
+            &path,
+            &verifier_cookie,
+            "object",
+            "Chybí termín školení."
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+
+    // Staff revise and issue revision 2; the verifier confirms it; it is locked.
+    let edit = app.get(&format!("{path}/edit"), Some(&staff)).await.text();
+    let version = value_of(&edit, "name=\"version\" value=\"");
+    let file = value_of(&edit, "name=\"keep_file\" value=\"");
+    let mut revised = fields(&lhota.to_string(), &c, &v, "Úvodní schůzka k migraci", true);
+    revised.push(("version".into(), version.clone()));
+    revised.push(("keep_file".into(), file.clone()));
+    let saved = app
+        .post_multipart(&path, multipart_form(&borrowed(&revised), &[]), &staff)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    assert_eq!(
+        step(&app, &path, &staff, "issue", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        step(&app, &path, &verifier_cookie, "confirm", "").await,
+        StatusCode::SEE_OTHER
+    );
+    let confirmed = app.get(&path, Some(&reader)).await.text();
+    assert!(confirmed.contains("Potvrzen"));
+    assert!(confirmed.contains("vznesl(a) připomínky k revizi 1: Chybí termín školení."));
+    assert!(confirmed.contains("potvrdil(a) revizi 2"));
+    assert!(
+        !app.get(&path, Some(&staff))
+            .await
+            .text()
+            .contains("id=\"edit-protocol\""),
+        "locked"
+    );
+    let locked = app
+        .post_multipart(&path, multipart_form(&borrowed(&revised), &[]), &staff)
+        .await;
+    assert_eq!(locked.status, StatusCode::CONFLICT);
+    let second = app
+        .get(&format!("{path}/revisions/2"), Some(&reader))
+        .await
+        .text();
+    assert!(
+        second.contains("<span class=\"line-added\">+ 2. Školení uživatelů</span>"),
+        "{second}"
+    );
+
+    // The print view: one clean document with everything, no navigation.
+    let print = app
+        .get(&format!("{path}/print"), Some(&reader))
+        .await
+        .text();
+    for expected in [
+        "Úvodní schůzka k migraci",
+        "Migrace proběhne v lednu.",
+        "Školení 15. ledna.",
+        "Připravit seznam uživatelů",
+        "potvrdil(a) revizi 2",
+        "Ing. Petra Malá",
+    ] {
+        assert!(print.contains(expected), "{expected}");
+    }
+    assert!(!print.contains("id=\"logout\"") && print.contains("/assets/print.css"));
+    let download = app
+        .get(&format!("{path}/files/{file}"), Some(&reader))
+        .await;
+    assert_eq!(download.bytes, b"%PDF-1.4 prezence");
+
+    // The next protocol of the project starts with the open tasks of the first.
+    let task_page = app.get(&path, Some(&staff)).await.text();
+    let vendor_task = value_of(&task_page, "id=\"done-");
+    let task_version = value_of(
+        task_page
+            .split(&format!("id=\"task-{vendor_task}\""))
+            .nth(1)
+            .unwrap(),
+        "name=\"version\" value=\"",
+    );
+    let done = app
+        .post_form(
+            &format!("/protocols/tasks/{vendor_task}"),
+            &[
+                ("state", "done"),
+                ("version", &task_version),
+                ("next", &path),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let mut next = fields(&lhota.to_string(), &c, &v, "Druhá schůzka", false);
+    next.retain(|(k, _)| !k.starts_with("task_"));
+    next.iter_mut()
+        .filter(|(k, _)| k == "held_at")
+        .for_each(|(_, val)| *val = "2026-11-27T09:30".into());
+    let next_path = app
+        .post_multipart("/protocols", multipart_form(&borrowed(&next), &[]), &staff)
+        .await
+        .header("location");
+    let review = app.get(&next_path, Some(&staff)).await.text();
+    let review = review
+        .split("id=\"review\"")
+        .nth(1)
+        .expect("a review of open tasks");
+    assert!(review.contains("Připravit seznam uživatelů"));
+    assert!(
+        !review.contains("Dodat exportní skript"),
+        "done tasks are not reviewed"
+    );
+
+    // Tasks overview: what the customer owes.
+    let owed = app
+        .get("/protocols/tasks?side=customer", Some(&reader))
+        .await
+        .text();
+    assert!(owed.contains("Připravit seznam uživatelů") && !owed.contains("Dodat exportní skript"));
+
+    // Brno never sees Lhota's protocols, tasks or files; a foreign protocol answers like a missing one.
+    let missing_path = format!("/protocols/{}", uuid::Uuid::now_v7());
+    for target in [
+        "/protocols",
+        "/protocols/export.csv",
+        "/protocols/tasks",
+        "/protocols/tasks?state=done",
+    ] {
+        let reply = app.get(target, Some(&brno_cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{target}");
+        assert!(
+            !reply.text().contains("Úvodní schůzka") && !reply.text().contains("Připravit seznam"),
+            "{target}"
+        );
+    }
+    for suffix in ["", "/print", "/revisions/1", &format!("/files/{file}")] {
+        let foreign = app
+            .get(&format!("{path}{suffix}"), Some(&brno_cookie))
+            .await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{suffix}");
+        let missing = app
+            .get(&format!("{missing_path}{suffix}"), Some(&brno_cookie))
+            .await;
+        assert_eq!(
+            foreign
+                .text()
+                .replace(&foreign.header("x-request-id"), "")
+                .replace(&path, "/x"),
+            missing
+                .text()
+                .replace(&missing.header("x-request-id"), "")
+                .replace(&missing_path, "/x"),
+            "{suffix}"
+        );
+    }
+    assert_eq!(
+        step(&app, &path, &brno_cookie, "confirm", "").await,
+        StatusCode::NOT_FOUND
+    );
+
+    // E-mails: the verifier hears of each issue, the minute-taker and the account team of
+    // the answers; Brno's users hear nothing.
+    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
+        .await
+        .unwrap()
+        > 0
+    {}
+    let outbox = app.db.store.outbox_entries().await.unwrap();
+    let to = |email: &str| {
+        outbox
+            .iter()
+            .filter(|m| m.recipient_email == email)
+            .map(|m| m.subject.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        to("starosta@example.cz")
+            .iter()
+            .filter(|s| s.contains("Protokol k ověření"))
+            .count(),
+        2,
+        "{outbox:?}"
+    );
+    assert!(
+        to("konzultant@example.cz")
+            .iter()
+            .all(|s| !s.contains("k ověření")),
+        "nobody hears of their own step"
+    );
+    assert!(
+        to("obchodnik@example.cz")
+            .iter()
+            .any(|s| s.contains("Připomínky k protokolu"))
+    );
+    assert!(
+        to("obchodnik@example.cz")
+            .iter()
+            .any(|s| s.contains("Protokol potvrzen"))
+    );
+    assert!(
+        to("starosta@example.cz")
+            .iter()
+            .all(|s| !s.contains("Připomínky")),
+        "objections go to staff"
+    );
+    assert!(to("primator@example.cz").is_empty());
+    assert!(to("referent@example.cz").is_empty());
+}
