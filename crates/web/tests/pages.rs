@@ -420,8 +420,8 @@ async fn the_api_answers_401_problems_and_describes_the_user() {
     assert_eq!(me["roles"], serde_json::json!(["technician"]));
     assert_eq!(
         me["agendas"],
-        serde_json::json!(["support-documents", "podpora"]),
-        "the same agendas as the navigation: a technician works in support documents and podpora"
+        serde_json::json!(["protocols", "support-documents", "podpora"]),
+        "the same agendas as the navigation: a technician reads protocols and works in support documents and podpora"
     );
 }
 

@@ -488,3 +488,240 @@ async fn life_of_a_protocol(app: TestApp) {
     assert!(to("primator@example.cz").is_empty());
     assert!(to("referent@example.cz").is_empty());
 }
+
+#[tokio::test]
+async fn the_api_records_issues_and_answers_like_the_pages() {
+    let app = TestApp::new().await;
+    let lhota = organisation(&app, "Obec Lhota", true).await;
+    let brno = organisation(&app, "Město Brno", true).await;
+    let consultant = app
+        .user("konzultant", UserKind::Staff, vec![StaffRole::Consultant])
+        .await;
+    let staff = common::api_token(&app, "konzultant").await;
+    let (verifier, _) = member(&app, "starosta", lhota, true).await;
+    let verifier_token = common::api_token(&app, "starosta").await;
+    member(&app, "primator", brno, true).await;
+    let brno_token = common::api_token(&app, "primator").await;
+    let body = |subject: &str| {
+        serde_json::json!({
+            "organisation_id": lhota.0,
+            "project": "Zavedení spisové služby",
+            "kind": "video_call",
+            "held_at": "2026-11-20T10:00",
+            "minute_taker_id": consultant.0,
+            "subject": subject,
+            "participants": [
+                {"side": "vendor", "user_id": consultant.0, "present": true},
+                {"side": "customer", "user_id": verifier.0, "present": true},
+                {"side": "external", "name": "Ing. Malá", "affiliation": "Národní archiv", "present": false}
+            ],
+            "verifier_ids": [verifier.0],
+            "items": [{"title": "Migrace", "summary": "Postup.", "decisions": "V lednu."}],
+            "tasks": [{"description": "Dodat skript", "side": "vendor", "responsible_user_id": consultant.0, "due_on": "2026-12-10"}]
+        })
+    };
+    let bad = common::api_call(&app, "POST", "/api/v1/protocols", &staff, Some(serde_json::json!({
+        "organisation_id": lhota.0, "project": "", "kind": "porada", "held_at": "včera", "minute_taker_id": consultant.0, "subject": ""
+    }))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = bad.json();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in ["project", "kind", "held_at", "subject"] {
+        assert!(fields.contains(&field), "{field}: {fields:?}");
+    }
+    let created = common::api_call(
+        &app,
+        "POST",
+        "/api/v1/protocols",
+        &staff,
+        Some(body("API schůzka")),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let protocol = created.json();
+    let id = protocol["id"].as_str().unwrap().to_owned();
+    assert_eq!(protocol["state"], "draft");
+    assert_eq!(protocol["participants"][2]["present"], false);
+    assert_eq!(
+        common::api_call(
+            &app,
+            "GET",
+            &format!("/api/v1/protocols/{id}"),
+            &verifier_token,
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let issued = common::api_call(
+        &app,
+        "POST",
+        &format!("/api/v1/protocols/{id}/steps"),
+        &staff,
+        Some(serde_json::json!({"step": "issue", "version": protocol["version"]})),
+    )
+    .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.text());
+    let detail = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/protocols/{id}"),
+        &verifier_token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(detail["steps"], serde_json::json!(["confirm", "object"]));
+    let version = detail["protocol"]["version"].clone();
+    let no_comment = common::api_call(
+        &app,
+        "POST",
+        &format!("/api/v1/protocols/{id}/steps"),
+        &verifier_token,
+        Some(serde_json::json!({"step": "object", "version": version})),
+    )
+    .await;
+    assert_eq!(no_comment.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        no_comment.json()["errors"][0]["code"],
+        "protocol-error-comment"
+    );
+    let confirmed = common::api_call(
+        &app,
+        "POST",
+        &format!("/api/v1/protocols/{id}/steps"),
+        &verifier_token,
+        Some(serde_json::json!({"step": "confirm", "version": version})),
+    )
+    .await;
+    assert_eq!(confirmed.json()["state"], "confirmed");
+    let stale = common::api_call(
+        &app,
+        "POST",
+        &format!("/api/v1/protocols/{id}/steps"),
+        &verifier_token,
+        Some(serde_json::json!({"step": "object", "comment": "x", "version": version})),
+    )
+    .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::FORBIDDEN,
+        "a confirmed protocol offers no step"
+    );
+    let locked = common::api_call(
+        &app,
+        "PUT",
+        &format!("/api/v1/protocols/{id}"),
+        &staff,
+        Some({
+            let mut b = body("Přepsáno");
+            b["version"] = confirmed.json()["version"].clone();
+            b
+        }),
+    )
+    .await;
+    assert_eq!(locked.status, StatusCode::CONFLICT);
+    let text = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/protocols/{id}/revisions/1"),
+        &verifier_token,
+        None,
+    )
+    .await
+    .json();
+    assert!(text["text"].as_str().unwrap().contains("Migrace"));
+    let tasks = common::api_call(
+        &app,
+        "GET",
+        "/api/v1/protocol-tasks?side=vendor",
+        &verifier_token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(tasks["items"][0]["description"], "Dodat skript");
+    let task_id = tasks["items"][0]["id"].as_str().unwrap().to_owned();
+    let refused = common::api_call(
+        &app,
+        "PUT",
+        &format!("/api/v1/protocol-tasks/{task_id}"),
+        &verifier_token,
+        Some(serde_json::json!({"state": "done", "version": 1})),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let done = common::api_call(
+        &app,
+        "PUT",
+        &format!("/api/v1/protocol-tasks/{task_id}"),
+        &staff,
+        Some(serde_json::json!({"state": "done", "version": 1})),
+    )
+    .await;
+    assert_eq!(done.json()["state"], "done");
+    // Brno's user: nothing of Lhota's, byte for byte like a missing protocol.
+    assert!(
+        common::api_call(&app, "GET", "/api/v1/protocols", &brno_token, None)
+            .await
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        common::api_call(
+            &app,
+            "GET",
+            "/api/v1/protocol-tasks?state=done",
+            &brno_token,
+            None
+        )
+        .await
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let foreign = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/protocols/{id}"),
+        &brno_token,
+        None,
+    )
+    .await;
+    let missing = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/protocols/{}", uuid::Uuid::now_v7()),
+        &brno_token,
+        None,
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let strip = |reply: &common::Reply| {
+        let mut v = reply.json();
+        v["request_id"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&foreign), strip(&missing));
+    assert_eq!(
+        common::api_call(
+            &app,
+            "PUT",
+            &format!("/api/v1/protocol-tasks/{task_id}"),
+            &brno_token,
+            Some(serde_json::json!({"state": "open", "version": 2}))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -984,3 +984,4 @@ mail-intro-protocol-confirmed = { $name } protokol potvrdil(a).
 mail-intro-task-due-soon = Úkol z protokolu má termín { $date }:
 mail-intro-task-overdue = Úkol z protokolu měl termín { $date } a není splněn:
 mail-open-protocol = Protokol otevřete zde: { $url }
+protocol-error-step = Neznámý krok; možné jsou issue, confirm a object.

@@ -977,3 +977,4 @@ mail-intro-protocol-confirmed = { $name } confirmed the protocol.
 mail-intro-task-due-soon = A protocol task is due on { $date }:
 mail-intro-task-overdue = A protocol task was due on { $date } and is not done:
 mail-open-protocol = Open the protocol here: { $url }
+protocol-error-step = Unknown step; possible are issue, confirm and object.

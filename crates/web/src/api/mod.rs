@@ -7,6 +7,7 @@ pub mod files;
 pub mod me;
 pub mod patches;
 pub mod procedures;
+pub mod protocols;
 pub mod support_documents;
 pub mod validation_codes;
 
@@ -37,6 +38,7 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
         (name = "files", description = "Uploading and downloading files"),
         (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
         (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time"),
+        (name = "protocols", description = "Communication protocols: recording, issuing, verification by the customer, revisions, tasks"),
         (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log; validation codes with audited reveals and CSV import; procedures with revisions")
     )
 )]
@@ -78,6 +80,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(procedures::list, procedures::create))
         .routes(routes!(procedures::detail, procedures::update))
         .routes(routes!(procedures::download))
+        .routes(routes!(protocols::list, protocols::create))
+        .routes(routes!(protocols::detail, protocols::update))
+        .routes(routes!(protocols::step))
+        .routes(routes!(protocols::revision))
+        .routes(routes!(protocols::download))
+        .routes(routes!(protocols::tasks))
+        .routes(routes!(protocols::set_task))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))
