@@ -517,7 +517,10 @@ async fn the_api_records_issues_and_answers_like_the_pages() {
             ],
             "verifier_ids": [verifier.0],
             "items": [{"title": "Migrace", "summary": "Postup.", "decisions": "V lednu."}],
-            "tasks": [{"description": "Dodat skript", "side": "vendor", "responsible_user_id": consultant.0, "due_on": "2026-12-10"}]
+            "tasks": [
+                {"description": "Dodat skript", "side": "vendor", "responsible_user_id": consultant.0, "due_on": "2026-12-10"},
+                {"description": "Připravit seznam uživatelů", "side": "customer", "responsible_name": "Starosta", "due_on": "2026-12-20"}
+            ]
         })
     };
     let bad = common::api_call(&app, "POST", "/api/v1/protocols", &staff, Some(serde_json::json!({
@@ -637,6 +640,37 @@ async fn the_api_records_issues_and_answers_like_the_pages() {
     .await
     .json();
     assert!(text["text"].as_str().unwrap().contains("Migrace"));
+    // Reminders: the vendor's task is overdue (to its responsible consultant), the
+    // customer's is due within days (to the verifier, as nobody with an account is named).
+    let store = &app.db.store;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 18).unwrap();
+    assert_eq!(store.remind_tasks(today).await.unwrap(), 2);
+    while supportweb_web::notify::process_events(store, common::ORIGIN, 50)
+        .await
+        .unwrap()
+        > 0
+    {}
+    let outbox = store.outbox_entries().await.unwrap();
+    let subjects = |email: &str| {
+        outbox
+            .iter()
+            .filter(|m| m.recipient_email == email)
+            .map(|m| m.subject.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        subjects("konzultant@example.cz")
+            .iter()
+            .any(|s| s.contains("Úkol po termínu")),
+        "{outbox:?}"
+    );
+    assert!(
+        subjects("starosta@example.cz")
+            .iter()
+            .any(|s| s.contains("Blíží se termín úkolu")),
+        "{outbox:?}"
+    );
+    assert!(subjects("primator@example.cz").is_empty());
     let tasks = common::api_call(
         &app,
         "GET",
