@@ -538,6 +538,19 @@ pub async fn fill(
         crate::demo_podpora::fill_codes(store, key, &developer, &catalogue, &showcase, today)
             .await?;
     let consultant = staff_actor(store, "eva.dvorakova").await?;
+    let mut verifiers = Vec::new();
+    for login in ["brno.vedouci", "lhota.starosta"] {
+        verifiers.push(store.user_by_login(login).await?.map(|u| u.id));
+    }
+    let protocols = crate::demo_protocols::fill(
+        store,
+        &consultant,
+        &organisation_ids[..2],
+        &verifiers,
+        today,
+    )
+    .await?;
+    tracing::info!(protocols, "sample protocols ready");
     let procedures =
         crate::demo_podpora::fill_procedures(store, files, &consultant, &catalogue, &showcase)
             .await?;

@@ -4,6 +4,7 @@ mod admin;
 mod demo;
 mod demo_documents;
 mod demo_podpora;
+mod demo_protocols;
 mod settings;
 
 use std::path::PathBuf;

@@ -451,6 +451,39 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         .await
         .unwrap();
     assert_eq!(seen.len(), 3, "the three for all customers");
+
+    // Protocols: a history per showcase customer; its verifier never sees the drafts.
+    use supportweb_domain::protocol::ProtocolState;
+    use supportweb_storage::protocols::ProtocolQuery;
+    let protocols = store
+        .protocols(&technician, &ProtocolQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(protocols.len(), 8, "the sample protocols, once");
+    for state in [
+        ProtocolState::Draft,
+        ProtocolState::Issued,
+        ProtocolState::Confirmed,
+    ] {
+        assert!(protocols.iter().any(|p| p.state == state), "{state:?}");
+    }
+    assert!(
+        protocols
+            .iter()
+            .any(|p| p.revision == 2 && p.responses.len() == 2)
+    );
+    let starosta = store
+        .user_by_login("lhota.starosta")
+        .await
+        .unwrap()
+        .unwrap();
+    let starosta = store.actor_for(&starosta).await.unwrap();
+    let own = store
+        .protocols(&starosta, &ProtocolQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 3);
+    assert!(own.iter().all(|p| p.state != ProtocolState::Draft));
 }
 
 #[tokio::test]

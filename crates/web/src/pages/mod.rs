@@ -20,7 +20,7 @@ pub mod organisation;
 pub(crate) mod organisations;
 mod password;
 pub(crate) mod podpora;
-pub(crate) mod protocols;
+pub mod protocols;
 mod remote_access;
 mod rights_form;
 mod security;

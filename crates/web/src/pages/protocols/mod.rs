@@ -85,7 +85,7 @@ pub(crate) fn held(p: &ProtocolRecord) -> String {
 
 /// The text of a protocol as issued: kept with each revision, compared line by line between
 /// revisions. Written in the user's language at the time of issue.
-pub(crate) fn snapshot(t: &Tr, p: &ProtocolRecord, review: &[TaskRecord]) -> String {
+pub fn snapshot(t: &Tr, p: &ProtocolRecord, review: &[TaskRecord]) -> String {
     let mut out = String::new();
     let line = |out: &mut String, label: &str, value: &str| {
         out.push_str(&format!("{}: {}\n", t.t(label), value));
