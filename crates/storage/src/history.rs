@@ -36,13 +36,15 @@ pub struct HistoryRecord {
 
 /// Whether a recorded field is for staff's eyes only: it names other organisations or tells
 /// who else sees the record (which organisations a patch or procedure was chosen for, its
-/// visibility, the organisation a validation code was moved from).
+/// visibility, the organisation a validation code was moved from), or it records a protocol's
+/// drafting and revising (customers read its issued revisions instead; only its state changes
+/// are theirs).
 pub fn staff_only_field(entity: &str, field: &str) -> bool {
     matches!(
         (entity, field),
         ("patch" | "procedure", "organisations" | "visibility")
             | ("validation_code", "organisation")
-    )
+    ) || (entity == "protocol" && field != "state")
 }
 
 /// The changed fields between two lists of `(field, value)` pairs in the same order.

@@ -52,8 +52,8 @@ impl From<sqlx::Error> for PatchError {
     }
 }
 
-/// A file of a patch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A file of a patch (and of procedures and protocols).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PatchFile {
     /// File id.
     pub file_id: FileId,

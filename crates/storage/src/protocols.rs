@@ -49,7 +49,7 @@ impl From<sqlx::Error> for ProtocolError {
 }
 
 /// A participant as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Participant {
     /// Vendor, customer or external.
     pub side: ParticipantSide,
@@ -64,7 +64,7 @@ pub struct Participant {
 }
 
 /// An agenda item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     /// Title.
     pub title: String,
@@ -75,7 +75,7 @@ pub struct Item {
 }
 
 /// An agreed task.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TaskRecord {
     /// Id.
     pub id: TaskId,
@@ -106,7 +106,7 @@ pub struct TaskRecord {
 }
 
 /// A verifier's answer to an issued revision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseRecord {
     /// The revision answered.
     pub revision: i64,
@@ -121,7 +121,7 @@ pub struct ResponseRecord {
 }
 
 /// A protocol as anyone who may see it sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolRecord {
     /// Id.
     pub id: ProtocolId,
@@ -701,16 +701,20 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::Conflict.into());
         }
+        // What customers read while staff revise after an objection: the protocol as issued.
+        let record =
+            serde_json::to_string(&protocol).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let event = match step {
             ProtocolStep::Issue => {
                 on_tx!(tx, conn => {
                     sqlx::query(
-                        "INSERT INTO protocol_revisions (protocol_id, revision, snapshot, issued_by, issued_at)
-                         VALUES ($1, $2, $3, $4, $5)",
+                        "INSERT INTO protocol_revisions (protocol_id, revision, snapshot, record, issued_by, issued_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
                     )
                     .bind(id.0)
                     .bind(revision)
                     .bind(snapshot)
+                    .bind(record.as_str())
                     .bind(actor.user_id.0)
                     .bind(at)
                     .execute(conn)
@@ -794,7 +798,42 @@ impl Store {
                     .await?
             })
         };
-        self.protocol_record(row.ok_or(StoreError::NotFound)?).await
+        let record = self
+            .protocol_record(row.ok_or(StoreError::NotFound)?)
+            .await?;
+        if actor.is_staff() {
+            Ok(record)
+        } else {
+            self.as_issued(record).await
+        }
+    }
+
+    /// What a customer reads of a protocol: while staff revise it after an objection, the
+    /// content as last issued (with today's state and answers), never the edits in progress.
+    async fn as_issued(&self, live: ProtocolRecord) -> Result<ProtocolRecord, StoreError> {
+        if live.state != ProtocolState::Objected {
+            return Ok(live);
+        }
+        let record: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT record FROM protocol_revisions WHERE protocol_id = $1 AND revision = $2",
+            )
+            .bind(live.id.0)
+            .bind(live.revision)
+            .fetch_optional(pool)
+            .await?
+        });
+        let record =
+            record.ok_or_else(|| StoreError::Corrupt(format!("revision of {}", live.id)))?;
+        let issued: ProtocolRecord =
+            serde_json::from_str(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(ProtocolRecord {
+            state: live.state,
+            revision: live.revision,
+            responses: live.responses,
+            version: live.version,
+            ..issued
+        })
     }
 
     /// A protocol by id regardless of the actor: for notifications.
@@ -1006,7 +1045,12 @@ impl Store {
         });
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            out.push(self.protocol_record(row).await?);
+            let record = self.protocol_record(row).await?;
+            out.push(if actor.is_staff() {
+                record
+            } else {
+                self.as_issued(record).await?
+            });
         }
         Ok(out)
     }
@@ -1043,7 +1087,7 @@ impl Store {
         let own = push(&mut args, Arg::U(protocol.id.0));
         let mut sql = format!(
             "{TASK_SELECT} WHERE t.project_id = {project} AND t.state = 'open'
-             AND p.held_at < {held} AND p.id <> {own}"
+             AND p.state IN ('issued', 'confirmed') AND p.held_at < {held} AND p.id <> {own}"
         );
         if !actor.is_staff() {
             let n = push(&mut args, Arg::U(actor.user_id.0));
@@ -1072,6 +1116,8 @@ impl Store {
         if !actor.is_staff() {
             let n = push(&mut args, Arg::U(actor.user_id.0));
             conditions.push(customer_sees(&n));
+            // Tasks of a protocol being revised wait until it is issued again.
+            conditions.push("p.state IN ('issued', 'confirmed')".to_owned());
         }
         let state = push(
             &mut args,
@@ -1217,12 +1263,13 @@ impl Store {
             sqlx::query_as(
                 "SELECT t.id, t.due_on, t.reminded_soon, t.reminded_overdue FROM protocol_tasks t
                  JOIN protocols p ON p.id = t.protocol_id
-                 WHERE t.state = 'open' AND p.state <> 'draft' AND t.due_on <= $1
-                 AND (t.reminded_overdue = $2 OR t.reminded_soon = $2)
+                 WHERE t.state = 'open' AND p.state IN ('issued', 'confirmed') AND t.due_on <= $1
+                 AND t.reminded_overdue = $2 AND (t.due_on < $3 OR t.reminded_soon = $2)
                  ORDER BY t.due_on, t.id LIMIT 500",
             )
             .bind(soon)
             .bind(false)
+            .bind(today)
             .fetch_all(pool)
             .await?
         });
@@ -1231,19 +1278,27 @@ impl Store {
             let Some(overdue) = supportweb_domain::protocol::reminder_due(due, today) else {
                 continue;
             };
-            let (column, kind) = if overdue {
+            // The overdue reminder marks both, so a task never waits for the earlier one.
+            let (set, guard, kind) = if overdue {
                 if reminded_overdue {
                     continue;
                 }
-                ("reminded_overdue", EventKind::TaskOverdue)
+                (
+                    "reminded_overdue = $1, reminded_soon = $1",
+                    "reminded_overdue",
+                    EventKind::TaskOverdue,
+                )
             } else {
                 if reminded_soon {
                     continue;
                 }
-                ("reminded_soon", EventKind::TaskDueSoon)
+                (
+                    "reminded_soon = $1",
+                    "reminded_soon",
+                    EventKind::TaskDueSoon,
+                )
             };
-            let sql =
-                format!("UPDATE protocol_tasks SET {column} = $1 WHERE id = $2 AND {column} = $3");
+            let sql = format!("UPDATE protocol_tasks SET {set} WHERE id = $2 AND {guard} = $3");
             let mut tx = self.begin().await?;
             let updated = on_tx!(tx, conn => {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -1378,8 +1433,10 @@ impl Tx {
                     on_tx!(self, conn => {
                         sqlx::query(
                             "UPDATE protocol_tasks SET position = $2, description = $3, side = $4,
-                             responsible_user_id = $5, responsible_name = $6, due_on = $7, state = $8,
-                             project_id = $9, version = version + 1, updated_at = $10,
+                             responsible_user_id = $5, responsible_name = $6, state = $8,
+                             reminded_soon = CASE WHEN due_on = $7 THEN reminded_soon ELSE $12 END,
+                             reminded_overdue = CASE WHEN due_on = $7 THEN reminded_overdue ELSE $12 END,
+                             due_on = $7, project_id = $9, version = version + 1, updated_at = $10,
                              responsible_key = $11 WHERE id = $1",
                         )
                         .bind(existing.0)
@@ -1393,6 +1450,7 @@ impl Tx {
                         .bind(project.0)
                         .bind(at)
                         .bind(supportweb_domain::search::search_key(&name))
+                        .bind(false)
                         .execute(conn)
                         .await?
                         .rows_affected()

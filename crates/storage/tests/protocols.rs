@@ -236,9 +236,40 @@ async fn the_lifecycle_binds_answers_to_revisions_and_locks_confirmed_protocols(
         store.update_protocol(&consultant, id, &new, v).await,
         Err(ProtocolError::Store(StoreError::Conflict))
     ));
+    // While staff revise, customers read the protocol as it was issued.
+    assert_eq!(
+        store.protocol(&consultant, id).await.unwrap().items.len(),
+        2
+    );
+    let as_issued = store.protocol(&reader, id).await.unwrap();
+    assert_eq!(as_issued.state, ProtocolState::Objected);
+    assert_eq!(
+        as_issued.items.len(),
+        1,
+        "the edits in progress stay with staff"
+    );
+    assert_eq!(as_issued.responses.len(), 1, "with the objection");
+    let listed = store
+        .protocols(&reader, &ProtocolQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(listed[0].items.len(), 1);
+    let history = store
+        .history_for(&reader, supportweb_storage::protocols::ENTITY, id.0)
+        .await
+        .unwrap();
+    assert!(
+        history.iter().all(|h| h.field == "state"),
+        "drafting and revising stay with staff"
+    );
     step(&store, &consultant, id, ProtocolStep::Issue, "")
         .await
         .unwrap();
+    assert_eq!(
+        store.protocol(&reader, id).await.unwrap().items.len(),
+        2,
+        "issued again"
+    );
     step(&store, &verifier, id, ProtocolStep::Confirm, "")
         .await
         .unwrap();

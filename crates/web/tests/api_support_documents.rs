@@ -505,7 +505,10 @@ async fn agenda_through_the_api(app: TestApp) {
             "document_created",
             "document_reply",
             "document_state",
-            "patch_published"
+            "patch_published",
+            "protocol_issued",
+            "task_due_soon",
+            "task_overdue"
         ]
     );
     let off = call(
@@ -532,7 +535,17 @@ async fn agenda_through_the_api(app: TestApp) {
     .await;
     assert_eq!(staff_only.status, StatusCode::UNPROCESSABLE_ENTITY);
     let staff_kinds = call(&app, "GET", "/api/v1/me/notifications", &technician, None).await;
-    assert_eq!(staff_kinds.json().as_array().unwrap().len(), 5);
+    let staff_listed: Vec<String> = staff_kinds
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(staff_listed.contains(&"document_note".to_owned()));
+    assert!(staff_listed.contains(&"protocol_objected".to_owned()));
+    assert!(!staff_listed.contains(&"patch_published".to_owned()));
+    assert_eq!(staff_listed.len(), 10, "{staff_listed:?}");
 
     let missing = call(
         &app,

@@ -298,6 +298,21 @@ async fn life_of_a_protocol(app: TestApp) {
         .post_multipart(&path, multipart_form(&borrowed(&revised), &[]), &staff)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    // While staff revise, the customer reads the protocol as issued, not the edits.
+    for target in [
+        path.clone(),
+        format!("{path}/print"),
+        "/protocols/export.csv".to_owned(),
+    ] {
+        let text = app.get(&target, Some(&reader)).await.text();
+        assert!(!text.contains("Školení uživatelů"), "{target}");
+    }
+    assert!(
+        app.get(&path, Some(&staff))
+            .await
+            .text()
+            .contains("Školení uživatelů")
+    );
     assert_eq!(
         step(&app, &path, &staff, "issue", "").await,
         StatusCode::SEE_OTHER

@@ -93,6 +93,7 @@ CREATE TABLE protocol_revisions (
     protocol_id UUID NOT NULL REFERENCES protocols (id) ON DELETE CASCADE,
     revision    BIGINT NOT NULL,
     snapshot    TEXT NOT NULL,
+    record      TEXT NOT NULL,
     issued_by   UUID NOT NULL REFERENCES users (id),
     issued_at   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (protocol_id, revision)

@@ -93,6 +93,7 @@ CREATE TABLE protocol_revisions (
     protocol_id BLOB NOT NULL REFERENCES protocols (id) ON DELETE CASCADE,
     revision    INTEGER NOT NULL,
     snapshot    TEXT NOT NULL,
+    record      TEXT NOT NULL,
     issued_by   BLOB NOT NULL REFERENCES users (id),
     issued_at   TEXT NOT NULL,
     PRIMARY KEY (protocol_id, revision)

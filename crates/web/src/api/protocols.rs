@@ -143,7 +143,9 @@ pub struct Protocol {
     pub organisation_id: Uuid,
     /// Its name.
     pub organisation_name: String,
-    /// Project.
+    /// Project (filter the overview by its id).
+    pub project_id: Uuid,
+    /// Project name.
     pub project: String,
     /// `meeting`, `workshop`, `training`, `call`, `video_call` or `email`.
     pub kind: String,
@@ -187,6 +189,7 @@ impl From<ProtocolRecord> for Protocol {
             number: p.number,
             organisation_id: p.organisation_id.0,
             organisation_name: p.organisation_name,
+            project_id: p.project_id.0,
             project: p.project_name,
             kind: p.kind.as_str().to_owned(),
             held_at: p.held_at,

@@ -150,6 +150,8 @@ struct OverviewPage {
     states: Vec<Choice>,
     kinds: Vec<Choice>,
     organisations: Vec<Choice>,
+    /// The chosen organisation's projects (a project filter needs the organisation first).
+    projects: Vec<Choice>,
     rows: Vec<ProtocolRow>,
     errors: FormErrors,
     next: Option<String>,
@@ -212,7 +214,22 @@ pub(super) async fn list(
         }
         rows.push(row);
     }
+    let projects = match query.organisation {
+        Some(organisation) => match state.store().projects(actor, organisation).await {
+            Ok(list) => list
+                .into_iter()
+                .map(|(id, name)| Choice {
+                    value: id.to_string(),
+                    label: name,
+                })
+                .collect(),
+            Err(supportweb_storage::StoreError::NotFound) => Vec::new(),
+            Err(error) => return Err(error.into()),
+        },
+        None => Vec::new(),
+    };
     render(&OverviewPage {
+        projects,
         states: ProtocolState::ALL
             .into_iter()
             .filter(|s| actor.is_staff() || s.customers_see())
