@@ -101,6 +101,14 @@ typed_id!(
     /// A task agreed in a protocol.
     TaskId
 );
+typed_id!(
+    /// A customization order.
+    OrderId
+);
+typed_id!(
+    /// A reservation made when a customization order was accepted.
+    ReservationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -77,6 +77,24 @@ impl Tx {
             .await
     }
 
+    /// Records that `entity` `entity_id` moved from state `old` (empty when it was just
+    /// created) to `new`, by `by`.
+    pub async fn record_state(
+        &mut self,
+        entity: &str,
+        entity_id: Uuid,
+        by: UserId,
+        old: &str,
+        new: String,
+    ) -> Result<(), StoreError> {
+        let change = FieldChange {
+            field: "state",
+            old: old.to_owned(),
+            new,
+        };
+        self.record_changes(entity, entity_id, by, &[change]).await
+    }
+
     /// Records changed fields made by `by`, or by the portal itself (scheduled work) when
     /// `None`.
     pub async fn record_changes_by(

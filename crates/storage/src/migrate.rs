@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_validation_codes.sql", "validation_codes"),
     migration!(14, "0014_procedures.sql", "procedures"),
     migration!(15, "0015_protocols.sql", "protocols"),
+    migration!(16, "0016_customization_orders.sql", "customization_orders"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

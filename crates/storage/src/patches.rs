@@ -364,15 +364,12 @@ impl Store {
         });
         tx.set_patch_organisations(id, new).await?;
         tx.set_patch_files(actor, id, &new.files).await?;
-        tx.record_changes(
+        tx.record_state(
             ENTITY,
             id.0,
             actor.user_id,
-            &[FieldChange {
-                field: "state",
-                old: String::new(),
-                new: PatchState::Draft.as_str().to_owned(),
-            }],
+            "",
+            PatchState::Draft.as_str().to_owned(),
         )
         .await?;
         tx.commit().await?;

@@ -562,15 +562,12 @@ impl Store {
         });
         tx.write_protocol_children(actor, id, new, project, &participants)
             .await?;
-        tx.record_changes(
+        tx.record_state(
             ENTITY,
             id.0,
             actor.user_id,
-            &[FieldChange {
-                field: "state",
-                old: String::new(),
-                new: ProtocolState::Draft.as_str().to_owned(),
-            }],
+            "",
+            ProtocolState::Draft.as_str().to_owned(),
         )
         .await?;
         tx.commit().await?;
@@ -748,15 +745,12 @@ impl Store {
                 }
             }
         };
-        tx.record_changes(
+        tx.record_state(
             ENTITY,
             id.0,
             actor.user_id,
-            &[FieldChange {
-                field: "state",
-                old: protocol.state.as_str().to_owned(),
-                new: format!("{} ({revision})", to.as_str()),
-            }],
+            protocol.state.as_str(),
+            format!("{} ({revision})", to.as_str()),
         )
         .await?;
         tx.record_event(

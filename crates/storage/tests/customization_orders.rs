@@ -1,0 +1,755 @@
+//! Customization orders in the store, each test on both backends: the lifecycle from
+//! requirement to invoice (only the signatory approves, only the current valid revision;
+//! reasons required; reservations tracked), other organisations' orders and the staff's
+//! hours never reaching a customer, conversion from a support document keeping the link,
+//! and keyset paging.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{account, actor, contract, d, organisation, staff};
+use supportweb_domain::Actor;
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::calendar::BusinessHours;
+use supportweb_domain::customization_order::{
+    OrderState, OrderStep, QuoteRefusal, ReservationState,
+};
+use supportweb_domain::ids::{OrderId, OrganisationId};
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::money::Currency;
+use supportweb_domain::protocol::Side;
+use supportweb_domain::severity::Severity;
+use supportweb_domain::support_document::Category;
+use supportweb_domain::user::{StaffRole, UserKind};
+use supportweb_storage::customization_orders::{
+    NewOrder, NewQuote, OrderError, OrderQuery, StepInput,
+};
+use supportweb_storage::support_documents::NewDocument;
+use supportweb_storage::{Store, StoreError, both_backends};
+
+async fn member(
+    store: &Store,
+    login: &str,
+    organisation: OrganisationId,
+    right: AgendaRight,
+    approve: bool,
+) -> Actor {
+    let id = account(store, login, UserKind::Customer, vec![]).await;
+    store
+        .set_membership(
+            id,
+            organisation,
+            &MembershipRights {
+                customization_orders: right,
+                support_documents: AgendaRight::Write,
+                may_approve_orders: approve,
+                ..MembershipRights::NONE
+            },
+        )
+        .await
+        .unwrap();
+    actor(store, id).await
+}
+
+fn requirement(organisation: OrganisationId, title: &str) -> NewOrder {
+    NewOrder {
+        organisation_id: organisation,
+        title: title.into(),
+        description: "Sestava doručené pošty podle spisových uzlů, export do XLSX.".into(),
+        desired_on: Some(d(2027, 3, 31)),
+        requested_by: None,
+    }
+}
+
+fn quote(hours: i64, valid_until: chrono::NaiveDate) -> NewQuote {
+    NewQuote {
+        scope: "Nová sestava v modulu Podatelna.".into(),
+        estimated_centi_hours: hours,
+        hourly_rate: 145_000,
+        currency: Currency::Czk,
+        vat_basis_points: 2100,
+        delivery_on: d(2027, 2, 28),
+        valid_until,
+    }
+}
+
+const TODAY: (i32, u32, u32) = (2026, 11, 30);
+
+fn today() -> chrono::NaiveDate {
+    d(TODAY.0, TODAY.1, TODAY.2)
+}
+
+async fn step(
+    store: &Store,
+    who: &Actor,
+    id: OrderId,
+    step: OrderStep,
+    input: StepInput,
+) -> Result<OrderState, OrderError> {
+    let version = store.order(who, id).await?.version;
+    store
+        .order_step(who, id, step, &input, today(), version)
+        .await
+}
+
+fn because(reason: &str) -> StepInput {
+    StepInput {
+        reason: reason.into(),
+        ..StepInput::default()
+    }
+}
+
+async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_revision(
+    store: Store,
+) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
+    let signatory = member(&store, "starosta", obec, AgendaRight::Read, true).await;
+
+    let id = store
+        .create_order(&writer, &requirement(obec, "Sestava doručené pošty"))
+        .await
+        .unwrap();
+    let order = store.order(&writer, id).await.unwrap();
+    assert_eq!(order.state, OrderState::Submitted);
+    assert!(order.number.starts_with("CO-"), "{}", order.number);
+    assert_eq!(order.requested_by, writer.user_id);
+    assert!(order.is_public_body);
+    // A signatory with only the read right answers quotes but does not submit.
+    assert!(matches!(
+        store
+            .create_order(&signatory, &requirement(obec, "Jiná"))
+            .await,
+        Err(OrderError::NotAllowed)
+    ));
+    assert!(matches!(
+        store.create_order(&writer, &requirement(obec, "  ")).await,
+        Err(OrderError::Invalid("title"))
+    ));
+
+    // Staff who only read orders take no step.
+    assert!(matches!(
+        step(
+            &store,
+            &technician,
+            id,
+            OrderStep::Analyse,
+            StepInput::default()
+        )
+        .await,
+        Err(OrderError::NotAllowed)
+    ));
+    step(
+        &store,
+        &manager,
+        id,
+        OrderStep::Analyse,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    let version = store.order(&manager, id).await.unwrap().version;
+    // A quote whose validity already ended is refused; nothing is written.
+    assert!(matches!(
+        store
+            .issue_quote(
+                &manager,
+                id,
+                &quote(1250, d(2026, 11, 29)),
+                today(),
+                version
+            )
+            .await,
+        Err(OrderError::Invalid("valid_until"))
+    ));
+    assert!(store.order_quotes(&manager, id).await.unwrap().is_empty());
+    let first = store
+        .issue_quote(
+            &manager,
+            id,
+            &quote(1250, d(2026, 12, 31)),
+            today(),
+            version,
+        )
+        .await
+        .unwrap();
+    assert_eq!(first, 1);
+    let quotes = store.order_quotes(&signatory, id).await.unwrap();
+    // 12,5 h × 1 450 Kč = 18 125 Kč, VAT 3 806,25 Kč, due 21 931 Kč.
+    assert_eq!(quotes[0].totals.net, 1_812_500);
+    assert_eq!(quotes[0].totals.vat, 380_625);
+    assert_eq!(quotes[0].totals.total, 2_193_100);
+    assert_eq!(quotes[0].totals.rounding, -25);
+
+    // Staff quote again: revision 2 supersedes 1.
+    let version = store.order(&manager, id).await.unwrap().version;
+    store
+        .issue_quote(
+            &manager,
+            id,
+            &quote(1600, d(2026, 12, 31)),
+            today(),
+            version,
+        )
+        .await
+        .unwrap();
+    let order = store.order(&signatory, id).await.unwrap();
+    assert_eq!((order.state, order.quote_revision), (OrderState::Quoted, 2));
+
+    // Only the signatory approves, and only the current revision.
+    for who in [&writer, &manager] {
+        assert!(matches!(
+            step(&store, who, id, OrderStep::Approve, StepInput::default()).await,
+            Err(OrderError::NotAllowed)
+        ));
+    }
+    let on_first = StepInput {
+        quote_revision: Some(1),
+        purchase_order: "OBJ-2026-117".into(),
+        ..StepInput::default()
+    };
+    assert!(matches!(
+        step(&store, &signatory, id, OrderStep::Approve, on_first).await,
+        Err(OrderError::Quote(QuoteRefusal::Superseded))
+    ));
+    assert!(matches!(
+        step(&store, &signatory, id, OrderStep::Reject, because("")).await,
+        Err(OrderError::Invalid("reason"))
+    ));
+    let stale = store.order(&signatory, id).await.unwrap().version;
+    let approve = StepInput {
+        quote_revision: Some(2),
+        purchase_order: " OBJ-2026-117 ".into(),
+        ..StepInput::default()
+    };
+    assert_eq!(
+        step(&store, &signatory, id, OrderStep::Approve, approve.clone())
+            .await
+            .unwrap(),
+        OrderState::Approved
+    );
+    assert!(matches!(
+        store
+            .order_step(&signatory, id, OrderStep::Approve, &approve, today(), stale)
+            .await,
+        Err(OrderError::NotAllowed | OrderError::Store(StoreError::Conflict))
+    ));
+    let order = store.order(&writer, id).await.unwrap();
+    assert_eq!(order.approved_revision, Some(2));
+    let answers = store.order_answers(&writer, id).await.unwrap();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].step, OrderStep::Approve);
+    assert_eq!(answers[0].quote_revision, Some(2));
+    assert_eq!(answers[0].purchase_order, "OBJ-2026-117");
+    assert_eq!(answers[0].user_name, "Uživatel starosta");
+
+    // Development and delivery; nobody cancels once development started.
+    step(
+        &store,
+        &manager,
+        id,
+        OrderStep::Develop,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        step(
+            &store,
+            &signatory,
+            id,
+            OrderStep::Cancel,
+            because("Rozmysleli jsme si to")
+        )
+        .await,
+        Err(OrderError::NotAllowed)
+    ));
+    assert!(matches!(
+        step(
+            &store,
+            &manager,
+            id,
+            OrderStep::Deliver,
+            StepInput::default()
+        )
+        .await,
+        Err(OrderError::Invalid("delivered_in"))
+    ));
+    let deliver = StepInput {
+        delivered_in: "5.3.0".into(),
+        ..StepInput::default()
+    };
+    step(&store, &manager, id, OrderStep::Deliver, deliver)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.order(&writer, id).await.unwrap().delivered_in,
+        "5.3.0"
+    );
+
+    // Not accepted: back to development with the reasons; then accepted with reservations.
+    assert_eq!(
+        step(
+            &store,
+            &writer,
+            id,
+            OrderStep::NotAccept,
+            because("Export neobsahuje datum")
+        )
+        .await
+        .unwrap(),
+        OrderState::InDevelopment
+    );
+    let deliver = StepInput {
+        delivered_in: "5.3.1".into(),
+        ..StepInput::default()
+    };
+    step(&store, &manager, id, OrderStep::Deliver, deliver)
+        .await
+        .unwrap();
+    assert!(matches!(
+        step(
+            &store,
+            &writer,
+            id,
+            OrderStep::AcceptWithReservations,
+            because(" \n ")
+        )
+        .await,
+        Err(OrderError::Invalid("reason"))
+    ));
+    step(
+        &store,
+        &writer,
+        id,
+        OrderStep::AcceptWithReservations,
+        because("- Chybí součet za měsíc\n- Překlep v záhlaví"),
+    )
+    .await
+    .unwrap();
+    let reservations = store.order_reservations(&writer, id).await.unwrap();
+    assert_eq!(
+        reservations
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect::<Vec<_>>(),
+        ["Chybí součet za měsíc", "Překlep v záhlaví"]
+    );
+    assert!(matches!(
+        store
+            .set_reservation_state(
+                &writer,
+                id,
+                reservations[0].id,
+                ReservationState::Fixed,
+                reservations[0].version
+            )
+            .await,
+        Err(OrderError::NotAllowed)
+    ));
+    store
+        .set_reservation_state(
+            &manager,
+            id,
+            reservations[0].id,
+            ReservationState::Fixed,
+            reservations[0].version,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .set_reservation_state(
+                &manager,
+                id,
+                reservations[0].id,
+                ReservationState::Open,
+                reservations[0].version
+            )
+            .await,
+        Err(OrderError::Store(StoreError::Conflict))
+    ));
+    let reservations = store.order_reservations(&signatory, id).await.unwrap();
+    assert_eq!(reservations[0].state, ReservationState::Fixed);
+    assert_eq!(reservations[1].state, ReservationState::Open);
+
+    // Hours against the estimate, staff only; the invoicing list; one action invoices.
+    store
+        .log_order_work(&manager, id, d(2026, 12, 2), 900, "Návrh sestavy")
+        .await
+        .unwrap();
+    store
+        .log_order_work(&manager, id, d(2026, 12, 3), 750, "Export")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .log_order_work(&manager, id, d(2026, 12, 3), 0, "")
+            .await,
+        Err(OrderError::Invalid("hours"))
+    ));
+    assert!(matches!(
+        store.order_work(&writer, id).await,
+        Err(StoreError::NotFound)
+    ));
+    let to_invoice = store.orders_to_invoice(&manager).await.unwrap();
+    assert_eq!(to_invoice.len(), 1);
+    assert_eq!(to_invoice[0].1.revision, 2);
+    assert_eq!(to_invoice[0].2, 1650);
+    assert!(matches!(
+        store.orders_to_invoice(&writer).await,
+        Err(StoreError::NotFound)
+    ));
+    let version = store.order(&manager, id).await.unwrap().version;
+    assert!(matches!(
+        store.mark_invoiced(&manager, &[(id, version - 1)]).await,
+        Err(OrderError::Store(StoreError::Conflict))
+    ));
+    store
+        .mark_invoiced(&manager, &[(id, version)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.order(&writer, id).await.unwrap().state,
+        OrderState::Invoiced
+    );
+    assert!(store.orders_to_invoice(&manager).await.unwrap().is_empty());
+    let history = store
+        .history_for(&writer, "customization_order", id.0)
+        .await
+        .unwrap();
+    assert!(history.iter().any(|h| h.new_value == "invoiced"));
+}
+
+async fn an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again(store: Store) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let signatory = member(&store, "starosta", obec, AgendaRight::Write, true).await;
+    let id = store
+        .create_order(&signatory, &requirement(obec, "Napojení na ISDS"))
+        .await
+        .unwrap();
+    step(
+        &store,
+        &manager,
+        id,
+        OrderStep::Analyse,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    let version = store.order(&manager, id).await.unwrap().version;
+    store
+        .issue_quote(&manager, id, &quote(800, today()), today(), version)
+        .await
+        .unwrap();
+    // Valid through today; the day after it is expired.
+    let approve = StepInput::default();
+    let version = store.order(&signatory, id).await.unwrap().version;
+    assert!(matches!(
+        store
+            .order_step(
+                &signatory,
+                id,
+                OrderStep::Approve,
+                &approve,
+                today().succ_opt().unwrap(),
+                version
+            )
+            .await,
+        Err(OrderError::Quote(QuoteRefusal::Expired))
+    ));
+    assert_eq!(
+        step(
+            &store,
+            &signatory,
+            id,
+            OrderStep::ReturnForRequote,
+            because("Prosíme rozdělit na etapy")
+        )
+        .await
+        .unwrap(),
+        OrderState::ReturnedForRequote
+    );
+    let version = store.order(&manager, id).await.unwrap().version;
+    assert_eq!(
+        store
+            .issue_quote(&manager, id, &quote(900, d(2027, 1, 31)), today(), version)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        step(
+            &store,
+            &signatory,
+            id,
+            OrderStep::Reject,
+            because("Rozpočet nestačí")
+        )
+        .await
+        .unwrap(),
+        OrderState::Rejected
+    );
+    let answers = store.order_answers(&signatory, id).await.unwrap();
+    assert_eq!(
+        answers
+            .iter()
+            .map(|a| (a.step, a.quote_revision))
+            .collect::<Vec<_>>(),
+        [
+            (OrderStep::ReturnForRequote, Some(1)),
+            (OrderStep::Reject, Some(2))
+        ]
+    );
+    assert_eq!(answers[1].reason, "Rozpočet nestačí");
+    step(&store, &manager, id, OrderStep::Close, StepInput::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.order(&signatory, id).await.unwrap().state,
+        OrderState::Closed
+    );
+}
+
+async fn customers_see_only_their_organisations_orders(store: Store) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let brno = organisation(&store, "Město Brno").await;
+    let lhota = organisation(&store, "Obec Lhota").await;
+    let brno_writer = member(&store, "brno", brno, AgendaRight::Write, true).await;
+    let lhota_writer = member(&store, "lhota", lhota, AgendaRight::Write, true).await;
+    let no_right = member(&store, "bez-prava", brno, AgendaRight::None, false).await;
+    let canary = store
+        .create_order(&lhota_writer, &requirement(lhota, "KANÁR Lhota"))
+        .await
+        .unwrap();
+    let mine = store
+        .create_order(&brno_writer, &requirement(brno, "Brněnská sestava"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.order(&brno_writer, canary).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.order_quotes(&brno_writer, canary).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.order_answers(&brno_writer, canary).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        step(
+            &store,
+            &brno_writer,
+            canary,
+            OrderStep::Cancel,
+            because("x")
+        )
+        .await,
+        Err(OrderError::Store(StoreError::NotFound))
+    ));
+    // Submitting for another organisation answers like a missing one.
+    assert!(matches!(
+        store
+            .create_order(&brno_writer, &requirement(lhota, "Podstrčená"))
+            .await,
+        Err(OrderError::Invalid("organisation"))
+    ));
+    let listed = store
+        .orders(
+            &brno_writer,
+            &OrderQuery {
+                limit: 50,
+                ..OrderQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.iter().map(|o| o.id).collect::<Vec<_>>(), [mine]);
+    // A smuggled organisation filter finds nothing.
+    let smuggled = store
+        .orders(
+            &brno_writer,
+            &OrderQuery {
+                organisation: Some(lhota),
+                limit: 50,
+                ..OrderQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(smuggled.is_empty());
+    assert!(
+        store
+            .orders(
+                &no_right,
+                &OrderQuery {
+                    limit: 50,
+                    ..OrderQuery::default()
+                }
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store.order(&no_right, mine).await,
+        Err(StoreError::NotFound)
+    ));
+    // Staff submit on a customer's behalf only naming a member of that organisation.
+    let on_behalf = NewOrder {
+        requested_by: Some(lhota_writer.user_id),
+        ..requirement(brno, "Za zákazníka")
+    };
+    assert!(matches!(
+        store.create_order(&manager, &on_behalf).await,
+        Err(OrderError::Invalid("requested_by"))
+    ));
+    let on_behalf = NewOrder {
+        requested_by: Some(brno_writer.user_id),
+        ..requirement(brno, "Za zákazníka")
+    };
+    let id = store.create_order(&manager, &on_behalf).await.unwrap();
+    assert_eq!(
+        store.order(&brno_writer, id).await.unwrap().requested_by,
+        brno_writer.user_id
+    );
+    // The customer writer cancels before a quote exists.
+    assert_eq!(
+        step(
+            &store,
+            &brno_writer,
+            id,
+            OrderStep::Cancel,
+            because("Duplicitní požadavek")
+        )
+        .await
+        .unwrap(),
+        OrderState::Cancelled
+    );
+    // Staff see everything; waiting-on filters by whose move it is.
+    let waiting = store
+        .orders(
+            &manager,
+            &OrderQuery {
+                waiting_on: Some(Side::Vendor),
+                limit: 50,
+                ..OrderQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut ids: Vec<_> = waiting.iter().map(|o| o.id).collect();
+    ids.sort();
+    let mut expected = vec![canary, mine];
+    expected.sort();
+    assert_eq!(ids, expected);
+}
+
+async fn a_support_document_converts_once_and_both_keep_the_link(store: Store) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    contract(&store, obec, None).await;
+    let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
+    let document = store
+        .create_document(
+            &writer,
+            &NewDocument {
+                organisation_id: obec,
+                contact: "Jana Malá, 604 111 222".into(),
+                category: Category::Request,
+                severity: Severity::Low,
+                product_id: None,
+                module: "Podatelna".into(),
+                product_version: "5.2.3".into(),
+                subject: "Chtěli bychom sestavu podle uzlů".into(),
+                description: "Potřebujeme měsíční přehled.".into(),
+                files: vec![],
+                reporter_id: None,
+            },
+            &BusinessHours::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    // Staff who only read orders cannot convert.
+    assert!(matches!(
+        store.convert_document(&technician, document.id).await,
+        Err(OrderError::NotAllowed)
+    ));
+    let id = store.convert_document(&manager, document.id).await.unwrap();
+    let order = store.order(&writer, id).await.unwrap();
+    assert_eq!(order.support_document_id, Some(document.id));
+    assert_eq!(order.title, "Chtěli bychom sestavu podle uzlů");
+    assert_eq!(order.requested_by, writer.user_id);
+    assert!(order.description.contains(&document.number));
+    assert_eq!(
+        store
+            .order_of_document(&writer, document.id)
+            .await
+            .unwrap()
+            .map(|o| o.id),
+        Some(id)
+    );
+    assert!(matches!(
+        store.convert_document(&manager, document.id).await,
+        Err(OrderError::Store(StoreError::Conflict))
+    ));
+}
+
+async fn keyset_pages_equal_the_whole_list(store: Store) {
+    let obec = organisation(&store, "Obec Lhota").await;
+    let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
+    for n in 0..7 {
+        store
+            .create_order(&writer, &requirement(obec, &format!("Požadavek {n}")))
+            .await
+            .unwrap();
+    }
+    let whole = store
+        .orders(
+            &writer,
+            &OrderQuery {
+                limit: 100,
+                ..OrderQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(whole.len(), 7);
+    assert_eq!(whole[0].title, "Požadavek 6");
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .orders(
+                &writer,
+                &OrderQuery {
+                    after,
+                    limit: 3,
+                    ..OrderQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        paged.extend(page.iter().map(|o| o.id));
+        if page.len() < 3 {
+            break;
+        }
+        after = page.last().map(|o| o.id);
+    }
+    assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
+}
+
+both_backends!(
+    from_requirement_to_invoice_only_the_signatory_approves_the_current_revision,
+    an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again,
+    customers_see_only_their_organisations_orders,
+    a_support_document_converts_once_and_both_keep_the_link,
+    keyset_pages_equal_the_whole_list,
+);
