@@ -258,6 +258,33 @@ impl From<supportweb_storage::protocols::ProtocolError> for AppError {
     }
 }
 
+impl From<supportweb_storage::customization_orders::OrderError> for AppError {
+    fn from(error: supportweb_storage::customization_orders::OrderError) -> Self {
+        use supportweb_storage::customization_orders::OrderError;
+        let invalid = |field: &str| {
+            let (field, code) = crate::pages::customization_orders::form::order_error_field(field);
+            AppError::Invalid(vec![FieldError {
+                field: field.into(),
+                code,
+            }])
+        };
+        match error {
+            OrderError::Store(e) => e.into(),
+            OrderError::NotAllowed => AppError::Forbidden,
+            OrderError::Invalid(field) => invalid(field),
+            OrderError::Quote(supportweb_domain::customization_order::QuoteRefusal::Superseded) => {
+                invalid("quote_revision")
+            }
+            OrderError::Quote(supportweb_domain::customization_order::QuoteRefusal::Expired) => {
+                AppError::Invalid(vec![FieldError {
+                    field: "quote_revision".into(),
+                    code: "order-error-quote-expired",
+                }])
+            }
+        }
+    }
+}
+
 /// The message id explaining a refused field of a patch.
 pub fn patch_error_code(field: &str) -> &'static str {
     match field {

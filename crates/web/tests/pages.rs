@@ -420,8 +420,13 @@ async fn the_api_answers_401_problems_and_describes_the_user() {
     assert_eq!(me["roles"], serde_json::json!(["technician"]));
     assert_eq!(
         me["agendas"],
-        serde_json::json!(["protocols", "support-documents", "podpora"]),
-        "the same agendas as the navigation: a technician reads protocols and works in support documents and podpora"
+        serde_json::json!([
+            "protocols",
+            "customization-orders",
+            "support-documents",
+            "podpora"
+        ]),
+        "the same agendas as the navigation: a technician reads protocols and customization orders and works in support documents and podpora"
     );
 }
 

@@ -37,6 +37,7 @@ enum Access {
     /// Protocols: staff whose roles allow the action, and customer and partner members (who
     /// hold the read right).
     Protocols(Action),
+    Orders(Action),
 }
 
 /// What an allowed user receives for the sample request.
@@ -48,7 +49,9 @@ enum Allowed {
     Missing,
 }
 
-use Access::{Documents, Member, Podpora, Protocols, Public, RemoteWriter, SignedIn, Staff};
+use Access::{
+    Documents, Member, Orders, Podpora, Protocols, Public, RemoteWriter, SignedIn, Staff,
+};
 use Allowed::{Missing, Served};
 
 const ACCOUNTS_READ: Access = Staff(Area::Admin(AdminArea::Accounts), Action::Read);
@@ -79,6 +82,10 @@ const PODPORA_STAFF_READ: Access = Staff(
 );
 const PROTOCOLS_WRITE: Access = Staff(
     Area::Agenda(supportweb_domain::Agenda::Protocols),
+    Action::Write,
+);
+const ORDERS_WRITE: Access = Staff(
+    Area::Agenda(supportweb_domain::Agenda::CustomizationOrders),
     Action::Write,
 );
 const SECRETS_READ: Access = Staff(Area::Admin(AdminArea::RemoteAccessSecrets), Action::Read);
@@ -1132,6 +1139,97 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ),
     (
         "GET",
+        "/customization-orders",
+        "/customization-orders",
+        Orders(Action::Read),
+        Served,
+    ),
+    (
+        "POST",
+        "/customization-orders",
+        "/customization-orders",
+        ORDERS_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/customization-orders/export.csv",
+        "/customization-orders/export.csv",
+        Orders(Action::Read),
+        Served,
+    ),
+    (
+        "GET",
+        "/customization-orders/new",
+        "/customization-orders/new",
+        ORDERS_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/customization-orders/invoicing",
+        "/customization-orders/invoicing",
+        ORDERS_WRITE,
+        Served,
+    ),
+    (
+        "POST",
+        "/customization-orders/invoicing",
+        "/customization-orders/invoicing",
+        ORDERS_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/customization-orders/invoicing.csv",
+        "/customization-orders/invoicing.csv",
+        ORDERS_WRITE,
+        Served,
+    ),
+    (
+        "GET",
+        "/customization-orders/{id}",
+        "/customization-orders/{missing}",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/customization-orders/{id}/steps",
+        "/customization-orders/{missing}/steps",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/customization-orders/{id}/quotes",
+        "/customization-orders/{missing}/quotes",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/customization-orders/{id}/work",
+        "/customization-orders/{missing}/work",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/customization-orders/{id}/reservations/{reservation}",
+        "/customization-orders/{missing}/reservations/{missing}",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/support-documents/{id}/convert",
+        "/support-documents/{missing}/convert",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
         "/api/v1/protocols",
         "/api/v1/protocols",
         Protocols(Action::Read),
@@ -1299,6 +1397,7 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
         podpora: supportweb_domain::agenda::AgendaRight::Read,
         may_see_validation_codes: true,
         protocols: supportweb_domain::agenda::AgendaRight::Read,
+        customization_orders: supportweb_domain::agenda::AgendaRight::Read,
         ..MembershipRights::NONE
     };
     let mut actors: Vec<(Who, Option<String>)> = vec![(Who::Anonymous, None)];
@@ -1372,6 +1471,13 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
                 ),
                 (Protocols(_), Who::Customer { member }) => *member,
                 (Protocols(_), Who::Partner) => true,
+                (Orders(action), Who::Staff(role)) => staff_may(
+                    &[*role],
+                    Area::Agenda(supportweb_domain::Agenda::CustomizationOrders),
+                    *action,
+                ),
+                (Orders(_), Who::Customer { member }) => *member,
+                (Orders(_), Who::Partner) => true,
                 (Staff(..), _) => false,
             };
             let mut request = Request::builder()

@@ -22,6 +22,23 @@ pub(crate) fn push_record(out: &mut String, cells: impl Iterator<Item = String>)
     out.push_str("\r\n");
 }
 
+/// The HTTP answer carrying an export as the download `file_name`.
+pub(crate) fn csv_response(file_name: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::push_record;

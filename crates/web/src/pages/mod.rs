@@ -8,6 +8,7 @@ mod audit;
 pub(crate) mod catalogue;
 pub(crate) mod contracts;
 pub(crate) mod csv;
+pub mod customization_orders;
 pub(crate) mod form;
 mod history;
 mod home;
@@ -43,8 +44,12 @@ use crate::state::AppState;
 
 /// Agendas this build serves pages for; an agenda joins the list together with its routes.
 /// The navigation shows the intersection with what the signed-in user may enter.
-pub const SERVED_AGENDAS: &[Agenda] =
-    &[Agenda::Protocols, Agenda::SupportDocuments, Agenda::Podpora];
+pub const SERVED_AGENDAS: &[Agenda] = &[
+    Agenda::Protocols,
+    Agenda::CustomizationOrders,
+    Agenda::SupportDocuments,
+    Agenda::Podpora,
+];
 
 /// Page routes.
 pub fn router() -> Router<AppState> {
@@ -156,6 +161,7 @@ pub fn router() -> Router<AppState> {
         .merge(support_documents::router())
         .merge(podpora::router())
         .merge(protocols::router())
+        .merge(customization_orders::router())
 }
 
 /// One entry of the navigation.

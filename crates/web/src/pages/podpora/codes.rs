@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use chrono::NaiveDate;
@@ -27,7 +27,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
-use crate::pages::csv::{BOM, push_record};
+use crate::pages::csv::{BOM, csv_response, push_record};
 use crate::pages::form::{FormErrors, form_values};
 use crate::pages::history::{HistoryLine, lines_for};
 use crate::pages::support_documents::overview::Choice;
@@ -275,17 +275,7 @@ pub(super) async fn export(
         }
         query.after = page.last().map(|c| c.id);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"validation-codes.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv_response("validation-codes.csv", out))
 }
 
 /// A code as typed (pages) or sent (API), before checking.

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use supportweb_domain::Actor;
@@ -242,17 +241,10 @@ pub(super) async fn export(
     }
     query.limit = 500;
     query.after = None;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"patches.csv\"",
-            ),
-        ],
+    Ok(crate::pages::csv::csv_response(
+        "patches.csv",
         csv(&state, actor, &t, query).await?,
-    )
-        .into_response())
+    ))
 }
 
 async fn csv(

@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::ids::{FileId, ProcedureId, ProductId};
@@ -165,17 +165,10 @@ pub(super) async fn export(
     }
     query.limit = 500;
     query.after = None;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"procedures.csv\"",
-            ),
-        ],
+    Ok(crate::pages::csv::csv_response(
+        "procedures.csv",
         csv(&state, actor, &t, query).await?,
-    )
-        .into_response())
+    ))
 }
 
 async fn csv(

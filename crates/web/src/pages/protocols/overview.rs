@@ -4,8 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::Deserialize;
 use supportweb_domain::Actor;
@@ -18,7 +17,7 @@ use super::{held, may_write, require_reader};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::csv::{BOM, push_record};
+use crate::pages::csv::{BOM, csv_response, push_record};
 use crate::pages::form::FormErrors;
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
@@ -311,15 +310,5 @@ pub(super) async fn export(
         }
         query.after = page.last().map(|p| p.id);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"protocols.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv_response("protocols.csv", out))
 }

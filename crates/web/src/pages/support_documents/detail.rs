@@ -114,6 +114,10 @@ struct DetailPage {
     patches: Vec<Choice>,
     /// Staff: recent patches to link.
     patch_choices: Vec<Choice>,
+    /// The customization order it was converted into, if the user may see it (id, number).
+    order: Option<Choice>,
+    /// Staff who write orders may convert it (no order yet).
+    may_convert: bool,
 }
 
 impl DetailPage {
@@ -217,7 +221,20 @@ async fn page(
     } else {
         Vec::new()
     };
+    let order = if crate::pages::customization_orders::require_reader(actor).is_ok() {
+        store.order_of_document(actor, d.id).await?.map(|o| Choice {
+            value: o.id.to_string(),
+            label: format!("{} · {}", o.number, o.title),
+        })
+    } else {
+        None
+    };
+    let may_convert = order.is_none()
+        && supportweb_domain::customization_order::OrderParty::of(actor, d.organisation_id)
+            == Some(supportweb_domain::customization_order::OrderParty::StaffWriter);
     Ok(DetailPage {
+        order,
+        may_convert,
         patches,
         patch_choices,
         state_label: t.t(crate::i18n::document_state_key(d.state)),

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use supportweb_domain::Actor;
@@ -21,7 +20,7 @@ use super::view::{OverviewRow, when};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::csv::push_record;
+use crate::pages::csv::{csv_response, push_record};
 use crate::pages::form::FormErrors;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -396,15 +395,5 @@ pub(super) async fn export(
         }
         query.after = page.last().map(|d| d.id);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"support-documents.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(csv_response("support-documents.csv", out))
 }

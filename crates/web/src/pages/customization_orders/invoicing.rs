@@ -1,0 +1,159 @@
+//! Invoicing (staff who work on orders): the accepted orders not yet invoiced with their
+//! figures, exported as CSV, and marked invoiced in one action.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use bytes::Bytes;
+use supportweb_domain::money::{format_amount, format_hours};
+use supportweb_storage::customization_orders::{OrderRecord, QuoteRecord};
+
+use super::{require_reader, staff_writes};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::pages::csv::{BOM, csv_response, push_record};
+use crate::pages::form::form_values;
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+
+/// An order to invoice as shown and exported.
+pub(crate) struct InvoiceRow {
+    pub id: String,
+    pub version: i64,
+    pub number: String,
+    pub title: String,
+    pub organisation: String,
+    pub revision: i64,
+    pub estimated: String,
+    pub worked: String,
+    pub net: String,
+    pub vat: String,
+    pub total: String,
+    pub currency: &'static str,
+}
+
+impl InvoiceRow {
+    fn new(o: &OrderRecord, q: &QuoteRecord, worked: i64) -> Self {
+        InvoiceRow {
+            id: o.id.to_string(),
+            version: o.version,
+            number: o.number.clone(),
+            title: o.title.clone(),
+            organisation: o.organisation_name.clone(),
+            revision: q.revision,
+            estimated: format_hours(q.estimated_centi_hours),
+            worked: format_hours(worked),
+            net: format_amount(q.totals.net, q.currency),
+            vat: format_amount(q.totals.vat, q.currency),
+            total: format_amount(q.totals.total, q.currency),
+            currency: q.currency.code(),
+        }
+    }
+}
+
+fn require_invoicer(signed: &SignedIn) -> Result<(), AppError> {
+    require_reader(&signed.actor)?;
+    if signed.actor.is_staff() && staff_writes(&signed.actor) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn rows(state: &AppState, signed: &SignedIn) -> Result<Vec<InvoiceRow>, AppError> {
+    Ok(state
+        .store()
+        .orders_to_invoice(&signed.actor)
+        .await?
+        .iter()
+        .map(|(o, q, worked)| InvoiceRow::new(o, q, *worked))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "order_invoicing.html")]
+struct InvoicingPage {
+    layout: Layout,
+    rows: Vec<InvoiceRow>,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Html<String>, AppError> {
+    require_invoicer(&signed)?;
+    render(&InvoicingPage {
+        rows: rows(&state, &signed).await?,
+        layout: Layout::new(&signed.ctx, "order-invoicing"),
+    })
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Response, AppError> {
+    require_invoicer(&signed)?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut out = String::from(BOM);
+    push_record(
+        &mut out,
+        [
+            "order-number",
+            "order-title-field",
+            "order-organisation",
+            "order-quote-revision",
+            "order-estimate",
+            "order-worked",
+            "order-net",
+            "order-vat",
+            "order-total",
+            "order-currency",
+        ]
+        .iter()
+        .map(|k| t.t(k)),
+    );
+    for row in rows(&state, &signed).await? {
+        push_record(
+            &mut out,
+            [
+                row.number,
+                row.title,
+                row.organisation,
+                row.revision.to_string(),
+                row.estimated,
+                row.worked,
+                row.net,
+                row.vat,
+                row.total,
+                row.currency.to_owned(),
+            ]
+            .into_iter(),
+        );
+    }
+    Ok(csv_response("invoicing.csv", out))
+}
+
+/// Marks the chosen orders (`order` = `id:version`) invoiced; all or none.
+pub(super) async fn mark(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    require_invoicer(&signed)?;
+    let mut chosen = Vec::new();
+    for value in form_values(&body, "order") {
+        let (id, version) = value
+            .split_once(':')
+            .ok_or(AppError::BadRequest("bad_request"))?;
+        let id = super::order_id(id)?;
+        let version: i64 = version
+            .parse()
+            .map_err(|_| AppError::BadRequest("bad_request"))?;
+        chosen.push((id, version));
+    }
+    if !chosen.is_empty() {
+        state.store().mark_invoiced(&signed.actor, &chosen).await?;
+    }
+    Ok(Redirect::to("/customization-orders/invoicing").into_response())
+}

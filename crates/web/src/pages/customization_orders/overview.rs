@@ -1,0 +1,285 @@
+//! The orders overview and its CSV export: filters by state, organisation, whose move it is
+//! and dates, newest first, keyset-paged, all through the actor's scope.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, Response};
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::Deserialize;
+use supportweb_domain::Actor;
+use supportweb_domain::calendar::{from_prague_time, prague_time};
+use supportweb_domain::customization_order::OrderState;
+use supportweb_domain::ids::{OrderId, OrganisationId};
+use supportweb_domain::protocol::Side;
+use supportweb_storage::customization_orders::{OrderQuery, OrderRecord};
+
+use super::{require_reader, state_label};
+use crate::context::SignedIn;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::pages::csv::{BOM, csv_response, push_record};
+use crate::pages::form::FormErrors;
+use crate::pages::support_documents::overview::Choice;
+use crate::pages::{Layout, render};
+use crate::state::AppState;
+
+/// The overview's query string, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct OrderParams {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub waiting: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub after: String,
+}
+
+impl OrderParams {
+    pub(crate) fn query(&self, t: &Tr, errors: &mut FormErrors) -> OrderQuery {
+        let mut uuid = |text: &str, field: &'static str| -> Option<uuid::Uuid> {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let value = text.parse().ok();
+            if value.is_none() {
+                errors.add_t(field, t, "patch-error-filter");
+            }
+            value
+        };
+        let organisation = uuid(&self.organisation, "organisation").map(OrganisationId);
+        let after = uuid(&self.after, "after").map(OrderId);
+        let mut named = |text: &str, field: &'static str, ok: bool| {
+            if !text.is_empty() && !ok {
+                errors.add_t(field, t, "patch-error-filter");
+            }
+        };
+        let state = OrderState::parse(&self.state);
+        named(&self.state, "state", state.is_some());
+        let waiting_on = Side::parse(&self.waiting);
+        named(&self.waiting, "waiting", waiting_on.is_some());
+        let day = |text: &str| text.trim().parse::<NaiveDate>().ok();
+        let from = day(&self.from);
+        named(&self.from, "from", from.is_some());
+        let to = day(&self.to);
+        named(&self.to, "to", to.is_some());
+        OrderQuery {
+            state,
+            organisation,
+            waiting_on,
+            from: from.map(|d| from_prague_time(d.and_time(NaiveTime::MIN))),
+            before: to.map(|d| from_prague_time((d + Duration::days(1)).and_time(NaiveTime::MIN))),
+            after,
+            limit: 50,
+        }
+    }
+
+    fn filters(&self) -> String {
+        serde_urlencoded::to_string([
+            ("state", self.state.as_str()),
+            ("organisation", self.organisation.as_str()),
+            ("waiting", self.waiting.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// An order as a row of the overview or the export.
+pub(crate) struct OrderRow {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub organisation: String,
+    pub requested_by: String,
+    pub submitted: String,
+    pub desired: String,
+    pub state_key: &'static str,
+    pub state: String,
+    pub waiting: String,
+}
+
+/// Whose move it is, in the user's language (empty for a finished order).
+pub(crate) fn waiting_label(t: &Tr, state: OrderState) -> String {
+    state
+        .waiting_on()
+        .map(|side| t.t(format!("order-waiting-{}", side.as_str())))
+        .unwrap_or_default()
+}
+
+impl OrderRow {
+    pub(crate) fn new(t: &Tr, o: &OrderRecord) -> Self {
+        OrderRow {
+            id: o.id.to_string(),
+            number: o.number.clone(),
+            title: o.title.clone(),
+            organisation: o.organisation_name.clone(),
+            requested_by: o.requested_by_name.clone(),
+            submitted: prague_time(o.created_at).format("%-d. %-m. %Y").to_string(),
+            desired: o
+                .desired_on
+                .map(|d| d.format("%-d. %-m. %Y").to_string())
+                .unwrap_or_default(),
+            state_key: o.state.as_str(),
+            state: state_label(t, o.state),
+            waiting: waiting_label(t, o.state),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct OverviewPage {
+    layout: Layout,
+    params: OrderParams,
+    states: Vec<Choice>,
+    organisations: Vec<Choice>,
+    rows: Vec<OrderRow>,
+    errors: FormErrors,
+    next: Option<String>,
+    filters: String,
+    may_submit: bool,
+    may_invoice: bool,
+}
+
+/// The organisations whose orders the actor may filter by (or submit for, with `write`).
+pub(crate) async fn organisation_choices(
+    state: &AppState,
+    actor: &Actor,
+    write: bool,
+) -> Result<Vec<Choice>, AppError> {
+    if actor.is_staff() {
+        return Ok(state
+            .store()
+            .organisations(actor, None, 1000)
+            .await?
+            .into_iter()
+            .map(|o| Choice {
+                value: o.id.to_string(),
+                label: o.name,
+            })
+            .collect());
+    }
+    let mut out = Vec::new();
+    for m in &actor.memberships {
+        let right = m.rights.customization_orders;
+        let ok = if write {
+            right == supportweb_domain::AgendaRight::Write
+        } else {
+            right.may_enter()
+        };
+        if ok {
+            let o = state.store().organisation(actor, m.organisation_id).await?;
+            out.push(Choice {
+                value: o.id.to_string(),
+                label: o.name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(params): Query<OrderParams>,
+) -> Result<Html<String>, AppError> {
+    let actor = &signed.actor;
+    require_reader(actor)?;
+    let layout = Layout::new(&signed.ctx, "order-title");
+    let t = layout.t;
+    let mut errors = FormErrors::default();
+    let query = params.query(&t, &mut errors);
+    let orders = state.store().orders(actor, &query).await?;
+    let next = (orders.len() == query.limit as usize)
+        .then(|| orders.last().map(|o| o.id.to_string()))
+        .flatten();
+    let may_submit = if actor.is_staff() {
+        super::staff_writes(actor)
+    } else {
+        !organisation_choices(&state, actor, true).await?.is_empty()
+    };
+    render(&OverviewPage {
+        states: OrderState::ALL
+            .into_iter()
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: state_label(&t, s),
+            })
+            .collect(),
+        organisations: organisation_choices(&state, actor, false).await?,
+        rows: orders.iter().map(|o| OrderRow::new(&t, o)).collect(),
+        errors,
+        next,
+        filters: params.filters(),
+        may_submit,
+        may_invoice: actor.is_staff() && super::staff_writes(actor),
+        params,
+        layout,
+    })
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(params): Query<OrderParams>,
+) -> Result<Response, AppError> {
+    let actor = &signed.actor;
+    require_reader(actor)?;
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let mut query = params.query(&t, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into_api_error());
+    }
+    query.limit = 500;
+    query.after = None;
+    let mut out = String::from(BOM);
+    push_record(
+        &mut out,
+        [
+            "order-number",
+            "order-title-field",
+            "order-organisation",
+            "order-requested-by",
+            "order-submitted",
+            "order-desired",
+            "order-state",
+            "order-waiting",
+        ]
+        .iter()
+        .map(|k| t.t(k)),
+    );
+    loop {
+        let page = state.store().orders(actor, &query).await?;
+        for o in &page {
+            let row = OrderRow::new(&t, o);
+            push_record(
+                &mut out,
+                [
+                    row.number,
+                    row.title,
+                    row.organisation,
+                    row.requested_by,
+                    row.submitted,
+                    row.desired,
+                    row.state,
+                    row.waiting,
+                ]
+                .into_iter(),
+            );
+        }
+        if page.len() < query.limit as usize {
+            break;
+        }
+        query.after = page.last().map(|o| o.id);
+    }
+    Ok(csv_response("customization-orders.csv", out))
+}

@@ -1,0 +1,468 @@
+//! Customization orders end to end in the pages: a customer submits a requirement (field
+//! errors next to the fields), staff analyse and quote (a bad figure is refused next to its
+//! field), quote again, the signatory sees the contracts-register reminder and approves the
+//! current revision with a purchase order, staff develop and deliver, the customer accepts
+//! with a reservation, staff fix it, log hours and invoice; the support document converts
+//! into an order and both link to each other; another organisation's orders and the staff's
+//! hours never reach a customer (pages, CSV).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, multipart_form, organisation};
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::ids::OrganisationId;
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::user::{StaffRole, UserKind};
+
+async fn member(
+    app: &TestApp,
+    login: &str,
+    organisation: OrganisationId,
+    right: AgendaRight,
+    approve: bool,
+) -> String {
+    let id = app.user(login, UserKind::Customer, vec![]).await;
+    app.db
+        .store
+        .set_membership(
+            id,
+            organisation,
+            &MembershipRights {
+                customization_orders: right,
+                support_documents: AgendaRight::Write,
+                may_approve_orders: approve,
+                ..MembershipRights::NONE
+            },
+        )
+        .await
+        .unwrap();
+    app.sign_in(login).await
+}
+
+fn version(page: &str) -> String {
+    page.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("1")
+        .to_owned()
+}
+
+async fn step(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) -> StatusCode {
+    let page = app.get(path, Some(cookie)).await.text();
+    let version = version(&page);
+    let mut form = fields.to_vec();
+    form.push(("version", &version));
+    app.post_form(&format!("{path}/steps"), &form, Some(cookie))
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn an_order_goes_from_requirement_to_invoice() {
+    life_of_an_order(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_goes_from_requirement_to_invoice_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        life_of_an_order(TestApp::on(db).await).await;
+    }
+}
+
+async fn life_of_an_order(app: TestApp) {
+    let lhota = organisation(&app, "Obec Lhota", true).await;
+    let brno = organisation(&app, "Město Brno", true).await;
+    app.user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
+        .await;
+    let manager = app.sign_in("vedouci").await;
+    let referent = member(&app, "referent", lhota, AgendaRight::Write, false).await;
+    let starosta = member(&app, "starosta", lhota, AgendaRight::Read, true).await;
+    let brnak = member(&app, "brnak", brno, AgendaRight::Write, true).await;
+
+    // The navigation offers the agenda; an empty title is refused next to its field and
+    // what was typed stays.
+    let home = app.get("/", Some(&referent)).await.text();
+    assert!(home.contains("/customization-orders"), "{home}");
+    let form = app
+        .get("/customization-orders/new", Some(&referent))
+        .await
+        .text();
+    assert!(form.contains("id=\"order-form\""), "{form}");
+    let lhota_id = lhota.to_string();
+    let refused = app
+        .post_form(
+            "/customization-orders",
+            &[
+                ("organisation", &lhota_id),
+                ("title", " "),
+                (
+                    "description",
+                    "Sestava doručené pošty podle spisových uzlů.",
+                ),
+                ("desired_on", "31. 3. 2027"),
+            ],
+            Some(&referent),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(text.contains("id=\"title-error\""), "{text}");
+    assert!(text.contains("id=\"desired_on-error\""));
+    assert!(text.contains("Sestava doručené pošty podle spisových uzlů."));
+    // A read-only member (the signatory here) cannot submit.
+    assert_eq!(
+        app.get("/customization-orders/new", Some(&starosta))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let created = app
+        .post_form(
+            "/customization-orders",
+            &[
+                ("organisation", &lhota_id),
+                ("title", "Sestava doručené pošty"),
+                (
+                    "description",
+                    "Sestava podle **spisových uzlů**.<script>alert(1)</script>",
+                ),
+                ("desired_on", "2027-03-31"),
+            ],
+            Some(&referent),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+    let path = created.header("location");
+    let page = app.get(&path, Some(&referent)).await.text();
+    assert!(page.contains("<strong>spisových uzlů</strong>"));
+    assert!(!page.contains("<script>alert"));
+    assert!(page.contains("Zadaná"));
+    // The canary: another organisation's order is nowhere for Lhota's users.
+    let canary = app
+        .post_form(
+            "/customization-orders",
+            &[
+                ("organisation", &brno.to_string()),
+                ("title", "KANÁR brněnská sestava"),
+                ("description", "Tajné."),
+            ],
+            Some(&brnak),
+        )
+        .await
+        .header("location");
+    assert_eq!(
+        app.get(&canary, Some(&referent)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    for listing in ["/customization-orders", "/customization-orders/export.csv"] {
+        let text = app.get(listing, Some(&starosta)).await.text();
+        assert!(text.contains("Sestava doručené pošty"), "{listing}");
+        assert!(!text.contains("KANÁR"), "{listing}: {text}");
+    }
+
+    // Staff analyse and quote; a bad rate is refused next to its field, typed values kept.
+    assert_eq!(
+        step(&app, &path, &manager, &[("step", "analyse")]).await,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get(&path, Some(&manager)).await.text();
+    let v = version(&page);
+    let quote = |hours: &'static str, rate: &'static str, v: String| {
+        vec![
+            (
+                "scope".to_owned(),
+                "Nová sestava v modulu Podatelna.".to_owned(),
+            ),
+            ("hours".to_owned(), hours.to_owned()),
+            ("hourly_rate".to_owned(), rate.to_owned()),
+            ("currency".to_owned(), "CZK".to_owned()),
+            ("vat_rate".to_owned(), "21".to_owned()),
+            ("delivery_on".to_owned(), "2099-02-28".to_owned()),
+            ("valid_until".to_owned(), "2099-12-31".to_owned()),
+            ("version".to_owned(), v),
+        ]
+    };
+    let bad = quote("12,5", "tisíc", v.clone());
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = app
+        .post_form(&format!("{path}/quotes"), &bad, Some(&manager))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(text.contains("id=\"hourly_rate-error\""), "{text}");
+    assert!(text.contains("value=\"tisíc\""));
+    let good = quote("12,5", "1 450", v);
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let issued = app
+        .post_form(&format!("{path}/quotes"), &good, Some(&manager))
+        .await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.text());
+    // 12,5 h × 1 450 Kč = 18 125 Kč + 21 % DPH = 21 931,25 → 21 931 Kč
+    let page = app.get(&path, Some(&starosta)).await.text();
+    assert!(page.contains("21\u{a0}931,00\u{a0}Kč"), "{page}");
+    assert!(page.contains("-0,25\u{a0}Kč"));
+    // Staff quote again: revision 2 supersedes 1, both shown side by side.
+    let v = version(&app.get(&path, Some(&manager)).await.text());
+    let second = quote("16", "1450", v);
+    let second: Vec<(&str, &str)> = second
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        app.post_form(&format!("{path}/quotes"), &second, Some(&manager))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get(&path, Some(&starosta)).await.text();
+    assert!(page.contains("id=\"quote-1\"") && page.contains("id=\"quote-2\""));
+    assert!(page.contains("nahrazená"));
+    // The signatory of a public body is reminded of the contracts register; the writer
+    // and staff are not offered the approval.
+    assert!(page.contains("id=\"register-reminder\""), "{page}");
+    assert!(page.contains("id=\"step-approve\""));
+    let writer_page = app.get(&path, Some(&referent)).await.text();
+    assert!(!writer_page.contains("id=\"step-approve\""));
+    assert_eq!(
+        step(
+            &app,
+            &path,
+            &referent,
+            &[("step", "approve"), ("quote_revision", "2")]
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    // Approving the superseded revision is refused with the reason on the page.
+    let old = app
+        .post_form(
+            &format!("{path}/steps"),
+            &[
+                ("step", "approve"),
+                ("quote_revision", "1"),
+                ("version", &version(&page)),
+            ],
+            Some(&starosta),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(old.text().contains("id=\"quote_revision-error\""));
+    assert_eq!(
+        step(
+            &app,
+            &path,
+            &starosta,
+            &[
+                ("step", "approve"),
+                ("quote_revision", "2"),
+                ("purchase_order", "OBJ-2026-117")
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get(&path, Some(&referent)).await.text();
+    assert!(page.contains("Schválená"));
+    assert!(page.contains("OBJ-2026-117"));
+    assert!(page.contains("schválil(a) nabídku verze 2"));
+
+    // Development, delivery (the version is required), acceptance with a reservation.
+    assert_eq!(
+        step(&app, &path, &manager, &[("step", "develop")]).await,
+        StatusCode::SEE_OTHER
+    );
+    let missing = app
+        .post_form(
+            &format!("{path}/steps"),
+            &[
+                ("step", "deliver"),
+                ("delivered_in", ""),
+                (
+                    "version",
+                    &version(&app.get(&path, Some(&manager)).await.text()),
+                ),
+            ],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.text().contains("id=\"delivered_in-error\""));
+    assert_eq!(
+        step(
+            &app,
+            &path,
+            &manager,
+            &[("step", "deliver"), ("delivered_in", "5.3.0")]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        step(
+            &app,
+            &path,
+            &referent,
+            &[
+                ("step", "accept_with_reservations"),
+                ("reason", "Chybí součet za měsíc")
+            ]
+        )
+        .await,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get(&path, Some(&manager)).await.text();
+    assert!(page.contains("Chybí součet za měsíc"));
+    let reservation = page
+        .split("action=\"")
+        .find(|s| s.contains("/reservations/"))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let fixed = app
+        .post_form(
+            &reservation,
+            &[("state", "fixed"), ("version", "1")],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get(&path, Some(&referent))
+            .await
+            .text()
+            .contains("reservation-fixed")
+    );
+
+    // Hours: staff see them against the estimate; the customer never does.
+    let logged = app
+        .post_form(
+            &format!("{path}/work"),
+            &[
+                ("worked_on", "2026-12-02"),
+                ("hours", "7,5"),
+                ("note", "INTERNÍ poznámka k práci"),
+            ],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    let page = app.get(&path, Some(&manager)).await.text();
+    assert!(
+        page.contains("Odhad hodin: 16 h · Odpracováno: 7,5 h"),
+        "{page}"
+    );
+    let customer_page = app.get(&path, Some(&referent)).await.text();
+    assert!(!customer_page.contains("INTERNÍ"));
+    assert!(!customer_page.contains("id=\"work\""));
+
+    // Invoicing: the CSV lists the accepted order with its figures; one action invoices.
+    assert_eq!(
+        app.get("/customization-orders/invoicing", Some(&referent))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let csv = app
+        .get("/customization-orders/invoicing.csv", Some(&manager))
+        .await
+        .text();
+    assert!(csv.contains("Sestava doručené pošty"), "{csv}");
+    assert!(csv.contains("7,5"));
+    assert!(!csv.contains("KANÁR"));
+    let invoicing = app
+        .get("/customization-orders/invoicing", Some(&manager))
+        .await
+        .text();
+    let choice = invoicing
+        .split("name=\"order\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let marked = app
+        .post_form(
+            "/customization-orders/invoicing",
+            &[("order", &choice)],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get(&path, Some(&referent))
+            .await
+            .text()
+            .contains("Vyfakturovaná")
+    );
+    assert!(
+        app.get("/customization-orders/invoicing", Some(&manager))
+            .await
+            .text()
+            .contains("id=\"nothing-to-invoice\"")
+    );
+}
+
+#[tokio::test]
+async fn a_support_document_converts_into_an_order_and_both_link() {
+    let app = TestApp::new().await;
+    let lhota = organisation(&app, "Obec Lhota", true).await;
+    app.user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
+        .await;
+    let manager = app.sign_in("vedouci").await;
+    let referent = member(&app, "referent", lhota, AgendaRight::Write, false).await;
+    let created = app
+        .post_multipart(
+            "/support-documents/new",
+            multipart_form(
+                &[
+                    ("organisation", &lhota.to_string()),
+                    ("category", "request"),
+                    ("severity", "low"),
+                    ("installation", ""),
+                    ("module", "Podatelna"),
+                    ("product_version", "5.2.3"),
+                    ("subject", "Chtěli bychom sestavu podle uzlů"),
+                    ("description", "Měsíční přehled doručené pošty."),
+                    ("contact", "Jana Malá, 604 111 222"),
+                ],
+                &[],
+            ),
+            &referent,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+    let document = created.header("location");
+    let page = app.get(&document, Some(&manager)).await.text();
+    assert!(page.contains("id=\"convert-to-order\""), "{page}");
+    // The customer is not offered the conversion and cannot force it.
+    assert!(
+        !app.get(&document, Some(&referent))
+            .await
+            .text()
+            .contains("id=\"convert-to-order\"")
+    );
+    assert_eq!(
+        app.post_form(&format!("{document}/convert"), &[], Some(&referent))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let converted = app
+        .post_form(&format!("{document}/convert"), &[], Some(&manager))
+        .await;
+    assert_eq!(converted.status, StatusCode::SEE_OTHER);
+    let order = converted.header("location");
+    let page = app.get(&order, Some(&referent)).await.text();
+    assert!(page.contains("Chtěli bychom sestavu podle uzlů"));
+    assert!(page.contains("id=\"order-document\""), "{page}");
+    let back = app.get(&document, Some(&referent)).await.text();
+    assert!(back.contains("id=\"converted-order\""), "{back}");
+    // Converting again is refused.
+    assert_eq!(
+        app.post_form(&format!("{document}/convert"), &[], Some(&manager))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+}
