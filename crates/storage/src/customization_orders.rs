@@ -20,6 +20,7 @@ use supportweb_domain::patch::{PatchState, PatchVisibility};
 use uuid::Uuid;
 
 use crate::history::{FieldChange, diff};
+use crate::notifications::EventKind;
 use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
 
 /// History entity name of customization orders.
@@ -440,6 +441,14 @@ impl Store {
             OrderState::Submitted.as_str().to_owned(),
         )
         .await?;
+        tx.record_event(
+            EventKind::OrderSubmitted,
+            id.0,
+            Some(actor.user_id),
+            None,
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -695,6 +704,14 @@ impl Store {
             format!("{} ({revision})", to.as_str()),
         )
         .await?;
+        tx.record_event(
+            EventKind::QuoteIssued,
+            id.0,
+            Some(actor.user_id),
+            None,
+            &revision.to_string(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(revision)
     }
@@ -871,8 +888,28 @@ impl Store {
             to.as_str().to_owned(),
         )
         .await?;
+        let event = match step {
+            OrderStep::Approve => Some(EventKind::OrderApproved),
+            OrderStep::Reject => Some(EventKind::OrderRejected),
+            OrderStep::Deliver => Some(EventKind::OrderDelivered),
+            _ => None,
+        };
+        if let Some(event) = event {
+            tx.record_event(event, id.0, Some(actor.user_id), None, "")
+                .await?;
+        }
         tx.commit().await?;
         Ok(to)
+    }
+
+    /// One order whoever it belongs to (the notification worker; it checks each recipient
+    /// through [`Store::order`]).
+    pub async fn order_unscoped(&self, id: OrderId) -> Result<OrderRecord, StoreError> {
+        let sql = format!("{ORDER_SELECT} WHERE c.id = $1");
+        let row: Option<OrderRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(pool).await?
+        });
+        row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// The answers and reasoned steps of an order the actor may see, oldest first.

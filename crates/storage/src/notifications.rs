@@ -43,11 +43,21 @@ pub enum EventKind {
     TaskDueSoon,
     /// An agreed task is overdue.
     TaskOverdue,
+    /// A customer submitted a customization requirement.
+    OrderSubmitted,
+    /// Staff issued a quote revision (detail: the revision).
+    QuoteIssued,
+    /// The signatory approved a quote.
+    OrderApproved,
+    /// The signatory rejected a quote.
+    OrderRejected,
+    /// Staff delivered an order.
+    OrderDelivered,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::DocumentCreated,
         EventKind::DocumentReply,
         EventKind::DocumentNote,
@@ -59,6 +69,11 @@ impl EventKind {
         EventKind::ProtocolConfirmed,
         EventKind::TaskDueSoon,
         EventKind::TaskOverdue,
+        EventKind::OrderSubmitted,
+        EventKind::QuoteIssued,
+        EventKind::OrderApproved,
+        EventKind::OrderRejected,
+        EventKind::OrderDelivered,
     ];
 
     /// Database name, also the preference key.
@@ -75,6 +90,11 @@ impl EventKind {
             EventKind::ProtocolConfirmed => "protocol_confirmed",
             EventKind::TaskDueSoon => "task_due_soon",
             EventKind::TaskOverdue => "task_overdue",
+            EventKind::OrderSubmitted => "order_submitted",
+            EventKind::QuoteIssued => "quote_issued",
+            EventKind::OrderApproved => "order_approved",
+            EventKind::OrderRejected => "order_rejected",
+            EventKind::OrderDelivered => "order_delivered",
         }
     }
 

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod middleware;
 pub mod notify;
+pub mod notify_orders;
 pub mod notify_protocols;
 pub mod pages;
 pub mod password;

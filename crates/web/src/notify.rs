@@ -9,6 +9,7 @@
 //! | SLA breach | account team and assignee |
 //! | patch published | members with a podpora right of the organisations it is offered to, who may download it |
 //! | protocols and their tasks | see [`crate::notify_protocols`] |
+//! | customization orders | see [`crate::notify_orders`] |
 //!
 //! Nobody hears about their own change. Each recipient is rebuilt as an actor and reads the
 //! document (and the comment) through the access layer: an account deactivated, a right
@@ -41,7 +42,10 @@ pub fn kinds_for(is_staff: bool) -> Vec<EventKind> {
 
 /// Kinds only customer and partner users receive.
 fn customer_only(kind: EventKind) -> bool {
-    kind == EventKind::PatchPublished
+    matches!(
+        kind,
+        EventKind::PatchPublished | EventKind::QuoteIssued | EventKind::OrderDelivered
+    )
 }
 
 /// Kinds whose messages only staff may receive.
@@ -52,6 +56,9 @@ fn staff_only(kind: EventKind) -> bool {
             | EventKind::SlaBreach
             | EventKind::ProtocolObjected
             | EventKind::ProtocolConfirmed
+            | EventKind::OrderSubmitted
+            | EventKind::OrderApproved
+            | EventKind::OrderRejected
     )
 }
 
@@ -73,7 +80,12 @@ pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> boo
         | EventKind::ProtocolObjected
         | EventKind::ProtocolConfirmed
         | EventKind::TaskDueSoon
-        | EventKind::TaskOverdue => false,
+        | EventKind::TaskOverdue
+        | EventKind::OrderSubmitted
+        | EventKind::QuoteIssued
+        | EventKind::OrderApproved
+        | EventKind::OrderRejected
+        | EventKind::OrderDelivered => false,
     })
 }
 
@@ -107,6 +119,13 @@ pub async fn messages_for(
         | EventKind::TaskDueSoon
         | EventKind::TaskOverdue => {
             return crate::notify_protocols::messages(store, public_url, event).await;
+        }
+        EventKind::OrderSubmitted
+        | EventKind::QuoteIssued
+        | EventKind::OrderApproved
+        | EventKind::OrderRejected
+        | EventKind::OrderDelivered => {
+            return crate::notify_orders::messages(store, public_url, event).await;
         }
         _ => {}
     }

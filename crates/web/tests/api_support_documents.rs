@@ -508,7 +508,9 @@ async fn agenda_through_the_api(app: TestApp) {
             "patch_published",
             "protocol_issued",
             "task_due_soon",
-            "task_overdue"
+            "task_overdue",
+            "quote_issued",
+            "order_delivered"
         ]
     );
     let off = call(
@@ -545,7 +547,9 @@ async fn agenda_through_the_api(app: TestApp) {
     assert!(staff_listed.contains(&"document_note".to_owned()));
     assert!(staff_listed.contains(&"protocol_objected".to_owned()));
     assert!(!staff_listed.contains(&"patch_published".to_owned()));
-    assert_eq!(staff_listed.len(), 10, "{staff_listed:?}");
+    assert!(staff_listed.contains(&"order_submitted".to_owned()));
+    assert!(!staff_listed.contains(&"quote_issued".to_owned()));
+    assert_eq!(staff_listed.len(), 13, "{staff_listed:?}");
 
     let missing = call(
         &app,

@@ -74,8 +74,14 @@ async fn an_order_goes_from_requirement_to_invoice_on_postgres() {
 async fn life_of_an_order(app: TestApp) {
     let lhota = organisation(&app, "Obec Lhota", true).await;
     let brno = organisation(&app, "Město Brno", true).await;
-    app.user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
+    let manager_id = app
+        .user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
         .await;
+    app.db
+        .store
+        .add_to_account_team(lhota, manager_id)
+        .await
+        .unwrap();
     let manager = app.sign_in("vedouci").await;
     let referent = member(&app, "referent", lhota, AgendaRight::Write, false).await;
     let starosta = member(&app, "starosta", lhota, AgendaRight::Read, true).await;
@@ -356,6 +362,61 @@ async fn life_of_an_order(app: TestApp) {
     let customer_page = app.get(&path, Some(&referent)).await.text();
     assert!(!customer_page.contains("INTERNÍ"));
     assert!(!customer_page.contains("id=\"work\""));
+
+    // E-mails: the account team hears of the requirement and the approval, the signatory of
+    // each quote, the requester and the signatory of the delivery; Brno hears nothing of
+    // Lhota's order.
+    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
+        .await
+        .unwrap()
+        > 0
+    {}
+    let outbox = app.db.store.outbox_entries().await.unwrap();
+    let to = |email: &str| {
+        outbox
+            .iter()
+            .filter(|m| m.recipient_email == email && m.subject.contains("Sestava doručené pošty"))
+            .map(|m| m.subject.clone())
+            .collect::<Vec<_>>()
+    };
+    let manager_mail = to("vedouci@example.cz");
+    assert!(
+        manager_mail.iter().any(|s| s.contains("Nový požadavek")),
+        "{outbox:?}"
+    );
+    assert!(manager_mail.iter().any(|s| s.contains("Nabídka schválena")));
+    assert_eq!(
+        to("starosta@example.cz")
+            .iter()
+            .filter(|s| s.contains("Nabídka ke schválení"))
+            .count(),
+        2,
+        "{outbox:?}"
+    );
+    assert!(
+        to("starosta@example.cz")
+            .iter()
+            .any(|s| s.contains("Customizace dodána"))
+    );
+    assert!(
+        to("referent@example.cz")
+            .iter()
+            .any(|s| s.contains("Customizace dodána"))
+    );
+    assert!(
+        !outbox
+            .iter()
+            .any(|m| m.recipient_email == "brnak@example.cz"
+                && m.subject.contains("Sestava doručené pošty")),
+        "{outbox:?}"
+    );
+    assert!(
+        !outbox
+            .iter()
+            .any(|m| m.recipient_email != "brnak@example.cz"
+                && m.recipient_email != "vedouci@example.cz"
+                && m.subject.contains("KANÁR"))
+    );
 
     // Invoicing: the CSV lists the accepted order with its figures; one action invoices.
     assert_eq!(

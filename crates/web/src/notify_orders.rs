@@ -1,0 +1,143 @@
+//! E-mails of the customization orders agenda, rendered in each recipient's language and
+//! checked through the access layer as the recipient:
+//!
+//! | event | recipients |
+//! |---|---|
+//! | requirement submitted | the organisation's account team |
+//! | quote issued | the organisation's users with the approve-orders flag |
+//! | approved, rejected | the account team |
+//! | delivered | the requesting user and the approvers |
+
+use std::collections::BTreeSet;
+
+use supportweb_domain::ids::{OrderId, UserId};
+use supportweb_storage::customization_orders::OrderRecord;
+use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
+use supportweb_storage::{Store, StoreError};
+
+use crate::i18n::Tr;
+use crate::notify::recipient;
+
+/// The users an event about `order` is for (before the access check).
+async fn audience(
+    store: &Store,
+    order: &OrderRecord,
+    kind: EventKind,
+) -> Result<BTreeSet<UserId>, StoreError> {
+    let mut out = BTreeSet::new();
+    let approvers = || async {
+        Ok::<_, StoreError>(
+            store
+                .members_unscoped(order.organisation_id)
+                .await?
+                .into_iter()
+                .filter(|m| m.rights.may_approve_orders)
+                .map(|m| m.user_id)
+                .collect::<Vec<_>>(),
+        )
+    };
+    match kind {
+        EventKind::OrderSubmitted | EventKind::OrderApproved | EventKind::OrderRejected => {
+            out.extend(store.account_team_unscoped(order.organisation_id).await?);
+        }
+        EventKind::QuoteIssued => out.extend(approvers().await?),
+        EventKind::OrderDelivered => {
+            out.insert(order.requested_by);
+            out.extend(approvers().await?);
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// The messages of one order event.
+pub async fn messages(
+    store: &Store,
+    public_url: &str,
+    event: &EventRecord,
+) -> Result<Vec<NewMessage>, StoreError> {
+    let id = OrderId(event.entity_id);
+    let order = match store.order_unscoped(id).await {
+        Ok(order) => order,
+        Err(StoreError::NotFound) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let actor_name = match event.actor_id {
+        Some(actor) => store.user(actor).await?.map(|u| u.display_name),
+        None => None,
+    };
+    let mut messages = Vec::new();
+    for user in audience(store, &order, event.kind).await? {
+        if Some(user) == event.actor_id {
+            continue;
+        }
+        let Some(recipient) = recipient(store, user, event.kind).await? else {
+            continue;
+        };
+        // The recipient's own view: never another organisation's order.
+        let seen = match store.order(&recipient.actor, id).await {
+            Ok(seen) => seen,
+            Err(StoreError::NotFound) => continue,
+            Err(e) => return Err(e),
+        };
+        let tr = Tr::new(recipient.actor.language);
+        let kind_key = event.kind.as_str().replace('_', "-");
+        let who = actor_name
+            .clone()
+            .unwrap_or_else(|| tr.t("mail-the-portal"));
+        let subject = format!(
+            "[{}] {}",
+            seen.number,
+            tr.t1(&format!("mail-subject-{kind_key}"), "subject", &seen.title)
+        );
+        let mut body = tr.t1(&format!("mail-intro-{kind_key}"), "name", &who);
+        body.push_str("\n\n");
+        body.push_str(&format!("{} · {}\n", seen.number, seen.title));
+        body.push_str(&format!(
+            "{}: {}\n{}: {}\n",
+            tr.t("order-organisation"),
+            seen.organisation_name,
+            tr.t("order-state"),
+            crate::pages::customization_orders::state_label(&tr, seen.state)
+        ));
+        if event.kind == EventKind::OrderDelivered && !seen.delivered_in.is_empty() {
+            body.push_str(&format!(
+                "{}: {}\n",
+                tr.t("order-delivered-in"),
+                seen.delivered_in
+            ));
+        }
+        if event.kind == EventKind::OrderRejected
+            && let Some(answer) = store
+                .order_answers(&recipient.actor, id)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|a| a.step == supportweb_domain::customization_order::OrderStep::Reject)
+        {
+            body.push('\n');
+            body.push_str(answer.reason.trim_end());
+            body.push('\n');
+        }
+        body.push('\n');
+        body.push_str(&tr.t1(
+            "mail-open-order",
+            "url",
+            &format!("{public_url}/customization-orders/{}", seen.id),
+        ));
+        body.push_str("\n\n-- \n");
+        body.push_str(&tr.t1(
+            "mail-footer",
+            "url",
+            &format!("{public_url}/account/notifications"),
+        ));
+        body.push('\n');
+        messages.push(NewMessage {
+            recipient_id: Some(user),
+            recipient_email: recipient.email,
+            subject,
+            body,
+        });
+    }
+    Ok(messages)
+}
