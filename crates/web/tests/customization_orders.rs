@@ -527,3 +527,271 @@ async fn a_support_document_converts_into_an_order_and_both_link() {
         StatusCode::CONFLICT
     );
 }
+
+#[tokio::test]
+async fn the_api_runs_an_order_like_the_pages() {
+    api_flow(TestApp::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_runs_an_order_like_the_pages_on_postgres() {
+    if let Some(db) = supportweb_storage::testing::postgres().await {
+        api_flow(TestApp::on(db).await).await;
+    }
+}
+
+async fn api_flow(app: TestApp) {
+    use common::{api_call, api_token};
+    use serde_json::json;
+
+    let lhota = organisation(&app, "Obec Lhota", true).await;
+    let brno = organisation(&app, "Město Brno", true).await;
+    app.user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
+        .await;
+    member(&app, "referent", lhota, AgendaRight::Write, false).await;
+    member(&app, "starosta", lhota, AgendaRight::Read, true).await;
+    member(&app, "brnak", brno, AgendaRight::Write, true).await;
+    let manager = api_token(&app, "vedouci").await;
+    let referent = api_token(&app, "referent").await;
+    let starosta = api_token(&app, "starosta").await;
+    let brnak = api_token(&app, "brnak").await;
+
+    let missing_title = api_call(
+        &app,
+        "POST",
+        "/api/v1/customization-orders",
+        &referent,
+        Some(json!({"organisation_id": lhota.0, "title": "", "description": "Popis."})),
+    )
+    .await;
+    assert_eq!(missing_title.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        missing_title.header("content-type"),
+        "application/problem+json"
+    );
+    assert!(missing_title.text().contains("\"title\""));
+    let foreign = api_call(
+        &app,
+        "POST",
+        "/api/v1/customization-orders",
+        &referent,
+        Some(json!({"organisation_id": brno.0, "title": "Cizí", "description": "Popis."})),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let created = api_call(
+        &app,
+        "POST",
+        "/api/v1/customization-orders",
+        &referent,
+        Some(json!({
+            "organisation_id": lhota.0,
+            "title": "Napojení na ISDS",
+            "description": "Odesílání do datových schránek.",
+            "desired_on": "2027-06-30"
+        })),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let order = created.json();
+    assert_eq!(order["state"], "submitted");
+    assert_eq!(order["waiting_on"], "vendor");
+    let path = format!(
+        "/api/v1/customization-orders/{}",
+        order["id"].as_str().unwrap()
+    );
+
+    // Another organisation's user gets exactly what a missing order gets.
+    let missing = api_call(
+        &app,
+        "GET",
+        "/api/v1/customization-orders/00000000-0000-7000-8000-000000000000",
+        &brnak,
+        None,
+    )
+    .await;
+    let hidden = api_call(&app, "GET", &path, &brnak, None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        hidden.json()["code"],
+        missing.json()["code"],
+        "{}",
+        hidden.text()
+    );
+    assert!(!hidden.text().contains("ISDS"));
+    let listed = api_call(&app, "GET", "/api/v1/customization-orders", &brnak, None).await;
+    assert!(!listed.text().contains("ISDS"));
+
+    let version = |detail: &serde_json::Value| detail["order"]["version"].as_i64().unwrap();
+    let detail = api_call(&app, "GET", &path, &manager, None).await.json();
+    assert_eq!(detail["steps"], json!(["analyse", "cancel"]));
+    let analysed = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &manager,
+        Some(json!({"step": "analyse", "version": version(&detail)})),
+    )
+    .await;
+    assert_eq!(analysed.status, StatusCode::OK, "{}", analysed.text());
+    let quote = |version: i64| {
+        json!({
+            "scope": "Odesílání z modulu Výpravna.",
+            "estimated_centi_hours": 2000,
+            "hourly_rate": 120_000,
+            "currency": "CZK",
+            "vat_basis_points": 2100,
+            "delivery_on": "2099-05-31",
+            "valid_until": "2099-12-31",
+            "version": version
+        })
+    };
+    let stale = api_call(
+        &app,
+        "POST",
+        &format!("{path}/quotes"),
+        &manager,
+        Some(quote(1)),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let quoted = api_call(
+        &app,
+        "POST",
+        &format!("{path}/quotes"),
+        &manager,
+        Some(quote(version(&analysed.json()))),
+    )
+    .await;
+    assert_eq!(quoted.status, StatusCode::CREATED, "{}", quoted.text());
+    // 20 h × 1 200 Kč = 24 000 Kč; VAT 5 040 Kč; due 29 040 Kč.
+    let q = &quoted.json()["quotes"][0];
+    assert_eq!(
+        (q["net"].as_i64(), q["vat"].as_i64(), q["total"].as_i64()),
+        (Some(2_400_000), Some(504_000), Some(2_904_000))
+    );
+    // Staff cannot approve for the customer; the signatory does, naming the revision.
+    let detail = api_call(&app, "GET", &path, &starosta, None).await.json();
+    assert!(detail["work"].is_null(), "customers get no hours");
+    assert_eq!(
+        detail["steps"],
+        json!(["approve", "reject", "return_for_requote", "cancel"])
+    );
+    let by_staff = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &manager,
+        Some(json!({"step": "approve", "version": version(&detail)})),
+    )
+    .await;
+    assert_eq!(by_staff.status, StatusCode::FORBIDDEN);
+    let approved = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &starosta,
+        Some(json!({
+            "step": "approve",
+            "quote_revision": 1,
+            "purchase_order": "OBJ-77",
+            "version": version(&detail)
+        })),
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    let approved = approved.json();
+    assert_eq!(approved["order"]["state"], "approved");
+    assert_eq!(approved["answers"][0]["purchase_order"], "OBJ-77");
+    assert_eq!(approved["answers"][0]["quote_revision"], 1);
+
+    for (step, extra) in [
+        ("develop", json!({})),
+        ("deliver", json!({"delivered_in": "5.4.0"})),
+    ] {
+        let detail = api_call(&app, "GET", &path, &manager, None).await.json();
+        let mut body = extra;
+        body["step"] = json!(step);
+        body["version"] = json!(version(&detail));
+        let done = api_call(&app, "POST", &format!("{path}/steps"), &manager, Some(body)).await;
+        assert_eq!(done.status, StatusCode::OK, "{step}: {}", done.text());
+    }
+    let detail = api_call(&app, "GET", &path, &referent, None).await.json();
+    let no_reason = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &referent,
+        Some(json!({"step": "not_accept", "version": version(&detail)})),
+    )
+    .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.text().contains("\"reason\""));
+    let accepted = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &referent,
+        Some(json!({"step": "accept", "version": version(&detail)})),
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
+
+    let logged = api_call(
+        &app,
+        "POST",
+        &format!("{path}/work"),
+        &manager,
+        Some(json!({"worked_on": "2026-12-01", "centi_hours": 1800, "note": "Výpravna"})),
+    )
+    .await;
+    assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.text());
+    assert_eq!(logged.json()["work"][0]["centi_hours"], 1800);
+    let by_customer = api_call(
+        &app,
+        "POST",
+        &format!("{path}/work"),
+        &referent,
+        Some(json!({"worked_on": "2026-12-01", "centi_hours": 100})),
+    )
+    .await;
+    assert_eq!(by_customer.status, StatusCode::FORBIDDEN);
+
+    let lines = api_call(
+        &app,
+        "GET",
+        "/api/v1/customization-orders/invoicing",
+        &manager,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(lines.as_array().unwrap().len(), 1);
+    assert_eq!(lines[0]["worked_centi_hours"], 1800);
+    assert_eq!(lines[0]["quote"]["total"], 2_904_000);
+    assert_eq!(
+        api_call(
+            &app,
+            "GET",
+            "/api/v1/customization-orders/invoicing",
+            &referent,
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let marked = api_call(
+        &app,
+        "POST",
+        "/api/v1/customization-orders/invoicing",
+        &manager,
+        Some(json!([{"id": lines[0]["order"]["id"], "version": lines[0]["order"]["version"]}])),
+    )
+    .await;
+    assert_eq!(marked.status, StatusCode::NO_CONTENT, "{}", marked.text());
+    assert_eq!(
+        api_call(&app, "GET", &path, &referent, None).await.json()["order"]["state"],
+        "invoiced"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod canned_replies;
+pub mod customization_orders;
 pub mod files;
 pub mod me;
 pub mod patches;
@@ -38,6 +39,7 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
         (name = "files", description = "Uploading and downloading files"),
         (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
         (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time"),
+        (name = "customization orders", description = "Customization orders: requirement, versioned quotes, approval by the signatory, delivery, acceptance, hours, invoicing"),
         (name = "protocols", description = "Communication protocols: recording, issuing, verification by the customer, revisions, tasks"),
         (name = "podpora", description = "Podpora: patches with their files, entitlement by release date and the download log; validation codes with audited reveals and CSV import; procedures with revisions")
     )
@@ -87,6 +89,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(protocols::download))
         .routes(routes!(protocols::tasks))
         .routes(routes!(protocols::set_task))
+        .routes(routes!(
+            customization_orders::list,
+            customization_orders::create
+        ))
+        .routes(routes!(customization_orders::detail))
+        .routes(routes!(customization_orders::quote))
+        .routes(routes!(customization_orders::step))
+        .routes(routes!(customization_orders::work))
+        .routes(routes!(customization_orders::reservation))
+        .routes(routes!(
+            customization_orders::invoicing,
+            customization_orders::mark_invoiced
+        ))
+        .routes(routes!(customization_orders::convert))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

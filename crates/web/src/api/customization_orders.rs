@@ -1,0 +1,805 @@
+//! Customization orders through the JSON API: the overview, an order with its quote
+//! revisions, answers, reservations, the steps the caller may take, hours (staff) and
+//! history; submitting a requirement, issuing quotes, taking steps, logging hours, fixing
+//! reservations, invoicing, and converting a support document. The same access layer, rule
+//! table and validation as the pages: another organisation's order answers like a missing
+//! one.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use bytes::Bytes;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use supportweb_domain::customization_order::{
+    OrderParty, OrderStep, ReservationState, available_steps,
+};
+use supportweb_domain::ids::{DocumentId, OrderId, PatchId, ReservationId};
+use supportweb_domain::money::Currency;
+use supportweb_storage::customization_orders::{
+    ENTITY, NewQuote, OrderRecord, QuoteRecord, StepInput,
+};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::api::support_documents::HistoryEntry;
+use crate::context::SignedIn;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Tr;
+use crate::middleware::Problem;
+use crate::pages::customization_orders::detail::today;
+use crate::pages::customization_orders::form::OrderInput;
+use crate::pages::customization_orders::overview::OrderParams;
+use crate::pages::customization_orders::{order_id, require_reader, staff_writes};
+use crate::pages::form::FormErrors;
+use crate::state::AppState;
+
+fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
+}
+
+fn invalid(field: &str, code: &'static str) -> AppError {
+    AppError::Invalid(vec![FieldError {
+        field: field.into(),
+        code,
+    }])
+}
+
+/// An order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Order {
+    /// Id.
+    pub id: Uuid,
+    /// `CO-2026-0042`.
+    pub number: String,
+    /// Organisation.
+    pub organisation_id: Uuid,
+    /// Organisation name.
+    pub organisation_name: String,
+    /// Whether the organisation is a public body (contracts register).
+    pub is_public_body: bool,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Desired date.
+    pub desired_on: Option<NaiveDate>,
+    /// `submitted`, `in_analysis`, `quoted`, `approved`, `rejected`, `returned_for_requote`,
+    /// `in_development`, `delivered`, `accepted`, `invoiced`, `closed` or `cancelled`.
+    pub state: String,
+    /// `vendor`, `customer`, or absent for a finished order.
+    pub waiting_on: Option<String>,
+    /// The requesting user.
+    pub requested_by: Uuid,
+    /// Their name.
+    pub requested_by_name: String,
+    /// The support document it was converted from.
+    pub support_document_id: Option<Uuid>,
+    /// The newest quote revision (0: none yet).
+    pub quote_revision: i64,
+    /// The approved revision.
+    pub approved_revision: Option<i64>,
+    /// Version or build it was delivered in.
+    pub delivered_in: String,
+    /// The patch it was delivered in.
+    pub delivered_patch_id: Option<Uuid>,
+    /// Send back with every change.
+    pub version: i64,
+    /// Submitted.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<OrderRecord> for Order {
+    fn from(o: OrderRecord) -> Self {
+        Order {
+            id: o.id.0,
+            number: o.number,
+            organisation_id: o.organisation_id.0,
+            organisation_name: o.organisation_name,
+            is_public_body: o.is_public_body,
+            title: o.title,
+            description: o.description,
+            desired_on: o.desired_on,
+            state: o.state.as_str().to_owned(),
+            waiting_on: o.state.waiting_on().map(|s| s.as_str().to_owned()),
+            requested_by: o.requested_by.0,
+            requested_by_name: o.requested_by_name,
+            support_document_id: o.support_document_id.map(|d| d.0),
+            quote_revision: o.quote_revision,
+            approved_revision: o.approved_revision,
+            delivered_in: o.delivered_in,
+            delivered_patch_id: o.delivered_patch_id.map(|p| p.0),
+            version: o.version,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// A quote revision; amounts in minor units (haléře, cents).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Quote {
+    /// 1, 2, …
+    pub revision: i64,
+    /// Scope / specification (Markdown).
+    pub scope: String,
+    /// Estimated hours in hundredths (1250 = 12.5 h).
+    pub estimated_centi_hours: i64,
+    /// Hourly rate.
+    pub hourly_rate: i64,
+    /// `CZK` or `EUR`.
+    pub currency: String,
+    /// VAT rate in basis points (2100 = 21 %).
+    pub vat_basis_points: u32,
+    /// Price without VAT.
+    pub net: i64,
+    /// VAT.
+    pub vat: i64,
+    /// Rounding of the amount due (whole crowns for CZK).
+    pub rounding: i64,
+    /// Amount due.
+    pub total: i64,
+    /// Proposed delivery date.
+    pub delivery_on: NaiveDate,
+    /// Last day it may be approved.
+    pub valid_until: NaiveDate,
+    /// Who issued it.
+    pub issued_by: String,
+    /// When.
+    pub issued_at: DateTime<Utc>,
+}
+
+impl From<QuoteRecord> for Quote {
+    fn from(q: QuoteRecord) -> Self {
+        Quote {
+            revision: q.revision,
+            scope: q.scope,
+            estimated_centi_hours: q.estimated_centi_hours,
+            hourly_rate: q.hourly_rate,
+            currency: q.currency.code().to_owned(),
+            vat_basis_points: q.vat_basis_points,
+            net: q.totals.net,
+            vat: q.totals.vat,
+            rounding: q.totals.rounding,
+            total: q.totals.total,
+            delivery_on: q.delivery_on,
+            valid_until: q.valid_until,
+            issued_by: q.issued_by_name,
+            issued_at: q.issued_at,
+        }
+    }
+}
+
+/// An answer of the customer or a reasoned step.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Answer {
+    /// The step (`approve`, `reject`, `return_for_requote`, `accept`, …).
+    pub step: String,
+    /// The quote revision it answered.
+    pub quote_revision: Option<i64>,
+    /// Who.
+    pub user_name: String,
+    /// Reason or reservations.
+    pub reason: String,
+    /// Purchase-order number (approvals).
+    pub purchase_order: String,
+    /// When.
+    pub answered_at: DateTime<Utc>,
+}
+
+/// A reservation made at acceptance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reservation {
+    /// Id.
+    pub id: Uuid,
+    /// What is to be fixed.
+    pub text: String,
+    /// `open` or `fixed`.
+    pub state: String,
+    /// Send back with a change.
+    pub version: i64,
+}
+
+/// Hours logged by staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Work {
+    /// Who.
+    pub user_name: String,
+    /// Day.
+    pub worked_on: NaiveDate,
+    /// Hundredths of an hour.
+    pub centi_hours: i64,
+    /// Note.
+    pub note: String,
+}
+
+/// An order with everything the caller may see of it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderDetail {
+    /// The order.
+    pub order: Order,
+    /// Every quote revision, oldest first.
+    pub quotes: Vec<Quote>,
+    /// Answers and reasoned steps, oldest first.
+    pub answers: Vec<Answer>,
+    /// Reservations.
+    pub reservations: Vec<Reservation>,
+    /// The steps the caller may take now.
+    pub steps: Vec<String>,
+    /// Hours logged (staff only; absent for customers).
+    pub work: Option<Vec<Work>>,
+    /// Change history, newest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A page of orders.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderPage {
+    /// Newest first.
+    pub items: Vec<Order>,
+    /// Pass as `after` for the next page.
+    pub next: Option<Uuid>,
+}
+
+/// Filters of the overview.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OrderListQuery {
+    /// State.
+    pub state: Option<String>,
+    /// Organisation id.
+    pub organisation: Option<String>,
+    /// Whose move it is: `vendor` or `customer`.
+    pub waiting: Option<String>,
+    /// Submitted on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Submitted on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// The last order of the previous page.
+    pub after: Option<String>,
+}
+
+/// The orders the caller may see.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customization-orders",
+    tag = "customization orders",
+    params(OrderListQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = OrderPage),
+        (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<OrderListQuery>,
+) -> Result<Json<OrderPage>, AppError> {
+    require_reader(&signed.actor)?;
+    let params = OrderParams {
+        state: query.state.unwrap_or_default(),
+        organisation: query.organisation.unwrap_or_default(),
+        waiting: query.waiting.unwrap_or_default(),
+        from: query.from.unwrap_or_default(),
+        to: query.to.unwrap_or_default(),
+        after: query.after.unwrap_or_default(),
+    };
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let order_query = params.query(&t, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into_api_error());
+    }
+    let items = state.store().orders(&signed.actor, &order_query).await?;
+    let next = (items.len() == order_query.limit as usize)
+        .then(|| items.last().map(|o| o.id.0))
+        .flatten();
+    Ok(Json(OrderPage {
+        items: items.into_iter().map(Order::from).collect(),
+        next,
+    }))
+}
+
+/// A requirement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderBody {
+    /// The customer organisation.
+    pub organisation_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Desired date (YYYY-MM-DD).
+    #[serde(default)]
+    pub desired_on: Option<String>,
+    /// Staff submitting on a customer's behalf: the requesting user of the organisation.
+    #[serde(default)]
+    pub requested_by: Option<Uuid>,
+}
+
+/// Submits a requirement (customer users with the write right; staff who write orders).
+#[utoipa::path(
+    post,
+    path = "/api/v1/customization-orders",
+    tag = "customization orders",
+    request_body = OrderBody,
+    responses(
+        (status = 201, description = "Submitted", body = Order),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Order>), AppError> {
+    require_reader(&signed.actor)?;
+    let body: OrderBody = json(&body)?;
+    let input = OrderInput {
+        organisation: body.organisation_id.to_string(),
+        title: body.title,
+        description: body.description,
+        desired_on: body.desired_on.unwrap_or_default(),
+        requested_by: body.requested_by.map(|u| u.to_string()).unwrap_or_default(),
+    };
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    let new = input
+        .check(&t, &mut errors)
+        .ok_or_else(|| errors.into_api_error())?;
+    let id = match state.store().create_order(&signed.actor, &new).await {
+        Ok(id) => id,
+        Err(supportweb_storage::customization_orders::OrderError::NotAllowed) => {
+            return Err(invalid("organisation", "order-error-organisation"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let created = state.store().order(&signed.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+async fn detail_of(
+    state: &AppState,
+    signed: &SignedIn,
+    id: OrderId,
+) -> Result<OrderDetail, AppError> {
+    let actor = &signed.actor;
+    let store = state.store();
+    let o = store.order(actor, id).await?;
+    let party = OrderParty::of(actor, o.organisation_id).ok_or(AppError::NotFound)?;
+    let work = if actor.is_staff() {
+        Some(
+            store
+                .order_work(actor, id)
+                .await?
+                .into_iter()
+                .map(|w| Work {
+                    user_name: w.user_name,
+                    worked_on: w.worked_on,
+                    centi_hours: w.centi_hours,
+                    note: w.note,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(OrderDetail {
+        quotes: store
+            .order_quotes(actor, id)
+            .await?
+            .into_iter()
+            .map(Quote::from)
+            .collect(),
+        answers: store
+            .order_answers(actor, id)
+            .await?
+            .into_iter()
+            .map(|a| Answer {
+                step: a.step.as_str().to_owned(),
+                quote_revision: a.quote_revision,
+                user_name: a.user_name,
+                reason: a.reason,
+                purchase_order: a.purchase_order,
+                answered_at: a.answered_at,
+            })
+            .collect(),
+        reservations: store
+            .order_reservations(actor, id)
+            .await?
+            .into_iter()
+            .map(|r| Reservation {
+                id: r.id.0,
+                text: r.text,
+                state: r.state.as_str().to_owned(),
+                version: r.version,
+            })
+            .collect(),
+        steps: available_steps(party, o.state)
+            .into_iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        work,
+        history: store
+            .history_for(actor, ENTITY, id.0)
+            .await?
+            .into_iter()
+            .map(HistoryEntry::from)
+            .collect(),
+        order: o.into(),
+    })
+}
+
+/// One order with its quotes, answers, reservations, steps, hours (staff) and history.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customization-orders/{id}",
+    tag = "customization orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = OrderDetail),
+        (status = 404, description = "No such order visible to the caller", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn detail(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<OrderDetail>, AppError> {
+    require_reader(&signed.actor)?;
+    Ok(Json(detail_of(&state, &signed, order_id(&id)?).await?))
+}
+
+/// A quote revision; amounts in minor units.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteBody {
+    /// Scope / specification (Markdown).
+    pub scope: String,
+    /// Estimated hours in hundredths (1250 = 12.5 h).
+    pub estimated_centi_hours: i64,
+    /// Hourly rate in minor units.
+    pub hourly_rate: i64,
+    /// `CZK` or `EUR`.
+    pub currency: String,
+    /// VAT rate in basis points (2100 = 21 %).
+    pub vat_basis_points: u32,
+    /// Proposed delivery date.
+    pub delivery_on: NaiveDate,
+    /// Last day it may be approved.
+    pub valid_until: NaiveDate,
+    /// The order's `version` read.
+    pub version: i64,
+}
+
+/// Issues a new quote revision (staff who write orders); it supersedes the previous one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customization-orders/{id}/quotes",
+    tag = "customization orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    request_body = QuoteBody,
+    responses(
+        (status = 201, description = "Issued", body = OrderDetail),
+        (status = 403, description = "The caller may not quote now", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn quote(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<OrderDetail>), AppError> {
+    require_reader(&signed.actor)?;
+    let id = order_id(&id)?;
+    state.store().order(&signed.actor, id).await?;
+    let body: QuoteBody = json(&body)?;
+    let currency = Currency::parse(&body.currency)
+        .ok_or_else(|| invalid("currency", "order-error-currency"))?;
+    let quote = NewQuote {
+        scope: body.scope,
+        estimated_centi_hours: body.estimated_centi_hours,
+        hourly_rate: body.hourly_rate,
+        currency,
+        vat_basis_points: body.vat_basis_points,
+        delivery_on: body.delivery_on,
+        valid_until: body.valid_until,
+    };
+    if quote.estimated_centi_hours < 0 {
+        return Err(invalid("hours", "order-error-hours"));
+    }
+    state
+        .store()
+        .issue_quote(&signed.actor, id, &quote, today(), body.version)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(detail_of(&state, &signed, id).await?),
+    ))
+}
+
+/// A step.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepBody {
+    /// `analyse`, `approve`, `reject`, `return_for_requote`, `develop`, `deliver`, `accept`,
+    /// `accept_with_reservations`, `not_accept`, `invoice`, `close` or `cancel` (quotes have
+    /// their own endpoint).
+    pub step: String,
+    /// Reason (reject, return, not accept, cancel) or the reservations, one a line.
+    #[serde(default)]
+    pub reason: String,
+    /// The customer's purchase-order number (approve).
+    #[serde(default)]
+    pub purchase_order: String,
+    /// The quote revision the signatory read (approve, reject, return; default: the newest).
+    #[serde(default)]
+    pub quote_revision: Option<i64>,
+    /// The version or build that contains the customization (deliver).
+    #[serde(default)]
+    pub delivered_in: String,
+    /// The published patch that contains it (deliver; optional).
+    #[serde(default)]
+    pub patch_id: Option<Uuid>,
+    /// The order's `version` read.
+    pub version: i64,
+}
+
+/// Takes a step.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customization-orders/{id}/steps",
+    tag = "customization orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    request_body = StepBody,
+    responses(
+        (status = 200, description = "Done", body = OrderDetail),
+        (status = 403, description = "The caller may not take this step now", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing reason or version, a superseded or expired quote, a patch not offered", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn step(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<OrderDetail>, AppError> {
+    require_reader(&signed.actor)?;
+    let id = order_id(&id)?;
+    state.store().order(&signed.actor, id).await?;
+    let body: StepBody = json(&body)?;
+    let step = OrderStep::parse(&body.step)
+        .filter(|s| *s != OrderStep::Quote)
+        .ok_or_else(|| invalid("step", "order-error-step"))?;
+    let input = StepInput {
+        reason: body.reason,
+        purchase_order: body.purchase_order,
+        quote_revision: body.quote_revision,
+        delivered_in: body.delivered_in,
+        patch: body.patch_id.map(PatchId),
+    };
+    state
+        .store()
+        .order_step(&signed.actor, id, step, &input, today(), body.version)
+        .await?;
+    Ok(Json(detail_of(&state, &signed, id).await?))
+}
+
+/// Hours worked.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkBody {
+    /// Day.
+    pub worked_on: NaiveDate,
+    /// Hundredths of an hour (1–2400).
+    pub centi_hours: i64,
+    /// What was done.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Logs hours against the order (staff who write orders).
+#[utoipa::path(
+    post,
+    path = "/api/v1/customization-orders/{id}/work",
+    tag = "customization orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    request_body = WorkBody,
+    responses(
+        (status = 201, description = "Logged", body = OrderDetail),
+        (status = 403, description = "The caller may not log hours", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Hours out of range", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn work(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<OrderDetail>), AppError> {
+    require_reader(&signed.actor)?;
+    let id = order_id(&id)?;
+    state.store().order(&signed.actor, id).await?;
+    let body: WorkBody = json(&body)?;
+    state
+        .store()
+        .log_order_work(
+            &signed.actor,
+            id,
+            body.worked_on,
+            body.centi_hours,
+            &body.note,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(detail_of(&state, &signed, id).await?),
+    ))
+}
+
+/// A reservation's new state.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReservationBody {
+    /// `open` or `fixed`.
+    pub state: String,
+    /// The reservation's `version` read.
+    pub version: i64,
+}
+
+/// Marks a reservation fixed or open again (staff who write orders).
+#[utoipa::path(
+    put,
+    path = "/api/v1/customization-orders/{id}/reservations/{reservation}",
+    tag = "customization orders",
+    params(
+        ("id" = Uuid, Path, description = "Order id"),
+        ("reservation" = Uuid, Path, description = "Reservation id")
+    ),
+    request_body = ReservationBody,
+    responses(
+        (status = 200, description = "Changed", body = OrderDetail),
+        (status = 403, description = "The caller may not change reservations", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order or reservation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn reservation(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((id, reservation)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<OrderDetail>, AppError> {
+    require_reader(&signed.actor)?;
+    let id = order_id(&id)?;
+    state.store().order(&signed.actor, id).await?;
+    let reservation: ReservationId = reservation.parse().map_err(|_| AppError::NotFound)?;
+    let body: ReservationBody = json(&body)?;
+    let to =
+        ReservationState::parse(&body.state).ok_or_else(|| invalid("state", "order-error-step"))?;
+    state
+        .store()
+        .set_reservation_state(&signed.actor, id, reservation, to, body.version)
+        .await?;
+    Ok(Json(detail_of(&state, &signed, id).await?))
+}
+
+/// An accepted order to invoice, with the approved quote's figures (minor units).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceLine {
+    /// The order.
+    pub order: Order,
+    /// The approved quote.
+    pub quote: Quote,
+    /// Hundredths of an hour logged.
+    pub worked_centi_hours: i64,
+}
+
+fn require_invoicer(signed: &SignedIn) -> Result<(), AppError> {
+    require_reader(&signed.actor)?;
+    if signed.actor.is_staff() && staff_writes(&signed.actor) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Accepted orders not yet invoiced (staff who write orders).
+#[utoipa::path(
+    get,
+    path = "/api/v1/customization-orders/invoicing",
+    tag = "customization orders",
+    responses(
+        (status = 200, description = "What is to be invoiced, oldest first", body = [InvoiceLine])
+    )
+)]
+pub async fn invoicing(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Json<Vec<InvoiceLine>>, AppError> {
+    require_invoicer(&signed)?;
+    Ok(Json(
+        state
+            .store()
+            .orders_to_invoice(&signed.actor)
+            .await?
+            .into_iter()
+            .map(|(o, q, worked)| InvoiceLine {
+                order: o.into(),
+                quote: q.into(),
+                worked_centi_hours: worked,
+            })
+            .collect(),
+    ))
+}
+
+/// An order and the version read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderVersion {
+    /// Order id.
+    pub id: Uuid,
+    /// Its `version` read.
+    pub version: i64,
+}
+
+/// Marks accepted orders invoiced in one action (all or none).
+#[utoipa::path(
+    post,
+    path = "/api/v1/customization-orders/invoicing",
+    tag = "customization orders",
+    request_body = [OrderVersion],
+    responses(
+        (status = 204, description = "All marked invoiced"),
+        (status = 403, description = "An order is not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A stale `version`: nothing was changed", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn mark_invoiced(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    require_invoicer(&signed)?;
+    let body: Vec<OrderVersion> = json(&body)?;
+    let chosen: Vec<(OrderId, i64)> = body.iter().map(|o| (OrderId(o.id), o.version)).collect();
+    state.store().mark_invoiced(&signed.actor, &chosen).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Converts a support document into an order (staff who write orders); once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/support-documents/{id}/convert",
+    tag = "customization orders",
+    params(("id" = Uuid, Path, description = "Support document id")),
+    responses(
+        (status = 201, description = "The new order, linked to the document", body = Order),
+        (status = 403, description = "The caller may not convert", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already converted", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn convert(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<Order>), AppError> {
+    require_reader(&signed.actor)?;
+    if !signed.actor.is_staff() {
+        return Err(AppError::NotFound);
+    }
+    let document: DocumentId = id.parse().map_err(|_| AppError::NotFound)?;
+    let order = state
+        .store()
+        .convert_document(&signed.actor, document)
+        .await?;
+    let created = state.store().order(&signed.actor, order).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
+}
