@@ -13,12 +13,15 @@ use supportweb_domain::customization_order::{
     OrderParty, OrderState, OrderStep, QuoteRefusal, ReservationState, approvable, reservations,
     step_to,
 };
-use supportweb_domain::ids::{DocumentId, OrderId, OrganisationId, PatchId, ReservationId, UserId};
+use supportweb_domain::ids::{
+    DocumentId, FileId, OrderId, OrganisationId, PatchId, ReservationId, UserId,
+};
 use supportweb_domain::money::{Currency, MoneyError, QuoteTotals, price_of_hours, totals};
 use supportweb_domain::numbering::NumberedAgenda;
 use supportweb_domain::patch::{PatchState, PatchVisibility};
 use uuid::Uuid;
 
+use crate::files::FileRecord;
 use crate::history::{FieldChange, diff};
 use crate::notifications::EventKind;
 use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
@@ -68,6 +71,8 @@ pub struct NewOrder {
     pub desired_on: Option<NaiveDate>,
     /// The requesting user when staff submit on the customer's behalf (else the actor).
     pub requested_by: Option<UserId>,
+    /// Files uploaded by the actor to attach to the requirement.
+    pub files: Vec<FileId>,
 }
 
 /// A quote revision as issued by staff.
@@ -215,6 +220,25 @@ pub struct OrderRecord {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+}
+
+/// A reply or an internal note in an order's conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderCommentRecord {
+    /// Id.
+    pub id: Uuid,
+    /// Who wrote it.
+    pub author_name: String,
+    /// Whether the author is staff.
+    pub by_staff: bool,
+    /// Text (Markdown).
+    pub body: String,
+    /// An internal note (staff only).
+    pub internal: bool,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Its files.
+    pub files: Vec<FileRecord>,
 }
 
 /// Filters and position of the overview (newest first).
@@ -374,6 +398,7 @@ impl Store {
             description: format!("{}\n\n({})", record.description, record.number),
             desired_on: None,
             requested_by: Some(record.reporter_id),
+            files: Vec::new(),
         };
         self.insert_order(actor, &new, Some(document)).await
     }
@@ -441,6 +466,8 @@ impl Store {
             OrderState::Submitted.as_str().to_owned(),
         )
         .await?;
+        tx.attach_order_files(actor, id, None, false, &new.files)
+            .await?;
         tx.record_event(
             EventKind::OrderSubmitted,
             id.0,
@@ -1158,6 +1185,148 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Adds a public reply (staff, or customer users who may write for the organisation) or,
+    /// staff only, an internal note, with files the actor uploaded. Text or a file is needed.
+    pub async fn add_order_comment(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+        body: &str,
+        internal: bool,
+        files: &[FileId],
+    ) -> Result<(), OrderError> {
+        let order = self.order(actor, id).await?;
+        let party = OrderParty::of(actor, order.organisation_id).ok_or(StoreError::NotFound)?;
+        let may = match party {
+            OrderParty::StaffWriter | OrderParty::StaffReader => true,
+            OrderParty::CustomerWriter => !internal,
+            OrderParty::Signatory => !internal && may_submit(actor, order.organisation_id),
+            OrderParty::CustomerReader => false,
+        };
+        if !may {
+            return Err(OrderError::NotAllowed);
+        }
+        if body.trim().is_empty() && files.is_empty() {
+            return Err(OrderError::Invalid("body"));
+        }
+        let comment = Uuid::now_v7();
+        let mut tx = self.begin().await?;
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "INSERT INTO order_comments (id, order_id, author_id, body, is_internal, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(comment)
+            .bind(id.0)
+            .bind(actor.user_id.0)
+            .bind(body.trim_end())
+            .bind(internal)
+            .bind(now())
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        tx.attach_order_files(actor, id, Some(comment), internal, files)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The conversation of an order the actor may see, oldest first; customers never get
+    /// internal notes.
+    pub async fn order_comments(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+    ) -> Result<Vec<OrderCommentRecord>, StoreError> {
+        self.order(actor, id).await?;
+        type CommentRow = (Uuid, String, String, String, bool, DateTime<Utc>);
+        let rows: Vec<CommentRow> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.id, u.display_name, u.kind, c.body, c.is_internal, c.created_at
+                 FROM order_comments c JOIN users u ON u.id = c.author_id
+                 WHERE c.order_id = $1 AND (c.is_internal = $2 OR $3)
+                 ORDER BY c.created_at, c.id",
+            )
+            .bind(id.0)
+            .bind(false)
+            .bind(actor.is_staff())
+            .fetch_all(pool)
+            .await?
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        for (comment, author_name, kind, body, internal, created_at) in rows {
+            out.push(OrderCommentRecord {
+                id: comment,
+                author_name,
+                by_staff: kind == "staff",
+                body,
+                internal,
+                created_at,
+                files: self.order_files_of(id, Some(comment)).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The files attached to the requirement itself.
+    pub async fn order_files(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+    ) -> Result<Vec<FileRecord>, StoreError> {
+        self.order(actor, id).await?;
+        self.order_files_of(id, None).await
+    }
+
+    async fn order_files_of(
+        &self,
+        id: OrderId,
+        comment: Option<Uuid>,
+    ) -> Result<Vec<FileRecord>, StoreError> {
+        let ids: Vec<Uuid> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT a.file_id FROM order_files a JOIN files f ON f.id = a.file_id
+                 WHERE a.order_id = $1 AND (a.comment_id = $2 OR (a.comment_id IS NULL AND $3))
+                 ORDER BY f.created_at, f.id",
+            )
+            .bind(id.0)
+            .bind(comment)
+            .bind(comment.is_none())
+            .fetch_all(pool)
+            .await?
+        });
+        let mut out = Vec::with_capacity(ids.len());
+        for file in ids {
+            out.push(self.file_unscoped(FileId(file)).await?);
+        }
+        Ok(out)
+    }
+
+    /// A file of an order the actor may see (one of an internal note only for staff);
+    /// anything else is [`StoreError::NotFound`].
+    pub async fn order_file(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+        file: FileId,
+    ) -> Result<FileRecord, StoreError> {
+        self.order(actor, id).await?;
+        let internal: Option<bool> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT is_internal FROM order_files WHERE file_id = $1 AND order_id = $2")
+                .bind(file.0)
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        match internal {
+            Some(internal) if !internal || actor.is_staff() => self.file_unscoped(file).await,
+            _ => Err(StoreError::NotFound),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct QuoteRow {
     revision: i64,
@@ -1204,6 +1373,42 @@ impl TryFrom<QuoteRow> for QuoteRecord {
 }
 
 impl Tx {
+    /// Attaches files the actor uploaded and that belong to no record yet.
+    async fn attach_order_files(
+        &mut self,
+        actor: &Actor,
+        id: OrderId,
+        comment: Option<Uuid>,
+        internal: bool,
+        files: &[FileId],
+    ) -> Result<(), OrderError> {
+        for file in files {
+            let inserted = on_tx!(self, conn => {
+                sqlx::query(
+                    "INSERT INTO order_files (file_id, order_id, comment_id, is_internal)
+                     SELECT f.id, $2, $3, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
+                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)",
+                )
+                .bind(file.0)
+                .bind(id.0)
+                .bind(comment)
+                .bind(internal)
+                .bind(actor.user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+            });
+            if inserted != 1 {
+                return Err(OrderError::Invalid("files"));
+            }
+        }
+        Ok(())
+    }
+
     /// Moves an order to `to`, guarded by the version and state the caller read.
     async fn move_order(
         &mut self,

@@ -125,14 +125,15 @@ impl Store {
         row.map(FileRecord::from).ok_or(StoreError::NotFound)
     }
 
-    /// Whether a file belongs to a patch, a procedure or a protocol: it downloads only through
+    /// Whether a file belongs to a patch, a procedure, a protocol or a customization order: it downloads only through
     /// that record's route, which applies its rules (entitlement, visibility, the log).
     async fn podpora_file(&self, id: FileId) -> Result<bool, StoreError> {
         let count: i64 = on_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT (SELECT COUNT(*) FROM patch_files WHERE file_id = $1)
                  + (SELECT COUNT(*) FROM procedure_files WHERE file_id = $1)
-                 + (SELECT COUNT(*) FROM protocol_files WHERE file_id = $1)",
+                 + (SELECT COUNT(*) FROM protocol_files WHERE file_id = $1)
+                 + (SELECT COUNT(*) FROM order_files WHERE file_id = $1)",
             )
             .bind(id.0)
             .fetch_one(pool)

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_procedures.sql", "procedures"),
     migration!(15, "0015_protocols.sql", "protocols"),
     migration!(16, "0016_customization_orders.sql", "customization_orders"),
+    migration!(17, "0017_order_conversation.sql", "order_conversation"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1508,6 +1508,7 @@ impl Tx {
                     "INSERT INTO protocol_files (file_id, protocol_id)
                      SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3
                      AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)",

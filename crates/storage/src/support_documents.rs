@@ -1660,7 +1660,8 @@ impl Tx {
                      AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)",
+                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
+                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)",
                 )
                 .bind(file.0)
                 .bind(id.0)

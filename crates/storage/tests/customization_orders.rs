@@ -58,6 +58,7 @@ fn requirement(organisation: OrganisationId, title: &str) -> NewOrder {
         description: "Sestava doručené pošty podle spisových uzlů, export do XLSX.".into(),
         desired_on: Some(d(2027, 3, 31)),
         requested_by: None,
+        files: vec![],
     }
 }
 
@@ -746,7 +747,102 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
     assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
 }
 
+async fn internal_notes_and_their_files_never_reach_customers(store: Store) {
+    use supportweb_domain::ids::FileId;
+    use supportweb_storage::files::NewFile;
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
+    let reader = member(&store, "ctenar", obec, AgendaRight::Read, false).await;
+    let upload = |who: Actor, name: &'static str| {
+        let store = store.clone();
+        async move {
+            let id = FileId::generate();
+            store
+                .insert_file(
+                    &who,
+                    &NewFile {
+                        id,
+                        storage_key: format!("test/{id}"),
+                        file_name: name.into(),
+                        content_type: "text/plain".into(),
+                        size_bytes: 4,
+                        sha256: "00".repeat(32),
+                    },
+                )
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let spec = upload(writer.clone(), "zadani.txt").await;
+    let id = store
+        .create_order(
+            &writer,
+            &NewOrder {
+                files: vec![spec],
+                ..requirement(obec, "S přílohou")
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.order_files(&reader, id).await.unwrap()[0].id, spec);
+    // A file already attached cannot be attached again elsewhere.
+    assert!(matches!(
+        store
+            .add_order_comment(&writer, id, "Znovu", false, &[spec])
+            .await,
+        Err(OrderError::Invalid("files"))
+    ));
+    let note_file = upload(manager.clone(), "kalkulace.xlsx").await;
+    store
+        .add_order_comment(&manager, id, "KANÁR interní kalkulace", true, &[note_file])
+        .await
+        .unwrap();
+    store
+        .add_order_comment(&writer, id, "Doplňujeme zadání.", false, &[])
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .add_order_comment(&writer, id, "Interní?", true, &[])
+            .await,
+        Err(OrderError::NotAllowed)
+    ));
+    assert!(matches!(
+        store
+            .add_order_comment(&reader, id, "Čtenář", false, &[])
+            .await,
+        Err(OrderError::NotAllowed)
+    ));
+    assert!(matches!(
+        store.add_order_comment(&writer, id, "  ", false, &[]).await,
+        Err(OrderError::Invalid("body"))
+    ));
+    let seen = store.order_comments(&writer, id).await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(!seen.iter().any(|c| c.body.contains("KANÁR")));
+    assert!(matches!(
+        store.order_file(&writer, id, note_file).await,
+        Err(StoreError::NotFound)
+    ));
+    let staff_view = store.order_comments(&manager, id).await.unwrap();
+    assert_eq!(staff_view.len(), 2);
+    assert!(staff_view[0].internal && staff_view[0].by_staff);
+    assert_eq!(staff_view[0].files[0].id, note_file);
+    assert_eq!(
+        store.order_file(&manager, id, note_file).await.unwrap().id,
+        note_file
+    );
+    // The general download route never serves an order's file, not even to its uploader.
+    assert!(matches!(
+        store.file_for(&writer, spec).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 both_backends!(
+    internal_notes_and_their_files_never_reach_customers,
     from_requirement_to_invoice_only_the_signatory_approves_the_current_revision,
     an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again,
     customers_see_only_their_organisations_orders,

@@ -98,18 +98,21 @@ async fn life_of_an_order(app: TestApp) {
     assert!(form.contains("id=\"order-form\""), "{form}");
     let lhota_id = lhota.to_string();
     let refused = app
-        .post_form(
+        .post_multipart(
             "/customization-orders",
-            &[
-                ("organisation", &lhota_id),
-                ("title", " "),
-                (
-                    "description",
-                    "Sestava doručené pošty podle spisových uzlů.",
-                ),
-                ("desired_on", "31. 3. 2027"),
-            ],
-            Some(&referent),
+            multipart_form(
+                &[
+                    ("organisation", &lhota_id),
+                    ("title", " "),
+                    (
+                        "description",
+                        "Sestava doručené pošty podle spisových uzlů.",
+                    ),
+                    ("desired_on", "31. 3. 2027"),
+                ],
+                &[("files", "vzor-sestavy.txt", b"Vzor sestavy")],
+            ),
+            &referent,
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -117,6 +120,14 @@ async fn life_of_an_order(app: TestApp) {
     assert!(text.contains("id=\"title-error\""), "{text}");
     assert!(text.contains("id=\"desired_on-error\""));
     assert!(text.contains("Sestava doručené pošty podle spisových uzlů."));
+    // The upload is kept for the next try.
+    assert!(text.contains("vzor-sestavy.txt"));
+    let kept = text
+        .split("name=\"file_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
     // A read-only member (the signatory here) cannot submit.
     assert_eq!(
         app.get("/customization-orders/new", Some(&starosta))
@@ -125,18 +136,22 @@ async fn life_of_an_order(app: TestApp) {
         StatusCode::NOT_FOUND
     );
     let created = app
-        .post_form(
+        .post_multipart(
             "/customization-orders",
-            &[
-                ("organisation", &lhota_id),
-                ("title", "Sestava doručené pošty"),
-                (
-                    "description",
-                    "Sestava podle **spisových uzlů**.<script>alert(1)</script>",
-                ),
-                ("desired_on", "2027-03-31"),
-            ],
-            Some(&referent),
+            multipart_form(
+                &[
+                    ("organisation", &lhota_id),
+                    ("title", "Sestava doručené pošty"),
+                    (
+                        "description",
+                        "Sestava podle **spisových uzlů**.<script>alert(1)</script>",
+                    ),
+                    ("desired_on", "2027-03-31"),
+                    ("file_id", &kept),
+                ],
+                &[],
+            ),
+            &referent,
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
@@ -147,14 +162,17 @@ async fn life_of_an_order(app: TestApp) {
     assert!(page.contains("Zadaná"));
     // The canary: another organisation's order is nowhere for Lhota's users.
     let canary = app
-        .post_form(
+        .post_multipart(
             "/customization-orders",
-            &[
-                ("organisation", &brno.to_string()),
-                ("title", "KANÁR brněnská sestava"),
-                ("description", "Tajné."),
-            ],
-            Some(&brnak),
+            multipart_form(
+                &[
+                    ("organisation", &brno.to_string()),
+                    ("title", "KANÁR brněnská sestava"),
+                    ("description", "Tajné."),
+                ],
+                &[],
+            ),
+            &brnak,
         )
         .await
         .header("location");
@@ -166,6 +184,76 @@ async fn life_of_an_order(app: TestApp) {
         let text = app.get(listing, Some(&starosta)).await.text();
         assert!(text.contains("Sestava doručené pošty"), "{listing}");
         assert!(!text.contains("KANÁR"), "{listing}: {text}");
+    }
+
+    // The requirement's file downloads for the organisation's users only.
+    let file_link = page
+        .split("href=\"/customization-orders/")
+        .find(|s| s.contains("/files/"))
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("/customization-orders/{s}"))
+        .unwrap();
+    let download = app.get(&file_link, Some(&starosta)).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.text(), "Vzor sestavy");
+    assert_eq!(
+        app.get(&file_link, Some(&brnak)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Conversation: staff's internal note (with a file) never reaches the customer.
+    let note = app
+        .post_multipart(
+            &format!("{path}/comments"),
+            multipart_form(
+                &[
+                    ("body", "KANÁR-INTERNÍ: kalkulace s rezervou"),
+                    ("internal", "1"),
+                ],
+                &[("files", "kalkulace.txt", b"KANAR-SOUBOR")],
+            ),
+            &manager,
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::SEE_OTHER, "{}", note.text());
+    let reply = app
+        .post_multipart(
+            &format!("{path}/comments"),
+            multipart_form(&[("body", "Doplňujeme: i za minulý rok.")], &[]),
+            &referent,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let empty = app
+        .post_multipart(
+            &format!("{path}/comments"),
+            multipart_form(&[("body", " ")], &[]),
+            &referent,
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().contains("id=\"body-error\""));
+    let staff_page = app.get(&path, Some(&manager)).await.text();
+    assert!(staff_page.contains("KANÁR-INTERNÍ"));
+    let note_file = staff_page
+        .split("href=\"/customization-orders/")
+        .filter(|s| s.contains("/files/"))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("/customization-orders/{s}"))
+        .unwrap();
+    assert_eq!(
+        app.get(&note_file, Some(&manager)).await.text(),
+        "KANAR-SOUBOR"
+    );
+    for customer in [&referent, &starosta] {
+        let seen = app.get(&path, Some(customer)).await.text();
+        assert!(seen.contains("Doplňujeme: i za minulý rok."));
+        assert!(!seen.contains("KANÁR-INTERNÍ"), "{seen}");
+        assert!(!seen.contains("kalkulace.txt"));
+        assert_eq!(
+            app.get(&note_file, Some(customer)).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
 
     // Staff analyse and quote; a bad rate is refused next to its field, typed values kept.
@@ -622,6 +710,32 @@ async fn api_flow(app: TestApp) {
     let listed = api_call(&app, "GET", "/api/v1/customization-orders", &brnak, None).await;
     assert!(!listed.text().contains("ISDS"));
 
+    let noted = api_call(
+        &app,
+        "POST",
+        &format!("{path}/comments"),
+        &manager,
+        Some(json!({"body": "KANÁR-API interní", "internal": true})),
+    )
+    .await;
+    assert_eq!(noted.status, StatusCode::CREATED, "{}", noted.text());
+    assert_eq!(noted.json()["comments"][0]["internal"], true);
+    let forced = api_call(
+        &app,
+        "POST",
+        &format!("{path}/comments"),
+        &referent,
+        Some(json!({"body": "Interní?", "internal": true})),
+    )
+    .await;
+    assert_eq!(forced.status, StatusCode::FORBIDDEN);
+    let customer_view = api_call(&app, "GET", &path, &starosta, None).await;
+    assert!(
+        !customer_view.text().contains("KANÁR-API"),
+        "{}",
+        customer_view.text()
+    );
+    assert_eq!(customer_view.json()["comments"], json!([]));
     let version = |detail: &serde_json::Value| detail["order"]["version"].as_i64().unwrap();
     let detail = api_call(&app, "GET", &path, &manager, None).await.json();
     assert_eq!(detail["steps"], json!(["analyse", "cancel"]));

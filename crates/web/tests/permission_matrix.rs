@@ -1361,6 +1361,34 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         Orders(Action::Read),
         Missing,
     ),
+    (
+        "POST",
+        "/customization-orders/{id}/comments",
+        "/customization-orders/{missing}/comments",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/customization-orders/{id}/files/{file}",
+        "/customization-orders/{missing}/files/{missing}",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "POST",
+        "/api/v1/customization-orders/{id}/comments",
+        "/api/v1/customization-orders/{missing}/comments",
+        Orders(Action::Read),
+        Missing,
+    ),
+    (
+        "GET",
+        "/api/v1/customization-orders/{id}/files/{file}",
+        "/api/v1/customization-orders/{missing}/files/{missing}",
+        Orders(Action::Read),
+        Missing,
+    ),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];

@@ -7,14 +7,15 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use supportweb_domain::customization_order::{
     OrderParty, OrderStep, ReservationState, available_steps,
 };
-use supportweb_domain::ids::{DocumentId, OrderId, PatchId, ReservationId};
+use supportweb_domain::ids::{DocumentId, FileId, OrderId, PatchId, ReservationId};
 use supportweb_domain::money::Currency;
 use supportweb_storage::customization_orders::{
     ENTITY, NewQuote, OrderRecord, QuoteRecord, StepInput,
@@ -22,12 +23,13 @@ use supportweb_storage::customization_orders::{
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::files::FileInfo;
 use crate::api::support_documents::HistoryEntry;
 use crate::context::SignedIn;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::customization_orders::detail::today;
+use crate::pages::customization_orders::detail::{download_file, today};
 use crate::pages::customization_orders::form::OrderInput;
 use crate::pages::customization_orders::overview::OrderParams;
 use crate::pages::customization_orders::{order_id, require_reader, staff_writes};
@@ -212,6 +214,25 @@ pub struct Work {
     pub note: String,
 }
 
+/// A reply or (staff only) an internal note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Comment {
+    /// Id.
+    pub id: Uuid,
+    /// Who wrote it.
+    pub author_name: String,
+    /// Whether the author is staff.
+    pub by_staff: bool,
+    /// Text (Markdown).
+    pub body: String,
+    /// An internal note.
+    pub internal: bool,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Its files (download at `/api/v1/customization-orders/{id}/files/{file}`).
+    pub files: Vec<FileInfo>,
+}
+
 /// An order with everything the caller may see of it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderDetail {
@@ -229,6 +250,10 @@ pub struct OrderDetail {
     pub work: Option<Vec<Work>>,
     /// Change history, newest first.
     pub history: Vec<HistoryEntry>,
+    /// The requirement's files.
+    pub files: Vec<FileInfo>,
+    /// The conversation, oldest first (customers never get internal notes).
+    pub comments: Vec<Comment>,
 }
 
 /// A page of orders.
@@ -314,6 +339,9 @@ pub struct OrderBody {
     /// Staff submitting on a customer's behalf: the requesting user of the organisation.
     #[serde(default)]
     pub requested_by: Option<Uuid>,
+    /// Files uploaded by the caller (`POST /api/v1/files`) to attach.
+    #[serde(default)]
+    pub file_ids: Vec<Uuid>,
 }
 
 /// Submits a requirement (customer users with the write right; staff who write orders).
@@ -336,16 +364,17 @@ pub async fn create(
     let body: OrderBody = json(&body)?;
     let input = OrderInput {
         organisation: body.organisation_id.to_string(),
-        title: body.title,
-        description: body.description,
-        desired_on: body.desired_on.unwrap_or_default(),
+        title: body.title.clone(),
+        description: body.description.clone(),
+        desired_on: body.desired_on.clone().unwrap_or_default(),
         requested_by: body.requested_by.map(|u| u.to_string()).unwrap_or_default(),
     };
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
-    let new = input
+    let mut new = input
         .check(&t, &mut errors)
         .ok_or_else(|| errors.into_api_error())?;
+    new.files = body.file_ids.iter().map(|f| FileId(*f)).collect();
     let id = match state.store().create_order(&signed.actor, &new).await {
         Ok(id) => id,
         Err(supportweb_storage::customization_orders::OrderError::NotAllowed) => {
@@ -419,6 +448,26 @@ async fn detail_of(
             .map(|s| s.as_str().to_owned())
             .collect(),
         work,
+        files: store
+            .order_files(actor, id)
+            .await?
+            .into_iter()
+            .map(FileInfo::from)
+            .collect(),
+        comments: store
+            .order_comments(actor, id)
+            .await?
+            .into_iter()
+            .map(|c| Comment {
+                id: c.id,
+                author_name: c.author_name,
+                by_staff: c.by_staff,
+                body: c.body,
+                internal: c.internal,
+                created_at: c.created_at,
+                files: c.files.into_iter().map(FileInfo::from).collect(),
+            })
+            .collect(),
         history: store
             .history_for(actor, ENTITY, id.0)
             .await?
@@ -802,4 +851,77 @@ pub async fn convert(
         .await?;
     let created = state.store().order(&signed.actor, order).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
+}
+
+/// A reply or an internal note.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentBody {
+    /// Text (Markdown).
+    #[serde(default)]
+    pub body: String,
+    /// An internal note (staff only).
+    #[serde(default)]
+    pub internal: bool,
+    /// Files uploaded by the caller to attach.
+    #[serde(default)]
+    pub file_ids: Vec<Uuid>,
+}
+
+/// Adds a reply (staff, customer users who may write) or an internal note (staff).
+#[utoipa::path(
+    post,
+    path = "/api/v1/customization-orders/{id}/comments",
+    tag = "customization orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    request_body = CommentBody,
+    responses(
+        (status = 201, description = "Added", body = OrderDetail),
+        (status = 403, description = "The caller may not write here (or not internal notes)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither text nor files, or a file not the caller's", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn comment(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<OrderDetail>), AppError> {
+    require_reader(&signed.actor)?;
+    let id = order_id(&id)?;
+    state.store().order(&signed.actor, id).await?;
+    let body: CommentBody = json(&body)?;
+    let files: Vec<FileId> = body.file_ids.iter().map(|f| FileId(*f)).collect();
+    state
+        .store()
+        .add_order_comment(&signed.actor, id, &body.body, body.internal, &files)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(detail_of(&state, &signed, id).await?),
+    ))
+}
+
+/// Downloads a file of an order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customization-orders/{id}/files/{file}",
+    tag = "customization orders",
+    params(
+        ("id" = Uuid, Path, description = "Order id"),
+        ("file" = Uuid, Path, description = "File id")
+    ),
+    responses(
+        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 404, description = "No such order or file visible to the caller", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn download(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((id, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    download_file(&state, &signed, &id, &file, &headers).await
 }

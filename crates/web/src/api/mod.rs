@@ -103,6 +103,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             customization_orders::mark_invoiced
         ))
         .routes(routes!(customization_orders::convert))
+        .routes(routes!(customization_orders::comment))
+        .routes(routes!(customization_orders::download))
         .routes(files::upload_routes())
         .routes(routes!(files::download))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

@@ -3,8 +3,9 @@
 //! for the steps the user may take.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use chrono::{NaiveDate, Utc};
@@ -13,12 +14,13 @@ use supportweb_domain::calendar::prague_time;
 use supportweb_domain::customization_order::{
     OrderParty, OrderStep, QuoteRefusal, ReservationState, available_steps,
 };
-use supportweb_domain::ids::{OrderId, PatchId, ReservationId};
+use supportweb_domain::ids::{FileId, OrderId, PatchId, ReservationId};
 use supportweb_domain::money::{Currency, format_amount, format_hours, parse_amount, parse_hours};
 use supportweb_domain::patch::{PatchState, PatchVisibility};
 use supportweb_storage::customization_orders::{
-    ENTITY, NewQuote, OrderError, OrderRecord, QuoteRecord, StepInput,
+    ENTITY, NewQuote, OrderCommentRecord, OrderError, OrderRecord, QuoteRecord, StepInput,
 };
+use supportweb_storage::files::FileRecord;
 
 use super::form::order_error_field;
 use super::overview::waiting_label;
@@ -30,6 +32,7 @@ use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{HistoryLine, lines_for};
+use crate::pages::multipart::MultipartForm;
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::support_documents::view::when;
 use crate::pages::{Layout, render};
@@ -97,6 +100,13 @@ pub(crate) struct AnswerView {
     pub when: String,
     pub reason: String,
     pub purchase_order: String,
+}
+
+/// A reply or note as shown.
+pub(crate) struct CommentView {
+    pub c: OrderCommentRecord,
+    pub body_html: String,
+    pub when: String,
 }
 
 /// A step the user may take, with what its form asks for.
@@ -238,6 +248,11 @@ struct DetailPage {
     history: Vec<HistoryLine>,
     errors: FormErrors,
     today: String,
+    files: Vec<FileRecord>,
+    comments: Vec<CommentView>,
+    may_comment: bool,
+    /// A reply shown back with errors.
+    typed_comment: String,
 }
 
 /// The patches an order of `o`'s organisation may be delivered in: published and offered to
@@ -389,7 +404,28 @@ async fn detail_page(
         None => String::new(),
     };
     let delivers = steps.iter().any(|s| s.value == OrderStep::Deliver.as_str());
+    let may_comment = match party {
+        OrderParty::StaffWriter | OrderParty::StaffReader | OrderParty::CustomerWriter => true,
+        OrderParty::Signatory => actor.membership(o.organisation_id).is_some_and(|m| {
+            m.rights.customization_orders == supportweb_domain::AgendaRight::Write
+        }),
+        OrderParty::CustomerReader => false,
+    };
+    let comments = store
+        .order_comments(actor, o.id)
+        .await?
+        .into_iter()
+        .map(|c| CommentView {
+            body_html: to_safe_html(&c.body),
+            when: when(c.created_at),
+            c,
+        })
+        .collect();
     Ok(DetailPage {
+        files: store.order_files(actor, o.id).await?,
+        comments,
+        may_comment,
+        typed_comment: step_form.reason.clone(),
         patch_choices: if delivers {
             patch_choices(state, signed, &o).await?
         } else {
@@ -624,6 +660,68 @@ pub(super) async fn work(
         StepFormInput::default(),
     )
     .await
+}
+
+pub(super) async fn comment(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let o = load(&state, &signed, &id).await?;
+    let multipart = multipart.map_err(|_| AppError::BadRequest("bad_request"))?;
+    let typed = MultipartForm::read(&state, &signed.actor, multipart).await?;
+    let body = typed.get("body");
+    let internal = signed.actor.is_staff() && typed.get("internal") == "1";
+    let files: Vec<FileId> = typed.files.iter().map(|f| f.id).collect();
+    let t = Tr::new(signed.ctx.lang);
+    let mut errors = FormErrors::default();
+    match state
+        .store()
+        .add_order_comment(&signed.actor, o.id, &body, internal, &files)
+        .await
+    {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/customization-orders/{}#conversation", o.id))
+                    .into_response(),
+            );
+        }
+        Err(OrderError::Invalid(field)) => {
+            let (field, key) = order_error_field(field);
+            errors.add_t(field, &t, key);
+        }
+        Err(error) => return Err(error.into()),
+    }
+    let typed_comment = StepFormInput {
+        reason: body,
+        ..StepFormInput::default()
+    };
+    refused(&state, &signed, o.id, errors, None, typed_comment).await
+}
+
+/// Streams a file of an order the user may see.
+pub(crate) async fn download_file(
+    state: &AppState,
+    signed: &SignedIn,
+    id: &str,
+    file: &str,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    require_reader(&signed.actor)?;
+    let id = order_id(id)?;
+    let file: FileId = file.parse().map_err(|_| AppError::NotFound)?;
+    let record = state.store().order_file(&signed.actor, id, file).await?;
+    crate::downloads::respond(state, &record, headers).await
+}
+
+pub(super) async fn download(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((id, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    download_file(&state, &signed, &id, &file, &headers).await
 }
 
 #[derive(Debug, Deserialize)]

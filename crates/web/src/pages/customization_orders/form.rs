@@ -2,14 +2,15 @@
 //! behalf naming the requesting user), and converting a support document into an order.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use supportweb_domain::ids::{DocumentId, OrganisationId, UserId};
 use supportweb_storage::customization_orders::{NewOrder, OrderError};
+use supportweb_storage::files::FileRecord;
 
 use super::overview::organisation_choices;
 use super::require_reader;
@@ -18,6 +19,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
 use crate::pages::form::FormErrors;
+use crate::pages::multipart::MultipartForm;
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -82,6 +84,7 @@ impl OrderInput {
             description: self.description.clone(),
             desired_on,
             requested_by,
+            files: Vec::new(),
         })
     }
 }
@@ -103,6 +106,8 @@ pub(crate) fn order_error_field(field: &str) -> (&'static str, &'static str) {
         "patch" => ("patch", "order-error-patch"),
         "quote_revision" => ("quote_revision", "order-error-quote-superseded"),
         "step" => ("step", "order-error-step"),
+        "files" => ("files", "order-error-files"),
+        "body" => ("body", "order-error-body"),
         _ => ("reason", "order-error-reason"),
     }
 }
@@ -115,6 +120,8 @@ struct FormPage {
     organisations: Vec<Choice>,
     members: Vec<Choice>,
     is_staff: bool,
+    /// Files uploaded with a form shown back with errors (sent again as `file_id`).
+    uploaded: Vec<FileRecord>,
     errors: FormErrors,
 }
 
@@ -136,6 +143,7 @@ async fn page(
     signed: &SignedIn,
     organisations: Vec<Choice>,
     mut form: OrderInput,
+    uploaded: Vec<FileRecord>,
     errors: FormErrors,
 ) -> Result<FormPage, AppError> {
     if organisations.len() == 1 && form.organisation.is_empty() {
@@ -163,6 +171,7 @@ async fn page(
         organisations,
         members,
         is_staff,
+        uploaded,
         errors,
     })
 }
@@ -185,20 +194,38 @@ pub(super) async fn new_form(
             .unwrap_or_default(),
         ..OrderInput::default()
     };
-    render(&page(&state, &signed, organisations, form, FormErrors::default()).await?)
+    render(
+        &page(
+            &state,
+            &signed,
+            organisations,
+            form,
+            Vec::new(),
+            FormErrors::default(),
+        )
+        .await?,
+    )
 }
 
 pub(super) async fn create(
     State(state): State<AppState>,
     signed: SignedIn,
-    body: Bytes,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let organisations = require_submitter(&state, &signed).await?;
-    let form: OrderInput =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
+    let multipart = multipart.map_err(|_| AppError::BadRequest("bad_request"))?;
+    let typed = MultipartForm::read(&state, &signed.actor, multipart).await?;
+    let form = OrderInput {
+        organisation: typed.get("organisation"),
+        title: typed.get("title"),
+        description: typed.get("description"),
+        desired_on: typed.get("desired_on"),
+        requested_by: typed.get("requested_by"),
+    };
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
-    if let Some(new) = form.check(&t, &mut errors) {
+    if let Some(mut new) = form.check(&t, &mut errors) {
+        new.files = typed.files.iter().map(|f| f.id).collect();
         match state.store().create_order(&signed.actor, &new).await {
             Ok(id) => {
                 return Ok(Redirect::to(&format!("/customization-orders/{id}")).into_response());
@@ -213,7 +240,7 @@ pub(super) async fn create(
             Err(error) => return Err(error.into()),
         }
     }
-    let page = page(&state, &signed, organisations, form, errors).await?;
+    let page = page(&state, &signed, organisations, form, typed.files, errors).await?;
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
         axum::Extension(KeepBody),

@@ -10,6 +10,7 @@ pub(crate) mod invoicing;
 pub(crate) mod overview;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::Agenda;
@@ -26,7 +27,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/customization-orders",
-            get(overview::list).post(form::create),
+            get(overview::list)
+                .post(form::create)
+                .layer(DefaultBodyLimit::disable()),
         )
         .route("/customization-orders/export.csv", get(overview::export))
         .route("/customization-orders/new", get(form::new_form))
@@ -42,6 +45,14 @@ pub fn router() -> Router<AppState> {
         .route("/customization-orders/{id}/steps", post(detail::step))
         .route("/customization-orders/{id}/quotes", post(detail::quote))
         .route("/customization-orders/{id}/work", post(detail::work))
+        .route(
+            "/customization-orders/{id}/comments",
+            post(detail::comment).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/customization-orders/{id}/files/{file}",
+            get(detail::download),
+        )
         .route(
             "/customization-orders/{id}/reservations/{reservation}",
             post(detail::reservation),
