@@ -5,80 +5,15 @@
 
 mod common;
 
-use std::time::Duration;
+use common::browser::{WAIT, click, sign_in, sign_out, type_into};
 
-use common::{PASSWORD, TestApp, organisation};
+use common::{TestApp, organisation};
 use fantoccini::wd::{PrintConfiguration, PrintSize};
 use fantoccini::{Client, Locator};
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::user::{StaffRole, UserKind};
 use tokio::net::TcpListener;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn sign_in(c: &Client, base: &str, login: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(login)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("signed-in-user"))
-        .await
-        .unwrap();
-}
-
-async fn sign_out(c: &Client) {
-    c.find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login-submit"))
-        .await
-        .unwrap();
-}
-
-async fn click(c: &Client, id: &str) {
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id(id))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn type_into(c: &Client, id: &str, text: &str) {
-    c.find(Locator::Id(id))
-        .await
-        .unwrap()
-        .send_keys(text)
-        .await
-        .unwrap();
-}
 
 async fn state_shows(c: &Client, expected: &str) {
     c.wait()

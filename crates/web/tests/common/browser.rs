@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use supportweb_storage::testing::in_ci;
 
 /// The running driver; killed when dropped.
@@ -111,4 +111,74 @@ pub async fn start() -> Option<Browser> {
         }
     }
     panic!("chromedriver did not start a session: {last_error}");
+}
+
+/// Longest wait for a page element.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Signs `login` in through the login page.
+pub async fn sign_in(c: &Client, base: &str, login: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(super::PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("signed-in-user"))
+        .await
+        .unwrap();
+}
+
+/// Signs out through the header's button.
+pub async fn sign_out(c: &Client) {
+    c.find(Locator::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login-submit"))
+        .await
+        .unwrap();
+}
+
+/// Clicks the element `id` once it is there.
+pub async fn click(c: &Client, id: &str) {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types `text` into the field `id`.
+pub async fn type_into(c: &Client, id: &str, text: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
 }
