@@ -254,10 +254,32 @@ pub struct OrderQuery {
     pub before: Option<DateTime<Utc>>,
     /// Whose move it is.
     pub waiting_on: Option<supportweb_domain::protocol::Side>,
+    /// Grouping: orders of one organisation, or in one state, follow each other.
+    pub group: Option<OrderGroup>,
+    /// Oldest first (else newest first).
+    pub oldest_first: bool,
     /// The last order of the previous page.
     pub after: Option<OrderId>,
     /// Page size (1–500).
     pub limit: u32,
+}
+
+/// How the overview groups orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderGroup {
+    /// By organisation.
+    Organisation,
+    /// By state.
+    State,
+}
+
+impl OrderGroup {
+    fn column(self) -> &'static str {
+        match self {
+            OrderGroup::Organisation => "c.organisation_id",
+            OrderGroup::State => "c.state",
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -622,19 +644,34 @@ impl Store {
             let n = push(&mut args, Arg::At(before));
             conditions.push(format!("c.created_at < {n}"));
         }
+        let (cmp, dir) = if query.oldest_first {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
         if let Some(after) = query.after {
-            let last: Option<DateTime<Utc>> = on_pool!(self, pool => {
-                sqlx::query_scalar("SELECT created_at FROM customization_orders WHERE id = $1")
+            let last: Option<(DateTime<Utc>, Uuid, String)> = on_pool!(self, pool => {
+                sqlx::query_as("SELECT created_at, organisation_id, state FROM customization_orders WHERE id = $1")
                     .bind(after.0)
                     .fetch_optional(pool)
                     .await?
             });
-            if let Some(created) = last {
+            if let Some((created, organisation, state)) = last {
                 let c = push(&mut args, Arg::At(created));
                 let i = push(&mut args, Arg::U(after.0));
-                conditions.push(format!(
-                    "(c.created_at < {c} OR (c.created_at = {c} AND c.id < {i}))"
-                ));
+                let next =
+                    format!("(c.created_at {cmp} {c} OR (c.created_at = {c} AND c.id {cmp} {i}))");
+                match query.group {
+                    None => conditions.push(next),
+                    Some(group) => {
+                        let g = match group {
+                            OrderGroup::Organisation => push(&mut args, Arg::U(organisation)),
+                            OrderGroup::State => push(&mut args, Arg::T(state)),
+                        };
+                        let column = group.column();
+                        conditions.push(format!("({column} > {g} OR ({column} = {g} AND {next}))"));
+                    }
+                }
             }
         }
         let mut sql = String::from(ORDER_SELECT);
@@ -642,7 +679,12 @@ impl Store {
             sql.push_str(" WHERE ");
             sql.push_str(&conditions.join(" AND "));
         }
-        sql.push_str(" ORDER BY c.created_at DESC, c.id DESC");
+        sql.push_str(" ORDER BY ");
+        if let Some(group) = query.group {
+            sql.push_str(group.column());
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("c.created_at {dir}, c.id {dir}"));
         sql.push_str(&format!(" LIMIT {}", query.limit.clamp(1, 500)));
         let rows: Vec<OrderRow> = on_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql.clone()));

@@ -745,6 +745,55 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
         after = page.last().map(|o| o.id);
     }
     assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
+
+    // Grouped by state and oldest first, pages still add up to the whole list.
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    for order in whole.iter().take(3) {
+        step(
+            &store,
+            &manager,
+            order.id,
+            OrderStep::Analyse,
+            StepInput::default(),
+        )
+        .await
+        .unwrap();
+    }
+    let grouped = OrderQuery {
+        group: Some(supportweb_storage::customization_orders::OrderGroup::State),
+        oldest_first: true,
+        limit: 100,
+        ..OrderQuery::default()
+    };
+    let whole = store.orders(&writer, &grouped).await.unwrap();
+    let states: Vec<OrderState> = whole.iter().map(|o| o.state).collect();
+    assert_eq!(states[..3], [OrderState::InAnalysis; 3], "{states:?}");
+    assert_eq!(states[3..], [OrderState::Submitted; 4]);
+    assert_eq!(
+        whole[3].title, "Požadavek 0",
+        "oldest first within the group"
+    );
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .orders(
+                &writer,
+                &OrderQuery {
+                    after,
+                    limit: 2,
+                    ..grouped.clone()
+                },
+            )
+            .await
+            .unwrap();
+        paged.extend(page.iter().map(|o| o.id));
+        if page.len() < 2 {
+            break;
+        }
+        after = page.last().map(|o| o.id);
+    }
+    assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
 }
 
 async fn internal_notes_and_their_files_never_reach_customers(store: Store) {

@@ -180,6 +180,26 @@ async fn life_of_an_order(app: TestApp) {
         app.get(&canary, Some(&referent)).await.status,
         StatusCode::NOT_FOUND
     );
+    // Staff group the overview by organisation: each organisation heads its orders.
+    let grouped = app
+        .get(
+            "/customization-orders?group=organisation&sort=oldest",
+            Some(&manager),
+        )
+        .await
+        .text();
+    assert!(
+        grouped.contains("<th colspan=\"7\" scope=\"rowgroup\">Obec Lhota</th>"),
+        "{grouped}"
+    );
+    assert!(grouped.contains("<th colspan=\"7\" scope=\"rowgroup\">Město Brno</th>"));
+    let bad_sort = app
+        .get(
+            "/customization-orders/export.csv?sort=cenou",
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(bad_sort.status, StatusCode::UNPROCESSABLE_ENTITY);
     for listing in ["/customization-orders", "/customization-orders/export.csv"] {
         let text = app.get(listing, Some(&starosta)).await.text();
         assert!(text.contains("Sestava doručené pošty"), "{listing}");

@@ -1136,3 +1136,7 @@ order-internal-note = Interní poznámka (jen pro dodavatele)
 order-send = Odeslat
 order-error-files = Přílohu se nepodařilo připojit; nahrajte ji znovu.
 order-error-body = Napište text nebo připojte soubor.
+order-group-state = Podle stavu
+order-sort = Řazení
+order-sort-newest = Nejnovější první
+order-sort-oldest = Nejstarší první

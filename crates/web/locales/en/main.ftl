@@ -1129,3 +1129,7 @@ order-internal-note = Internal note (vendor only)
 order-send = Send
 order-error-files = An attachment could not be attached; upload it again.
 order-error-body = Write some text or attach a file.
+order-group-state = By state
+order-sort = Order
+order-sort-newest = Newest first
+order-sort-oldest = Oldest first

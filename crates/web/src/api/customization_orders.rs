@@ -278,6 +278,10 @@ pub struct OrderListQuery {
     pub from: Option<String>,
     /// Submitted on or before (YYYY-MM-DD).
     pub to: Option<String>,
+    /// `organisation` or `state`: orders of one group follow each other.
+    pub group: Option<String>,
+    /// `newest` (default) or `oldest` first.
+    pub sort: Option<String>,
     /// The last order of the previous page.
     pub after: Option<String>,
 }
@@ -305,6 +309,8 @@ pub async fn list(
         waiting: query.waiting.unwrap_or_default(),
         from: query.from.unwrap_or_default(),
         to: query.to.unwrap_or_default(),
+        group: query.group.unwrap_or_default(),
+        sort: query.sort.unwrap_or_default(),
         after: query.after.unwrap_or_default(),
     };
     let t = Tr::new(signed.ctx.lang);

@@ -11,7 +11,7 @@ use supportweb_domain::calendar::{from_prague_time, prague_time};
 use supportweb_domain::customization_order::OrderState;
 use supportweb_domain::ids::{OrderId, OrganisationId};
 use supportweb_domain::protocol::Side;
-use supportweb_storage::customization_orders::{OrderQuery, OrderRecord};
+use supportweb_storage::customization_orders::{OrderGroup, OrderQuery, OrderRecord};
 
 use super::{require_reader, state_label};
 use crate::context::SignedIn;
@@ -36,6 +36,10 @@ pub(crate) struct OrderParams {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub sort: String,
     #[serde(default)]
     pub after: String,
 }
@@ -69,10 +73,24 @@ impl OrderParams {
         named(&self.from, "from", from.is_some());
         let to = day(&self.to);
         named(&self.to, "to", to.is_some());
+        let group = match self.group.as_str() {
+            "organisation" => Some(OrderGroup::Organisation),
+            "state" => Some(OrderGroup::State),
+            _ => None,
+        };
+        named(&self.group, "group", group.is_some());
+        let oldest_first = self.sort == "oldest";
+        named(
+            &self.sort,
+            "sort",
+            matches!(self.sort.as_str(), "oldest" | "newest"),
+        );
         OrderQuery {
             state,
             organisation,
             waiting_on,
+            group,
+            oldest_first,
             from: from.map(|d| from_prague_time(d.and_time(NaiveTime::MIN))),
             before: to.map(|d| from_prague_time((d + Duration::days(1)).and_time(NaiveTime::MIN))),
             after,
@@ -87,6 +105,8 @@ impl OrderParams {
             ("waiting", self.waiting.as_str()),
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
+            ("group", self.group.as_str()),
+            ("sort", self.sort.as_str()),
         ])
         .unwrap_or_default()
     }
@@ -104,6 +124,8 @@ pub(crate) struct OrderRow {
     pub state_key: &'static str,
     pub state: String,
     pub waiting: String,
+    /// The group heading this row starts, if any.
+    pub group: Option<String>,
 }
 
 /// Whose move it is, in the user's language (empty for a finished order).
@@ -130,8 +152,30 @@ impl OrderRow {
             state_key: o.state.as_str(),
             state: state_label(t, o.state),
             waiting: waiting_label(t, o.state),
+            group: None,
         }
     }
+}
+
+/// The rows, each first one of a group carrying its heading.
+fn grouped(t: &Tr, orders: &[OrderRecord], group: Option<OrderGroup>) -> Vec<OrderRow> {
+    let mut last: Option<String> = None;
+    orders
+        .iter()
+        .map(|o| {
+            let mut row = OrderRow::new(t, o);
+            let heading = match group {
+                Some(OrderGroup::Organisation) => Some(row.organisation.clone()),
+                Some(OrderGroup::State) => Some(row.state.clone()),
+                None => None,
+            };
+            if heading.is_some() && heading != last {
+                row.group = heading.clone();
+                last = heading;
+            }
+            row
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -215,7 +259,7 @@ pub(super) async fn list(
             })
             .collect(),
         organisations: organisation_choices(&state, actor, false).await?,
-        rows: orders.iter().map(|o| OrderRow::new(&t, o)).collect(),
+        rows: grouped(&t, &orders, query.group),
         errors,
         next,
         filters: params.filters(),
