@@ -119,6 +119,8 @@ pub struct QuoteRecord {
     pub issued_by_name: String,
     /// When.
     pub issued_at: DateTime<Utc>,
+    /// Its documents (specification, offer letter).
+    pub files: Vec<FileRecord>,
 }
 
 /// What a step carries besides the step itself.
@@ -707,6 +709,7 @@ impl Store {
         actor: &Actor,
         id: OrderId,
         quote: &NewQuote,
+        files: &[FileId],
         today: NaiveDate,
         version: i64,
     ) -> Result<i64, OrderError> {
@@ -773,6 +776,8 @@ impl Store {
             format!("{} ({revision})", to.as_str()),
         )
         .await?;
+        tx.attach_order_files_to(actor, id, None, Some(revision), false, files)
+            .await?;
         tx.record_event(
             EventKind::QuoteIssued,
             id.0,
@@ -804,7 +809,15 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter().map(QuoteRecord::try_from).collect()
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut quote = QuoteRecord::try_from(row)?;
+            quote.files = self
+                .order_files_where(id, None, Some(quote.revision))
+                .await?;
+            out.push(quote);
+        }
+        Ok(out)
     }
 
     /// Takes a step other than issuing a quote: the signatory answers the current quote
@@ -1306,7 +1319,7 @@ impl Store {
                 body,
                 internal,
                 created_at,
-                files: self.order_files_of(id, Some(comment)).await?,
+                files: self.order_files_where(id, Some(comment), None).await?,
             });
         }
         Ok(out)
@@ -1319,23 +1332,30 @@ impl Store {
         id: OrderId,
     ) -> Result<Vec<FileRecord>, StoreError> {
         self.order(actor, id).await?;
-        self.order_files_of(id, None).await
+        self.order_files_where(id, None, None).await
     }
 
-    async fn order_files_of(
+    /// The files of a reply (`comment`), of a quote revision (`quote`), or of the
+    /// requirement itself (neither).
+    async fn order_files_where(
         &self,
         id: OrderId,
         comment: Option<Uuid>,
+        quote: Option<i64>,
     ) -> Result<Vec<FileRecord>, StoreError> {
         let ids: Vec<Uuid> = on_pool!(self, pool => {
             sqlx::query_scalar(
                 "SELECT a.file_id FROM order_files a JOIN files f ON f.id = a.file_id
-                 WHERE a.order_id = $1 AND (a.comment_id = $2 OR (a.comment_id IS NULL AND $3))
+                 WHERE a.order_id = $1
+                 AND (a.comment_id = $2 OR (a.comment_id IS NULL AND $3))
+                 AND (a.quote_revision = $4 OR (a.quote_revision IS NULL AND $5))
                  ORDER BY f.created_at, f.id",
             )
             .bind(id.0)
             .bind(comment)
             .bind(comment.is_none())
+            .bind(quote)
+            .bind(quote.is_none())
             .fetch_all(pool)
             .await?
         });
@@ -1410,6 +1430,7 @@ impl TryFrom<QuoteRow> for QuoteRecord {
             valid_until: r.valid_until,
             issued_by_name: r.issued_by_name,
             issued_at: r.issued_at,
+            files: Vec::new(),
         })
     }
 }
@@ -1424,11 +1445,25 @@ impl Tx {
         internal: bool,
         files: &[FileId],
     ) -> Result<(), OrderError> {
+        self.attach_order_files_to(actor, id, comment, None, internal, files)
+            .await
+    }
+
+    /// Attaches files to a reply, a quote revision or the requirement.
+    async fn attach_order_files_to(
+        &mut self,
+        actor: &Actor,
+        id: OrderId,
+        comment: Option<Uuid>,
+        quote: Option<i64>,
+        internal: bool,
+        files: &[FileId],
+    ) -> Result<(), OrderError> {
         for file in files {
             let inserted = on_tx!(self, conn => {
                 sqlx::query(
-                    "INSERT INTO order_files (file_id, order_id, comment_id, is_internal)
-                     SELECT f.id, $2, $3, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
+                    "INSERT INTO order_files (file_id, order_id, comment_id, quote_revision, is_internal)
+                     SELECT f.id, $2, $3, $6, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
                      AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
                      AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
@@ -1440,6 +1475,7 @@ impl Tx {
                 .bind(comment)
                 .bind(internal)
                 .bind(actor.user_id.0)
+                .bind(quote)
                 .execute(conn)
                 .await?
                 .rows_affected()

@@ -159,6 +159,7 @@ async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_rev
                 &manager,
                 id,
                 &quote(1250, d(2026, 11, 29)),
+                &[],
                 today(),
                 version
             )
@@ -171,6 +172,7 @@ async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_rev
             &manager,
             id,
             &quote(1250, d(2026, 12, 31)),
+            &[],
             today(),
             version,
         )
@@ -191,6 +193,7 @@ async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_rev
             &manager,
             id,
             &quote(1600, d(2026, 12, 31)),
+            &[],
             today(),
             version,
         )
@@ -443,7 +446,7 @@ async fn an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again(
     .unwrap();
     let version = store.order(&manager, id).await.unwrap().version;
     store
-        .issue_quote(&manager, id, &quote(800, today()), today(), version)
+        .issue_quote(&manager, id, &quote(800, today()), &[], today(), version)
         .await
         .unwrap();
     // Valid through today; the day after it is expired.
@@ -477,7 +480,14 @@ async fn an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again(
     let version = store.order(&manager, id).await.unwrap().version;
     assert_eq!(
         store
-            .issue_quote(&manager, id, &quote(900, d(2027, 1, 31)), today(), version)
+            .issue_quote(
+                &manager,
+                id,
+                &quote(900, d(2027, 1, 31)),
+                &[],
+                today(),
+                version
+            )
             .await
             .unwrap(),
         2

@@ -301,7 +301,11 @@ async fn life_of_an_order(app: TestApp) {
     let bad = quote("12,5", "tisíc", v.clone());
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let refused = app
-        .post_form(&format!("{path}/quotes"), &bad, Some(&manager))
+        .post_multipart(
+            &format!("{path}/quotes"),
+            multipart_form(&bad, &[]),
+            &manager,
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text();
@@ -310,13 +314,32 @@ async fn life_of_an_order(app: TestApp) {
     let good = quote("12,5", "1 450", v);
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let issued = app
-        .post_form(&format!("{path}/quotes"), &good, Some(&manager))
+        .post_multipart(
+            &format!("{path}/quotes"),
+            multipart_form(
+                &good,
+                &[("files", "nabidka-specifikace.txt", b"Specifikace")],
+            ),
+            &manager,
+        )
         .await;
     assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.text());
     // 12,5 h × 1 450 Kč = 18 125 Kč + 21 % DPH = 21 931,25 → 21 931 Kč
     let page = app.get(&path, Some(&starosta)).await.text();
     assert!(page.contains("21\u{a0}931,00\u{a0}Kč"), "{page}");
     assert!(page.contains("-0,25\u{a0}Kč"));
+    // The quote's document is listed with its revision and downloads for the signatory.
+    let document = page
+        .split("href=\"/customization-orders/")
+        .find(|s| s.contains("class=\"quote-file\""))
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("/customization-orders/{s}"))
+        .unwrap();
+    assert!(page.contains("nabidka-specifikace.txt"));
+    assert_eq!(
+        app.get(&document, Some(&starosta)).await.text(),
+        "Specifikace"
+    );
     // Staff quote again: revision 2 supersedes 1, both shown side by side.
     let v = version(&app.get(&path, Some(&manager)).await.text());
     let second = quote("16", "1450", v);
@@ -325,9 +348,13 @@ async fn life_of_an_order(app: TestApp) {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     assert_eq!(
-        app.post_form(&format!("{path}/quotes"), &second, Some(&manager))
-            .await
-            .status,
+        app.post_multipart(
+            &format!("{path}/quotes"),
+            multipart_form(&second, &[]),
+            &manager
+        )
+        .await
+        .status,
         StatusCode::SEE_OTHER
     );
     let page = app.get(&path, Some(&starosta)).await.text();

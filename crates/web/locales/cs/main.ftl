@@ -1140,3 +1140,5 @@ order-group-state = Podle stavu
 order-sort = Řazení
 order-sort-newest = Nejnovější první
 order-sort-oldest = Nejstarší první
+order-quote-files = Dokumenty nabídky
+order-error-files-again = Nabídka nebyla vydána; vyberte dokumenty znovu.

@@ -1133,3 +1133,5 @@ order-group-state = By state
 order-sort = Order
 order-sort-newest = Newest first
 order-sort-oldest = Oldest first
+order-quote-files = Quote documents
+order-error-files-again = The quote was not issued; choose the documents again.

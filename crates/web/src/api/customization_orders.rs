@@ -148,6 +148,8 @@ pub struct Quote {
     pub issued_by: String,
     /// When.
     pub issued_at: DateTime<Utc>,
+    /// Its documents.
+    pub files: Vec<FileInfo>,
 }
 
 impl From<QuoteRecord> for Quote {
@@ -167,6 +169,7 @@ impl From<QuoteRecord> for Quote {
             valid_until: q.valid_until,
             issued_by: q.issued_by_name,
             issued_at: q.issued_at,
+            files: q.files.into_iter().map(FileInfo::from).collect(),
         }
     }
 }
@@ -522,6 +525,9 @@ pub struct QuoteBody {
     pub delivery_on: NaiveDate,
     /// Last day it may be approved.
     pub valid_until: NaiveDate,
+    /// Documents uploaded by the caller (`POST /api/v1/files`).
+    #[serde(default)]
+    pub file_ids: Vec<Uuid>,
     /// The order's `version` read.
     pub version: i64,
 }
@@ -567,7 +573,14 @@ pub async fn quote(
     }
     state
         .store()
-        .issue_quote(&signed.actor, id, &quote, today(), body.version)
+        .issue_quote(
+            &signed.actor,
+            id,
+            &quote,
+            &body.file_ids.iter().map(|f| FileId(*f)).collect::<Vec<_>>(),
+            today(),
+            body.version,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -62,6 +62,7 @@ pub(crate) struct QuoteView {
     pub delivery: String,
     pub valid_until: String,
     pub issued: String,
+    pub files: Vec<FileRecord>,
 }
 
 impl QuoteView {
@@ -89,6 +90,7 @@ impl QuoteView {
             delivery: day(q.delivery_on),
             valid_until: day(q.valid_until),
             issued: format!("{} · {}", q.issued_by_name, when(q.issued_at)),
+            files: q.files.clone(),
         }
     }
 }
@@ -573,17 +575,31 @@ pub(super) async fn quote(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let o = load(&state, &signed, &id).await?;
-    let form: QuoteInput =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
+    let multipart = multipart.map_err(|_| AppError::BadRequest("bad_request"))?;
+    let typed = MultipartForm::read(&state, &signed.actor, multipart).await?;
+    let form = QuoteInput {
+        scope: typed.get("scope"),
+        hours: typed.get("hours"),
+        hourly_rate: typed.get("hourly_rate"),
+        currency: typed.get("currency"),
+        vat_rate: typed.get("vat_rate"),
+        delivery_on: typed.get("delivery_on"),
+        valid_until: typed.get("valid_until"),
+        version: typed
+            .get("version")
+            .parse()
+            .map_err(|_| AppError::BadRequest("bad_request"))?,
+    };
+    let files: Vec<FileId> = typed.files.iter().map(|f| f.id).collect();
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
     if let Some(new) = form.check(&t, &mut errors) {
         match state
             .store()
-            .issue_quote(&signed.actor, o.id, &new, today(), form.version)
+            .issue_quote(&signed.actor, o.id, &new, &files, today(), form.version)
             .await
         {
             Ok(_) => {
@@ -595,6 +611,9 @@ pub(super) async fn quote(
                 }
             }
         }
+    }
+    if !typed.files.is_empty() {
+        errors.add_t("quote_files", &t, "order-error-files-again");
     }
     refused(
         &state,

@@ -43,7 +43,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/customization-orders/{id}", get(detail::show))
         .route("/customization-orders/{id}/steps", post(detail::step))
-        .route("/customization-orders/{id}/quotes", post(detail::quote))
+        .route(
+            "/customization-orders/{id}/quotes",
+            post(detail::quote).layer(DefaultBodyLimit::disable()),
+        )
         .route("/customization-orders/{id}/work", post(detail::work))
         .route(
             "/customization-orders/{id}/comments",
