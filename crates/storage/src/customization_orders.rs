@@ -244,7 +244,7 @@ pub struct OrderCommentRecord {
 }
 
 /// Filters and position of the overview (newest first).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct OrderQuery {
     /// State.
     pub state: Option<OrderState>,
@@ -264,6 +264,22 @@ pub struct OrderQuery {
     pub after: Option<OrderId>,
     /// Page size (1–500).
     pub limit: u32,
+}
+
+impl Default for OrderQuery {
+    fn default() -> Self {
+        OrderQuery {
+            state: None,
+            organisation: None,
+            from: None,
+            before: None,
+            waiting_on: None,
+            group: None,
+            oldest_first: false,
+            after: None,
+            limit: 50,
+        }
+    }
 }
 
 /// How the overview groups orders.

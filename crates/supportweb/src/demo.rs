@@ -551,6 +551,16 @@ pub async fn fill(
     )
     .await?;
     tracing::info!(protocols, "sample protocols ready");
+    let project_manager = staff_actor(store, "jan.novak").await?;
+    let orders = crate::demo_orders::fill(
+        store,
+        &project_manager,
+        &organisation_ids[..2],
+        &verifiers,
+        today,
+    )
+    .await?;
+    tracing::info!(orders, "sample customization orders ready");
     let procedures =
         crate::demo_podpora::fill_procedures(store, files, &consultant, &catalogue, &showcase)
             .await?;

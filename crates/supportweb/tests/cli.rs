@@ -484,6 +484,37 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         .unwrap();
     assert_eq!(own.len(), 3);
     assert!(own.iter().all(|p| p.state != ProtocolState::Draft));
+
+    // Customization orders: six per showcase customer at every point of their life; the
+    // signatory sees only its own organisation's, and never the internal notes.
+    use supportweb_domain::customization_order::OrderState;
+    use supportweb_storage::customization_orders::OrderQuery;
+    let orders = store
+        .orders(&technician, &OrderQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(orders.len(), 12, "the sample orders, once");
+    for state in [
+        OrderState::Submitted,
+        OrderState::Quoted,
+        OrderState::Rejected,
+        OrderState::Delivered,
+        OrderState::Accepted,
+        OrderState::Invoiced,
+    ] {
+        assert!(orders.iter().any(|o| o.state == state), "{state:?}");
+    }
+    let own = store
+        .orders(&starosta, &OrderQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 6);
+    for order in &own {
+        let comments = store.order_comments(&starosta, order.id).await.unwrap();
+        assert!(comments.iter().all(|c| !c.internal));
+    }
+    let quoted = own.iter().find(|o| o.state == OrderState::Quoted).unwrap();
+    assert_eq!(quoted.quote_revision, 2);
 }
 
 #[tokio::test]
