@@ -900,7 +900,182 @@ async fn internal_notes_and_their_files_never_reach_customers(store: Store) {
     ));
 }
 
+async fn delivery_links_only_a_published_patch_offered_to_the_organisation(store: Store) {
+    use supportweb_domain::patch::{PatchStep, PatchVisibility, VersionRange};
+    use supportweb_storage::catalogue::NewProduct;
+    use supportweb_storage::patches::NewPatch;
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let developer = staff(&store, "vyvojar", StaffRole::Developer).await;
+    let lhota = organisation(&store, "Obec Lhota").await;
+    let brno = organisation(&store, "Město Brno").await;
+    let signatory = member(&store, "starosta", lhota, AgendaRight::Write, true).await;
+    let product = store
+        .create_product(
+            &developer,
+            &NewProduct {
+                code: "SPIS".into(),
+                name: "Spisová služba".into(),
+                modules: vec!["Podatelna".into()],
+                versions: vec!["5.3".into()],
+                is_active: true,
+            },
+        )
+        .await
+        .unwrap();
+    let upload = || {
+        let store = store.clone();
+        let developer = developer.clone();
+        async move {
+            let id = supportweb_domain::ids::FileId::generate();
+            store
+                .insert_file(
+                    &developer,
+                    &supportweb_storage::files::NewFile {
+                        id,
+                        storage_key: format!("test/{id}"),
+                        file_name: "zaplata.zip".into(),
+                        content_type: "application/zip".into(),
+                        size_bytes: 4,
+                        sha256: "00".repeat(32),
+                    },
+                )
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let patch = |title: &str,
+                 visibility: PatchVisibility,
+                 organisations: Vec<OrganisationId>,
+                 file: supportweb_domain::ids::FileId| NewPatch {
+        product_id: product,
+        module: String::new(),
+        build: "5.3.0.1".into(),
+        title: title.into(),
+        release_notes: "Sestava podle uzlů.".into(),
+        applies: VersionRange {
+            from: "5.3".into(),
+            to: "5.3".into(),
+        },
+        released_on: d(2026, 11, 1),
+        visibility,
+        organisations,
+        files: vec![file],
+    };
+    let publish = |id| {
+        let store = store.clone();
+        let developer = developer.clone();
+        async move {
+            let version = store.patch(&developer, id).await.unwrap().version;
+            store
+                .patch_step(&developer, id, PatchStep::Publish, "", version)
+                .await
+                .unwrap();
+        }
+    };
+    let for_all = store
+        .create_patch(
+            &developer,
+            &patch("Pro všechny", PatchVisibility::All, vec![], upload().await),
+        )
+        .await
+        .unwrap();
+    publish(for_all).await;
+    let for_brno = store
+        .create_patch(
+            &developer,
+            &patch(
+                "Jen pro Brno",
+                PatchVisibility::Chosen,
+                vec![brno],
+                upload().await,
+            ),
+        )
+        .await
+        .unwrap();
+    publish(for_brno).await;
+    let draft = store
+        .create_patch(
+            &developer,
+            &patch("Rozpracovaná", PatchVisibility::All, vec![], upload().await),
+        )
+        .await
+        .unwrap();
+
+    let id = store
+        .create_order(&signatory, &requirement(lhota, "Sestava"))
+        .await
+        .unwrap();
+    step(
+        &store,
+        &manager,
+        id,
+        OrderStep::Analyse,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    let version = store.order(&manager, id).await.unwrap().version;
+    store
+        .issue_quote(
+            &manager,
+            id,
+            &quote(800, d(2026, 12, 31)),
+            &[],
+            today(),
+            version,
+        )
+        .await
+        .unwrap();
+    step(
+        &store,
+        &signatory,
+        id,
+        OrderStep::Approve,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    step(
+        &store,
+        &manager,
+        id,
+        OrderStep::Develop,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    for refused in [for_brno, draft] {
+        let input = StepInput {
+            delivered_in: "5.3.0.1".into(),
+            patch: Some(refused),
+            ..StepInput::default()
+        };
+        assert!(matches!(
+            step(&store, &manager, id, OrderStep::Deliver, input).await,
+            Err(OrderError::Invalid("patch"))
+        ));
+    }
+    assert_eq!(
+        store.order(&manager, id).await.unwrap().state,
+        OrderState::InDevelopment,
+        "nothing was written"
+    );
+    let input = StepInput {
+        delivered_in: "5.3.0.1".into(),
+        patch: Some(for_all),
+        ..StepInput::default()
+    };
+    step(&store, &manager, id, OrderStep::Deliver, input)
+        .await
+        .unwrap();
+    let order = store.order(&signatory, id).await.unwrap();
+    assert_eq!(order.delivered_patch_id, Some(for_all));
+    assert_eq!(order.delivered_in, "5.3.0.1");
+}
+
 both_backends!(
+    delivery_links_only_a_published_patch_offered_to_the_organisation,
     internal_notes_and_their_files_never_reach_customers,
     from_requirement_to_invoice_only_the_signatory_approves_the_current_revision,
     an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again,
