@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveTime};
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::calendar::{from_prague_time, prague_time};
@@ -18,7 +18,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::csv::{BOM, csv_response, push_record};
-use crate::pages::form::FormErrors;
+use crate::pages::form::{FilterReader, FormErrors};
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -46,45 +46,25 @@ pub(crate) struct OrderParams {
 
 impl OrderParams {
     pub(crate) fn query(&self, t: &Tr, errors: &mut FormErrors) -> OrderQuery {
-        let mut uuid = |text: &str, field: &'static str| -> Option<uuid::Uuid> {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let value = text.parse().ok();
-            if value.is_none() {
-                errors.add_t(field, t, "patch-error-filter");
-            }
-            value
-        };
-        let organisation = uuid(&self.organisation, "organisation").map(OrganisationId);
-        let after = uuid(&self.after, "after").map(OrderId);
-        let mut named = |text: &str, field: &'static str, ok: bool| {
-            if !text.is_empty() && !ok {
-                errors.add_t(field, t, "patch-error-filter");
-            }
-        };
-        let state = OrderState::parse(&self.state);
-        named(&self.state, "state", state.is_some());
-        let waiting_on = Side::parse(&self.waiting);
-        named(&self.waiting, "waiting", waiting_on.is_some());
-        let day = |text: &str| text.trim().parse::<NaiveDate>().ok();
-        let from = day(&self.from);
-        named(&self.from, "from", from.is_some());
-        let to = day(&self.to);
-        named(&self.to, "to", to.is_some());
-        let group = match self.group.as_str() {
+        let mut read = FilterReader::new(t, errors);
+        let organisation = read
+            .uuid(&self.organisation, "organisation")
+            .map(OrganisationId);
+        let after = read.uuid(&self.after, "after").map(OrderId);
+        let state = read.value(&self.state, "state", OrderState::parse);
+        let waiting_on = read.value(&self.waiting, "waiting", Side::parse);
+        let from = read.day(&self.from, "from");
+        let to = read.day(&self.to, "to");
+        let group = read.value(&self.group, "group", |g| match g {
             "organisation" => Some(OrderGroup::Organisation),
             "state" => Some(OrderGroup::State),
             _ => None,
-        };
-        named(&self.group, "group", group.is_some());
-        let oldest_first = self.sort == "oldest";
-        named(
-            &self.sort,
-            "sort",
-            matches!(self.sort.as_str(), "oldest" | "newest"),
-        );
+        });
+        let oldest_first = read.value(&self.sort, "sort", |s| match s {
+            "oldest" => Some(true),
+            "newest" => Some(false),
+            _ => None,
+        }) == Some(true);
         OrderQuery {
             state,
             organisation,

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
-use chrono::{Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveTime};
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::calendar::from_prague_time;
@@ -18,7 +18,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::csv::{BOM, csv_response, push_record};
-use crate::pages::form::FormErrors;
+use crate::pages::form::{FilterReader, FormErrors};
 use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -46,34 +46,16 @@ pub(crate) struct ProtocolParams {
 
 impl ProtocolParams {
     pub(crate) fn query(&self, t: &Tr, errors: &mut FormErrors) -> ProtocolQuery {
-        let mut uuid = |text: &str, field: &'static str| -> Option<uuid::Uuid> {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let value = text.parse().ok();
-            if value.is_none() {
-                errors.add_t(field, t, "patch-error-filter");
-            }
-            value
-        };
-        let organisation = uuid(&self.organisation, "organisation").map(OrganisationId);
-        let project = uuid(&self.project, "project").map(ProjectId);
-        let after = uuid(&self.after, "after").map(ProtocolId);
-        let mut named = |text: &str, field: &'static str, ok: bool| {
-            if !text.is_empty() && !ok {
-                errors.add_t(field, t, "patch-error-filter");
-            }
-        };
-        let state = ProtocolState::parse(&self.state);
-        named(&self.state, "state", state.is_some());
-        let kind = ProtocolKind::parse(&self.kind);
-        named(&self.kind, "kind", kind.is_some());
-        let day = |text: &str| text.trim().parse::<NaiveDate>().ok();
-        let from = day(&self.from);
-        named(&self.from, "from", from.is_some());
-        let to = day(&self.to);
-        named(&self.to, "to", to.is_some());
+        let mut read = FilterReader::new(t, errors);
+        let organisation = read
+            .uuid(&self.organisation, "organisation")
+            .map(OrganisationId);
+        let project = read.uuid(&self.project, "project").map(ProjectId);
+        let after = read.uuid(&self.after, "after").map(ProtocolId);
+        let state = read.value(&self.state, "state", ProtocolState::parse);
+        let kind = read.value(&self.kind, "kind", ProtocolKind::parse);
+        let from = read.day(&self.from, "from");
+        let to = read.day(&self.to, "to");
         ProtocolQuery {
             state,
             organisation,
