@@ -194,8 +194,11 @@ pub enum OrderParty {
     StaffWriter,
     /// Staff who only read them.
     StaffReader,
-    /// A user of the organisation with the approve-orders flag (the signatory).
+    /// A user of the organisation with the approve-orders flag (the signatory) and the write
+    /// right on orders.
     Signatory,
+    /// A signatory with only the read right: answers quotes, nothing else.
+    ReadingSignatory,
     /// A user of the organisation with the write right on orders.
     CustomerWriter,
     /// A user of the organisation who may only read its orders.
@@ -204,10 +207,11 @@ pub enum OrderParty {
 
 impl OrderParty {
     /// Every party.
-    pub const ALL: [OrderParty; 5] = [
+    pub const ALL: [OrderParty; 6] = [
         OrderParty::StaffWriter,
         OrderParty::StaffReader,
         OrderParty::Signatory,
+        OrderParty::ReadingSignatory,
         OrderParty::CustomerWriter,
         OrderParty::CustomerReader,
     ];
@@ -229,12 +233,26 @@ impl OrderParty {
         let right = membership.rights.customization_orders;
         if !right.may_enter() {
             None
-        } else if membership.rights.may_approve_orders {
+        } else if membership.rights.may_approve_orders && right == AgendaRight::Write {
             Some(OrderParty::Signatory)
+        } else if membership.rights.may_approve_orders {
+            Some(OrderParty::ReadingSignatory)
         } else if right == AgendaRight::Write {
             Some(OrderParty::CustomerWriter)
         } else {
             Some(OrderParty::CustomerReader)
+        }
+    }
+
+    /// Whether the party may submit requirements and reply in the conversation (`internal`:
+    /// write internal notes, staff who write orders only).
+    pub fn may_write(self, internal: bool) -> bool {
+        match self {
+            OrderParty::StaffWriter => true,
+            OrderParty::Signatory | OrderParty::CustomerWriter => !internal,
+            OrderParty::StaffReader | OrderParty::ReadingSignatory | OrderParty::CustomerReader => {
+                false
+            }
         }
     }
 
@@ -247,7 +265,7 @@ impl OrderParty {
 /// Who may take which step from which state, and where it leads. Anything not listed is
 /// refused.
 pub const STEPS: &[(OrderParty, OrderState, OrderStep, OrderState)] = {
-    use OrderParty::{CustomerWriter, Signatory, StaffWriter};
+    use OrderParty::{CustomerWriter, ReadingSignatory, Signatory, StaffWriter};
     use OrderState::*;
     use OrderStep::*;
     &[
@@ -258,6 +276,14 @@ pub const STEPS: &[(OrderParty, OrderState, OrderStep, OrderState)] = {
         (Signatory, Quoted, Approve, Approved),
         (Signatory, Quoted, Reject, Rejected),
         (Signatory, Quoted, ReturnForRequote, ReturnedForRequote),
+        (ReadingSignatory, Quoted, Approve, Approved),
+        (ReadingSignatory, Quoted, Reject, Rejected),
+        (
+            ReadingSignatory,
+            Quoted,
+            ReturnForRequote,
+            ReturnedForRequote,
+        ),
         (StaffWriter, Approved, Develop, InDevelopment),
         (StaffWriter, InDevelopment, Deliver, Delivered),
         (Signatory, Delivered, Accept, Accepted),

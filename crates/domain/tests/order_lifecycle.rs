@@ -9,7 +9,9 @@ use supportweb_domain::customization_order::{
 };
 use supportweb_domain::protocol::Side;
 
-use OrderParty::{CustomerReader, CustomerWriter, Signatory, StaffReader, StaffWriter};
+use OrderParty::{
+    CustomerReader, CustomerWriter, ReadingSignatory, Signatory, StaffReader, StaffWriter,
+};
 use OrderState::*;
 use OrderStep::*;
 
@@ -24,10 +26,10 @@ fn expected(party: OrderParty, state: OrderState, step: OrderStep) -> Option<Ord
         (StaffWriter, InDevelopment, Deliver) => Some(Delivered),
         (StaffWriter, Accepted, Invoice) => Some(Invoiced),
         (StaffWriter, Invoiced | Rejected, Close) => Some(Closed),
-        // Only the signatory answers a quote.
-        (Signatory, Quoted, Approve) => Some(Approved),
-        (Signatory, Quoted, Reject) => Some(Rejected),
-        (Signatory, Quoted, ReturnForRequote) => Some(ReturnedForRequote),
+        // Only the signatory answers a quote (with the read right only, it does nothing else).
+        (Signatory | ReadingSignatory, Quoted, Approve) => Some(Approved),
+        (Signatory | ReadingSignatory, Quoted, Reject) => Some(Rejected),
+        (Signatory | ReadingSignatory, Quoted, ReturnForRequote) => Some(ReturnedForRequote),
         // Whoever may write for the customer accepts, with reservations, or not.
         (_, Delivered, Accept | AcceptWithReservations) if customer => Some(Accepted),
         (_, Delivered, NotAccept) if customer => Some(InDevelopment),
@@ -59,7 +61,7 @@ fn every_party_state_and_step_is_as_expected() {
             }
         }
     }
-    assert_eq!(checked, 5 * 12 * 13);
+    assert_eq!(checked, 6 * 12 * 13);
 }
 
 #[test]

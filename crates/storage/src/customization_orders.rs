@@ -381,13 +381,7 @@ fn staff_reads(actor: &Actor) -> bool {
 
 /// Whether the party may submit requirements for the organisation.
 fn may_submit(actor: &Actor, organisation: OrganisationId) -> bool {
-    match OrderParty::of(actor, organisation) {
-        Some(OrderParty::StaffWriter | OrderParty::CustomerWriter) => true,
-        Some(OrderParty::Signatory) => actor.membership(organisation).is_some_and(|m| {
-            m.rights.customization_orders == supportweb_domain::AgendaRight::Write
-        }),
-        _ => false,
-    }
+    OrderParty::of(actor, organisation).is_some_and(|p| p.may_write(false))
 }
 
 fn required(text: &str, field: &'static str) -> Result<(), OrderError> {
@@ -432,12 +426,22 @@ impl Store {
         if self.order_of_document(actor, document).await?.is_some() {
             return Err(StoreError::Conflict.into());
         }
+        // The reporter requests it when it may see the organisation's orders; otherwise (a
+        // staff reporter, or no orders right) the converting member of staff does.
+        let requested_by = if self
+            .may_request(record.organisation_id, record.reporter_id)
+            .await?
+        {
+            Some(record.reporter_id)
+        } else {
+            None
+        };
         let new = NewOrder {
             organisation_id: record.organisation_id,
             title: record.subject.clone(),
             description: format!("{}\n\n({})", record.description, record.number),
             desired_on: None,
-            requested_by: Some(record.reporter_id),
+            requested_by,
             files: Vec::new(),
         };
         self.insert_order(actor, &new, Some(document)).await
@@ -462,8 +466,7 @@ impl Store {
         let requested_by = match (actor.is_staff(), new.requested_by) {
             (false, _) | (true, None) => actor.user_id,
             (true, Some(user)) => {
-                let members = self.members_unscoped(new.organisation_id).await?;
-                if !members.iter().any(|m| m.user_id == user) {
+                if !self.may_request(new.organisation_id, user).await? {
                     return Err(OrderError::Invalid("requested_by"));
                 }
                 user
@@ -518,6 +521,20 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Whether `user` may be named as requester: an active member of the organisation who
+    /// may read its orders.
+    async fn may_request(
+        &self,
+        organisation: OrganisationId,
+        user: UserId,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .members_unscoped(organisation)
+            .await?
+            .iter()
+            .any(|m| m.user_id == user && m.is_active && m.rights.customization_orders.may_enter()))
     }
 
     /// Edits the requirement while it is submitted or in analysis (whoever may submit for
@@ -668,12 +685,17 @@ impl Store {
             ("<", "DESC")
         };
         if let Some(after) = query.after {
-            let last: Option<(DateTime<Utc>, Uuid, String)> = on_pool!(self, pool => {
-                sqlx::query_as("SELECT created_at, organisation_id, state FROM customization_orders WHERE id = $1")
-                    .bind(after.0)
-                    .fetch_optional(pool)
-                    .await?
-            });
+            // Read through the actor's scope: another organisation's order is no cursor, just
+            // like a missing one.
+            let last = match self.order(actor, after).await {
+                Ok(o) => Some((
+                    o.created_at,
+                    o.organisation_id.0,
+                    o.state.as_str().to_owned(),
+                )),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
             if let Some((created, organisation, state)) = last {
                 let c = push(&mut args, Arg::At(created));
                 let i = push(&mut args, Arg::U(after.0));
@@ -1269,13 +1291,7 @@ impl Store {
     ) -> Result<(), OrderError> {
         let order = self.order(actor, id).await?;
         let party = OrderParty::of(actor, order.organisation_id).ok_or(StoreError::NotFound)?;
-        let may = match party {
-            OrderParty::StaffWriter | OrderParty::StaffReader => true,
-            OrderParty::CustomerWriter => !internal,
-            OrderParty::Signatory => !internal && may_submit(actor, order.organisation_id),
-            OrderParty::CustomerReader => false,
-        };
-        if !may {
+        if !party.may_write(internal) {
             return Err(OrderError::NotAllowed);
         }
         if body.trim().is_empty() && files.is_empty() {

@@ -1001,12 +1001,13 @@ impl Store {
             conditions.push(format!("p.held_at < {n}"));
         }
         if let Some(after) = query.after {
-            let last: Option<(DateTime<Utc>, Uuid)> = on_pool!(self, pool => {
-                sqlx::query_as("SELECT held_at, organisation_id FROM protocols WHERE id = $1")
-                    .bind(after.0)
-                    .fetch_optional(pool)
-                    .await?
-            });
+            // Read through the actor's scope: a protocol the actor may not see is no cursor,
+            // just like a missing one.
+            let last = match self.protocol(actor, after).await {
+                Ok(p) => Some((p.held_at, p.organisation_id.0)),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
             if let Some((held, organisation)) = last {
                 let h = push(&mut args, Arg::At(held));
                 let i = push(&mut args, Arg::U(after.0));

@@ -1074,7 +1074,143 @@ async fn delivery_links_only_a_published_patch_offered_to_the_organisation(store
     assert_eq!(order.delivered_in, "5.3.0.1");
 }
 
+async fn reading_parties_only_answer_and_foreign_cursors_are_no_cursors(store: Store) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let lhota = organisation(&store, "Obec Lhota").await;
+    let brno = organisation(&store, "Město Brno").await;
+    let writer = member(&store, "referent", lhota, AgendaRight::Write, false).await;
+    let reading_signatory = member(&store, "starosta", lhota, AgendaRight::Read, true).await;
+    let brnak = member(&store, "brnak", brno, AgendaRight::Write, false).await;
+    let id = store
+        .create_order(&writer, &requirement(lhota, "Sestava"))
+        .await
+        .unwrap();
+    // Staff who only read orders and a signatory with only the read right write nothing in
+    // the conversation.
+    for who in [&technician, &reading_signatory] {
+        assert!(matches!(
+            store
+                .add_order_comment(who, id, "Poznámka", false, &[])
+                .await,
+            Err(OrderError::NotAllowed)
+        ));
+    }
+    // The reading signatory cancels nothing but answers the quote.
+    assert!(matches!(
+        step(
+            &store,
+            &reading_signatory,
+            id,
+            OrderStep::Cancel,
+            because("Ne")
+        )
+        .await,
+        Err(OrderError::NotAllowed)
+    ));
+    step(
+        &store,
+        &manager,
+        id,
+        OrderStep::Analyse,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    let version = store.order(&manager, id).await.unwrap().version;
+    store
+        .issue_quote(
+            &manager,
+            id,
+            &quote(800, d(2026, 12, 31)),
+            &[],
+            today(),
+            version,
+        )
+        .await
+        .unwrap();
+    step(
+        &store,
+        &reading_signatory,
+        id,
+        OrderStep::Approve,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+
+    // Another organisation's order as the paging cursor answers like a missing one.
+    for n in 0..3 {
+        store
+            .create_order(&brnak, &requirement(brno, &format!("Brno {n}")))
+            .await
+            .unwrap();
+    }
+    let own: Vec<_> = store
+        .orders(&brnak, &OrderQuery::default())
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let with = |after| {
+        let store = store.clone();
+        let brnak = brnak.clone();
+        async move {
+            store
+                .orders(
+                    &brnak,
+                    &OrderQuery {
+                        after: Some(after),
+                        ..OrderQuery::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|o| o.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(with(id).await, own);
+    assert_eq!(with(OrderId::generate()).await, own);
+}
+
+async fn a_document_reported_by_staff_converts_with_staff_as_requester(store: Store) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    contract(&store, obec, None).await;
+    let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
+    let document = store
+        .create_document(
+            &manager,
+            &NewDocument {
+                organisation_id: obec,
+                contact: "Telefonicky, 604 111 222".into(),
+                category: Category::Request,
+                severity: Severity::Low,
+                product_id: None,
+                module: "Podatelna".into(),
+                product_version: "5.2.3".into(),
+                subject: "Požadavek z telefonu".into(),
+                description: "Zákazník volal.".into(),
+                files: vec![],
+                reporter_id: None,
+            },
+            &BusinessHours::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    let id = store.convert_document(&manager, document.id).await.unwrap();
+    let order = store.order(&writer, id).await.unwrap();
+    assert_eq!(order.requested_by, manager.user_id);
+    assert_eq!(order.support_document_id, Some(document.id));
+}
+
 both_backends!(
+    reading_parties_only_answer_and_foreign_cursors_are_no_cursors,
+    a_document_reported_by_staff_converts_with_staff_as_requester,
     delivery_links_only_a_published_patch_offered_to_the_organisation,
     internal_notes_and_their_files_never_reach_customers,
     from_requirement_to_invoice_only_the_signatory_approves_the_current_revision,

@@ -406,13 +406,7 @@ async fn detail_page(
         None => String::new(),
     };
     let delivers = steps.iter().any(|s| s.value == OrderStep::Deliver.as_str());
-    let may_comment = match party {
-        OrderParty::StaffWriter | OrderParty::StaffReader | OrderParty::CustomerWriter => true,
-        OrderParty::Signatory => actor.membership(o.organisation_id).is_some_and(|m| {
-            m.rights.customization_orders == supportweb_domain::AgendaRight::Write
-        }),
-        OrderParty::CustomerReader => false,
-    };
+    let may_comment = party.may_write(false);
     let comments = store
         .order_comments(actor, o.id)
         .await?
@@ -427,7 +421,11 @@ async fn detail_page(
         files: store.order_files(actor, o.id).await?,
         comments,
         may_comment,
-        typed_comment: step_form.reason.clone(),
+        typed_comment: if step_form.step.is_empty() {
+            step_form.reason.clone()
+        } else {
+            String::new()
+        },
         patch_choices: if delivers {
             patch_choices(state, signed, &o).await?
         } else {
