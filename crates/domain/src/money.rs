@@ -130,6 +130,13 @@ pub fn format_amount(minor: i64, currency: Currency) -> String {
     )
 }
 
+/// `-1234,50`: the amount for spreadsheets (decimal comma, no grouping, no symbol).
+pub fn format_plain(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{},{:02}", abs / 100, abs % 100)
+}
+
 /// Parses an amount typed the Czech or the English way (`12 500,50`, `12500.5`, `12 500 Kč`)
 /// into minor units; `None` when it is not a non-negative amount with at most two decimals.
 pub fn parse_amount(text: &str) -> Option<i64> {

@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use supportweb_domain::money::{
-    Currency, MoneyError, format_amount, format_hours, parse_amount, parse_hours, price_of_hours,
-    totals,
+    Currency, MoneyError, format_amount, format_hours, format_plain, parse_amount, parse_hours,
+    price_of_hours, totals,
 };
 
 #[test]
@@ -65,6 +65,8 @@ fn amounts_are_written_and_read_the_czech_way() {
         "1\u{a0}234\u{a0}567,89\u{a0}€"
     );
     assert_eq!(format_amount(-25, Currency::Czk), "-0,25\u{a0}Kč");
+    assert_eq!(format_plain(123_456_789), "1234567,89");
+    assert_eq!(format_plain(-25), "-0,25");
     assert_eq!(parse_amount("12 500,50"), Some(1_250_050));
     assert_eq!(parse_amount("12500.5"), Some(1_250_050));
     assert_eq!(parse_amount("1\u{a0}450 Kč"), Some(145_000));

@@ -498,7 +498,9 @@ impl Store {
             .bind(actor.user_id.0)
             .bind(at)
             .execute(conn)
-            .await?
+            .await
+            // Two conversions of one document at once: the second is a conflict.
+            .map_err(|e| StoreError::unique(e, "support_document"))?
             .rows_affected()
         });
         tx.record_state(

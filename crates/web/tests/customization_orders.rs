@@ -566,6 +566,10 @@ async fn life_of_an_order(app: TestApp) {
         .text();
     assert!(csv.contains("Sestava doručené pošty"), "{csv}");
     assert!(csv.contains("7,5"));
+    // Plain figures for spreadsheets (16 h × 1 450 Kč + 21 %) and the purchase order.
+    assert!(csv.contains("\"23200,00\""), "{csv}");
+    assert!(csv.contains("\"28072,00\""));
+    assert!(csv.contains("\"OBJ-2026-117\""));
     assert!(!csv.contains("KANÁR"));
     let invoicing = app
         .get("/customization-orders/invoicing", Some(&manager))

@@ -5,7 +5,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
-use supportweb_domain::money::{format_amount, format_hours};
+use supportweb_domain::customization_order::OrderStep;
+use supportweb_domain::money::{format_amount, format_hours, format_plain};
 use supportweb_storage::customization_orders::{OrderRecord, QuoteRecord};
 
 use super::{require_reader, staff_writes};
@@ -31,10 +32,14 @@ pub(crate) struct InvoiceRow {
     pub vat: String,
     pub total: String,
     pub currency: &'static str,
+    /// The customer's purchase-order number from the approval.
+    pub purchase_order: String,
+    /// Plain figures for spreadsheets: rate, net, VAT, rounding, total.
+    pub plain: [String; 5],
 }
 
 impl InvoiceRow {
-    fn new(o: &OrderRecord, q: &QuoteRecord, worked: i64) -> Self {
+    fn new(o: &OrderRecord, q: &QuoteRecord, worked: i64, purchase_order: String) -> Self {
         InvoiceRow {
             id: o.id.to_string(),
             version: o.version,
@@ -48,6 +53,14 @@ impl InvoiceRow {
             vat: format_amount(q.totals.vat, q.currency),
             total: format_amount(q.totals.total, q.currency),
             currency: q.currency.code(),
+            purchase_order,
+            plain: [
+                format_plain(q.hourly_rate),
+                format_plain(q.totals.net),
+                format_plain(q.totals.vat),
+                format_plain(q.totals.rounding),
+                format_plain(q.totals.total),
+            ],
         }
     }
 }
@@ -62,13 +75,20 @@ fn require_invoicer(signed: &SignedIn) -> Result<(), AppError> {
 }
 
 async fn rows(state: &AppState, signed: &SignedIn) -> Result<Vec<InvoiceRow>, AppError> {
-    Ok(state
-        .store()
-        .orders_to_invoice(&signed.actor)
-        .await?
-        .iter()
-        .map(|(o, q, worked)| InvoiceRow::new(o, q, *worked))
-        .collect())
+    let store = state.store();
+    let mut rows = Vec::new();
+    for (o, q, worked) in store.orders_to_invoice(&signed.actor).await? {
+        let purchase_order = store
+            .order_answers(&signed.actor, o.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|a| a.step == OrderStep::Approve)
+            .map(|a| a.purchase_order)
+            .unwrap_or_default();
+        rows.push(InvoiceRow::new(&o, &q, worked, purchase_order));
+    }
+    Ok(rows)
 }
 
 #[derive(Template)]
@@ -102,11 +122,14 @@ pub(super) async fn export(
             "order-number",
             "order-title-field",
             "order-organisation",
+            "order-purchase-order",
             "order-quote-revision",
             "order-estimate",
             "order-worked",
+            "order-hourly-rate",
             "order-net",
             "order-vat",
+            "order-rounding",
             "order-total",
             "order-currency",
         ]
@@ -114,18 +137,22 @@ pub(super) async fn export(
         .map(|k| t.t(k)),
     );
     for row in rows(&state, &signed).await? {
+        let [rate, net, vat, rounding, total] = row.plain;
         push_record(
             &mut out,
             [
                 row.number,
                 row.title,
                 row.organisation,
+                row.purchase_order,
                 row.revision.to_string(),
                 row.estimated,
                 row.worked,
-                row.net,
-                row.vat,
-                row.total,
+                rate,
+                net,
+                vat,
+                rounding,
+                total,
                 row.currency.to_owned(),
             ]
             .into_iter(),
