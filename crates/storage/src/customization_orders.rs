@@ -22,7 +22,7 @@ use supportweb_domain::patch::{PatchState, PatchVisibility};
 use uuid::Uuid;
 
 use crate::files::FileRecord;
-use crate::history::{FieldChange, diff};
+use crate::history::FieldChange;
 use crate::notifications::EventKind;
 use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
 
@@ -537,64 +537,6 @@ impl Store {
             .await?
             .iter()
             .any(|m| m.user_id == user && m.is_active && m.rights.customization_orders.may_enter()))
-    }
-
-    /// Edits the requirement while it is submitted or in analysis (whoever may submit for
-    /// the organisation), guarded by `version`.
-    pub async fn update_order(
-        &self,
-        actor: &Actor,
-        id: OrderId,
-        title: &str,
-        description: &str,
-        desired_on: Option<NaiveDate>,
-        version: i64,
-    ) -> Result<(), OrderError> {
-        let before = self.order(actor, id).await?;
-        if !may_submit(actor, before.organisation_id) {
-            return Err(OrderError::NotAllowed);
-        }
-        if !matches!(before.state, OrderState::Submitted | OrderState::InAnalysis) {
-            return Err(OrderError::NotAllowed);
-        }
-        required(title, "title")?;
-        required(description, "description")?;
-        let mut tx = self.begin().await?;
-        let updated = on_tx!(tx, conn => {
-            sqlx::query(
-                "UPDATE customization_orders SET title = $2, description = $3, desired_on = $4,
-                 version = version + 1, updated_at = $5 WHERE id = $1 AND version = $6",
-            )
-            .bind(id.0)
-            .bind(title.trim())
-            .bind(description)
-            .bind(desired_on)
-            .bind(now())
-            .bind(version)
-            .execute(conn)
-            .await?
-            .rows_affected()
-        });
-        if updated != 1 {
-            return Err(StoreError::Conflict.into());
-        }
-        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        let changes = diff(
-            &[
-                ("title", before.title.clone()),
-                ("description", before.description.clone()),
-                ("desired_on", day(before.desired_on)),
-            ],
-            &[
-                ("title", title.trim().to_owned()),
-                ("description", description.to_owned()),
-                ("desired_on", day(desired_on)),
-            ],
-        );
-        tx.record_changes(ENTITY, id.0, actor.user_id, &changes)
-            .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// One order the actor may see.

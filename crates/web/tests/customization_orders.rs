@@ -658,6 +658,22 @@ async fn a_support_document_converts_into_an_order_and_both_link() {
     assert!(page.contains("id=\"order-document\""), "{page}");
     let back = app.get(&document, Some(&referent)).await.text();
     assert!(back.contains("id=\"converted-order\""), "{back}");
+    // The API shows the link from the document too.
+    let token = common::api_token(&app, "referent").await;
+    let document_id = document.rsplit('/').next().unwrap();
+    let detail = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/support-documents/{document_id}"),
+        &token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        detail["customization_order_id"],
+        order.rsplit('/').next().unwrap()
+    );
     // Converting again is refused.
     assert_eq!(
         app.post_form(&format!("{document}/convert"), &[], Some(&manager))

@@ -504,6 +504,9 @@ pub struct SupportDocumentDetail {
     pub history: Vec<HistoryEntry>,
     /// Patches that solve it, those the caller may see.
     pub patches: Vec<LinkedPatch>,
+    /// The customization order it was converted into
+    /// (`/api/v1/customization-orders/{id}`), when the caller may see it.
+    pub customization_order_id: Option<Uuid>,
 }
 
 /// A patch linked to a support document.
@@ -608,7 +611,14 @@ pub async fn detail(
         .into_iter()
         .map(LinkedPatch::from)
         .collect();
+    let customization_order_id =
+        if crate::pages::customization_orders::require_reader(actor).is_ok() {
+            store.order_of_document(actor, d.id).await?.map(|o| o.id.0)
+        } else {
+            None
+        };
     Ok(Json(SupportDocumentDetail {
+        customization_order_id,
         patches,
         document: d.into(),
         actions,
