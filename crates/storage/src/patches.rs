@@ -701,12 +701,13 @@ impl Store {
             conditions.push(format!("p.search_key LIKE {n} ESCAPE '\\'"));
         }
         if let Some(after) = after {
-            let released: Option<NaiveDate> = on_pool!(self, pool => {
-                sqlx::query_scalar("SELECT released_on FROM patches WHERE id = $1")
-                    .bind(after.0)
-                    .fetch_optional(pool)
-                    .await?
-            });
+            // Read through the actor's scope: a patch it may not see is no cursor, just like
+            // a missing one.
+            let released = match self.patch(actor, after).await {
+                Ok(p) => Some(p.released_on),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
             if let Some(released) = released {
                 let d = arg(Arg::D(released), &mut args);
                 let i = arg(Arg::U(after.0), &mut args);

@@ -413,12 +413,13 @@ impl Store {
             conditions.push(format!("p.search_key LIKE {n} ESCAPE '\\'"));
         }
         if let Some(after) = query.after {
-            let at: Option<DateTime<Utc>> = on_pool!(self, pool => {
-                sqlx::query_scalar("SELECT updated_at FROM procedures WHERE id = $1")
-                    .bind(after.0)
-                    .fetch_optional(pool)
-                    .await?
-            });
+            // Read through the actor's scope: a procedure it may not see is no cursor, just
+            // like a missing one.
+            let at = match self.procedure(actor, after).await {
+                Ok(p) => Some(p.updated_at),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
             if let Some(at) = at {
                 let t = arg(Arg::At(at), &mut args);
                 let i = arg(Arg::U(after.0), &mut args);

@@ -1152,12 +1152,13 @@ impl Store {
             conditions.push(format!("t.responsible_key LIKE {n} ESCAPE '\\'"));
         }
         if let Some(after) = query.after {
-            let due: Option<NaiveDate> = on_pool!(self, pool => {
-                sqlx::query_scalar("SELECT due_on FROM protocol_tasks WHERE id = $1")
-                    .bind(after.0)
-                    .fetch_optional(pool)
-                    .await?
-            });
+            // Read through the actor's scope: a task it may not see is no cursor, just like a
+            // missing one.
+            let due = match self.protocol_task(actor, after).await {
+                Ok(t) => Some(t.due_on),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
             if let Some(due) = due {
                 let d = push(&mut args, Arg::D(due));
                 let i = push(&mut args, Arg::U(after.0));

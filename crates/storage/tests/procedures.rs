@@ -326,6 +326,9 @@ async fn every_revision_is_kept_and_stale_edits_are_refused(store: Store) {
 
 async fn keyset_pages_equal_the_whole_list(store: Store) {
     let developer = staff(&store, "vyvojar", StaffRole::Developer).await;
+    let obec = organisation(&store, "Obec A").await;
+    let customer = reader(&store, "obec.a", obec, AgendaRight::Read).await;
+    let mut internal = None;
     for i in 0..7 {
         store
             .create_procedure(
@@ -334,12 +337,50 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
             )
             .await
             .unwrap();
+        if i == 3 {
+            internal = Some(
+                store
+                    .create_procedure(
+                        &developer,
+                        &procedure("Interní", ProcedureVisibility::Staff, vec![]),
+                    )
+                    .await
+                    .unwrap(),
+            );
+        }
     }
+    // A procedure the customer may not see, given as the cursor, answers like a missing one.
+    let seen = |after| {
+        let store = store.clone();
+        let customer = customer.clone();
+        async move {
+            store
+                .procedures(
+                    &customer,
+                    &ProcedureQuery {
+                        after,
+                        ..ProcedureQuery::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let first = seen(None).await;
+    assert_eq!(first.len(), 7);
+    assert_eq!(seen(internal).await, first);
+    assert_eq!(
+        seen(Some(supportweb_domain::ids::ProcedureId::generate())).await,
+        first
+    );
     let whole = store
         .procedures(&developer, &ProcedureQuery::default())
         .await
         .unwrap();
-    assert_eq!(whole.len(), 7);
+    assert_eq!(whole.len(), 8);
     let mut paged = Vec::new();
     let mut after = None;
     loop {
