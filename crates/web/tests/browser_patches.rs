@@ -5,10 +5,12 @@
 
 mod common;
 
+use common::browser::{WAIT, sign_in, sign_out};
+
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use common::{PASSWORD, TestApp, organisation};
+use common::{TestApp, organisation};
 use fantoccini::{Client, Locator};
 use sha2::{Digest, Sha256};
 use supportweb_domain::agenda::AgendaRight;
@@ -18,51 +20,6 @@ use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::catalogue::NewProduct;
 use supportweb_storage::contracts::NewContract;
 use tokio::net::TcpListener;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn sign_in(c: &Client, base: &str, login: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(login)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("signed-in-user"))
-        .await
-        .unwrap();
-}
-
-async fn sign_out(c: &Client) {
-    c.find(Locator::Id("logout"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Id("login-submit"))
-        .await
-        .unwrap();
-}
 
 async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
