@@ -21,6 +21,7 @@ use supportweb_storage::organisations::OrganisationRecord;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::json;
 use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
@@ -41,12 +42,6 @@ fn require(actor: &Actor, area: AdminArea, action: Action) -> Result<(), AppErro
     } else {
         Err(AppError::NotFound)
     }
-}
-
-/// The JSON request body, read only after the caller's permission and the addressed record
-/// were checked (so a refusal never depends on the body).
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
 }
 
 fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {

@@ -15,8 +15,9 @@ use supportweb_storage::canned_replies::CannedReply as CannedReplyRecord;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::api::invalid;
 use crate::context::SignedIn;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::Problem;
 use crate::pages::form::FormErrors;
@@ -81,10 +82,7 @@ fn parse(body: &[u8], t: &Tr) -> Result<CannedForm, AppError> {
 }
 
 fn duplicate() -> AppError {
-    AppError::Invalid(vec![FieldError {
-        field: "title".into(),
-        code: "support-canned-error-duplicate",
-    }])
+    invalid("title", "support-canned-error-duplicate")
 }
 
 /// Canned replies by title (staff who write in support documents).

@@ -25,8 +25,9 @@ use uuid::Uuid;
 
 use crate::api::files::FileInfo;
 use crate::api::support_documents::HistoryEntry;
+use crate::api::{invalid, json};
 use crate::context::SignedIn;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::Problem;
 use crate::pages::customization_orders::detail::{download_file, today};
@@ -35,17 +36,6 @@ use crate::pages::customization_orders::overview::OrderParams;
 use crate::pages::customization_orders::{order_id, require_reader, staff_writes};
 use crate::pages::form::FormErrors;
 use crate::state::AppState;
-
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
-
-fn invalid(field: &str, code: &'static str) -> AppError {
-    AppError::Invalid(vec![FieldError {
-        field: field.into(),
-        code,
-    }])
-}
 
 /// An order.
 #[derive(Debug, Serialize, ToSchema)]

@@ -18,6 +18,7 @@ use supportweb_storage::patches::{DownloadRecord, ENTITY, PatchFile, PatchRecord
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::json;
 use crate::api::support_documents::HistoryEntry;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
@@ -30,10 +31,6 @@ use crate::pages::podpora::patch_form::{PatchInput, parse_patch};
 use crate::pages::podpora::patches::PatchParams;
 use crate::pages::podpora::{may_write, patch_id, require_reader};
 use crate::state::AppState;
-
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
 
 /// A file of a patch.
 #[derive(Debug, Serialize, ToSchema)]

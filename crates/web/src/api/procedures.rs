@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::api::patches::PatchFileJson;
 use crate::api::support_documents::HistoryEntry;
+use crate::api::{invalid, json};
 use crate::context::SignedIn;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Tr;
@@ -28,10 +29,6 @@ use crate::pages::podpora::procedure_form::{
 use crate::pages::podpora::procedures::{ProcedureParams, download_file, procedure_id};
 use crate::pages::podpora::{may_write, require_reader};
 use crate::state::AppState;
-
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
 
 /// A product a procedure is about.
 #[derive(Debug, Serialize, ToSchema)]
@@ -350,12 +347,9 @@ pub async fn update(
     let id = procedure_id(&id)?;
     state.store().procedure(&signed.actor, id).await?;
     let body: ProcedureBody = json(&body)?;
-    let version = body.version.ok_or_else(|| {
-        AppError::Invalid(vec![FieldError {
-            field: "version".into(),
-            code: "patch-error-version",
-        }])
-    })?;
+    let version = body
+        .version
+        .ok_or_else(|| invalid("version", "patch-error-version"))?;
     let new = checked(&signed, &body)?;
     state
         .store()

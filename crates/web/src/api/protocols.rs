@@ -20,8 +20,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::api::support_documents::HistoryEntry;
+use crate::api::{invalid, json};
 use crate::context::SignedIn;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::Problem;
 use crate::pages::form::FormErrors;
@@ -31,10 +32,6 @@ use crate::pages::protocols::overview::ProtocolParams;
 use crate::pages::protocols::tasks::TaskParams;
 use crate::pages::protocols::{may_write, protocol_id, require_reader};
 use crate::state::AppState;
-
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
 
 /// A participant.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -474,10 +471,7 @@ fn checked(
         .iter()
         .any(|p| ParticipantSide::parse(&p.side).is_none())
     {
-        return Err(AppError::Invalid(vec![FieldError {
-            field: "participants".into(),
-            code: "protocol-error-participants",
-        }]));
+        return Err(invalid("participants", "protocol-error-participants"));
     }
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
@@ -612,12 +606,9 @@ pub async fn update(
     let id = protocol_id(&id)?;
     state.store().protocol(&signed.actor, id).await?;
     let body: ProtocolBody = json(&body)?;
-    let version = body.version.ok_or_else(|| {
-        AppError::Invalid(vec![FieldError {
-            field: "version".into(),
-            code: "patch-error-version",
-        }])
-    })?;
+    let version = body
+        .version
+        .ok_or_else(|| invalid("version", "patch-error-version"))?;
     let new = checked(&signed, &body)?;
     state
         .store()
@@ -666,12 +657,8 @@ pub async fn step(
     let id = protocol_id(&id)?;
     let p = state.store().protocol(&signed.actor, id).await?;
     let body: ProtocolStepBody = json(&body)?;
-    let step = ProtocolStep::parse(&body.step).ok_or_else(|| {
-        AppError::Invalid(vec![FieldError {
-            field: "step".into(),
-            code: "protocol-error-step",
-        }])
-    })?;
+    let step =
+        ProtocolStep::parse(&body.step).ok_or_else(|| invalid("step", "protocol-error-step"))?;
     take_step(&state, &signed, &p, step, &body.comment, body.version).await?;
     Ok(Json(
         state.store().protocol(&signed.actor, id).await?.into(),
@@ -855,12 +842,8 @@ pub async fn set_task(
     let id: TaskId = id.parse().map_err(|_| AppError::NotFound)?;
     state.store().protocol_task(&signed.actor, id).await?;
     let body: TaskStateBody = json(&body)?;
-    let task_state = TaskState::parse(&body.state).ok_or_else(|| {
-        AppError::Invalid(vec![FieldError {
-            field: "state".into(),
-            code: "protocol-error-task",
-        }])
-    })?;
+    let task_state =
+        TaskState::parse(&body.state).ok_or_else(|| invalid("state", "protocol-error-task"))?;
     state
         .store()
         .set_task_state(&signed.actor, id, task_state, body.version)

@@ -23,6 +23,7 @@ use supportweb_storage::support_documents::{
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::{invalid, json};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -33,19 +34,8 @@ use crate::pages::support_documents::overview::{OverviewParams, require_reader};
 use crate::pages::today;
 use crate::state::AppState;
 
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
-
 fn document_id(text: &str) -> Result<DocumentId, AppError> {
     text.parse().map_err(|_| AppError::NotFound)
-}
-
-fn invalid(field: &str, code: &'static str) -> AppError {
-    AppError::Invalid(vec![crate::error::FieldError {
-        field: field.to_owned(),
-        code,
-    }])
 }
 
 /// SLA deadlines and their state.

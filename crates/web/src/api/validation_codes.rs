@@ -15,6 +15,7 @@ use supportweb_storage::validation_codes::{CodeError, CodeRecord, SealedCode};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::{invalid, json};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::{AppError, FieldError};
@@ -29,10 +30,6 @@ use crate::pages::podpora::codes::{
 use crate::pages::podpora::may_write;
 use crate::pages::today;
 use crate::state::AppState;
-
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
 
 /// A validation code without its value.
 #[derive(Debug, Serialize, ToSchema)]
@@ -306,12 +303,9 @@ pub async fn update(
     let before = state.store().validation_code(&signed.actor, id).await?;
     require_issuer(&signed)?;
     let body: CodeBody = json(&body)?;
-    let version = body.version.ok_or_else(|| {
-        AppError::Invalid(vec![FieldError {
-            field: "version".into(),
-            code: "patch-error-version",
-        }])
-    })?;
+    let version = body
+        .version
+        .ok_or_else(|| invalid("version", "patch-error-version"))?;
     let products = state.store().products(true).await?;
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
