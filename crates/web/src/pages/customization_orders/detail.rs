@@ -15,7 +15,9 @@ use supportweb_domain::customization_order::{
     OrderParty, OrderStep, QuoteRefusal, ReservationState, available_steps,
 };
 use supportweb_domain::ids::{FileId, OrderId, PatchId, ReservationId};
-use supportweb_domain::money::{Currency, format_amount, format_hours, parse_amount, parse_hours};
+use supportweb_domain::money::{
+    Currency, format_amount, format_hours, format_plain, parse_amount, parse_hours,
+};
 use supportweb_domain::patch::{PatchState, PatchVisibility};
 use supportweb_storage::customization_orders::{
     ENTITY, NewQuote, OrderCommentRecord, OrderError, OrderRecord, QuoteRecord, StepInput,
@@ -189,7 +191,7 @@ impl QuoteInput {
             Some(q) => QuoteInput {
                 scope: q.scope.clone(),
                 hours: format_hours(q.estimated_centi_hours),
-                hourly_rate: format_hours(q.hourly_rate),
+                hourly_rate: format_plain(q.hourly_rate),
                 currency: q.currency.code().to_owned(),
                 vat_rate: format_hours(i64::from(q.vat_basis_points)),
                 delivery_on: q.delivery_on.max(today).to_string(),
