@@ -380,6 +380,19 @@ impl ReservationState {
     }
 }
 
+/// The longest text an order's field takes, in characters (the forms say the same with
+/// `maxlength`): short identifiers such as the purchase-order number, a line for a work
+/// note, and room for Markdown in descriptions, scopes, replies and reasons.
+pub fn text_limit(field: &str) -> usize {
+    match field {
+        "purchase_order" | "delivered_in" => 100,
+        "title" => 200,
+        "note" => 300,
+        "reason" => 4_000,
+        _ => 20_000,
+    }
+}
+
 /// The reservations listed in an acceptance, one a line; blank lines are dropped.
 pub fn reservations(text: &str) -> Vec<String> {
     text.lines()

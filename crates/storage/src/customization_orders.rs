@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use supportweb_domain::Actor;
 use supportweb_domain::customization_order::{
     OrderParty, OrderState, OrderStep, QuoteRefusal, ReservationState, approvable, reservations,
-    step_to,
+    step_to, text_limit,
 };
 use supportweb_domain::ids::{
     DocumentId, FileId, OrderId, OrganisationId, PatchId, ReservationId, UserId,
@@ -41,6 +41,9 @@ pub enum OrderError {
     /// A value that arrived in the request is not acceptable (the field name).
     #[error("invalid {0}")]
     Invalid(&'static str),
+    /// A text is longer than [`text_limit`] of its field (the field name).
+    #[error("{0} too long")]
+    TooLong(&'static str),
     /// The quote revision cannot be approved.
     #[error("quote {0:?}")]
     Quote(QuoteRefusal),
@@ -387,6 +390,15 @@ fn may_submit(actor: &Actor, organisation: OrganisationId) -> bool {
 fn required(text: &str, field: &'static str) -> Result<(), OrderError> {
     if text.trim().is_empty() {
         Err(OrderError::Invalid(field))
+    } else {
+        limited(text, field)
+    }
+}
+
+/// Refuses a text longer than its field takes, before anything is written.
+fn limited(text: &str, field: &'static str) -> Result<(), OrderError> {
+    if text.trim().chars().count() > text_limit(field) {
+        Err(OrderError::TooLong(field))
     } else {
         Ok(())
     }
@@ -826,6 +838,8 @@ impl Store {
         if step.needs_reason() && reason.is_empty() {
             return Err(OrderError::Invalid("reason"));
         }
+        limited(reason, "reason")?;
+        limited(&input.purchase_order, "purchase_order")?;
         let listed = reservations(reason);
         if step == OrderStep::AcceptWithReservations && listed.is_empty() {
             return Err(OrderError::Invalid("reason"));
@@ -1090,7 +1104,7 @@ impl Store {
         Ok(())
     }
 
-    /// Logs hours worked on an order (staff who write orders).
+    /// Logs hours worked on an order (staff who write orders), on a day up to `today`.
     pub async fn log_order_work(
         &self,
         actor: &Actor,
@@ -1098,6 +1112,7 @@ impl Store {
         worked_on: NaiveDate,
         centi_hours: i64,
         note: &str,
+        today: NaiveDate,
     ) -> Result<(), OrderError> {
         let order = self.order(actor, id).await?;
         if OrderParty::of(actor, order.organisation_id) != Some(OrderParty::StaffWriter) {
@@ -1106,6 +1121,10 @@ impl Store {
         if centi_hours <= 0 || centi_hours > 2400 {
             return Err(OrderError::Invalid("hours"));
         }
+        if worked_on > today {
+            return Err(OrderError::Invalid("worked_on"));
+        }
+        limited(note, "note")?;
         on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO order_work (id, order_id, user_id, worked_on, centi_hours, note, created_at)
@@ -1241,6 +1260,7 @@ impl Store {
         if body.trim().is_empty() && files.is_empty() {
             return Err(OrderError::Invalid("body"));
         }
+        limited(body, "body")?;
         let comment = Uuid::now_v7();
         let mut tx = self.begin().await?;
         on_tx!(tx, conn => {

@@ -222,6 +222,32 @@ async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_rev
         step(&store, &signatory, id, OrderStep::Reject, because("")).await,
         Err(OrderError::Invalid("reason"))
     ));
+    // Texts longer than their fields take are refused before anything is written.
+    let overlong = StepInput {
+        quote_revision: Some(2),
+        purchase_order: "9".repeat(101),
+        ..StepInput::default()
+    };
+    assert!(matches!(
+        step(&store, &signatory, id, OrderStep::Approve, overlong).await,
+        Err(OrderError::TooLong("purchase_order"))
+    ));
+    assert!(matches!(
+        step(
+            &store,
+            &signatory,
+            id,
+            OrderStep::Reject,
+            because(&"ne ".repeat(1400))
+        )
+        .await,
+        Err(OrderError::TooLong("reason"))
+    ));
+    assert_eq!(
+        store.order(&writer, id).await.unwrap().state,
+        OrderState::Quoted
+    );
+    assert!(store.order_answers(&writer, id).await.unwrap().is_empty());
     let stale = store.order(&signatory, id).await.unwrap().version;
     let approve = StepInput {
         quote_revision: Some(2),
@@ -381,18 +407,31 @@ async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_rev
 
     // Hours against the estimate, staff only; the invoicing list; one action invoices.
     store
-        .log_order_work(&manager, id, d(2026, 12, 2), 900, "Návrh sestavy")
+        .log_order_work(&manager, id, d(2026, 11, 26), 900, "Návrh sestavy", today())
         .await
         .unwrap();
     store
-        .log_order_work(&manager, id, d(2026, 12, 3), 750, "Export")
+        .log_order_work(&manager, id, today(), 750, "Export", today())
         .await
         .unwrap();
     assert!(matches!(
         store
-            .log_order_work(&manager, id, d(2026, 12, 3), 0, "")
+            .log_order_work(&manager, id, today(), 0, "", today())
             .await,
         Err(OrderError::Invalid("hours"))
+    ));
+    // Work is logged for days that have come, with a note of a line.
+    assert!(matches!(
+        store
+            .log_order_work(&manager, id, today().succ_opt().unwrap(), 100, "", today())
+            .await,
+        Err(OrderError::Invalid("worked_on"))
+    ));
+    assert!(matches!(
+        store
+            .log_order_work(&manager, id, today(), 100, &"x".repeat(301), today())
+            .await,
+        Err(OrderError::TooLong("note"))
     ));
     assert!(matches!(
         store.order_work(&writer, id).await,

@@ -252,6 +252,7 @@ pub async fn fill(
                     today - Duration::days(3),
                     sample.centi_hours / 2,
                     "Vývoj",
+                    today,
                 )
                 .await
                 .map_err(failed)?;

@@ -272,6 +272,12 @@ impl From<supportweb_storage::customization_orders::OrderError> for AppError {
             OrderError::Store(e) => e.into(),
             OrderError::NotAllowed => AppError::Forbidden,
             OrderError::Invalid(field) => invalid(field),
+            OrderError::TooLong(field) => AppError::Invalid(vec![FieldError {
+                field: crate::pages::customization_orders::form::order_error_field(field)
+                    .0
+                    .into(),
+                code: "order-error-too-long",
+            }]),
             OrderError::Quote(supportweb_domain::customization_order::QuoteRefusal::Superseded) => {
                 invalid("quote_revision")
             }

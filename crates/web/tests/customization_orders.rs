@@ -41,6 +41,11 @@ async fn member(
     app.sign_in(login).await
 }
 
+/// A day that has surely come in Prague too.
+fn yesterday() -> String {
+    (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string()
+}
+
 fn version(page: &str) -> String {
     page.split("name=\"version\" value=\"")
         .nth(1)
@@ -476,12 +481,41 @@ async fn life_of_an_order(app: TestApp) {
             .contains("reservation-fixed")
     );
 
-    // Hours: staff see them against the estimate; the customer never does.
+    // Hours: staff see them against the estimate; the customer never does. A day still to
+    // come and an overlong note are refused next to their fields, and nothing is logged.
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).to_string();
+    let refused = app
+        .post_form(
+            &format!("{path}/work"),
+            &[("worked_on", &tomorrow), ("hours", "2"), ("note", "")],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("id=\"worked_on-error\""));
+    let overlong = "x".repeat(301);
+    let refused = app
+        .post_form(
+            &format!("{path}/work"),
+            &[
+                ("worked_on", &yesterday()),
+                ("hours", "2"),
+                ("note", &overlong),
+            ],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("Text je příliš dlouhý: nejvýše 300 znaků.")
+    );
     let logged = app
         .post_form(
             &format!("{path}/work"),
             &[
-                ("worked_on", "2026-12-02"),
+                ("worked_on", &yesterday()),
                 ("hours", "7,5"),
                 ("note", "INTERNÍ poznámka k práci"),
             ],
@@ -924,7 +958,7 @@ async fn api_flow(app: TestApp) {
         "POST",
         &format!("{path}/work"),
         &manager,
-        Some(json!({"worked_on": "2026-12-01", "centi_hours": 1800, "note": "Výpravna"})),
+        Some(json!({"worked_on": yesterday(), "centi_hours": 1800, "note": "Výpravna"})),
     )
     .await;
     assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.text());
@@ -934,10 +968,22 @@ async fn api_flow(app: TestApp) {
         "POST",
         &format!("{path}/work"),
         &referent,
-        Some(json!({"worked_on": "2026-12-01", "centi_hours": 100})),
+        Some(json!({"worked_on": yesterday(), "centi_hours": 100})),
     )
     .await;
     assert_eq!(by_customer.status, StatusCode::FORBIDDEN);
+    let long_answer = api_call(
+        &app,
+        "POST",
+        &format!("{path}/comments"),
+        &referent,
+        Some(json!({"body": "a".repeat(20_001)})),
+    )
+    .await;
+    assert_eq!(long_answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = long_answer.json();
+    assert_eq!(problem["errors"][0]["field"], "body", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "order-error-too-long");
 
     let lines = api_call(
         &app,

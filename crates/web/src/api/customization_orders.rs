@@ -617,7 +617,7 @@ pub struct StepBody {
         (status = 403, description = "The caller may not take this step now", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing reason or version, a superseded or expired quote, a patch not offered", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "A missing reason or version, a text too long, a superseded or expired quote, a patch not offered", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn step(
@@ -671,7 +671,7 @@ pub struct WorkBody {
         (status = 201, description = "Logged", body = OrderDetail),
         (status = 403, description = "The caller may not log hours", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Hours out of range", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Hours out of range, a day still to come, or a note too long", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn work(
@@ -692,6 +692,7 @@ pub async fn work(
             body.worked_on,
             body.centi_hours,
             &body.note,
+            today(),
         )
         .await?;
     Ok((
@@ -888,7 +889,7 @@ pub struct CommentBody {
         (status = 201, description = "Added", body = OrderDetail),
         (status = 403, description = "The caller may not write here (or not internal notes)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither text nor files, or a file not the caller's", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Neither text nor files, a text too long, or a file not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn comment(

@@ -15,6 +15,20 @@ impl FormErrors {
         self.0.entry(field).or_insert_with(|| (t.t(key), key));
     }
 
+    /// Records message `key` with the number `value` as its argument `name`.
+    pub fn add_tn(
+        &mut self,
+        field: &'static str,
+        t: &Tr,
+        key: &'static str,
+        name: &'static str,
+        value: i64,
+    ) {
+        self.0
+            .entry(field)
+            .or_insert_with(|| (t.tn(key, name, value), key));
+    }
+
     /// The message for a field.
     pub fn get(&self, field: &str) -> Option<&String> {
         self.0.get(field).map(|(message, _)| message)

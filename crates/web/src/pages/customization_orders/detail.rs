@@ -12,7 +12,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use supportweb_domain::calendar::prague_time;
 use supportweb_domain::customization_order::{
-    OrderParty, OrderStep, QuoteRefusal, ReservationState, available_steps,
+    OrderParty, OrderStep, QuoteRefusal, ReservationState, available_steps, text_limit,
 };
 use supportweb_domain::ids::{FileId, OrderId, PatchId, ReservationId};
 use supportweb_domain::money::{
@@ -511,6 +511,17 @@ pub(crate) fn step_errors(t: &Tr, error: &OrderError, errors: &mut FormErrors) -
             errors.add_t(field, t, key);
             true
         }
+        OrderError::TooLong(field) => {
+            let limit = i64::try_from(text_limit(field)).unwrap_or(i64::MAX);
+            errors.add_tn(
+                order_error_field(field).0,
+                t,
+                "order-error-too-long",
+                "max",
+                limit,
+            );
+            true
+        }
         OrderError::Quote(QuoteRefusal::Superseded) => {
             errors.add_t("quote_revision", t, "order-error-quote-superseded");
             true
@@ -658,7 +669,7 @@ pub(super) async fn work(
     if let (Some(worked_on), Some(hours)) = (worked_on, hours) {
         match state
             .store()
-            .log_order_work(&signed.actor, o.id, worked_on, hours, &form.note)
+            .log_order_work(&signed.actor, o.id, worked_on, hours, &form.note, today())
             .await
         {
             Ok(()) => {
@@ -666,8 +677,11 @@ pub(super) async fn work(
                     Redirect::to(&format!("/customization-orders/{}#work", o.id)).into_response(),
                 );
             }
-            Err(OrderError::Invalid(_)) => errors.add_t("hours", &t, "order-error-hours"),
-            Err(error) => return Err(error.into()),
+            Err(error) => {
+                if !step_errors(&t, &error, &mut errors) {
+                    return Err(error.into());
+                }
+            }
         }
     }
     refused(
@@ -706,11 +720,11 @@ pub(super) async fn comment(
                     .into_response(),
             );
         }
-        Err(OrderError::Invalid(field)) => {
-            let (field, key) = order_error_field(field);
-            errors.add_t(field, &t, key);
+        Err(error) => {
+            if !step_errors(&t, &error, &mut errors) {
+                return Err(error.into());
+            }
         }
-        Err(error) => return Err(error.into()),
     }
     let typed_comment = StepFormInput {
         reason: body,

@@ -12,6 +12,7 @@ use supportweb_domain::ids::{DocumentId, OrganisationId, UserId};
 use supportweb_storage::customization_orders::{NewOrder, OrderError};
 use supportweb_storage::files::FileRecord;
 
+use super::detail::step_errors;
 use super::overview::organisation_choices;
 use super::require_reader;
 use crate::context::SignedIn;
@@ -103,6 +104,9 @@ pub(crate) fn order_error_field(field: &str) -> (&'static str, &'static str) {
         "price" => ("hourly_rate", "order-error-price"),
         "hours" => ("hours", "order-error-hours"),
         "delivered_in" => ("delivered_in", "order-error-delivered-in"),
+        "purchase_order" => ("purchase_order", "order-error-reason"),
+        "note" => ("note", "order-error-reason"),
+        "worked_on" => ("worked_on", "order-error-worked-on"),
         "patch" => ("patch", "order-error-patch"),
         "quote_revision" => ("quote_revision", "order-error-quote-superseded"),
         "step" => ("step", "order-error-step"),
@@ -230,14 +234,14 @@ pub(super) async fn create(
             Ok(id) => {
                 return Ok(Redirect::to(&format!("/customization-orders/{id}")).into_response());
             }
-            Err(OrderError::Invalid(field)) => {
-                let (field, key) = order_error_field(field);
-                errors.add_t(field, &t, key);
-            }
             Err(OrderError::NotAllowed) => {
                 errors.add_t("organisation", &t, "order-error-organisation")
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => {
+                if !step_errors(&t, &error, &mut errors) {
+                    return Err(error.into());
+                }
+            }
         }
     }
     let page = page(&state, &signed, organisations, form, typed.files, errors).await?;
