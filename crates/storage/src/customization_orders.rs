@@ -970,6 +970,10 @@ impl Store {
             OrderStep::Approve => Some(EventKind::OrderApproved),
             OrderStep::Reject => Some(EventKind::OrderRejected),
             OrderStep::Deliver => Some(EventKind::OrderDelivered),
+            OrderStep::ReturnForRequote => Some(EventKind::OrderReturned),
+            OrderStep::Accept | OrderStep::AcceptWithReservations => Some(EventKind::OrderAccepted),
+            OrderStep::NotAccept => Some(EventKind::OrderNotAccepted),
+            OrderStep::Cancel => Some(EventKind::OrderCancelled),
             _ => None,
         };
         if let Some(event) = event {

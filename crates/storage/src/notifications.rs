@@ -53,11 +53,19 @@ pub enum EventKind {
     OrderRejected,
     /// Staff delivered an order.
     OrderDelivered,
+    /// The signatory returned a quote for a new revision.
+    OrderReturned,
+    /// The customer accepted a delivery (with or without reservations).
+    OrderAccepted,
+    /// The customer did not accept a delivery: back to development.
+    OrderNotAccepted,
+    /// An order was cancelled before development.
+    OrderCancelled,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::DocumentCreated,
         EventKind::DocumentReply,
         EventKind::DocumentNote,
@@ -74,6 +82,10 @@ impl EventKind {
         EventKind::OrderApproved,
         EventKind::OrderRejected,
         EventKind::OrderDelivered,
+        EventKind::OrderReturned,
+        EventKind::OrderAccepted,
+        EventKind::OrderNotAccepted,
+        EventKind::OrderCancelled,
     ];
 
     /// Database name, also the preference key.
@@ -95,6 +107,10 @@ impl EventKind {
             EventKind::OrderApproved => "order_approved",
             EventKind::OrderRejected => "order_rejected",
             EventKind::OrderDelivered => "order_delivered",
+            EventKind::OrderReturned => "order_returned",
+            EventKind::OrderAccepted => "order_accepted",
+            EventKind::OrderNotAccepted => "order_not_accepted",
+            EventKind::OrderCancelled => "order_cancelled",
         }
     }
 

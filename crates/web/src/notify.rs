@@ -59,6 +59,9 @@ fn staff_only(kind: EventKind) -> bool {
             | EventKind::OrderSubmitted
             | EventKind::OrderApproved
             | EventKind::OrderRejected
+            | EventKind::OrderReturned
+            | EventKind::OrderAccepted
+            | EventKind::OrderNotAccepted
     )
 }
 
@@ -85,7 +88,11 @@ pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> boo
         | EventKind::QuoteIssued
         | EventKind::OrderApproved
         | EventKind::OrderRejected
-        | EventKind::OrderDelivered => false,
+        | EventKind::OrderDelivered
+        | EventKind::OrderReturned
+        | EventKind::OrderAccepted
+        | EventKind::OrderNotAccepted
+        | EventKind::OrderCancelled => false,
     })
 }
 
@@ -124,7 +131,11 @@ pub async fn messages_for(
         | EventKind::QuoteIssued
         | EventKind::OrderApproved
         | EventKind::OrderRejected
-        | EventKind::OrderDelivered => {
+        | EventKind::OrderDelivered
+        | EventKind::OrderReturned
+        | EventKind::OrderAccepted
+        | EventKind::OrderNotAccepted
+        | EventKind::OrderCancelled => {
             return crate::notify_orders::messages(store, public_url, event).await;
         }
         _ => {}

@@ -5,11 +5,16 @@
 //! |---|---|
 //! | requirement submitted | the organisation's account team |
 //! | quote issued | the organisation's users with the approve-orders flag |
-//! | approved, rejected | the account team |
+//! | approved, rejected, returned for re-quote | the account team |
 //! | delivered | the requesting user and the approvers |
+//! | accepted (with or without reservations), not accepted | the account team |
+//! | cancelled | the account team and the requesting user |
+//!
+//! Answers that carry text (a reason, the reservations) quote it in the message.
 
 use std::collections::BTreeSet;
 
+use supportweb_domain::customization_order::OrderStep;
 use supportweb_domain::ids::{OrderId, UserId};
 use supportweb_storage::customization_orders::OrderRecord;
 use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
@@ -37,7 +42,16 @@ async fn audience(
         )
     };
     match kind {
-        EventKind::OrderSubmitted | EventKind::OrderApproved | EventKind::OrderRejected => {
+        EventKind::OrderSubmitted
+        | EventKind::OrderApproved
+        | EventKind::OrderRejected
+        | EventKind::OrderReturned
+        | EventKind::OrderAccepted
+        | EventKind::OrderNotAccepted => {
+            out.extend(store.account_team_unscoped(order.organisation_id).await?);
+        }
+        EventKind::OrderCancelled => {
+            out.insert(order.requested_by);
             out.extend(store.account_team_unscoped(order.organisation_id).await?);
         }
         EventKind::QuoteIssued => out.extend(approvers().await?),
@@ -48,6 +62,18 @@ async fn audience(
         _ => {}
     }
     Ok(out)
+}
+
+/// The answers whose text an event's message quotes.
+fn answered_by(kind: EventKind) -> Option<&'static [OrderStep]> {
+    match kind {
+        EventKind::OrderRejected => Some(&[OrderStep::Reject]),
+        EventKind::OrderReturned => Some(&[OrderStep::ReturnForRequote]),
+        EventKind::OrderAccepted => Some(&[OrderStep::AcceptWithReservations, OrderStep::Accept]),
+        EventKind::OrderNotAccepted => Some(&[OrderStep::NotAccept]),
+        EventKind::OrderCancelled => Some(&[OrderStep::Cancel]),
+        _ => None,
+    }
 }
 
 /// The messages of one order event.
@@ -107,15 +133,20 @@ pub async fn messages(
                 seen.delivered_in
             ));
         }
-        if event.kind == EventKind::OrderRejected
+        if let Some(steps) = answered_by(event.kind)
             && let Some(answer) = store
                 .order_answers(&recipient.actor, id)
                 .await?
                 .into_iter()
                 .rev()
-                .find(|a| a.step == supportweb_domain::customization_order::OrderStep::Reject)
+                .find(|a| steps.contains(&a.step))
+            && !answer.reason.trim().is_empty()
         {
             body.push('\n');
+            if answer.step == OrderStep::AcceptWithReservations {
+                body.push_str(&tr.t("mail-order-reservations"));
+                body.push('\n');
+            }
             body.push_str(answer.reason.trim_end());
             body.push('\n');
         }

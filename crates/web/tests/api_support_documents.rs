@@ -510,7 +510,8 @@ async fn agenda_through_the_api(app: TestApp) {
             "task_due_soon",
             "task_overdue",
             "quote_issued",
-            "order_delivered"
+            "order_delivered",
+            "order_cancelled"
         ]
     );
     let off = call(
@@ -549,7 +550,8 @@ async fn agenda_through_the_api(app: TestApp) {
     assert!(!staff_listed.contains(&"patch_published".to_owned()));
     assert!(staff_listed.contains(&"order_submitted".to_owned()));
     assert!(!staff_listed.contains(&"quote_issued".to_owned()));
-    assert_eq!(staff_listed.len(), 13, "{staff_listed:?}");
+    assert!(staff_listed.contains(&"order_not_accepted".to_owned()));
+    assert_eq!(staff_listed.len(), 17, "{staff_listed:?}");
 
     let missing = call(
         &app,

@@ -554,6 +554,25 @@ async fn life_of_an_order(app: TestApp) {
         "{outbox:?}"
     );
     assert!(manager_mail.iter().any(|s| s.contains("Nabídka schválena")));
+    // The acceptance reaches the account team with the reservations quoted.
+    let accepted = outbox
+        .iter()
+        .find(|m| {
+            m.recipient_email == "vedouci@example.cz" && m.subject.contains("Customizace převzata")
+        })
+        .unwrap_or_else(|| panic!("{outbox:?}"));
+    assert!(
+        accepted
+            .body
+            .contains("Převzato s těmito výhradami:\nChybí součet za měsíc"),
+        "{}",
+        accepted.body
+    );
+    assert!(
+        to("referent@example.cz")
+            .iter()
+            .all(|s| !s.contains("převzata"))
+    );
     assert_eq!(
         to("starosta@example.cz")
             .iter()
@@ -735,8 +754,14 @@ async fn api_flow(app: TestApp) {
 
     let lhota = organisation(&app, "Obec Lhota", true).await;
     let brno = organisation(&app, "Město Brno", true).await;
-    app.user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
+    let manager_id = app
+        .user("vedouci", UserKind::Staff, vec![StaffRole::ProjectManager])
         .await;
+    app.db
+        .store
+        .add_to_account_team(lhota, manager_id)
+        .await
+        .unwrap();
     member(&app, "referent", lhota, AgendaRight::Write, false).await;
     member(&app, "starosta", lhota, AgendaRight::Read, true).await;
     member(&app, "brnak", brno, AgendaRight::Write, true).await;
@@ -943,6 +968,42 @@ async fn api_flow(app: TestApp) {
     .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.text().contains("\"reason\""));
+    // Not accepted: back to development, and the account team reads why.
+    let refused = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &referent,
+        Some(json!({"step": "not_accept", "reason": "Tisk padá na prázdném dni.", "version": version(&detail)})),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.text());
+    assert_eq!(refused.json()["order"]["state"], "in_development");
+    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
+        .await
+        .unwrap()
+        > 0
+    {}
+    let outbox = app.db.store.outbox_entries().await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .any(|m| m.recipient_email == "vedouci@example.cz"
+                && m.subject.contains("Customizace nepřevzata")
+                && m.body.contains("Tisk padá na prázdném dni.")),
+        "{outbox:?}"
+    );
+    let detail = api_call(&app, "GET", &path, &manager, None).await.json();
+    let redelivered = api_call(
+        &app,
+        "POST",
+        &format!("{path}/steps"),
+        &manager,
+        Some(json!({"step": "deliver", "delivered_in": "5.4.1", "version": version(&detail)})),
+    )
+    .await;
+    assert_eq!(redelivered.status, StatusCode::OK, "{}", redelivered.text());
+    let detail = api_call(&app, "GET", &path, &referent, None).await.json();
     let accepted = api_call(
         &app,
         "POST",
