@@ -487,12 +487,21 @@ async fn life_of_an_order(app: TestApp) {
     let refused = app
         .post_form(
             &format!("{path}/work"),
-            &[("worked_on", &tomorrow), ("hours", "2"), ("note", "")],
+            &[
+                ("worked_on", &tomorrow),
+                ("hours", "2,5"),
+                ("note", "Revize"),
+            ],
             Some(&manager),
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().contains("id=\"worked_on-error\""));
+    let text = refused.text();
+    assert!(text.contains("id=\"worked_on-error\""));
+    // What was typed stays in the form.
+    assert!(text.contains(&format!("value=\"{tomorrow}\"")));
+    assert!(text.contains("name=\"hours\" value=\"2,5\""), "{text}");
+    assert!(text.contains("name=\"note\" value=\"Revize\""));
     let overlong = "x".repeat(301);
     let refused = app
         .post_form(

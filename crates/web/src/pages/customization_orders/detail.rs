@@ -227,6 +227,16 @@ pub(crate) struct StepFormInput {
     pub version: i64,
 }
 
+/// What the user typed into the one form of the page that came back with errors (the
+/// others start afresh).
+#[derive(Debug, Default)]
+struct Typed {
+    quote: Option<QuoteInput>,
+    step: StepFormInput,
+    reply: String,
+    work: WorkForm,
+}
+
 #[derive(Template)]
 #[template(path = "order.html")]
 struct DetailPage {
@@ -257,6 +267,8 @@ struct DetailPage {
     may_comment: bool,
     /// A reply shown back with errors.
     typed_comment: String,
+    /// The work form as typed (the day defaults to today).
+    work_form: WorkForm,
 }
 
 /// The patches an order of `o`'s organisation may be delivered in: published and offered to
@@ -304,14 +316,22 @@ async fn detail_page(
     signed: &SignedIn,
     o: OrderRecord,
     errors: FormErrors,
-    quote_form: Option<QuoteInput>,
-    step_form: StepFormInput,
+    typed: Typed,
 ) -> Result<DetailPage, AppError> {
+    let Typed {
+        quote: quote_form,
+        step: step_form,
+        reply: typed_comment,
+        work: mut work_form,
+    } = typed;
     let layout = Layout::new(&signed.ctx, "order-title");
     let t = layout.t;
     let actor = &signed.actor;
     let store = state.store();
     let today = today();
+    if work_form.worked_on.is_empty() {
+        work_form.worked_on = today.to_string();
+    }
     let party = OrderParty::of(actor, o.organisation_id).ok_or(AppError::NotFound)?;
     let quotes = store.order_quotes(actor, o.id).await?;
     let steps: Vec<StepView> = available_steps(party, o.state)
@@ -423,11 +443,8 @@ async fn detail_page(
         files: store.order_files(actor, o.id).await?,
         comments,
         may_comment,
-        typed_comment: if step_form.step.is_empty() {
-            step_form.reason.clone()
-        } else {
-            String::new()
-        },
+        typed_comment,
+        work_form,
         patch_choices: if delivers {
             patch_choices(state, signed, &o).await?
         } else {
@@ -471,17 +488,7 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let o = load(&state, &signed, &id).await?;
-    render(
-        &detail_page(
-            &state,
-            &signed,
-            o,
-            FormErrors::default(),
-            None,
-            StepFormInput::default(),
-        )
-        .await?,
-    )
+    render(&detail_page(&state, &signed, o, FormErrors::default(), Typed::default()).await?)
 }
 
 /// The page again with the errors next to the fields and what was typed kept (422).
@@ -490,11 +497,10 @@ async fn refused(
     signed: &SignedIn,
     id: OrderId,
     errors: FormErrors,
-    quote: Option<QuoteInput>,
-    step: StepFormInput,
+    typed: Typed,
 ) -> Result<Response, AppError> {
     let o = state.store().order(&signed.actor, id).await?;
-    let page = detail_page(state, signed, o, errors, quote, step).await?;
+    let page = detail_page(state, signed, o, errors, typed).await?;
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
         axum::Extension(KeepBody),
@@ -579,7 +585,11 @@ pub(super) async fn step(
             }
         }
     }
-    refused(&state, &signed, o.id, errors, None, form).await
+    let typed = Typed {
+        step: form,
+        ..Typed::default()
+    };
+    refused(&state, &signed, o.id, errors, typed).await
 }
 
 pub(super) async fn quote(
@@ -626,18 +636,14 @@ pub(super) async fn quote(
     if !typed.files.is_empty() {
         errors.add_t("quote_files", &t, "order-error-files-again");
     }
-    refused(
-        &state,
-        &signed,
-        o.id,
-        errors,
-        Some(form),
-        StepFormInput::default(),
-    )
-    .await
+    let typed = Typed {
+        quote: Some(form),
+        ..Typed::default()
+    };
+    refused(&state, &signed, o.id, errors, typed).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(super) struct WorkForm {
     #[serde(default)]
     worked_on: String,
@@ -684,15 +690,11 @@ pub(super) async fn work(
             }
         }
     }
-    refused(
-        &state,
-        &signed,
-        o.id,
-        errors,
-        None,
-        StepFormInput::default(),
-    )
-    .await
+    let typed = Typed {
+        work: form,
+        ..Typed::default()
+    };
+    refused(&state, &signed, o.id, errors, typed).await
 }
 
 pub(super) async fn comment(
@@ -726,11 +728,11 @@ pub(super) async fn comment(
             }
         }
     }
-    let typed_comment = StepFormInput {
-        reason: body,
-        ..StepFormInput::default()
+    let typed = Typed {
+        reply: body,
+        ..Typed::default()
     };
-    refused(&state, &signed, o.id, errors, None, typed_comment).await
+    refused(&state, &signed, o.id, errors, typed).await
 }
 
 /// Streams a file of an order the user may see.
