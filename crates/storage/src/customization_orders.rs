@@ -295,12 +295,32 @@ pub enum OrderGroup {
 }
 
 impl OrderGroup {
-    fn column(self) -> &'static str {
+    /// The columns that order the groups: organisations by name (the id separates
+    /// namesakes), states in the order of the lifecycle.
+    fn columns(self) -> Vec<String> {
         match self {
-            OrderGroup::Organisation => "c.organisation_id",
-            OrderGroup::State => "c.state",
+            OrderGroup::Organisation => vec!["o.name".into(), "c.organisation_id".into()],
+            OrderGroup::State => vec![state_rank_sql()],
         }
     }
+}
+
+/// The position of a state in the lifecycle ([`OrderState::ALL`]).
+fn state_rank(state: OrderState) -> i64 {
+    OrderState::ALL
+        .iter()
+        .position(|s| *s == state)
+        .and_then(|p| i64::try_from(p).ok())
+        .unwrap_or(i64::MAX)
+}
+
+/// [`state_rank`] of `c.state` in SQL (only the fixed state names, never input).
+fn state_rank_sql() -> String {
+    let cases: String = OrderState::ALL
+        .iter()
+        .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), state_rank(*s)))
+        .collect();
+    format!("(CASE c.state{cases} END)")
 }
 
 #[derive(sqlx::FromRow)]
@@ -409,6 +429,7 @@ enum Arg {
     U(Uuid),
     T(String),
     At(DateTime<Utc>),
+    I(i64),
 }
 
 fn push(args: &mut Vec<Arg>, arg: Arg) -> String {
@@ -646,28 +667,30 @@ impl Store {
             let last = match self.order(actor, after).await {
                 Ok(o) => Some((
                     o.created_at,
+                    o.organisation_name,
                     o.organisation_id.0,
-                    o.state.as_str().to_owned(),
+                    o.state,
                 )),
                 Err(StoreError::NotFound) => None,
                 Err(e) => return Err(e),
             };
-            if let Some((created, organisation, state)) = last {
+            if let Some((created, name, organisation, state)) = last {
                 let c = push(&mut args, Arg::At(created));
                 let i = push(&mut args, Arg::U(after.0));
-                let next =
+                let mut next =
                     format!("(c.created_at {cmp} {c} OR (c.created_at = {c} AND c.id {cmp} {i}))");
-                match query.group {
-                    None => conditions.push(next),
-                    Some(group) => {
-                        let g = match group {
-                            OrderGroup::Organisation => push(&mut args, Arg::U(organisation)),
-                            OrderGroup::State => push(&mut args, Arg::T(state)),
-                        };
-                        let column = group.column();
-                        conditions.push(format!("({column} > {g} OR ({column} = {g} AND {next}))"));
+                if let Some(group) = query.group {
+                    let values = match group {
+                        OrderGroup::Organisation => vec![Arg::T(name), Arg::U(organisation)],
+                        OrderGroup::State => vec![Arg::I(state_rank(state))],
+                    };
+                    // Innermost the last group column: (a > x OR (a = x AND (b > y OR …))).
+                    for (column, value) in group.columns().into_iter().zip(values).rev() {
+                        let g = push(&mut args, value);
+                        next = format!("({column} > {g} OR ({column} = {g} AND {next}))");
                     }
                 }
+                conditions.push(next);
             }
         }
         let mut sql = String::from(ORDER_SELECT);
@@ -677,8 +700,10 @@ impl Store {
         }
         sql.push_str(" ORDER BY ");
         if let Some(group) = query.group {
-            sql.push_str(group.column());
-            sql.push_str(", ");
+            for column in group.columns() {
+                sql.push_str(&column);
+                sql.push_str(", ");
+            }
         }
         sql.push_str(&format!("c.created_at {dir}, c.id {dir}"));
         sql.push_str(&format!(" LIMIT {}", query.limit.clamp(1, 500)));
@@ -689,6 +714,7 @@ impl Store {
                     Arg::U(v) => q.bind(*v),
                     Arg::T(v) => q.bind(v.clone()),
                     Arg::At(v) => q.bind(*v),
+                    Arg::I(v) => q.bind(*v),
                 };
             }
             q.fetch_all(pool).await?

@@ -1004,18 +1004,22 @@ impl Store {
             // Read through the actor's scope: a protocol the actor may not see is no cursor,
             // just like a missing one.
             let last = match self.protocol(actor, after).await {
-                Ok(p) => Some((p.held_at, p.organisation_id.0)),
+                Ok(p) => Some((p.held_at, p.organisation_name, p.organisation_id.0)),
                 Err(StoreError::NotFound) => None,
                 Err(e) => return Err(e),
             };
-            if let Some((held, organisation)) = last {
+            if let Some((held, name, organisation)) = last {
                 let h = push(&mut args, Arg::At(held));
                 let i = push(&mut args, Arg::U(after.0));
                 let newer = format!("(p.held_at < {h} OR (p.held_at = {h} AND p.id < {i}))");
                 if query.by_organisation {
+                    // Groups in the order of the organisations' names (the id separates
+                    // namesakes).
+                    let n = push(&mut args, Arg::T(name));
                     let o = push(&mut args, Arg::U(organisation));
                     conditions.push(format!(
-                        "(p.organisation_id > {o} OR (p.organisation_id = {o} AND {newer}))"
+                        "(o.name > {n} OR (o.name = {n} AND (p.organisation_id > {o}
+                          OR (p.organisation_id = {o} AND {newer}))))"
                     ));
                 } else {
                     conditions.push(newer);
@@ -1028,7 +1032,7 @@ impl Store {
             sql.push_str(&conditions.join(" AND "));
         }
         sql.push_str(if query.by_organisation {
-            " ORDER BY p.organisation_id, p.held_at DESC, p.id DESC"
+            " ORDER BY o.name, p.organisation_id, p.held_at DESC, p.id DESC"
         } else {
             " ORDER BY p.held_at DESC, p.id DESC"
         });

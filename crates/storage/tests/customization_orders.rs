@@ -795,7 +795,8 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
     }
     assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
 
-    // Grouped by state and oldest first, pages still add up to the whole list.
+    // Grouped by state (in the order of the lifecycle) and oldest first, pages still add up
+    // to the whole list.
     let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
     for order in whole.iter().take(3) {
         step(
@@ -816,10 +817,10 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
     };
     let whole = store.orders(&writer, &grouped).await.unwrap();
     let states: Vec<OrderState> = whole.iter().map(|o| o.state).collect();
-    assert_eq!(states[..3], [OrderState::InAnalysis; 3], "{states:?}");
-    assert_eq!(states[3..], [OrderState::Submitted; 4]);
+    assert_eq!(states[..4], [OrderState::Submitted; 4], "{states:?}");
+    assert_eq!(states[4..], [OrderState::InAnalysis; 3]);
     assert_eq!(
-        whole[3].title, "Požadavek 0",
+        whole[0].title, "Požadavek 0",
         "oldest first within the group"
     );
     let mut paged = Vec::new();
@@ -828,6 +829,47 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
         let page = store
             .orders(
                 &writer,
+                &OrderQuery {
+                    after,
+                    limit: 2,
+                    ..grouped.clone()
+                },
+            )
+            .await
+            .unwrap();
+        paged.extend(page.iter().map(|o| o.id));
+        if page.len() < 2 {
+            break;
+        }
+        after = page.last().map(|o| o.id);
+    }
+    assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
+
+    // Grouped by organisation, the groups follow the organisations' names (Brno, registered
+    // later, comes before Lhota), and pages still add up.
+    let brno = organisation(&store, "Město Brno").await;
+    let brnak = member(&store, "brnak", brno, AgendaRight::Write, false).await;
+    for n in 0..2 {
+        store
+            .create_order(&brnak, &requirement(brno, &format!("Brněnský {n}")))
+            .await
+            .unwrap();
+    }
+    let grouped = OrderQuery {
+        group: Some(supportweb_storage::customization_orders::OrderGroup::Organisation),
+        limit: 100,
+        ..OrderQuery::default()
+    };
+    let whole = store.orders(&manager, &grouped).await.unwrap();
+    let names: Vec<&str> = whole.iter().map(|o| o.organisation_name.as_str()).collect();
+    assert_eq!(names[..2], ["Město Brno"; 2], "{names:?}");
+    assert_eq!(names[2..], ["Obec Lhota"; 7]);
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .orders(
+                &manager,
                 &OrderQuery {
                     after,
                     limit: 2,

@@ -523,18 +523,30 @@ async fn customers_see_only_their_issued_protocols_and_ids_are_checked(store: St
         "tasks of drafts and of Brno stay hidden"
     );
     assert_eq!(tasks(&consultant).await.len(), 3);
-    let by_organisation = store
-        .protocols(
-            &consultant,
-            &ProtocolQuery {
-                by_organisation: true,
-                limit: 1,
-                ..ProtocolQuery::default()
-            },
-        )
+    // Grouped by organisation the groups follow the names (Brno, registered after Lhota,
+    // comes first), and pages of one add up to the whole list.
+    let grouped = |after| ProtocolQuery {
+        by_organisation: true,
+        after,
+        limit: if after.is_some() { 1 } else { 50 },
+        ..ProtocolQuery::default()
+    };
+    let whole = store.protocols(&consultant, &grouped(None)).await.unwrap();
+    let names: Vec<&str> = whole.iter().map(|p| p.organisation_name.as_str()).collect();
+    assert_eq!(names.first(), Some(&"Město Brno"), "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let mut paged = vec![whole[0].id];
+    while let Some(next) = store
+        .protocols(&consultant, &grouped(paged.last().copied()))
         .await
-        .unwrap();
-    assert_eq!(by_organisation.len(), 1);
+        .unwrap()
+        .first()
+    {
+        paged.push(next.id);
+    }
+    assert_eq!(paged, whole.iter().map(|p| p.id).collect::<Vec<_>>());
 }
 
 async fn open_tasks_carry_over_and_reminders_go_once(store: Store) {
