@@ -752,6 +752,30 @@ async fn a_support_document_converts_once_and_both_keep_the_link(store: Store) {
     ));
 }
 
+/// Every order `query` lists, read page by page (`limit` a page) through the keyset cursor.
+async fn paged_ids(store: &Store, who: &Actor, query: &OrderQuery, limit: u32) -> Vec<OrderId> {
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .orders(
+                who,
+                &OrderQuery {
+                    after,
+                    limit,
+                    ..query.clone()
+                },
+            )
+            .await
+            .unwrap();
+        paged.extend(page.iter().map(|o| o.id));
+        if page.len() < limit as usize {
+            return paged;
+        }
+        after = page.last().map(|o| o.id);
+    }
+}
+
 async fn keyset_pages_equal_the_whole_list(store: Store) {
     let obec = organisation(&store, "Obec Lhota").await;
     let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
@@ -773,27 +797,10 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
         .unwrap();
     assert_eq!(whole.len(), 7);
     assert_eq!(whole[0].title, "Požadavek 6");
-    let mut paged = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .orders(
-                &writer,
-                &OrderQuery {
-                    after,
-                    limit: 3,
-                    ..OrderQuery::default()
-                },
-            )
-            .await
-            .unwrap();
-        paged.extend(page.iter().map(|o| o.id));
-        if page.len() < 3 {
-            break;
-        }
-        after = page.last().map(|o| o.id);
-    }
-    assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
+    assert_eq!(
+        paged_ids(&store, &writer, &OrderQuery::default(), 3).await,
+        whole.iter().map(|o| o.id).collect::<Vec<_>>()
+    );
 
     // Grouped by state (in the order of the lifecycle) and oldest first, pages still add up
     // to the whole list.
@@ -823,27 +830,10 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
         whole[0].title, "Požadavek 0",
         "oldest first within the group"
     );
-    let mut paged = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .orders(
-                &writer,
-                &OrderQuery {
-                    after,
-                    limit: 2,
-                    ..grouped.clone()
-                },
-            )
-            .await
-            .unwrap();
-        paged.extend(page.iter().map(|o| o.id));
-        if page.len() < 2 {
-            break;
-        }
-        after = page.last().map(|o| o.id);
-    }
-    assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
+    assert_eq!(
+        paged_ids(&store, &writer, &grouped, 2).await,
+        whole.iter().map(|o| o.id).collect::<Vec<_>>()
+    );
 
     // Grouped by organisation, the groups follow the organisations' names (Brno, registered
     // later, comes before Lhota), and pages still add up.
@@ -864,27 +854,10 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
     let names: Vec<&str> = whole.iter().map(|o| o.organisation_name.as_str()).collect();
     assert_eq!(names[..2], ["Město Brno"; 2], "{names:?}");
     assert_eq!(names[2..], ["Obec Lhota"; 7]);
-    let mut paged = Vec::new();
-    let mut after = None;
-    loop {
-        let page = store
-            .orders(
-                &manager,
-                &OrderQuery {
-                    after,
-                    limit: 2,
-                    ..grouped.clone()
-                },
-            )
-            .await
-            .unwrap();
-        paged.extend(page.iter().map(|o| o.id));
-        if page.len() < 2 {
-            break;
-        }
-        after = page.last().map(|o| o.id);
-    }
-    assert_eq!(paged, whole.iter().map(|o| o.id).collect::<Vec<_>>());
+    assert_eq!(
+        paged_ids(&store, &manager, &grouped, 2).await,
+        whole.iter().map(|o| o.id).collect::<Vec<_>>()
+    );
 }
 
 async fn internal_notes_and_their_files_never_reach_customers(store: Store) {

@@ -544,11 +544,7 @@ async fn life_of_an_order(app: TestApp) {
     // E-mails: the account team hears of the requirement and the approval, the signatory of
     // each quote, the requester and the signatory of the delivery; Brno hears nothing of
     // Lhota's order.
-    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
-        .await
-        .unwrap()
-        > 0
-    {}
+    common::drain_events(&app.db.store).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     let to = |email: &str| {
         outbox
@@ -988,11 +984,7 @@ async fn api_flow(app: TestApp) {
     .await;
     assert_eq!(refused.status, StatusCode::OK, "{}", refused.text());
     assert_eq!(refused.json()["order"]["state"], "in_development");
-    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
-        .await
-        .unwrap()
-        > 0
-    {}
+    common::drain_events(&app.db.store).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     assert!(
         outbox

@@ -719,11 +719,7 @@ async fn a_new_patch_is_announced_to_those_who_may_download_it() {
         ("v.zip", b"v"),
     )
     .await;
-    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
-        .await
-        .unwrap()
-        > 0
-    {}
+    common::drain_events(&app.db.store).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     let to = |title: &str| {
         let mut list: Vec<String> = outbox

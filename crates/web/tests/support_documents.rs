@@ -568,11 +568,7 @@ async fn staff_open_a_document_for_a_customer_who_becomes_its_reporter() {
         mine.contains("Telefonát: nejde přihlášení"),
         "in the customer's own list"
     );
-    while supportweb_web::notify::process_events(&app.db.store, common::ORIGIN, 50)
-        .await
-        .unwrap()
-        > 0
-    {}
+    common::drain_events(&app.db.store).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     assert!(
         outbox.iter().any(
