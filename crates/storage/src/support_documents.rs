@@ -1589,14 +1589,16 @@ fn overview_sql(actor: &Actor, q: &DocumentQuery, at: DateTime<Utc>) -> (String,
         order.push((group, true));
     }
     order.extend_from_slice(q.sort.columns());
-    let mut join = String::new();
     if let Some(after) = q.after {
+        // The cursor's values come from one-row subqueries that the database evaluates once,
+        // so they bound the index scan; a cursor the actor may not see gives NULLs, and so
+        // an empty page, exactly like a missing one.
         let k = b.arg(Arg::Uuid(after.0));
-        join = format!(
-            " JOIN (SELECT c0.* FROM support_documents c0 WHERE c0.id = {k} AND {}) c ON ({})",
-            scope("c0"),
-            keyset(&order)
-        );
+        let scope = scope("c0");
+        let cursor = |column: &str| {
+            format!("(SELECT c0.{column} FROM support_documents c0 WHERE c0.id = {k} AND {scope})")
+        };
+        b.conditions.push(keyset(&order, cursor));
     }
     let limit = b.arg(Arg::Int(i64::from(q.limit.clamp(1, 500))));
     let order_by = order
@@ -1605,26 +1607,51 @@ fn overview_sql(actor: &Actor, q: &DocumentQuery, at: DateTime<Utc>) -> (String,
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "{}{join} WHERE {} ORDER BY {order_by} LIMIT {limit}",
+        "{} WHERE {} ORDER BY {order_by} LIMIT {limit}",
         document_select!(),
         b.conditions.join(" AND ")
     );
     (sql, b.args)
 }
 
-/// `d` comes after the cursor row `c` in `order`: the expanded keyset comparison, which
-/// handles mixed directions.
-fn keyset(order: &[(&str, bool)]) -> String {
+/// `d` comes after the cursor in `order` (`cursor` gives the SQL of the cursor's value of a
+/// column). One direction throughout is a row-value comparison, which the database answers
+/// as a range of the index however deep the page; mixed directions expand into
+/// alternatives, with the first column bounded so the index still narrows the scan.
+fn keyset(order: &[(&str, bool)], cursor: impl Fn(&str) -> String) -> String {
+    let op = |asc: bool| if asc { ">" } else { "<" };
+    let Some(&(first, first_asc)) = order.first() else {
+        return "TRUE".into();
+    };
+    if order.iter().all(|(_, asc)| *asc == first_asc) {
+        let columns: Vec<String> = order.iter().map(|(c, _)| format!("d.{c}")).collect();
+        let values: Vec<String> = order.iter().map(|(c, _)| cursor(c)).collect();
+        return if order.len() == 1 {
+            format!("d.{first} {} {}", op(first_asc), values[0])
+        } else {
+            format!(
+                "({}) {} ({})",
+                columns.join(", "),
+                op(first_asc),
+                values.join(", ")
+            )
+        };
+    }
     let mut alternatives = Vec::new();
     for (i, (col, asc)) in order.iter().enumerate() {
         let mut parts: Vec<String> = order[..i]
             .iter()
-            .map(|(c, _)| format!("d.{c} = c.{c}"))
+            .map(|(c, _)| format!("d.{c} = {}", cursor(c)))
             .collect();
-        parts.push(format!("d.{col} {} c.{col}", if *asc { ">" } else { "<" }));
+        parts.push(format!("d.{col} {} {}", op(*asc), cursor(col)));
         alternatives.push(format!("({})", parts.join(" AND ")));
     }
-    alternatives.join(" OR ")
+    format!(
+        "(d.{first} {}= {} AND ({}))",
+        op(first_asc),
+        cursor(first),
+        alternatives.join(" OR ")
+    )
 }
 
 impl Tx {
@@ -1752,11 +1779,25 @@ impl Tx {
 mod tests {
     use super::*;
 
+    fn cursor(column: &str) -> String {
+        format!("c.{column}")
+    }
+
     #[test]
-    fn keyset_expands_mixed_directions() {
+    fn keyset_expands_mixed_directions_behind_a_bound_on_the_first_column() {
         assert_eq!(
-            keyset(&[("state_rank", true), ("id", false)]),
-            "(d.state_rank > c.state_rank) OR (d.state_rank = c.state_rank AND d.id < c.id)"
+            keyset(&[("state_rank", true), ("id", false)], cursor),
+            "(d.state_rank >= c.state_rank AND ((d.state_rank > c.state_rank) \
+             OR (d.state_rank = c.state_rank AND d.id < c.id)))"
         );
+    }
+
+    #[test]
+    fn keyset_of_one_direction_is_a_row_comparison() {
+        assert_eq!(
+            keyset(&[("updated_at", false), ("id", false)], cursor),
+            "(d.updated_at, d.id) < (c.updated_at, c.id)"
+        );
+        assert_eq!(keyset(&[("id", true)], cursor), "d.id > c.id");
     }
 }
