@@ -4,13 +4,12 @@
 //! some open, one overdue. Dates are relative to today. Running it again adds nothing.
 
 use chrono::{Duration, NaiveDate, NaiveTime};
+use supportweb_domain::Actor;
 use supportweb_domain::calendar::from_prague_time;
 use supportweb_domain::ids::{OrganisationId, UserId};
 use supportweb_domain::protocol::{ParticipantSide, ProtocolKind, ProtocolStep, Side, TaskState};
-use supportweb_domain::{Actor, Language};
 use supportweb_storage::Store;
 use supportweb_storage::protocols::{Item, NewProtocol, NewTask, Participant, ProtocolQuery};
-use supportweb_web::i18n::Tr;
 
 use crate::demo::DemoError;
 
@@ -130,7 +129,6 @@ pub async fn fill(
     if !existing.is_empty() {
         return Ok(0);
     }
-    let tr = Tr::new(Language::Cs);
     let mut added = 0;
     for (&(organisation, _), verifier) in organisations.iter().zip(verifiers) {
         let Some(verifier) = *verifier else {
@@ -218,7 +216,7 @@ pub async fn fill(
                 async move {
                     let p = store.protocol(&who, id).await?;
                     let review = store.open_tasks_before(&who, &p).await?;
-                    let text = supportweb_web::pages::protocols::snapshot(&tr, &p, &review);
+                    let text = supportweb_web::pages::protocols::snapshot(&p, &review);
                     store
                         .protocol_step(&who, id, step, comment, &text, p.version)
                         .await

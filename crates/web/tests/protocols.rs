@@ -313,6 +313,13 @@ async fn life_of_a_protocol(app: TestApp) {
             .text()
             .contains("Školení uživatelů")
     );
+    // The consultant now uses the portal in English: the record stays Czech, so the
+    // revisions differ only where the protocol does.
+    app.db
+        .store
+        .set_user_language(consultant, supportweb_domain::Language::En)
+        .await
+        .unwrap();
     assert_eq!(
         step(&app, &path, &staff, "issue", "").await,
         StatusCode::SEE_OTHER
@@ -344,6 +351,14 @@ async fn life_of_a_protocol(app: TestApp) {
         second.contains("<span class=\"line-added\">+ 2. Školení uživatelů</span>"),
         "{second}"
     );
+    assert!(!second.contains("line-removed\">- Organizace"), "{second}");
+    // The record names the verifiers, the deadline and the files with their checksums.
+    assert!(
+        second.contains("Ověřovatelé za zákazníka: Zkušební starosta"),
+        "{second}"
+    );
+    assert!(second.contains("Termín ověření: 4. 12. 2026"));
+    assert!(second.contains("(SHA-256 "));
 
     // The print view: one clean document with everything, no navigation.
     let print = app

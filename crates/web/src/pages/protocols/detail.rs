@@ -199,7 +199,7 @@ pub(crate) async fn take_step(
 ) -> Result<(), ProtocolError> {
     let text = if step == ProtocolStep::Issue {
         let review = state.store().open_tasks_before(&signed.actor, p).await?;
-        snapshot(&Tr::new(signed.ctx.lang), p, &review)
+        snapshot(p, &review)
     } else {
         String::new()
     };

@@ -12,12 +12,12 @@ pub(crate) mod tasks;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use supportweb_domain::Actor;
 use supportweb_domain::agenda::Agenda;
 use supportweb_domain::calendar::prague_time;
 use supportweb_domain::ids::ProtocolId;
 use supportweb_domain::permissions::{Action, Area};
 use supportweb_domain::protocol::ParticipantSide;
+use supportweb_domain::{Actor, Language};
 use supportweb_storage::protocols::{ProtocolRecord, TaskRecord};
 
 use crate::error::AppError;
@@ -84,8 +84,10 @@ pub(crate) fn held(p: &ProtocolRecord) -> String {
 }
 
 /// The text of a protocol as issued: kept with each revision, compared line by line between
-/// revisions. Written in the user's language at the time of issue.
-pub fn snapshot(t: &Tr, p: &ProtocolRecord, review: &[TaskRecord]) -> String {
+/// revisions. Always in Czech, the language of the record, so that two revisions issued by
+/// people who use the portal in different languages differ only where the protocol does.
+pub fn snapshot(p: &ProtocolRecord, review: &[TaskRecord]) -> String {
+    let t = &Tr::new(Language::Cs);
     let mut out = String::new();
     let line = |out: &mut String, label: &str, value: &str| {
         out.push_str(&format!("{}: {}\n", t.t(label), value));
@@ -104,6 +106,17 @@ pub fn snapshot(t: &Tr, p: &ProtocolRecord, review: &[TaskRecord]) -> String {
     line(&mut out, "protocol-held-at", &held(p));
     line(&mut out, "protocol-place", &p.place);
     line(&mut out, "protocol-minute-taker", &p.minute_taker_name);
+    if !p.verifiers.is_empty() {
+        let names: Vec<&str> = p.verifiers.iter().map(|(_, name)| name.as_str()).collect();
+        line(&mut out, "protocol-verifiers", &names.join(", "));
+    }
+    if let Some(due) = p.verification_due {
+        line(
+            &mut out,
+            "protocol-verification-due",
+            &due.format("%-d. %-m. %Y").to_string(),
+        );
+    }
     out.push_str(&format!("\n{}\n", t.t("protocol-participants")));
     for participant in &p.participants {
         let side = match participant.side {
@@ -142,6 +155,12 @@ pub fn snapshot(t: &Tr, p: &ProtocolRecord, review: &[TaskRecord]) -> String {
                 t.t("protocol-decisions"),
                 item.decisions.trim_end()
             ));
+        }
+    }
+    if !p.files.is_empty() {
+        out.push_str(&format!("\n{}\n", t.t("patch-files")));
+        for file in &p.files {
+            out.push_str(&format!("- {} (SHA-256 {})\n", file.file_name, file.sha256));
         }
     }
     if !p.tasks.is_empty() {
