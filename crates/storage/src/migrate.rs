@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_protocols.sql", "protocols"),
     migration!(16, "0016_customization_orders.sql", "customization_orders"),
     migration!(17, "0017_order_conversation.sql", "order_conversation"),
+    migration!(
+        18,
+        "0018_document_state_grouping.sql",
+        "document_state_grouping"
+    ),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
