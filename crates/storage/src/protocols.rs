@@ -771,7 +771,25 @@ impl Store {
         actor: &Actor,
         id: ProtocolId,
     ) -> Result<ProtocolRecord, StoreError> {
-        let row: Option<ProtocolRow> = if actor.is_staff() {
+        let row = self.live_row(actor, id).await?;
+        let record = self
+            .protocol_record(row.ok_or(StoreError::NotFound)?)
+            .await?;
+        if actor.is_staff() {
+            Ok(record)
+        } else {
+            self.as_issued(record).await
+        }
+    }
+
+    /// The protocol's row as it stands now, if the actor may see the protocol (the columns
+    /// lists sort by, whatever revision a customer reads).
+    async fn live_row(
+        &self,
+        actor: &Actor,
+        id: ProtocolId,
+    ) -> Result<Option<ProtocolRow>, StoreError> {
+        Ok(if actor.is_staff() {
             if !staff_reads(actor) {
                 return Err(StoreError::NotFound);
             }
@@ -791,15 +809,7 @@ impl Store {
                     .fetch_optional(pool)
                     .await?
             })
-        };
-        let record = self
-            .protocol_record(row.ok_or(StoreError::NotFound)?)
-            .await?;
-        if actor.is_staff() {
-            Ok(record)
-        } else {
-            self.as_issued(record).await
-        }
+        })
     }
 
     /// What a customer reads of a protocol: while staff revise it after an objection, the
@@ -1002,12 +1012,12 @@ impl Store {
         }
         if let Some(after) = query.after {
             // Read through the actor's scope: a protocol the actor may not see is no cursor,
-            // just like a missing one.
-            let last = match self.protocol(actor, after).await {
-                Ok(p) => Some((p.held_at, p.organisation_name, p.organisation_id.0)),
-                Err(StoreError::NotFound) => None,
-                Err(e) => return Err(e),
-            };
+            // just like a missing one. The live row, as the list sorts by it (a customer may
+            // read an earlier revision of it).
+            let last = self
+                .live_row(actor, after)
+                .await?
+                .map(|p| (p.held_at, p.organisation_name, p.organisation_id));
             if let Some((held, name, organisation)) = last {
                 let h = push(&mut args, Arg::At(held));
                 let i = push(&mut args, Arg::U(after.0));
