@@ -358,7 +358,10 @@ async fn life_of_a_protocol(app: TestApp) {
         "{second}"
     );
     assert!(second.contains("Termín ověření: 4. 12. 2026"));
-    assert!(second.contains("(SHA-256 "));
+    assert!(
+        second.contains("Přílohy\n- prezence.pdf (SHA-256 "),
+        "{second}"
+    );
 
     // The print view: one clean document with everything, no navigation.
     let print = app

@@ -888,6 +888,7 @@ protocol-minute-taker = Zapisovatel(ka)
 protocol-verifiers = Ověřovatelé za zákazníka
 protocol-verifiers-hint = Jen uživatelé organizace s oprávněním potvrzovat protokoly.
 protocol-verification-due = Termín ověření
+protocol-files = Přílohy
 protocol-state = Stav
 protocol-state-draft = Koncept
 protocol-state-issued = Vydán k ověření

@@ -881,6 +881,7 @@ protocol-minute-taker = Minute-taker
 protocol-verifiers = Customer's verifiers
 protocol-verifiers-hint = Only users of the organisation allowed to confirm protocols.
 protocol-verification-due = Verification deadline
+protocol-files = Attachments
 protocol-state = State
 protocol-state-draft = Draft
 protocol-state-issued = Issued for verification

@@ -158,7 +158,7 @@ pub fn snapshot(p: &ProtocolRecord, review: &[TaskRecord]) -> String {
         }
     }
     if !p.files.is_empty() {
-        out.push_str(&format!("\n{}\n", t.t("patch-files")));
+        out.push_str(&format!("\n{}\n", t.t("protocol-files")));
         for file in &p.files {
             out.push_str(&format!("- {} (SHA-256 {})\n", file.file_name, file.sha256));
         }
