@@ -144,6 +144,8 @@ pub struct StepInput {
 /// A customer's answer, or a step with a reason, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerRecord {
+    /// Id (the detail of the notification event it caused).
+    pub id: Uuid,
     /// The step.
     pub step: OrderStep,
     /// The quote revision it answered.
@@ -407,17 +409,25 @@ fn may_submit(actor: &Actor, organisation: OrganisationId) -> bool {
     OrderParty::of(actor, organisation).is_some_and(|p| p.may_write(false))
 }
 
+/// Refuses an empty text, and one longer than its field takes.
 fn required(text: &str, field: &'static str) -> Result<(), OrderError> {
+    present(text, field)?;
+    limited(text, field)
+}
+
+/// Refuses an empty text.
+fn present(text: &str, field: &'static str) -> Result<(), OrderError> {
     if text.trim().is_empty() {
         Err(OrderError::Invalid(field))
     } else {
-        limited(text, field)
+        Ok(())
     }
 }
 
-/// Refuses a text longer than its field takes, before anything is written.
+/// Refuses a text longer than its field takes, before anything is written. A line break
+/// counts once, as the browser's `maxlength` counts it, though it arrives as CR LF.
 fn limited(text: &str, field: &'static str) -> Result<(), OrderError> {
-    if text.trim().chars().count() > text_limit(field) {
+    if text.trim().chars().filter(|c| *c != '\r').count() > text_limit(field) {
         Err(OrderError::TooLong(field))
     } else {
         Ok(())
@@ -441,12 +451,15 @@ impl Store {
     /// Submits a requirement (customer users with the write right, or staff who write
     /// orders on the customer's behalf, naming the requesting user). Numbers come per year.
     pub async fn create_order(&self, actor: &Actor, new: &NewOrder) -> Result<OrderId, OrderError> {
+        required(&new.title, "title")?;
+        required(&new.description, "description")?;
         self.insert_order(actor, new, None).await
     }
 
     /// Converts a support document into an order (staff who write orders and may read the
     /// document): the requirement takes the document's subject, description and reporter;
-    /// both keep the link. A document converts once.
+    /// both keep the link. A document converts once. The texts come from the document as
+    /// they are, whatever their length.
     pub async fn convert_document(
         &self,
         actor: &Actor,
@@ -494,8 +507,8 @@ impl Store {
         if !may_submit(actor, new.organisation_id) {
             return Err(OrderError::NotAllowed);
         }
-        required(&new.title, "title")?;
-        required(&new.description, "description")?;
+        present(&new.title, "title")?;
+        present(&new.description, "description")?;
         let requested_by = match (actor.is_staff(), new.requested_by) {
             (false, _) | (true, None) => actor.user_id,
             (true, Some(user)) => {
@@ -958,6 +971,7 @@ impl Store {
             _ => {}
         }
         let recorded = answers_quote || step.needs_reason() || step == OrderStep::Accept;
+        let answer = Uuid::now_v7();
         if recorded {
             let revision = answers_quote.then_some(order.quote_revision);
             let purchase_order = if step == OrderStep::Approve {
@@ -971,7 +985,7 @@ impl Store {
                      purchase_order, answered_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
-                .bind(Uuid::now_v7())
+                .bind(answer)
                 .bind(id.0)
                 .bind(step.as_str())
                 .bind(revision)
@@ -1003,7 +1017,13 @@ impl Store {
             _ => None,
         };
         if let Some(event) = event {
-            tx.record_event(event, id.0, Some(actor.user_id), None, "")
+            // The answer's id tells the message which reason or reservations to quote.
+            let detail = if recorded {
+                answer.to_string()
+            } else {
+                String::new()
+            };
+            tx.record_event(event, id.0, Some(actor.user_id), None, &detail)
                 .await?;
         }
         tx.commit().await?;
@@ -1027,10 +1047,18 @@ impl Store {
         id: OrderId,
     ) -> Result<Vec<AnswerRecord>, StoreError> {
         self.order(actor, id).await?;
-        type AnswerRow = (String, Option<i64>, String, String, String, DateTime<Utc>);
+        type AnswerRow = (
+            Uuid,
+            String,
+            Option<i64>,
+            String,
+            String,
+            String,
+            DateTime<Utc>,
+        );
         let rows: Vec<AnswerRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT a.step, a.quote_revision, u.display_name, a.reason, a.purchase_order,
+                "SELECT a.id, a.step, a.quote_revision, u.display_name, a.reason, a.purchase_order,
                  a.answered_at FROM order_answers a JOIN users u ON u.id = a.user_id
                  WHERE a.order_id = $1 ORDER BY a.answered_at, a.id",
             )
@@ -1040,8 +1068,9 @@ impl Store {
         });
         rows.into_iter()
             .map(
-                |(step, quote_revision, user_name, reason, purchase_order, answered_at)| {
+                |(id, step, quote_revision, user_name, reason, purchase_order, answered_at)| {
                     Ok(AnswerRecord {
+                        id,
                         step: OrderStep::parse(&step).ok_or(StoreError::Corrupt(step))?,
                         quote_revision,
                         user_name,

@@ -510,7 +510,12 @@ async fn an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again(
             &signatory,
             id,
             OrderStep::ReturnForRequote,
-            because("Prosíme rozdělit na etapy")
+            // A form's text area sends CR LF; each break counts once toward the 4 000, as
+            // the browser's maxlength counts it: 3 997 characters (5 321 with every CR).
+            because(&format!(
+                "Prosíme rozdělit na etapy{}",
+                "\r\nab".repeat(1_324)
+            ))
         )
         .await
         .unwrap(),
@@ -718,7 +723,10 @@ async fn a_support_document_converts_once_and_both_keep_the_link(store: Store) {
                 module: "Podatelna".into(),
                 product_version: "5.2.3".into(),
                 subject: "Chtěli bychom sestavu podle uzlů".into(),
-                description: "Potřebujeme měsíční přehled.".into(),
+                description: format!(
+                    "Potřebujeme měsíční přehled.{}",
+                    " Podrobnosti.".repeat(1_536)
+                ),
                 files: vec![],
                 reporter_id: None,
             },
@@ -738,6 +746,10 @@ async fn a_support_document_converts_once_and_both_keep_the_link(store: Store) {
     assert_eq!(order.title, "Chtěli bychom sestavu podle uzlů");
     assert_eq!(order.requested_by, writer.user_id);
     assert!(order.description.contains(&document.number));
+    // The document's description as long as its form takes (20 000 characters) converts
+    // whole, though the number added makes it longer than a typed requirement may be.
+    assert_eq!(document.description.chars().count(), 19_996);
+    assert!(order.description.starts_with(&document.description));
     assert_eq!(
         store
             .order_of_document(&writer, document.id)

@@ -7,6 +7,8 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+
+use crate::i18n::Tr;
 use supportweb_files::FileError;
 use supportweb_storage::StoreError;
 
@@ -17,6 +19,19 @@ pub struct FieldError {
     pub field: String,
     /// Machine-readable code; also the Fluent message id of its text.
     pub code: &'static str,
+}
+
+impl FieldError {
+    /// The text of the error in `t`'s language, with the figures its message names (the
+    /// most characters a text of customization orders takes).
+    pub fn message(&self, t: &Tr) -> String {
+        if self.code == "order-error-too-long" {
+            let max = supportweb_domain::customization_order::text_limit(&self.field);
+            t.tn(self.code, "max", i64::try_from(max).unwrap_or(i64::MAX))
+        } else {
+            t.t(self.code)
+        }
+    }
 }
 
 /// Errors a handler can answer with.

@@ -304,7 +304,7 @@ async fn render_errors(request: Request, next: Next) -> Response {
                 .map(|f| ProblemField {
                     field: f.field.clone(),
                     code: f.code.to_owned(),
-                    message: t.t(f.code),
+                    message: f.message(&t),
                 })
                 .collect(),
         };

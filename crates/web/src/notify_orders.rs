@@ -139,7 +139,11 @@ pub async fn messages(
                 .await?
                 .into_iter()
                 .rev()
-                .find(|a| steps.contains(&a.step))
+                .find(|a| {
+                    // Events from before answers were named in them quote the newest.
+                    steps.contains(&a.step)
+                        && (event.detail.is_empty() || a.id.to_string() == event.detail)
+                })
             && !answer.reason.trim().is_empty()
         {
             body.push('\n');

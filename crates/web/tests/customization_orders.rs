@@ -286,6 +286,19 @@ async fn life_of_an_order(app: TestApp) {
         step(&app, &path, &manager, &[("step", "analyse")]).await,
         StatusCode::SEE_OTHER
     );
+    // With the quote form on the page too, a bad figure in the work form is shown at the
+    // work form's hours, not at the quote's.
+    let refused = app
+        .post_form(
+            &format!("{path}/work"),
+            &[("worked_on", &yesterday()), ("hours", "hodně")],
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(text.contains("id=\"work-hours-error\""), "{text}");
+    assert!(!text.contains("id=\"hours-error\""));
     let page = app.get(&path, Some(&manager)).await.text();
     let v = version(&page);
     let quote = |hours: &'static str, rate: &'static str, v: String| {
@@ -515,10 +528,12 @@ async fn life_of_an_order(app: TestApp) {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
     assert!(
-        refused
-            .text()
-            .contains("Text je příliš dlouhý: nejvýše 300 znaků.")
+        text.contains(
+            "<p class=\"error\" id=\"note-error\">Text je příliš dlouhý: nejvýše 300 znaků.</p>"
+        ),
+        "{text}"
     );
     let logged = app
         .post_form(
@@ -574,7 +589,8 @@ async fn life_of_an_order(app: TestApp) {
         accepted.body
     );
     assert!(
-        to("referent@example.cz")
+        // Only the vendor hears of it: the signatory, a customer user, does not.
+        to("starosta@example.cz")
             .iter()
             .all(|s| !s.contains("převzata"))
     );
@@ -973,34 +989,58 @@ async fn api_flow(app: TestApp) {
     .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.text().contains("\"reason\""));
-    // Not accepted: back to development, and the account team reads why.
-    let refused = api_call(
-        &app,
-        "POST",
-        &format!("{path}/steps"),
-        &referent,
-        Some(json!({"step": "not_accept", "reason": "Tisk padá na prázdném dni.", "version": version(&detail)})),
-    )
-    .await;
-    assert_eq!(refused.status, StatusCode::OK, "{}", refused.text());
-    assert_eq!(refused.json()["order"]["state"], "in_development");
+    // Not accepted twice before the worker runs: back to development each time, and the
+    // account team reads each reason in its own message.
+    let deliver =
+        |version: i64| json!({"step": "deliver", "delivered_in": "5.4.1", "version": version});
+    for (n, reason) in ["Tisk padá na prázdném dni.", "Chybí stránkování."]
+        .into_iter()
+        .enumerate()
+    {
+        if n > 0 {
+            let detail = api_call(&app, "GET", &path, &manager, None).await.json();
+            let redelivered = api_call(
+                &app,
+                "POST",
+                &format!("{path}/steps"),
+                &manager,
+                Some(deliver(version(&detail))),
+            )
+            .await;
+            assert_eq!(redelivered.status, StatusCode::OK, "{}", redelivered.text());
+        }
+        let detail = api_call(&app, "GET", &path, &referent, None).await.json();
+        let refused = api_call(
+            &app,
+            "POST",
+            &format!("{path}/steps"),
+            &referent,
+            Some(json!({"step": "not_accept", "reason": reason, "version": version(&detail)})),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::OK, "{}", refused.text());
+        assert_eq!(refused.json()["order"]["state"], "in_development");
+    }
     common::drain_events(&app.db.store).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
-    assert!(
-        outbox
-            .iter()
-            .any(|m| m.recipient_email == "vedouci@example.cz"
+    let refusals: Vec<&str> = outbox
+        .iter()
+        .filter(|m| {
+            m.recipient_email == "vedouci@example.cz"
                 && m.subject.contains("Customizace nepřevzata")
-                && m.body.contains("Tisk padá na prázdném dni.")),
-        "{outbox:?}"
-    );
+        })
+        .map(|m| m.body.as_str())
+        .collect();
+    assert_eq!(refusals.len(), 2, "{outbox:?}");
+    assert!(refusals[0].contains("Tisk padá") && !refusals[0].contains("stránkování"));
+    assert!(refusals[1].contains("Chybí stránkování.") && !refusals[1].contains("Tisk"));
     let detail = api_call(&app, "GET", &path, &manager, None).await.json();
     let redelivered = api_call(
         &app,
         "POST",
         &format!("{path}/steps"),
         &manager,
-        Some(json!({"step": "deliver", "delivered_in": "5.4.1", "version": version(&detail)})),
+        Some(deliver(version(&detail))),
     )
     .await;
     assert_eq!(redelivered.status, StatusCode::OK, "{}", redelivered.text());
@@ -1046,6 +1086,12 @@ async fn api_flow(app: TestApp) {
     let problem = long_answer.json();
     assert_eq!(problem["errors"][0]["field"], "body", "{problem}");
     assert_eq!(problem["errors"][0]["code"], "order-error-too-long");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Text je příliš dlouhý: nejvýše 20"),
+        "{message}"
+    );
+    assert!(!message.contains('{'), "{message}");
 
     let lines = api_call(
         &app,

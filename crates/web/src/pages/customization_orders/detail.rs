@@ -668,9 +668,10 @@ pub(super) async fn work(
     if worked_on.is_none() {
         errors.add_t("worked_on", &t, "order-error-date");
     }
+    // "work_hours": the quote form on the same page has its own "hours".
     let hours = parse_hours(&form.hours);
     if hours.is_none() {
-        errors.add_t("hours", &t, "order-error-hours");
+        errors.add_t("work_hours", &t, "order-error-hours");
     }
     if let (Some(worked_on), Some(hours)) = (worked_on, hours) {
         match state
@@ -682,6 +683,9 @@ pub(super) async fn work(
                 return Ok(
                     Redirect::to(&format!("/customization-orders/{}#work", o.id)).into_response(),
                 );
+            }
+            Err(OrderError::Invalid("hours")) => {
+                errors.add_t("work_hours", &t, "order-error-hours");
             }
             Err(error) => {
                 if !step_errors(&t, &error, &mut errors) {
