@@ -1,9 +1,9 @@
-//! Sample customization orders: for each showcase customer a handful of requirements at
-//! different points of their life — one invoiced with hours logged, one accepted with a
-//! reservation still open (waiting for invoicing), one delivered and waiting for the
-//! customer, one quoted twice and waiting for the signatory, one rejected, one just
-//! submitted — with replies and an internal note. Quote dates are relative to today.
-//! Running it again adds nothing.
+//! Sample customization orders: for each showcase customer one requirement in every state
+//! of the lifecycle — just submitted, cancelled, in analysis, quoted twice and waiting for
+//! the signatory, returned for a new quote, rejected, approved, back in development after
+//! the customer did not accept it, delivered and waiting for the customer, accepted with a
+//! reservation still open, invoiced, closed — with replies, an internal note and hours.
+//! Quote dates are relative to today. Running it again adds nothing.
 
 use chrono::{Duration, NaiveDate};
 use supportweb_domain::Actor;
@@ -19,11 +19,17 @@ use crate::demo::DemoError;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Story {
     Submitted,
+    Cancelled,
+    InAnalysis,
     QuotedTwice,
+    ReturnedForRequote,
     Rejected,
+    Approved,
+    NotAccepted,
     Delivered,
     AcceptedWithReservations,
     Invoiced,
+    Closed,
 }
 
 struct SampleOrder {
@@ -70,6 +76,42 @@ const ORDERS: &[SampleOrder] = &[
         description: "Na obálce má být logo obce a zpáteční adresa podatelny.",
         centi_hours: 0,
         story: Story::Submitted,
+    },
+    SampleOrder {
+        title: "Import adresáře z agendy obyvatel",
+        description: "Jednorázově převzít adresy z agendy evidence obyvatel.",
+        centi_hours: 0,
+        story: Story::Cancelled,
+    },
+    SampleOrder {
+        title: "Statistika vyřízených podání pro výroční zprávu",
+        description: "Počty podání podle způsobu doručení a lhůty vyřízení za rok.",
+        centi_hours: 0,
+        story: Story::InAnalysis,
+    },
+    SampleOrder {
+        title: "Elektronický podpis odchozích dokumentů ve výpravně",
+        description: "Výpravna má podepisovat PDF kvalifikovanou pečetí obce.",
+        centi_hours: 2800,
+        story: Story::ReturnedForRequote,
+    },
+    SampleOrder {
+        title: "Předávání dokumentů do spisovny podle skartačních znaků",
+        description: "Uzavřené spisy předávat do spisovny v dávkách podle skartačních znaků.",
+        centi_hours: 1600,
+        story: Story::Approved,
+    },
+    SampleOrder {
+        title: "Hromadná změna zpracovatele při odchodu zaměstnance",
+        description: "Převést všechny otevřené dokumenty odcházejícího na nástupce.",
+        centi_hours: 1000,
+        story: Story::NotAccepted,
+    },
+    SampleOrder {
+        title: "Kontrola formátu příloh při příjmu z e-podatelny",
+        description: "Upozornit na přílohy ve formátech, které nejsou výstupní ani přijatelné.",
+        centi_hours: 800,
+        story: Story::Closed,
     },
 ];
 
@@ -157,153 +199,189 @@ pub async fn fill(
                 .await
                 .map_err(failed)?;
             added += 1;
-            if sample.story == Story::Submitted {
-                continue;
-            }
-            step(
-                store,
-                staff,
-                id,
-                OrderStep::Analyse,
-                StepInput::default(),
-                today,
-            )
-            .await?;
+            let purchase_order = format!("OBJ-{}-{added:03}", today.format("%Y"));
+            play(store, staff, &customer, id, sample, &purchase_order, today).await?;
+        }
+    }
+    Ok(added)
+}
+
+/// Takes one sample order as far as its story goes.
+async fn play(
+    store: &Store,
+    staff: &Actor,
+    customer: &Actor,
+    id: OrderId,
+    sample: &SampleOrder,
+    purchase_order: &str,
+    today: NaiveDate,
+) -> Result<(), DemoError> {
+    let failed = |e: supportweb_storage::customization_orders::OrderError| {
+        DemoError(format!("sample order: {e}"))
+    };
+    match sample.story {
+        Story::Submitted => return Ok(()),
+        Story::Cancelled => {
+            let why = reason("Adresy převezmeme přes základní registry, úprava není potřeba.");
+            return step(store, customer, id, OrderStep::Cancel, why, today).await;
+        }
+        _ => {}
+    }
+    step(
+        store,
+        staff,
+        id,
+        OrderStep::Analyse,
+        StepInput::default(),
+        today,
+    )
+    .await?;
+    store
+        .add_order_comment(
+            staff,
+            id,
+            "Odhad počítá s rezervou na testování u zákazníka.",
+            true,
+            &[],
+        )
+        .await
+        .map_err(failed)?;
+    if sample.story == Story::InAnalysis {
+        return Ok(());
+    }
+    let version = store.order(staff, id).await?.version;
+    store
+        .issue_quote(
+            staff,
+            id,
+            &quote(sample.centi_hours, today),
+            &[],
+            today,
+            version,
+        )
+        .await
+        .map_err(failed)?;
+    match sample.story {
+        Story::QuotedTwice => {
             store
                 .add_order_comment(
-                    staff,
+                    customer,
                     id,
-                    "Odhad počítá s rezervou na testování u zákazníka.",
-                    true,
+                    "Prosíme o rozdělení na dvě etapy.",
+                    false,
                     &[],
                 )
                 .await
                 .map_err(failed)?;
             let version = store.order(staff, id).await?.version;
+            let cheaper = quote(sample.centi_hours - 400, today);
             store
-                .issue_quote(
-                    staff,
-                    id,
-                    &quote(sample.centi_hours, today),
-                    &[],
-                    today,
-                    version,
-                )
+                .issue_quote(staff, id, &cheaper, &[], today, version)
                 .await
                 .map_err(failed)?;
-            match sample.story {
-                Story::QuotedTwice => {
-                    store
-                        .add_order_comment(
-                            &customer,
-                            id,
-                            "Prosíme o rozdělení na dvě etapy.",
-                            false,
-                            &[],
-                        )
-                        .await
-                        .map_err(failed)?;
-                    let version = store.order(staff, id).await?.version;
-                    store
-                        .issue_quote(
-                            staff,
-                            id,
-                            &quote(sample.centi_hours - 400, today),
-                            &[],
-                            today,
-                            version,
-                        )
-                        .await
-                        .map_err(failed)?;
-                    continue;
-                }
-                Story::Rejected => {
-                    step(
-                        store,
-                        &customer,
-                        id,
-                        OrderStep::Reject,
-                        reason("Letos na úpravu nemáme rozpočet."),
-                        today,
-                    )
-                    .await?;
-                    continue;
-                }
-                _ => {}
-            }
-            let approve = StepInput {
-                purchase_order: format!("OBJ-{}-{:03}", today.format("%Y"), added),
-                ..StepInput::default()
-            };
-            step(store, &customer, id, OrderStep::Approve, approve, today).await?;
+            return Ok(());
+        }
+        Story::ReturnedForRequote => {
+            let why = reason("Pečeť už máme, prosíme nabídku bez jejího pořízení.");
+            return step(store, customer, id, OrderStep::ReturnForRequote, why, today).await;
+        }
+        Story::Rejected => {
+            let why = reason("Letos na úpravu nemáme rozpočet.");
+            return step(store, customer, id, OrderStep::Reject, why, today).await;
+        }
+        _ => {}
+    }
+    let approve = StepInput {
+        purchase_order: purchase_order.to_owned(),
+        ..StepInput::default()
+    };
+    step(store, customer, id, OrderStep::Approve, approve, today).await?;
+    if sample.story == Story::Approved {
+        return Ok(());
+    }
+    step(
+        store,
+        staff,
+        id,
+        OrderStep::Develop,
+        StepInput::default(),
+        today,
+    )
+    .await?;
+    store
+        .log_order_work(
+            staff,
+            id,
+            today - Duration::days(3),
+            sample.centi_hours / 2,
+            "Vývoj",
+            today,
+        )
+        .await
+        .map_err(failed)?;
+    let deliver = StepInput {
+        delivered_in: "5.3.0".to_owned(),
+        ..StepInput::default()
+    };
+    step(store, staff, id, OrderStep::Deliver, deliver, today).await?;
+    match sample.story {
+        Story::Delivered => Ok(()),
+        Story::NotAccepted => {
+            let why = reason("Dokumenty ve schvalování zůstaly původnímu zpracovateli.");
+            step(store, customer, id, OrderStep::NotAccept, why, today).await
+        }
+        Story::AcceptedWithReservations => {
+            let listed = reason("Chybí připomínka zástupci\nV e-mailu chybí číslo jednací");
             step(
                 store,
-                staff,
+                customer,
                 id,
-                OrderStep::Develop,
+                OrderStep::AcceptWithReservations,
+                listed,
+                today,
+            )
+            .await?;
+            if let Some(first) = store.order_reservations(staff, id).await?.first() {
+                store
+                    .set_reservation_state(
+                        staff,
+                        id,
+                        first.id,
+                        ReservationState::Fixed,
+                        first.version,
+                    )
+                    .await
+                    .map_err(failed)?;
+            }
+            Ok(())
+        }
+        _ => {
+            step(
+                store,
+                customer,
+                id,
+                OrderStep::Accept,
                 StepInput::default(),
                 today,
             )
             .await?;
+            let version = store.order(staff, id).await?.version;
             store
-                .log_order_work(
-                    staff,
-                    id,
-                    today - Duration::days(3),
-                    sample.centi_hours / 2,
-                    "Vývoj",
-                    today,
-                )
+                .mark_invoiced(staff, &[(id, version)])
                 .await
                 .map_err(failed)?;
-            let deliver = StepInput {
-                delivered_in: "5.3.0".to_owned(),
-                ..StepInput::default()
-            };
-            step(store, staff, id, OrderStep::Deliver, deliver, today).await?;
-            match sample.story {
-                Story::Delivered => continue,
-                Story::AcceptedWithReservations => {
-                    step(
-                        store,
-                        &customer,
-                        id,
-                        OrderStep::AcceptWithReservations,
-                        reason("Chybí připomínka zástupci\nV e-mailu chybí číslo jednací"),
-                        today,
-                    )
-                    .await?;
-                    if let Some(first) = store.order_reservations(staff, id).await?.first() {
-                        store
-                            .set_reservation_state(
-                                staff,
-                                id,
-                                first.id,
-                                ReservationState::Fixed,
-                                first.version,
-                            )
-                            .await
-                            .map_err(failed)?;
-                    }
-                }
-                _ => {
-                    step(
-                        store,
-                        &customer,
-                        id,
-                        OrderStep::Accept,
-                        StepInput::default(),
-                        today,
-                    )
-                    .await?;
-                    let version = store.order(staff, id).await?.version;
-                    store
-                        .mark_invoiced(staff, &[(id, version)])
-                        .await
-                        .map_err(failed)?;
-                }
+            if sample.story == Story::Closed {
+                step(
+                    store,
+                    staff,
+                    id,
+                    OrderStep::Close,
+                    StepInput::default(),
+                    today,
+                )
+                .await?;
             }
+            Ok(())
         }
     }
-    Ok(added)
 }
