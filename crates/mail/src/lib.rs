@@ -106,6 +106,8 @@ pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     domain: String,
+    /// The longest one message may take, whole conversation included.
+    limit: Duration,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -152,6 +154,8 @@ impl Mailer {
             transport: builder.build(),
             from,
             domain: domain.to_owned(),
+            // The timeout bounds each step of the conversation; the whole of it gets four.
+            limit: settings.timeout.saturating_mul(4),
         })
     }
 
@@ -194,23 +198,47 @@ pub struct Delivery {
     pub failed: usize,
 }
 
-/// Claims up to `batch` due outbox messages for instance `holder` and sends them. A message
-/// the server refuses or cannot take (down, timeout) is recorded as failed and tried again
-/// later; once the server refuses the connection, the rest of the batch waits too, so a
-/// mail server outage costs one connection attempt per round.
+/// Claims up to `batch` due outbox messages for instance `holder` and sends them, as
+/// [`send_claimed`] does.
 pub async fn send_due(
     store: &Store,
     mailer: &Mailer,
     holder: &str,
     batch: i64,
 ) -> Result<Delivery, StoreError> {
-    let mut delivery = Delivery::default();
     let due = store.claim_outbox(holder, batch).await?;
+    send_claimed(store, mailer, holder, due).await
+}
+
+/// Sends messages `holder` claimed. Right before each, the claim is held for as long as one
+/// message may take; a message whose claim ran out and went to another instance is left to
+/// it, so each goes out once however slow the batch. A message the server refuses or cannot
+/// take (down, timeout) is recorded as failed and tried again later; once the server refuses
+/// the connection, the rest of the batch waits too, so a mail server outage costs one
+/// connection attempt per round.
+pub async fn send_claimed(
+    store: &Store,
+    mailer: &Mailer,
+    holder: &str,
+    claimed: Vec<OutboxMessage>,
+) -> Result<Delivery, StoreError> {
+    let mut delivery = Delivery::default();
     let mut outage: Option<String> = None;
-    for message in due {
+    let hold = mailer.limit.saturating_add(Duration::from_secs(60));
+    for message in claimed {
+        if !store.hold_outbox_message(message.id, holder, hold).await? {
+            tracing::info!(message = %message.id, "claim taken over by another instance; not sent here");
+            continue;
+        }
         let result = match &outage {
             Some(error) => Err(MailError::Unreachable(error.clone())),
-            None => mailer.send(&message).await,
+            None => match tokio::time::timeout(mailer.limit, mailer.send(&message)).await {
+                Ok(result) => result,
+                Err(_) => Err(MailError::Unreachable(format!(
+                    "no answer within {} s",
+                    mailer.limit.as_secs()
+                ))),
+            },
         };
         match result {
             Ok(()) => {

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use supportweb_mail::testing::{SmtpServer, settings_for, unused_address};
-use supportweb_mail::{Delivery, Mailer, send_due};
+use supportweb_mail::{Delivery, Mailer, send_claimed, send_due};
 use supportweb_storage::notifications::{EventKind, NewMessage};
 use supportweb_storage::testing::TestStore;
 use supportweb_storage::{Store, testing};
@@ -140,6 +140,41 @@ async fn two_instances_send_each_message_once(test: TestStore) {
     other.close().await;
 }
 
+/// An instance that took longer than its claim lasts finds its messages taken over by the
+/// other instance, and leaves them to it: each recipient gets one message.
+async fn a_slow_instance_leaves_taken_over_messages_alone(test: TestStore) {
+    queue(&test.store, 3).await;
+    let server = SmtpServer::start().await.unwrap();
+    let mailer = Mailer::new(&server.settings(), "podpora.example.cz").unwrap();
+    let slow = test.store.claim_outbox("instance-a", 50).await.unwrap();
+    assert_eq!(slow.len(), 3);
+    testing::expire_outbox_claims(&test.store).await;
+    // The other instance takes two of them over and is about to send them, when the slow
+    // one gets round to its batch.
+    let taken = test.store.claim_outbox("instance-b", 2).await.unwrap();
+    assert_eq!(taken.len(), 2);
+    let late = send_claimed(&test.store, &mailer, "instance-a", slow)
+        .await
+        .unwrap();
+    assert_eq!(
+        late,
+        Delivery { sent: 1, failed: 0 },
+        "only the one nobody took"
+    );
+    let other = send_claimed(&test.store, &mailer, "instance-b", taken)
+        .await
+        .unwrap();
+    assert_eq!(other, Delivery { sent: 2, failed: 0 });
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    let recipients: HashSet<String> = received.iter().flat_map(|m| m.to.clone()).collect();
+    assert_eq!(recipients.len(), 3, "a recipient got two messages");
+    for entry in test.store.outbox_entries().await.unwrap() {
+        assert!(entry.sent_at.is_some());
+        assert_eq!(entry.attempts, 1, "{entry:?}");
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),+ $(,)?) => {
         $(
@@ -160,4 +195,8 @@ macro_rules! on_both {
     };
 }
 
-on_both!(server_down_then_up, two_instances_send_each_message_once);
+on_both!(
+    server_down_then_up,
+    two_instances_send_each_message_once,
+    a_slow_instance_leaves_taken_over_messages_alone,
+);

@@ -372,6 +372,31 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Holds a message claimed by `holder` for `span` more, right before it is sent: true
+    /// when `holder` still has it unsent. A claim that ran out and went to another instance
+    /// stays with that one, so a slow batch never sends a message the other instance sends.
+    pub async fn hold_outbox_message(
+        &self,
+        id: Uuid,
+        holder: &str,
+        span: std::time::Duration,
+    ) -> Result<bool, StoreError> {
+        let span = Duration::from_std(span).unwrap_or(CLAIM).max(CLAIM);
+        let held = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND claimed_by = $3
+                 AND sent_at IS NULL",
+            )
+            .bind(now() + span)
+            .bind(id)
+            .bind(holder)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(held == 1)
+    }
+
     /// Marks a claimed message sent.
     pub async fn outbox_sent(&self, id: Uuid) -> Result<(), StoreError> {
         on_pool!(self, pool => {

@@ -276,6 +276,20 @@ pub async fn backdate_document(
     });
 }
 
+/// Lets every claim on the outbox run out, as if its holder had been slow for longer than
+/// the claim lasts.
+pub async fn expire_outbox_claims(store: &Store) {
+    let past = chrono::Utc::now() - chrono::Duration::hours(1);
+    crate::on_pool!(store, pool => {
+        sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE claimed_until IS NOT NULL")
+            .bind(past)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("expire claims: {e}"))
+            .rows_affected()
+    });
+}
+
 /// Sets a document's deadlines (tests of the SLA checks), keeping its "due" order in step.
 pub async fn set_deadlines(
     store: &Store,
