@@ -47,6 +47,34 @@ pub fn staff_only_field(entity: &str, field: &str) -> bool {
     ) || (entity == "protocol" && field != "state")
 }
 
+/// Whether a customer may read `record` of a patch's or procedure's history (`records`,
+/// newest first, all of it): only what happened after the record was last shown to other
+/// people than before — a change of visibility or of the chosen organisations, whose own
+/// old values are from before — and, for a patch, from its first publication on (its
+/// drafting is the vendor's). Until then it may have been staff-only or for other
+/// organisations, and its titles, notes and file names were not theirs.
+pub fn customer_may_read(entity: &str, records: &[HistoryRecord], record: &HistoryRecord) -> bool {
+    if !matches!(entity, "patch" | "procedure") {
+        return true;
+    }
+    let shown = records
+        .iter()
+        .find(|h| matches!(h.field.as_str(), "visibility" | "organisations"))
+        .map(|h| h.changed_at);
+    if shown.is_some_and(|at| record.changed_at <= at) {
+        return false;
+    }
+    if entity == "patch" {
+        let published = records
+            .iter()
+            .rev()
+            .find(|h| h.field == "state" && h.new_value == "published")
+            .map(|h| h.changed_at);
+        return published.is_some_and(|at| record.changed_at >= at);
+    }
+    true
+}
+
 /// The changed fields between two lists of `(field, value)` pairs in the same order.
 pub fn diff(
     before: &[(&'static str, String)],
@@ -144,19 +172,26 @@ impl Store {
     }
 
     /// The history of a record as `actor` may read it, newest first: customer and partner
-    /// users never get the [`staff_only_field`]s. The caller has checked the actor may see
-    /// the record.
+    /// users never get the [`staff_only_field`]s, nor what happened before the record was
+    /// shown to them as it is now ([`customer_may_read`]). The caller has checked the actor
+    /// may see the record.
     pub async fn history_for(
         &self,
         actor: &Actor,
         entity: &str,
         entity_id: Uuid,
     ) -> Result<Vec<HistoryRecord>, StoreError> {
-        let mut records = self.history(entity, entity_id).await?;
-        if !actor.is_staff() {
-            records.retain(|h| !staff_only_field(entity, &h.field));
+        let records = self.history(entity, entity_id).await?;
+        if actor.is_staff() {
+            return Ok(records);
         }
-        Ok(records)
+        Ok(records
+            .iter()
+            .filter(|h| {
+                !staff_only_field(entity, &h.field) && customer_may_read(entity, &records, h)
+            })
+            .cloned()
+            .collect())
     }
 
     /// The history of a record, newest first. The caller has checked the actor may see it.

@@ -678,6 +678,15 @@ async fn edits_steps_and_the_download_log(store: Store) {
         fields.contains(&"title: Oprava podatelny → Oprava podatelny 2".to_owned()),
         "{fields:?}"
     );
+    // A customer reads the history from the publication on: the drafting is the vendor's.
+    let seen: Vec<String> = store
+        .history_for(&customer, supportweb_storage::patches::ENTITY, id.0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| format!("{}: {} → {}", h.field, h.old_value, h.new_value))
+        .collect();
+    assert_eq!(seen, ["state: draft → published"]);
     assert!(
         fields.contains(&"files:  → oprava.zip".to_owned()),
         "{fields:?}"

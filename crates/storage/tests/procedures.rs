@@ -293,6 +293,26 @@ async fn every_revision_is_kept_and_stale_edits_are_refused(store: Store) {
         numbers(store.procedure_revisions(&customer, id).await.unwrap()),
         [3, 2]
     );
+    // Its history likewise starts after it was shown to all customers: the edit that did
+    // so names the staff-only revision's products, and only staff read it.
+    let history = |who: Actor| {
+        let store = store.clone();
+        async move {
+            store
+                .history_for(&who, supportweb_storage::procedures::ENTITY, id.0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| format!("{}: {} → {}", h.field, h.old_value, h.new_value))
+                .collect::<Vec<_>>()
+        }
+    };
+    let staff_reads = history(developer.clone()).await;
+    assert!(
+        staff_reads.contains(&"products: Produkt SPIS → Produkt EKO, Produkt SPIS".to_owned()),
+        "{staff_reads:?}"
+    );
+    assert_eq!(history(customer.clone()).await, ["revision: 2 → 3"]);
     let revisions = store.procedure_revisions(&developer, id).await.unwrap();
     assert_eq!(
         revisions.iter().map(|r| r.revision).collect::<Vec<_>>(),
