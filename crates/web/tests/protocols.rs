@@ -183,8 +183,13 @@ async fn life_of_a_protocol(app: TestApp) {
 
     // Field errors next to their fields, typed values and the upload kept, nothing created.
     let mut bad = fields(&lhota.to_string(), &c, &v, "", false);
-    bad.retain(|(k, val)| !(k == "task_due" && val == "2026-12-20"));
+    bad.retain(|(k, val)| !(k == "task_due" && val == "2026-12-20") && k != "externals");
     bad.push(("task_due".into(), String::new()));
+    // A presence the form does not understand is asked again, never taken as "present".
+    bad.push((
+        "externals".into(),
+        "Ing. Petra Malá; Národní archiv; nevím".into(),
+    ));
     let refused = app
         .post_multipart(
             "/protocols",
@@ -198,6 +203,7 @@ async fn life_of_a_protocol(app: TestApp) {
         text.contains("id=\"subject-error\"") && text.contains("id=\"tasks-error\""),
         "{text}"
     );
+    assert!(text.contains("id=\"externals-error\""), "{text}");
     assert!(text.contains("Dodat exportní skript") && text.contains("name=\"file_id\""));
     // Another organisation's user smuggled in as verifier.
     let mut smuggled = fields(&lhota.to_string(), &c, &v, "Cizí", false);

@@ -290,15 +290,14 @@ pub(crate) fn parse_protocol(
         }
     }
     for line in input.externals.lines().filter(|l| !l.trim().is_empty()) {
-        let mut parts = line.split(';').map(str::trim);
-        let name = parts.next().unwrap_or_default();
-        let affiliation = parts.next().unwrap_or_default();
-        let excused = parts.next().is_some_and(|p| {
-            matches!(
-                p.to_lowercase().as_str(),
-                "omluven" | "omluvena" | "omluvená" | "excused"
-            )
-        });
+        let parts: Vec<&str> = line.split(';').map(str::trim).collect();
+        let name = parts.first().copied().unwrap_or_default();
+        let affiliation = parts.get(1).copied().unwrap_or_default();
+        let present = presence(parts.get(2).copied().unwrap_or_default());
+        let (Some(present), false) = (present, parts.len() > 3) else {
+            errors.add_t("externals", t, "protocol-error-externals");
+            continue;
+        };
         if name.is_empty() || name.chars().count() > 200 || affiliation.chars().count() > 200 {
             errors.add_t("externals", t, "protocol-error-externals");
             continue;
@@ -308,7 +307,7 @@ pub(crate) fn parse_protocol(
             user_id: None,
             name: name.to_owned(),
             affiliation: affiliation.to_owned(),
-            present: !excused,
+            present,
         });
     }
     let verifiers = user_ids(&input.verifiers, "verifiers", t, errors);
@@ -722,4 +721,19 @@ pub(super) async fn update(
         errors,
     };
     shown_again(&state, &signed, shown, status).await
+}
+
+/// Whether a named person took part, from the third part of their line: nothing or
+/// "přítomen" is present, "omluven" (in any form) or "nepřítomen" is not; anything else is
+/// not understood (`None`), and the form says so rather than guess.
+fn presence(text: &str) -> Option<bool> {
+    let word = text.to_lowercase().replace(['(', ')'], "");
+    match word.as_str() {
+        "" | "přítomen" | "přítomna" | "přítomný" | "přítomná" | "přítomena" | "present" => {
+            Some(true)
+        }
+        "omluven" | "omluvena" | "omluvená" | "omluvený" | "nepřítomen" | "nepřítomna"
+        | "nepřítomný" | "nepřítomná" | "nepřítomena" | "excused" | "absent" => Some(false),
+        _ => None,
+    }
 }
