@@ -400,18 +400,43 @@ async fn life_of_a_protocol(app: TestApp) {
             .unwrap(),
         "name=\"version\" value=\"",
     );
-    let done = app
-        .post_form(
-            &format!("/protocols/tasks/{vendor_task}"),
-            &[
-                ("state", "done"),
-                ("version", &task_version),
-                ("next", &path),
-            ],
-            Some(&staff),
+    let set_task = |state: &'static str, version: String| {
+        let (app, path, staff) = (&app, path.clone(), staff.clone());
+        let url = format!("/protocols/tasks/{vendor_task}");
+        async move {
+            app.post_form(
+                &url,
+                &[("state", state), ("version", &version), ("next", &path)],
+                Some(&staff),
+            )
+            .await
+            .status
+        }
+    };
+    let version_now = |page: &str| {
+        value_of(
+            page.split(&format!("id=\"task-{vendor_task}\""))
+                .nth(1)
+                .unwrap(),
+            "name=\"version\" value=\"",
         )
-        .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    };
+    // Marked done by mistake, opened again, then done for real; an open task may also be
+    // cancelled, and each step is offered on the page.
+    assert_eq!(set_task("done", task_version).await, StatusCode::SEE_OTHER);
+    let page = app.get(&path, Some(&staff)).await.text();
+    assert!(page.contains(&format!("id=\"reopen-{vendor_task}\"")));
+    assert!(!page.contains(&format!("id=\"done-{vendor_task}\"")));
+    assert_eq!(
+        set_task("open", version_now(&page)).await,
+        StatusCode::SEE_OTHER
+    );
+    let page = app.get(&path, Some(&staff)).await.text();
+    assert!(page.contains(&format!("id=\"cancel-{vendor_task}\"")));
+    assert_eq!(
+        set_task("done", version_now(&page)).await,
+        StatusCode::SEE_OTHER
+    );
     let mut next = fields(&lhota.to_string(), &c, &v, "Druhá schůzka", false);
     next.retain(|(k, _)| !k.starts_with("task_"));
     next.iter_mut()
