@@ -1339,6 +1339,13 @@ impl Store {
         });
         tx.attach_order_files(actor, id, Some(comment), internal, files)
             .await?;
+        let event = if internal {
+            EventKind::OrderNote
+        } else {
+            EventKind::OrderReply
+        };
+        tx.record_event(event, id.0, Some(actor.user_id), Some(comment), "")
+            .await?;
         tx.commit().await?;
         Ok(())
     }

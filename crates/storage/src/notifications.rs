@@ -61,11 +61,15 @@ pub enum EventKind {
     OrderNotAccepted,
     /// An order was cancelled before development.
     OrderCancelled,
+    /// A public reply in an order's conversation.
+    OrderReply,
+    /// An internal note in an order's conversation.
+    OrderNote,
 }
 
 impl EventKind {
     /// Every kind.
-    pub const ALL: [EventKind; 20] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::DocumentCreated,
         EventKind::DocumentReply,
         EventKind::DocumentNote,
@@ -86,6 +90,8 @@ impl EventKind {
         EventKind::OrderAccepted,
         EventKind::OrderNotAccepted,
         EventKind::OrderCancelled,
+        EventKind::OrderReply,
+        EventKind::OrderNote,
     ];
 
     /// Database name, also the preference key.
@@ -111,6 +117,8 @@ impl EventKind {
             EventKind::OrderAccepted => "order_accepted",
             EventKind::OrderNotAccepted => "order_not_accepted",
             EventKind::OrderCancelled => "order_cancelled",
+            EventKind::OrderReply => "order_reply",
+            EventKind::OrderNote => "order_note",
         }
     }
 

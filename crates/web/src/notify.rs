@@ -62,6 +62,7 @@ fn staff_only(kind: EventKind) -> bool {
             | EventKind::OrderReturned
             | EventKind::OrderAccepted
             | EventKind::OrderNotAccepted
+            | EventKind::OrderNote
     )
 }
 
@@ -92,7 +93,9 @@ pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> boo
         | EventKind::OrderReturned
         | EventKind::OrderAccepted
         | EventKind::OrderNotAccepted
-        | EventKind::OrderCancelled => false,
+        | EventKind::OrderCancelled
+        | EventKind::OrderReply
+        | EventKind::OrderNote => false,
     })
 }
 
@@ -135,7 +138,9 @@ pub async fn messages_for(
         | EventKind::OrderReturned
         | EventKind::OrderAccepted
         | EventKind::OrderNotAccepted
-        | EventKind::OrderCancelled => {
+        | EventKind::OrderCancelled
+        | EventKind::OrderReply
+        | EventKind::OrderNote => {
             return crate::notify_orders::messages(store, public_url, event).await;
         }
         _ => {}

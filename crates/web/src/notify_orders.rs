@@ -9,6 +9,8 @@
 //! | delivered | the requesting user and the approvers |
 //! | accepted (with or without reservations), not accepted | the account team |
 //! | cancelled | the account team and the requesting user |
+//! | public reply in the conversation | the account team, the requesting user and the approvers |
+//! | internal note | the account team (staff only) |
 //!
 //! Answers that carry text (a reason, the reservations) quote it in the message.
 
@@ -52,6 +54,14 @@ async fn audience(
         }
         EventKind::OrderCancelled => {
             out.insert(order.requested_by);
+            out.extend(store.account_team_unscoped(order.organisation_id).await?);
+        }
+        EventKind::OrderReply => {
+            out.insert(order.requested_by);
+            out.extend(approvers().await?);
+            out.extend(store.account_team_unscoped(order.organisation_id).await?);
+        }
+        EventKind::OrderNote => {
             out.extend(store.account_team_unscoped(order.organisation_id).await?);
         }
         EventKind::QuoteIssued => out.extend(approvers().await?),
@@ -106,6 +116,22 @@ pub async fn messages(
             Err(StoreError::NotFound) => continue,
             Err(e) => return Err(e),
         };
+        // A reply or note is quoted as the recipient may read it: a customer never gets an
+        // internal note, whatever the audience said.
+        let comment = match event.comment_id {
+            Some(comment) => {
+                match store
+                    .order_comments(&recipient.actor, id)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.id == comment)
+                {
+                    Some(found) => Some(found),
+                    None => continue,
+                }
+            }
+            None => None,
+        };
         let tr = Tr::new(recipient.actor.language);
         let kind_key = event.kind.as_str().replace('_', "-");
         let who = actor_name
@@ -132,6 +158,14 @@ pub async fn messages(
                 tr.t("order-delivered-in"),
                 seen.delivered_in
             ));
+        }
+        if let Some(comment) = &comment {
+            body.push('\n');
+            body.push_str(comment.body.trim_end());
+            body.push('\n');
+            for file in &comment.files {
+                body.push_str(&format!("[{}]\n", file.file_name));
+            }
         }
         if let Some(steps) = answered_by(event.kind)
             && let Some(answer) = store

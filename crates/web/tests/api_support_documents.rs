@@ -511,7 +511,8 @@ async fn agenda_through_the_api(app: TestApp) {
             "task_overdue",
             "quote_issued",
             "order_delivered",
-            "order_cancelled"
+            "order_cancelled",
+            "order_reply"
         ]
     );
     let off = call(
@@ -551,7 +552,8 @@ async fn agenda_through_the_api(app: TestApp) {
     assert!(staff_listed.contains(&"order_submitted".to_owned()));
     assert!(!staff_listed.contains(&"quote_issued".to_owned()));
     assert!(staff_listed.contains(&"order_not_accepted".to_owned()));
-    assert_eq!(staff_listed.len(), 17, "{staff_listed:?}");
+    assert!(staff_listed.contains(&"order_note".to_owned()));
+    assert_eq!(staff_listed.len(), 19, "{staff_listed:?}");
 
     let missing = call(
         &app,

@@ -574,6 +574,29 @@ async fn life_of_an_order(app: TestApp) {
         "{outbox:?}"
     );
     assert!(manager_mail.iter().any(|s| s.contains("Nabídka schválena")));
+    // The customer's reply reaches the account team and the signatory with its text; the
+    // internal note reaches no customer, in any part of any message.
+    for reader in ["vedouci@example.cz", "starosta@example.cz"] {
+        assert!(
+            outbox.iter().any(|m| m.recipient_email == reader
+                && m.subject.contains("Nová odpověď")
+                && m.body.contains("Doplňujeme: i za minulý rok.")),
+            "{reader}: {outbox:?}"
+        );
+    }
+    assert!(
+        !outbox
+            .iter()
+            .any(|m| m.recipient_email != "vedouci@example.cz"
+                && (m.body.contains("KANÁR") || m.body.contains("kalkulace"))),
+        "{outbox:?}"
+    );
+    assert!(
+        to("referent@example.cz")
+            .iter()
+            .all(|s| !s.contains("Nová odpověď")),
+        "nobody hears of their own reply"
+    );
     // The acceptance reaches the account team with the reservations quoted.
     let accepted = outbox
         .iter()
