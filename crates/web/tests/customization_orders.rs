@@ -668,6 +668,17 @@ async fn life_of_an_order(app: TestApp) {
     assert!(csv.contains("\"28072,00\""));
     assert!(csv.contains("\"OBJ-2026-117\""));
     assert!(!csv.contains("KANÁR"));
+    // What the invoice needs: the customer's IČO and DIČ, the day of acceptance (the date
+    // of the taxable supply) and the VAT rate next to the figures.
+    let header = csv.lines().next().unwrap();
+    for column in ["IČO", "DIČ", "Převzato dne", "Sazba DPH"] {
+        assert!(header.contains(&format!("\"{column}\"")), "{header}");
+    }
+    let accepted_on = supportweb_domain::calendar::prague_time(chrono::Utc::now())
+        .date()
+        .to_string();
+    assert!(csv.contains(&format!("\"{accepted_on}\"")), "{csv}");
+    assert!(csv.contains("\"23200,00\";\"21\";\"4872,00\""), "{csv}");
     let invoicing = app
         .get("/customization-orders/invoicing", Some(&manager))
         .await

@@ -1061,6 +1061,7 @@ order-hourly-rate = Hodinová sazba
 order-currency = Měna
 order-net = Cena bez DPH
 order-vat-rate = Sazba DPH
+order-accepted-on = Převzato dne
 order-vat = DPH
 order-rounding = Zaokrouhlení
 order-total = Celkem k úhradě

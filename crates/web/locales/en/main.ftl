@@ -1054,6 +1054,7 @@ order-hourly-rate = Hourly rate
 order-currency = Currency
 order-net = Price without VAT
 order-vat-rate = VAT rate
+order-accepted-on = Accepted on
 order-vat = VAT
 order-rounding = Rounding
 order-total = Total due

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
+use supportweb_domain::calendar::prague_time;
 use supportweb_domain::customization_order::OrderStep;
 use supportweb_domain::money::{format_amount, format_hours, format_plain};
 use supportweb_storage::customization_orders::{OrderRecord, QuoteRecord};
@@ -34,12 +35,28 @@ pub(crate) struct InvoiceRow {
     pub currency: &'static str,
     /// The customer's purchase-order number from the approval.
     pub purchase_order: String,
+    /// The customer's IČO and DIČ, as the invoice names them.
+    pub ico: String,
+    pub dic: String,
+    /// The day the customer accepted the delivery (the date of the taxable supply), ISO.
+    pub accepted_on: String,
+    /// VAT rate in per cent, plain (`21`, `12`).
+    pub vat_rate: String,
     /// Plain figures for spreadsheets: rate, net, VAT, rounding, total.
     pub plain: [String; 5],
 }
 
+/// What an invoice needs besides the order and its quote: from the approval, the
+/// acceptance and the organisation.
+struct InvoiceFacts {
+    purchase_order: String,
+    accepted_on: String,
+    ico: String,
+    dic: String,
+}
+
 impl InvoiceRow {
-    fn new(o: &OrderRecord, q: &QuoteRecord, worked: i64, purchase_order: String) -> Self {
+    fn new(o: &OrderRecord, q: &QuoteRecord, worked: i64, facts: InvoiceFacts) -> Self {
         InvoiceRow {
             id: o.id.to_string(),
             version: o.version,
@@ -53,7 +70,11 @@ impl InvoiceRow {
             vat: format_amount(q.totals.vat, q.currency),
             total: format_amount(q.totals.total, q.currency),
             currency: q.currency.code(),
-            purchase_order,
+            purchase_order: facts.purchase_order,
+            ico: facts.ico,
+            dic: facts.dic,
+            accepted_on: facts.accepted_on,
+            vat_rate: format_hours(i64::from(q.vat_basis_points)),
             plain: [
                 format_plain(q.hourly_rate),
                 format_plain(q.totals.net),
@@ -78,15 +99,20 @@ async fn rows(state: &AppState, signed: &SignedIn) -> Result<Vec<InvoiceRow>, Ap
     let store = state.store();
     let mut rows = Vec::new();
     for (o, q, worked) in store.orders_to_invoice(&signed.actor).await? {
-        let purchase_order = store
-            .order_answers(&signed.actor, o.id)
-            .await?
-            .into_iter()
-            .rev()
-            .find(|a| a.step == OrderStep::Approve)
-            .map(|a| a.purchase_order)
-            .unwrap_or_default();
-        rows.push(InvoiceRow::new(&o, &q, worked, purchase_order));
+        let answers = store.order_answers(&signed.actor, o.id).await?;
+        let newest = |steps: &[OrderStep]| answers.iter().rev().find(|a| steps.contains(&a.step));
+        let organisation = store.organisation(&signed.actor, o.organisation_id).await?;
+        let facts = InvoiceFacts {
+            purchase_order: newest(&[OrderStep::Approve])
+                .map(|a| a.purchase_order.clone())
+                .unwrap_or_default(),
+            accepted_on: newest(&[OrderStep::Accept, OrderStep::AcceptWithReservations])
+                .map(|a| prague_time(a.answered_at).date().to_string())
+                .unwrap_or_default(),
+            ico: organisation.ico.unwrap_or_default(),
+            dic: organisation.dic.unwrap_or_default(),
+        };
+        rows.push(InvoiceRow::new(&o, &q, worked, facts));
     }
     Ok(rows)
 }
@@ -122,12 +148,16 @@ pub(super) async fn export(
             "order-number",
             "order-title-field",
             "order-organisation",
+            "organisation-ico",
+            "organisation-dic",
             "order-purchase-order",
+            "order-accepted-on",
             "order-quote-revision",
             "order-estimate",
             "order-worked",
             "order-hourly-rate",
             "order-net",
+            "order-vat-rate",
             "order-vat",
             "order-rounding",
             "order-total",
@@ -144,12 +174,16 @@ pub(super) async fn export(
                 row.number,
                 row.title,
                 row.organisation,
+                row.ico,
+                row.dic,
                 row.purchase_order,
+                row.accepted_on,
                 row.revision.to_string(),
                 row.estimated,
                 row.worked,
                 rate,
                 net,
+                row.vat_rate,
                 vat,
                 rounding,
                 total,
