@@ -125,17 +125,30 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
 /// code a line. Returns every row, or every problem found — a file with any problem imports
 /// nothing.
 pub fn parse_csv(text: &str) -> Result<Vec<CodeRow>, Vec<RowError>> {
+    let (rows, errors) = parse_rows(text);
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// [`parse_csv`] that also returns the rows it could read when others (or other cells of
+/// them) have problems, so that the import can check those rows against the organisations
+/// and the catalogue in the same pass and report every problem at once.
+pub fn parse_rows(text: &str) -> (Vec<CodeRow>, Vec<RowError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
     let Some((header_index, header)) = lines.next() else {
-        return Err(vec![RowError {
+        let empty = RowError {
             line: 0,
             column: "file",
             code: "code-import-empty",
-        }]);
+        };
+        return (Vec::new(), vec![empty]);
     };
     let separator = if header.contains(';') { ';' } else { ',' };
     let names: Vec<String> = split(header, separator)
@@ -143,11 +156,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<CodeRow>, Vec<RowError>> {
         .map(|n| n.to_ascii_lowercase())
         .collect();
     if names != COLUMNS {
-        return Err(vec![RowError {
+        let header = RowError {
             line: header_index + 1,
             column: "file",
             code: "code-import-header",
-        }]);
+        };
+        return (Vec::new(), vec![header]);
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -216,11 +230,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<CodeRow>, Vec<RowError>> {
             code: "code-import-empty",
         });
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
+    (rows, errors)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use supportweb_domain::ids::ValidationCodeId;
 use supportweb_domain::organisation::Ico;
-use supportweb_domain::validation_code::{RowError, parse_csv};
+use supportweb_domain::validation_code::{RowError, parse_rows};
 use supportweb_storage::validation_codes::{CodeError, NewCode, SealedCode};
 
 use super::codes::{audit_issue, seal};
@@ -34,13 +34,14 @@ pub(crate) async fn prepare(
     state: &AppState,
     text: &str,
 ) -> Result<Result<Vec<SealedCode>, Vec<RowError>>, AppError> {
-    let rows = match parse_csv(text) {
-        Ok(rows) => rows,
-        Err(errors) => return Ok(Err(errors)),
+    // Every row that could be read is checked against the organisations and the catalogue
+    // too, so the file comes back once with all its problems.
+    let (rows, mut errors) = parse_rows(text);
+    let shape_problem = |line: usize, column: &str, errors: &[RowError]| {
+        errors.iter().any(|e| e.line == line && e.column == column)
     };
     let products = state.store().products(true).await?;
     let mut codes = Vec::new();
-    let mut errors = Vec::new();
     for row in rows {
         let organisation = match Ico::parse(&row.ico) {
             Ok(ico) => state.store().organisation_id_by_ico(&ico).await?,
@@ -49,7 +50,7 @@ pub(crate) async fn prepare(
         let product = products
             .iter()
             .find(|p| p.code.eq_ignore_ascii_case(&row.product));
-        if organisation.is_none() {
+        if organisation.is_none() && !shape_problem(row.line, "ico", &errors) {
             errors.push(RowError {
                 line: row.line,
                 column: "ico",
@@ -57,6 +58,7 @@ pub(crate) async fn prepare(
             });
         }
         match product {
+            None if shape_problem(row.line, "product", &errors) => {}
             None => errors.push(RowError {
                 line: row.line,
                 column: "product",
@@ -87,6 +89,7 @@ pub(crate) async fn prepare(
             });
         }
     }
+    errors.sort_by_key(|e| e.line);
     Ok(if errors.is_empty() {
         Ok(codes)
     } else {
