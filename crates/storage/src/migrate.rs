@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "0018_document_state_grouping.sql",
         "document_state_grouping"
     ),
+    migration!(19, "0019_protocol_review.sql", "protocol_review"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

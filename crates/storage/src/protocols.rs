@@ -678,6 +678,13 @@ impl Store {
         } else {
             protocol.revision
         };
+        // The review of open tasks as it stands at the issue is kept with the revision.
+        let review = if step == ProtocolStep::Issue {
+            let review = self.open_tasks_before(actor, &protocol).await?;
+            serde_json::to_string(&review).map_err(|e| StoreError::Corrupt(e.to_string()))?
+        } else {
+            String::new()
+        };
         let at = now();
         let mut tx = self.begin().await?;
         let updated = on_tx!(tx, conn => {
@@ -705,8 +712,8 @@ impl Store {
             ProtocolStep::Issue => {
                 on_tx!(tx, conn => {
                     sqlx::query(
-                        "INSERT INTO protocol_revisions (protocol_id, revision, snapshot, record, issued_by, issued_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        "INSERT INTO protocol_revisions (protocol_id, revision, snapshot, record, issued_by, issued_at, review)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(id.0)
                     .bind(revision)
@@ -714,6 +721,7 @@ impl Store {
                     .bind(record.as_str())
                     .bind(actor.user_id.0)
                     .bind(at)
+                    .bind(review.as_str())
                     .execute(conn)
                     .await?
                     .rows_affected()
@@ -1081,6 +1089,38 @@ impl Store {
             .fetch_all(pool)
             .await?
         }))
+    }
+
+    /// The review of tasks still open from earlier protocols of the project, as `actor` is
+    /// shown it: for an issued or confirmed protocol (and for customers, who read the issued
+    /// revision) the review kept when the revision was issued — what was confirmed does not
+    /// change as tasks are done later; for a draft, or one staff revise after an objection,
+    /// the tasks open now.
+    pub async fn protocol_review(
+        &self,
+        actor: &Actor,
+        protocol: &ProtocolRecord,
+    ) -> Result<Vec<TaskRecord>, StoreError> {
+        let kept = matches!(
+            protocol.state,
+            ProtocolState::Issued | ProtocolState::Confirmed
+        ) || !actor.is_staff();
+        if kept && protocol.revision > 0 {
+            let review: Option<Option<String>> = on_pool!(self, pool => {
+                sqlx::query_scalar(
+                    "SELECT review FROM protocol_revisions WHERE protocol_id = $1 AND revision = $2",
+                )
+                .bind(protocol.id.0)
+                .bind(protocol.revision)
+                .fetch_optional(pool)
+                .await?
+            });
+            if let Some(Some(review)) = review {
+                return serde_json::from_str(&review)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()));
+            }
+        }
+        self.open_tasks_before(actor, protocol).await
     }
 
     /// The tasks still open from earlier protocols of the same project (held before this

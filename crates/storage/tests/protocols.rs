@@ -612,6 +612,51 @@ async fn open_tasks_carry_over_and_reminders_go_once(store: Store) {
         "nothing before the first"
     );
 
+    // Issued, the second protocol keeps its review as it stood: a reviewed task done later
+    // stays in it, as it was, for staff and the verifier alike.
+    step(&store, &consultant, second, ProtocolStep::Issue, "")
+        .await
+        .unwrap();
+    let reviewed = earlier
+        .tasks
+        .iter()
+        .find(|t| t.description == "Připravit seznam uživatelů")
+        .unwrap()
+        .id;
+    let version = store
+        .protocol_task(&consultant, reviewed)
+        .await
+        .unwrap()
+        .version;
+    store
+        .set_task_state(&consultant, reviewed, TaskState::Done, version)
+        .await
+        .unwrap();
+    let issued = store.protocol(&consultant, second).await.unwrap();
+    assert!(
+        store
+            .open_tasks_before(&consultant, &issued)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for who in [&consultant, &verifier] {
+        let seen = store.protocol(who, second).await.unwrap();
+        let kept = store.protocol_review(who, &seen).await.unwrap();
+        let described: Vec<&str> = kept.iter().map(|t| t.description.as_str()).collect();
+        assert_eq!(described, ["Připravit seznam uživatelů"]);
+        assert_eq!(kept[0].state, TaskState::Open, "as it stood at the issue");
+    }
+    let version = store
+        .protocol_task(&consultant, reviewed)
+        .await
+        .unwrap()
+        .version;
+    store
+        .set_task_state(&consultant, reviewed, TaskState::Open, version)
+        .await
+        .unwrap();
+
     // Overview filters: the customer's open task, by side, overdue, by name without diacritics.
     let query = |due, side, responsible: Option<&str>| TaskQuery {
         side,

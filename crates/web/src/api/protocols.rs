@@ -559,7 +559,7 @@ pub async fn detail(
     let actor = &signed.actor;
     let p = state.store().protocol(actor, protocol_id(&id)?).await?;
     let party = ProtocolParty::of(actor, p.organisation_id).ok_or(AppError::NotFound)?;
-    let review = state.store().open_tasks_before(actor, &p).await?;
+    let review = state.store().protocol_review(actor, &p).await?;
     let revisions = state.store().protocol_revisions(actor, p.id).await?;
     let history = state.store().history_for(actor, ENTITY, p.id.0).await?;
     Ok(Json(ProtocolDetail {

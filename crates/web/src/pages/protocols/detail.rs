@@ -67,7 +67,7 @@ impl Shown {
         t: &Tr,
         p: ProtocolRecord,
     ) -> Result<Self, AppError> {
-        let review = state.store().open_tasks_before(&signed.actor, &p).await?;
+        let review = state.store().protocol_review(&signed.actor, &p).await?;
         Ok(Shown {
             kind: kind_label(t, p.kind),
             state: state_label(t, p.state),
