@@ -300,6 +300,13 @@ async fn life_of_an_order(app: TestApp) {
     assert!(text.contains("id=\"work-hours-error\""), "{text}");
     assert!(!text.contains("id=\"hours-error\""));
     let page = app.get(&path, Some(&manager)).await.text();
+    // The history names the states in Czech, not by their machine names.
+    let history = page.split("id=\"history\"").nth(1).unwrap();
+    assert!(
+        history.contains("<td>Zadaná</td><td>V analýze</td>"),
+        "{history}"
+    );
+    assert!(!history.contains("in_analysis"));
     let v = version(&page);
     let quote = |hours: &'static str, rate: &'static str, v: String| {
         vec![
