@@ -377,6 +377,31 @@ async fn publish_download_refuse(app: TestApp) {
             .await;
         assert_eq!(file.status, StatusCode::NOT_FOUND);
         assert!(!String::from_utf8_lossy(&file.bytes).contains("brno"));
+        // The API, reached with the same session, keeps it just as well: lists, search,
+        // the record and its file answer as if it did not exist.
+        let api = canary.replace("/podpora/patches", "/api/v1/patches");
+        for listing in ["/api/v1/patches", "/api/v1/patches?q=kanarek"] {
+            let reply = app.get(listing, Some(cookie)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{listing}");
+            assert!(!reply.text().contains("KANÁREK"), "{listing}");
+        }
+        let missing_api = missing_path.replace("/podpora/patches", "/api/v1/patches");
+        let (foreign, missing) = (
+            app.get(&api, Some(cookie)).await,
+            app.get(&missing_api, Some(cookie)).await,
+        );
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            foreign.json()["code"],
+            missing.json()["code"],
+            "a foreign patch answers like a missing one"
+        );
+        assert!(!foreign.text().contains("KANÁREK"));
+        let file = app
+            .get(&format!("{api}/files/{canary_file}"), Some(cookie))
+            .await;
+        assert_eq!(file.status, StatusCode::NOT_FOUND);
+        assert!(!String::from_utf8_lossy(&file.bytes).contains("brno"));
     }
 
     // Choosing Jihlava too: Jihlava's users see the patch, but its history never names the
@@ -458,6 +483,88 @@ async fn publish_download_refuse(app: TestApp) {
         .status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn patches_for_the_organisations_installation_are_marked_applicable() {
+    let app = TestApp::new().await;
+    let product_id = product(&app).await;
+    let product = product_id.to_string();
+    let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
+    let brno = organisation(&app, "Město Brno", true).await;
+    let developer = app
+        .user("vyvojar", UserKind::Staff, vec![StaffRole::Developer])
+        .await;
+    let staff = app.sign_in("vyvojar").await;
+    // Jihlava runs 5.2.2 with the Podatelna module; Brno has no installation on its card.
+    let actor = app
+        .db
+        .store
+        .actor_for(&app.db.store.user(developer).await.unwrap().unwrap())
+        .await
+        .unwrap();
+    app.db
+        .store
+        .create_installation(
+            &actor,
+            jihlava,
+            &supportweb_storage::catalogue::NewInstallation {
+                product_id,
+                label: "Produkce".into(),
+                product_version: "5.2.2".into(),
+                modules: vec!["Podatelna".into()],
+                notes: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let with_card = member(&app, "referentka", jihlava, AgendaRight::Read).await;
+    let without = member(&app, "brno.it", brno, AgendaRight::Read).await;
+    let path = publish(
+        &app,
+        &staff,
+        &fields(&product, "Oprava ukládání pošty", "2026-04-01"),
+        ("oprava.zip", b"oprava"),
+    )
+    .await;
+    let id = path.rsplit('/').next().unwrap();
+
+    let badge = "<span class=\"badge applicable\">";
+    let listed = app.get("/podpora/patches", Some(&with_card)).await.text();
+    assert!(listed.contains(badge), "{listed}");
+    let only = app
+        .get("/podpora/patches?applicable=1", Some(&with_card))
+        .await
+        .text();
+    assert!(only.contains("Oprava ukládání pošty"));
+    assert!(
+        app.get(&path, Some(&with_card))
+            .await
+            .text()
+            .contains(badge)
+    );
+    let api = app.get("/api/v1/patches", Some(&with_card)).await.json();
+    let item = api["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("{api}"));
+    assert_eq!(item["applicable"], true);
+
+    // Brno may download it too, but nothing on its card matches.
+    let listed = app.get("/podpora/patches", Some(&without)).await.text();
+    assert!(listed.contains("Oprava ukládání pošty") && !listed.contains(badge));
+    let only = app
+        .get("/podpora/patches?applicable=1", Some(&without))
+        .await
+        .text();
+    assert!(!only.contains("Oprava ukládání pošty"));
+    let api = app
+        .get("/api/v1/patches?applicable=true", Some(&without))
+        .await
+        .json();
+    assert_eq!(api["items"].as_array().map(Vec::len), Some(0), "{api}");
 }
 
 #[tokio::test]
