@@ -594,6 +594,19 @@ impl Store {
             return Err(ProtocolError::Invalid("organisation"));
         }
         let participants = self.check_protocol(actor, new).await?;
+        let name_of = |user: UserId| async move {
+            Ok::<_, StoreError>(
+                self.user(user)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default(),
+            )
+        };
+        let minute_taker = name_of(new.minute_taker_id).await?;
+        let mut verifiers = Vec::with_capacity(new.verifiers.len());
+        for verifier in &new.verifiers {
+            verifiers.push(name_of(*verifier).await?);
+        }
         let mut tx = self.begin().await?;
         let project =
             Self::ensure_project(&mut tx, new.organisation_id, new.project.trim()).await?;
@@ -622,30 +635,83 @@ impl Store {
         }
         tx.write_protocol_children(actor, id, new, project, &participants)
             .await?;
-        let fields = |p: &str, kind: &str, held: String, place: &str, subject: &str| {
-            vec![
-                ("project", p.to_owned()),
-                ("kind", kind.to_owned()),
-                ("held_at", held),
-                ("place", place.to_owned()),
-                ("subject", subject.to_owned()),
-            ]
+        // Everything the form edits, names for people and titles for items and tasks (the
+        // texts themselves are compared between issued revisions).
+        let present = |list: &[Participant], present: bool| {
+            list.iter()
+                .filter(|p| p.present == present)
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let changes = diff(
-            &fields(
-                &before.project_name,
-                before.kind.as_str(),
-                before.held_at.to_rfc3339(),
-                &before.place,
-                &before.subject,
-            ),
-            &fields(
-                new.project.trim(),
-                new.kind.as_str(),
-                new.held_at.to_rfc3339(),
-                &new.place,
-                &new.subject,
-            ),
+            &[
+                ("project", before.project_name.clone()),
+                ("kind", before.kind.as_str().to_owned()),
+                ("held_at", before.held_at.to_rfc3339()),
+                ("place", before.place.clone()),
+                ("subject", before.subject.clone()),
+                ("minute_taker", before.minute_taker_name.clone()),
+                ("participants_present", present(&before.participants, true)),
+                ("participants_excused", present(&before.participants, false)),
+                (
+                    "verifiers",
+                    before
+                        .verifiers
+                        .iter()
+                        .map(|(_, name)| name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                ("verification_due", day(before.verification_due)),
+                (
+                    "items",
+                    before
+                        .items
+                        .iter()
+                        .map(|i| i.title.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                (
+                    "tasks",
+                    before
+                        .tasks
+                        .iter()
+                        .map(|t| t.description.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            ],
+            &[
+                ("project", new.project.trim().to_owned()),
+                ("kind", new.kind.as_str().to_owned()),
+                ("held_at", new.held_at.to_rfc3339()),
+                ("place", new.place.clone()),
+                ("subject", new.subject.clone()),
+                ("minute_taker", minute_taker),
+                ("participants_present", present(&participants, true)),
+                ("participants_excused", present(&participants, false)),
+                ("verifiers", verifiers.join(", ")),
+                ("verification_due", day(new.verification_due)),
+                (
+                    "items",
+                    new.items
+                        .iter()
+                        .map(|i| i.title.trim())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                (
+                    "tasks",
+                    new.tasks
+                        .iter()
+                        .map(|t| t.description.trim())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            ],
         );
         tx.record_changes(ENTITY, id.0, actor.user_id, &changes)
             .await?;

@@ -236,6 +236,18 @@ async fn the_lifecycle_binds_answers_to_revisions_and_locks_confirmed_protocols(
         store.update_protocol(&consultant, id, &new, v).await,
         Err(ProtocolError::Store(StoreError::Conflict))
     ));
+    // The history records the added agenda item by its title (staff only).
+    let items = store
+        .history(supportweb_storage::protocols::ENTITY, id.0)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.field == "items")
+        .expect("the items change in the history");
+    assert!(
+        items.new_value.ends_with("; Školení") && !items.old_value.contains("Školení"),
+        "{items:?}"
+    );
     // While staff revise, customers read the protocol as it was issued.
     assert_eq!(
         store.protocol(&consultant, id).await.unwrap().items.len(),

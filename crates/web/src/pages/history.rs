@@ -65,11 +65,18 @@ fn value(t: &Tr, entity: &str, field: &str, raw: String) -> String {
                 named(key).map(|state| format!("{text}: {state}"))
             })
         }
-        _ => chrono::DateTime::parse_from_rfc3339(&raw).ok().map(|at| {
-            supportweb_domain::calendar::prague_time(at.with_timezone(&chrono::Utc))
-                .format("%-d. %-m. %Y %H:%M")
-                .to_string()
-        }),
+        _ => chrono::DateTime::parse_from_rfc3339(&raw)
+            .ok()
+            .map(|at| {
+                supportweb_domain::calendar::prague_time(at.with_timezone(&chrono::Utc))
+                    .format("%-d. %-m. %Y %H:%M")
+                    .to_string()
+            })
+            .or_else(|| {
+                chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+                    .ok()
+                    .map(|day| day.format("%-d. %-m. %Y").to_string())
+            }),
     };
     translated.unwrap_or(raw)
 }
@@ -137,6 +144,10 @@ mod tests {
             read("protocol", "held_at", "2026-11-20T08:30:00+00:00"),
             "20. 11. 2026 09:30",
             "Prague time"
+        );
+        assert_eq!(
+            read("protocol", "verification_due", "2026-12-04"),
+            "4. 12. 2026"
         );
         assert_eq!(
             read("protocol", "kind", "video_call"),
