@@ -906,6 +906,15 @@ impl Store {
                 return Err(OrderError::Quote(QuoteRefusal::Superseded));
             }
         }
+        if step == OrderStep::Close
+            && self
+                .order_reservations(actor, id)
+                .await?
+                .iter()
+                .any(|r| r.state == ReservationState::Open)
+        {
+            return Err(OrderError::Invalid("reservations"));
+        }
         let mut delivered_patch = None;
         if step == OrderStep::Deliver {
             required(&input.delivered_in, "delivered_in")?;

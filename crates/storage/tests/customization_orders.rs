@@ -464,6 +464,23 @@ async fn from_requirement_to_invoice_only_the_signatory_approves_the_current_rev
         .await
         .unwrap();
     assert!(history.iter().any(|h| h.new_value == "invoiced"));
+
+    // Invoiced, it closes only once every reservation is fixed.
+    assert!(matches!(
+        step(&store, &manager, id, OrderStep::Close, StepInput::default()).await,
+        Err(OrderError::Invalid("reservations"))
+    ));
+    let open = store.order_reservations(&manager, id).await.unwrap()[1].clone();
+    store
+        .set_reservation_state(&manager, id, open.id, ReservationState::Fixed, open.version)
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&store, &manager, id, OrderStep::Close, StepInput::default())
+            .await
+            .unwrap(),
+        OrderState::Closed
+    );
 }
 
 async fn an_expired_quote_cannot_be_approved_and_a_returned_one_is_quoted_again(store: Store) {

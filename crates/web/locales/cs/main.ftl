@@ -1106,6 +1106,7 @@ order-error-date = Zadejte datum ve tvaru RRRR-MM-DD.
 order-error-requested-by = Vyberte uživatele této organizace.
 order-error-scope = Popište rozsah nabídky.
 order-error-hours = Zadejte počet hodin, např. 12,5.
+order-error-open-reservations = Objednávku nelze uzavřít, dokud nejsou opraveny všechny výhrady.
 order-error-worked-on = Hodiny lze vykázat za dnešek nebo dřívější den.
 order-error-too-long = Text je příliš dlouhý: nejvýše { $max } znaků.
 order-error-price = Zadejte sazbu jako nezápornou částku s nejvýše dvěma desetinnými místy.

@@ -1099,6 +1099,7 @@ order-error-date = Enter a date as YYYY-MM-DD.
 order-error-requested-by = Choose a user of this organisation.
 order-error-scope = Describe the scope of the quote.
 order-error-hours = Enter a number of hours, e.g. 12.5.
+order-error-open-reservations = The order cannot be closed while reservations are still open.
 order-error-worked-on = Hours can be logged for today or an earlier day.
 order-error-too-long = This text is too long: at most { $max } characters.
 order-error-price = Enter the rate as a non-negative amount with at most two decimals.

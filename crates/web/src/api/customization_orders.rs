@@ -617,7 +617,7 @@ pub struct StepBody {
         (status = 403, description = "The caller may not take this step now", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Stale `version`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing reason or version, a text too long, a superseded or expired quote, a patch not offered", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "A missing reason or version, a text too long, a superseded or expired quote, a patch not offered, closing with reservations still open", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn step(

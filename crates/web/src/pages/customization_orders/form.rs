@@ -107,6 +107,7 @@ pub(crate) fn order_error_field(field: &str) -> (&'static str, &'static str) {
         "purchase_order" => ("purchase_order", "order-error-reason"),
         "note" => ("note", "order-error-reason"),
         "worked_on" => ("worked_on", "order-error-worked-on"),
+        "reservations" => ("reservations", "order-error-open-reservations"),
         "patch" => ("patch", "order-error-patch"),
         "quote_revision" => ("quote_revision", "order-error-quote-superseded"),
         "step" => ("step", "order-error-step"),
