@@ -866,6 +866,32 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
         whole.iter().map(|o| o.id).collect::<Vec<_>>()
     );
 
+    // Filters: by state, and by the day of submission (all were submitted just now).
+    let count = |query: OrderQuery| {
+        let (store, writer) = (store.clone(), writer.clone());
+        async move { store.orders(&writer, &query).await.unwrap().len() }
+    };
+    let analysed = OrderQuery {
+        state: Some(OrderState::InAnalysis),
+        limit: 100,
+        ..OrderQuery::default()
+    };
+    assert_eq!(count(analysed).await, 3);
+    let now = chrono::Utc::now();
+    let since = |from| OrderQuery {
+        from: Some(from),
+        limit: 100,
+        ..OrderQuery::default()
+    };
+    assert_eq!(count(since(now - chrono::Duration::hours(1))).await, 7);
+    assert_eq!(count(since(now + chrono::Duration::hours(1))).await, 0);
+    let before = OrderQuery {
+        before: Some(now - chrono::Duration::hours(1)),
+        limit: 100,
+        ..OrderQuery::default()
+    };
+    assert_eq!(count(before).await, 0);
+
     // Grouped by organisation, the groups follow the organisations' names (Brno, registered
     // later, comes before Lhota), and pages still add up.
     let brno = organisation(&store, "Město Brno").await;

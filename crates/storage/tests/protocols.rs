@@ -714,6 +714,35 @@ async fn open_tasks_carry_over_and_reminders_go_once(store: Store) {
             .unwrap()
             .is_empty()
     );
+    // "Due soon": the customer's task (due 20 December) from three days before it, not
+    // earlier, and no longer once it is overdue.
+    let soon = |today| TaskQuery {
+        due: Some(DueFilter::Soon),
+        today,
+        ..query(None, None, None)
+    };
+    for (today, count) in [
+        (d(2026, 12, 16), 0),
+        (d(2026, 12, 17), 1),
+        (d(2026, 12, 20), 1),
+    ] {
+        assert_eq!(
+            store
+                .protocol_tasks(&consultant, &soon(today))
+                .await
+                .unwrap()
+                .len(),
+            count,
+            "{today}"
+        );
+    }
+    assert!(
+        store
+            .protocol_tasks(&consultant, &soon(d(2026, 12, 21)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // Reminders: three days ahead, then overdue; each once even with two instances.
     let (a, b) = tokio::join!(
@@ -771,6 +800,41 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
         paged_ids(&store, &consultant, &ProtocolQuery::default(), 3).await,
         whole.iter().map(|p| p.id).collect::<Vec<_>>()
     );
+    // Filters: by project, by kind, by when it was held (29–31 October 2026).
+    let count = |query: ProtocolQuery| {
+        let (store, consultant) = (store.clone(), consultant.clone());
+        async move { store.protocols(&consultant, &query).await.unwrap().len() }
+    };
+    let project = ProtocolQuery {
+        project: Some(whole[0].project_id),
+        ..ProtocolQuery::default()
+    };
+    assert_eq!(count(project).await, 7);
+    for (kind, expected) in [(ProtocolKind::Meeting, 7), (ProtocolKind::Workshop, 0)] {
+        let by_kind = ProtocolQuery {
+            kind: Some(kind),
+            ..ProtocolQuery::default()
+        };
+        assert_eq!(count(by_kind).await, expected, "{kind:?}");
+    }
+    let held = |from: (u32, u32), before: (u32, u32)| ProtocolQuery {
+        from: Some(
+            Utc.with_ymd_and_hms(2026, 10, from.0, from.1, 0, 0)
+                .unwrap(),
+        ),
+        before: Some(
+            Utc.with_ymd_and_hms(2026, 10, before.0, before.1, 0, 0)
+                .unwrap(),
+        ),
+        ..ProtocolQuery::default()
+    };
+    let on_the_last_day = whole
+        .iter()
+        .filter(|p| chrono::Datelike::day(&p.held_at) == 31)
+        .count();
+    assert!(on_the_last_day > 0);
+    assert_eq!(count(held((31, 0), (31, 23))).await, on_the_last_day);
+    assert_eq!(count(held((1, 0), (2, 0))).await, 0);
 
     // A customer reads an objected protocol as issued while staff move its date: its pages
     // still follow the dates as they stand, so none repeats and none is skipped.
