@@ -319,6 +319,10 @@ async fn without_a_contract_the_customer_learns_whom_to_contact_and_nothing_is_c
         .await
         .text();
     assert!(list.contains("id=\"no-documents\""), "nothing was created");
+    assert!(
+        list.contains("nejvýše 100 000 dokumentů"),
+        "the export says where it stops"
+    );
 }
 
 #[tokio::test]

@@ -520,6 +520,7 @@ support-group-state = Podle stavu
 support-group-organisation = Podle organizace
 support-filter = Filtrovat
 support-export = Export CSV
+support-export-limit = (nejvýše 100 000 dokumentů; pro více zužte filtr)
 support-empty = Žádné support dokumenty neodpovídají výběru.
 support-number = Číslo
 support-subject = Předmět

@@ -514,6 +514,7 @@ support-group-state = By state
 support-group-organisation = By organisation
 support-filter = Filter
 support-export = Export CSV
+support-export-limit = (at most 100,000 documents; narrow the filter for more)
 support-empty = No support documents match.
 support-number = Number
 support-subject = Subject
