@@ -122,6 +122,35 @@ impl EventKind {
         }
     }
 
+    /// The agenda whose record the event is about (which notifier renders it).
+    pub fn agenda(self) -> supportweb_domain::agenda::Agenda {
+        use supportweb_domain::agenda::Agenda;
+        match self {
+            EventKind::DocumentCreated
+            | EventKind::DocumentReply
+            | EventKind::DocumentNote
+            | EventKind::DocumentState
+            | EventKind::SlaBreach => Agenda::SupportDocuments,
+            EventKind::PatchPublished => Agenda::Podpora,
+            EventKind::ProtocolIssued
+            | EventKind::ProtocolObjected
+            | EventKind::ProtocolConfirmed
+            | EventKind::TaskDueSoon
+            | EventKind::TaskOverdue => Agenda::Protocols,
+            EventKind::OrderSubmitted
+            | EventKind::QuoteIssued
+            | EventKind::OrderApproved
+            | EventKind::OrderRejected
+            | EventKind::OrderDelivered
+            | EventKind::OrderReturned
+            | EventKind::OrderAccepted
+            | EventKind::OrderNotAccepted
+            | EventKind::OrderCancelled
+            | EventKind::OrderReply
+            | EventKind::OrderNote => Agenda::CustomizationOrders,
+        }
+    }
+
     /// Parses [`EventKind::as_str`].
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == text)

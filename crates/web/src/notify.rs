@@ -17,6 +17,7 @@
 //! preferences) are skipped.
 
 use supportweb_domain::Actor;
+use supportweb_domain::agenda::Agenda;
 use supportweb_domain::ids::{CommentId, DocumentId, PatchId, UserId};
 use supportweb_domain::patch::{DownloadAccess, PatchState};
 use supportweb_domain::support_document::DocumentState;
@@ -79,23 +80,8 @@ pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> boo
             matches!(role, Assignee | Watcher) || (*role == AccountTeam && !assigned)
         }
         EventKind::SlaBreach => matches!(role, AccountTeam | Assignee),
-        EventKind::PatchPublished
-        | EventKind::ProtocolIssued
-        | EventKind::ProtocolObjected
-        | EventKind::ProtocolConfirmed
-        | EventKind::TaskDueSoon
-        | EventKind::TaskOverdue
-        | EventKind::OrderSubmitted
-        | EventKind::QuoteIssued
-        | EventKind::OrderApproved
-        | EventKind::OrderRejected
-        | EventKind::OrderDelivered
-        | EventKind::OrderReturned
-        | EventKind::OrderAccepted
-        | EventKind::OrderNotAccepted
-        | EventKind::OrderCancelled
-        | EventKind::OrderReply
-        | EventKind::OrderNote => false,
+        // The other agendas' notifiers choose their own audiences.
+        _ => false,
     })
 }
 
@@ -121,29 +107,15 @@ pub async fn messages_for(
     public_url: &str,
     event: &EventRecord,
 ) -> Result<Vec<NewMessage>, StoreError> {
-    match event.kind {
-        EventKind::PatchPublished => return patch_messages(store, public_url, event).await,
-        EventKind::ProtocolIssued
-        | EventKind::ProtocolObjected
-        | EventKind::ProtocolConfirmed
-        | EventKind::TaskDueSoon
-        | EventKind::TaskOverdue => {
+    match event.kind.agenda() {
+        Agenda::Podpora => return patch_messages(store, public_url, event).await,
+        Agenda::Protocols => {
             return crate::notify_protocols::messages(store, public_url, event).await;
         }
-        EventKind::OrderSubmitted
-        | EventKind::QuoteIssued
-        | EventKind::OrderApproved
-        | EventKind::OrderRejected
-        | EventKind::OrderDelivered
-        | EventKind::OrderReturned
-        | EventKind::OrderAccepted
-        | EventKind::OrderNotAccepted
-        | EventKind::OrderCancelled
-        | EventKind::OrderReply
-        | EventKind::OrderNote => {
+        Agenda::CustomizationOrders => {
             return crate::notify_orders::messages(store, public_url, event).await;
         }
-        _ => {}
+        Agenda::SupportDocuments => {}
     }
     let id = DocumentId(event.entity_id);
     let document = match store.document_unscoped(id).await {
