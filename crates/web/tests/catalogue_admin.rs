@@ -239,7 +239,7 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
     let page = app.get(&edit_path, Some(&tech)).await.text();
     let history = between(&page, "id=\"history\"", "</section>");
     assert!(
-        history.contains("2027-12-31") && history.contains("Spisová služba"),
+        history.contains("31. 12. 2027") && history.contains("Spisová služba"),
         "{history}"
     );
     assert!(

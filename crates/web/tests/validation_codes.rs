@@ -357,7 +357,8 @@ async fn codes_and_reveals(app: TestApp) {
             .split("id=\"history\"")
             .nth(1)
             .unwrap()
-            .contains("2027-12-31")
+            .contains("31. 12. 2027"),
+        "the history names the day as Czech users write it"
     );
     // The kept code is still the code.
     let revealed = app
