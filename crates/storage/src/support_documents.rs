@@ -1706,8 +1706,11 @@ impl Tx {
         Ok(())
     }
 
-    /// Writes state, clock and (optionally) assignee, guarded by the version read.
-    async fn write_document_state(
+    /// Writes state, clock and (optionally) assignee, guarded by the version read. A missed
+    /// deadline stays missed: the scheduled SLA check records a breach without changing the
+    /// version, so a transition that read the document just before must not clear it (the
+    /// next check would report the breach a second time).
+    pub(crate) async fn write_document_state(
         &mut self,
         document: &DocumentRecord,
         state: DocumentState,
@@ -1731,7 +1734,8 @@ impl Tx {
             sqlx::query(
                 "UPDATE support_documents SET state = $1, state_rank = $2, first_response_at = $3,
                  paused_minutes = $4, paused_since = $5, resolution_due_at = $6,
-                 response_breached = $7, resolution_breached = $8, due_sort = $9, resolved_at = $10,
+                 response_breached = (response_breached OR $7),
+                 resolution_breached = (resolution_breached OR $8), due_sort = $9, resolved_at = $10,
                  closed_at = $11, assignee_id = COALESCE($12, assignee_id), version = version + 1,
                  updated_at = $13, response_due_at = $16 WHERE id = $14 AND version = $15",
             )

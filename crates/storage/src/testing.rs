@@ -276,6 +276,20 @@ pub async fn backdate_document(
     });
 }
 
+/// Writes `read` back in `state` with its clock as read, as a transition that read the
+/// document before some other change does (tests of races with the scheduled SLA checks).
+pub async fn write_as_read_earlier(
+    store: &Store,
+    read: &crate::support_documents::DocumentRecord,
+    state: supportweb_domain::support_document::DocumentState,
+) {
+    let mut tx = store.begin().await.unwrap_or_else(|e| panic!("begin: {e}"));
+    tx.write_document_state(read, state, &read.clock, chrono::Utc::now(), None)
+        .await
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    tx.commit().await.unwrap_or_else(|e| panic!("commit: {e}"));
+}
+
 /// Lets every claim on the outbox run out, as if its holder had been slow for longer than
 /// the claim lasts.
 pub async fn expire_outbox_claims(store: &Store) {

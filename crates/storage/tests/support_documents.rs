@@ -735,7 +735,24 @@ async fn each_missed_deadline_is_notified_once_and_cancelled_documents_owe_nothi
             .collect::<Vec<_>>()
     };
     store.claim_events(100).await.unwrap();
+    // A transition that read the document just before the check writes it back after the
+    // check recorded the breach: the missed deadline stays missed.
+    let read_before = store.document(&technician, late.id).await.unwrap();
     assert_eq!(store.check_sla_breaches().await.unwrap(), 1, "the response");
+    supportweb_storage::testing::write_as_read_earlier(
+        &store,
+        &read_before,
+        DocumentState::Accepted,
+    )
+    .await;
+    assert!(
+        store
+            .document(&technician, late.id)
+            .await
+            .unwrap()
+            .clock
+            .response_breached
+    );
     assert_eq!(store.check_sla_breaches().await.unwrap(), 0, "only once");
     assert_eq!(
         breach_details(store.claim_events(100).await.unwrap()),
