@@ -227,6 +227,8 @@ pub struct OrderRecord {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// How many reservations of the acceptance are still to be fixed.
+    pub open_reservations: i64,
 }
 
 /// A reply or an internal note in an order's conversation.
@@ -261,6 +263,8 @@ pub struct OrderQuery {
     pub before: Option<DateTime<Utc>>,
     /// Whose move it is.
     pub waiting_on: Option<supportweb_domain::protocol::Side>,
+    /// Only orders with reservations still to be fixed.
+    pub open_reservations: bool,
     /// Grouping: orders of one organisation, or in one state, follow each other.
     pub group: Option<OrderGroup>,
     /// Oldest first (else newest first).
@@ -279,6 +283,7 @@ impl Default for OrderQuery {
             from: None,
             before: None,
             waiting_on: None,
+            open_reservations: false,
             group: None,
             oldest_first: false,
             after: None,
@@ -346,6 +351,7 @@ struct OrderRow {
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    open_reservations: i64,
 }
 
 impl TryFrom<OrderRow> for OrderRecord {
@@ -373,6 +379,7 @@ impl TryFrom<OrderRow> for OrderRecord {
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            open_reservations: r.open_reservations,
         })
     }
 }
@@ -381,7 +388,8 @@ const ORDER_SELECT: &str = "SELECT c.id, c.number, c.organisation_id, o.name AS 
      o.is_public_body, c.title, c.description, c.desired_on, c.state, c.requested_by,
      r.display_name AS requested_by_name, c.support_document_id, c.quote_revision,
      c.approved_revision, c.delivered_in, c.delivered_patch_id, c.version, c.created_at,
-     c.updated_at
+     c.updated_at, (SELECT COUNT(*) FROM order_reservations r
+       WHERE r.order_id = c.id AND r.state = 'open') AS open_reservations
      FROM customization_orders c JOIN organisations o ON o.id = c.organisation_id
      JOIN users r ON r.id = c.requested_by";
 
@@ -660,6 +668,13 @@ impl Store {
         if let Some(o) = query.organisation {
             let n = push(&mut args, Arg::U(o.0));
             conditions.push(format!("c.organisation_id = {n}"));
+        }
+        if query.open_reservations {
+            conditions.push(
+                "EXISTS (SELECT 1 FROM order_reservations r WHERE r.order_id = c.id
+                 AND r.state = 'open')"
+                    .to_owned(),
+            );
         }
         if let Some(from) = query.from {
             let n = push(&mut args, Arg::At(from));

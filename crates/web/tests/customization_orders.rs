@@ -480,6 +480,12 @@ async fn life_of_an_order(app: TestApp) {
     );
     let page = app.get(&path, Some(&manager)).await.text();
     assert!(page.contains("Chybí součet za měsíc"));
+    // The overview shows what is still to fix, and filters by it.
+    let open_list = app
+        .get("/customization-orders?reservations=open", Some(&manager))
+        .await
+        .text();
+    assert!(open_list.contains("1 výhrada k opravě"), "{open_list}");
     let reservation = page
         .split("action=\"")
         .find(|s| s.contains("/reservations/"))
@@ -494,6 +500,13 @@ async fn life_of_an_order(app: TestApp) {
         )
         .await;
     assert_eq!(fixed.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get("/customization-orders?reservations=open", Some(&manager))
+            .await
+            .text()
+            .contains("id=\"no-orders\""),
+        "nothing left to fix"
+    );
     assert!(
         app.get(&path, Some(&referent))
             .await

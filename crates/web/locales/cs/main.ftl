@@ -1081,6 +1081,13 @@ order-register-reminder = Jste veřejný subjekt: objednávku nad 50 000 Kč bez
 order-reason = Důvod
 order-reservations-field = Výhrady (každou na samostatný řádek)
 order-reservations = Výhrady
+order-only-open-reservations = Jen s neopravenými výhradami
+order-open-reservations = { $count ->
+    [one] 1 výhrada k opravě
+    [few] { $count } výhrady k opravě
+   *[other] { $count } výhrad k opravě
+}
+order-open-reservations-column = Neopravené výhrady
 order-reservation-open = k opravě
 order-reservation-fixed = opraveno
 order-reservation-mark-fixed = Opraveno

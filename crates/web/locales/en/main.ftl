@@ -1074,6 +1074,12 @@ order-register-reminder = You are a public body: an order over CZK 50,000 withou
 order-reason = Reason
 order-reservations-field = Reservations (one per line)
 order-reservations = Reservations
+order-only-open-reservations = Only with reservations to fix
+order-open-reservations = { $count ->
+    [one] 1 reservation to fix
+   *[other] { $count } reservations to fix
+}
+order-open-reservations-column = Reservations to fix
 order-reservation-open = to be fixed
 order-reservation-fixed = fixed
 order-reservation-mark-fixed = Fixed

@@ -79,6 +79,8 @@ pub struct Order {
     pub version: i64,
     /// Submitted.
     pub created_at: DateTime<Utc>,
+    /// Reservations of the acceptance still to be fixed.
+    pub open_reservations: i64,
 }
 
 impl From<OrderRecord> for Order {
@@ -103,6 +105,7 @@ impl From<OrderRecord> for Order {
             delivered_patch_id: o.delivered_patch_id.map(|p| p.0),
             version: o.version,
             created_at: o.created_at,
+            open_reservations: o.open_reservations,
         }
     }
 }
@@ -267,6 +270,8 @@ pub struct OrderListQuery {
     pub organisation: Option<String>,
     /// Whose move it is: `vendor` or `customer`.
     pub waiting: Option<String>,
+    /// `open`: only orders with reservations still to be fixed.
+    pub reservations: Option<String>,
     /// Submitted on or after (YYYY-MM-DD).
     pub from: Option<String>,
     /// Submitted on or before (YYYY-MM-DD).
@@ -300,6 +305,7 @@ pub async fn list(
         state: query.state.unwrap_or_default(),
         organisation: query.organisation.unwrap_or_default(),
         waiting: query.waiting.unwrap_or_default(),
+        reservations: query.reservations.unwrap_or_default(),
         from: query.from.unwrap_or_default(),
         to: query.to.unwrap_or_default(),
         group: query.group.unwrap_or_default(),

@@ -32,6 +32,9 @@ pub(crate) struct OrderParams {
     pub organisation: String,
     #[serde(default)]
     pub waiting: String,
+    /// `open`: only orders with reservations still to be fixed.
+    #[serde(default)]
+    pub reservations: String,
     #[serde(default)]
     pub from: String,
     #[serde(default)]
@@ -53,6 +56,9 @@ impl OrderParams {
         let after = read.uuid(&self.after, "after").map(OrderId);
         let state = read.value(&self.state, "state", OrderState::parse);
         let waiting_on = read.value(&self.waiting, "waiting", Side::parse);
+        let open_reservations = read.value(&self.reservations, "reservations", |r| {
+            (r == "open").then_some(true)
+        }) == Some(true);
         let from = read.day(&self.from, "from");
         let to = read.day(&self.to, "to");
         let group = read.value(&self.group, "group", |g| match g {
@@ -69,6 +75,7 @@ impl OrderParams {
             state,
             organisation,
             waiting_on,
+            open_reservations,
             group,
             oldest_first,
             from: from.map(|d| from_prague_time(d.and_time(NaiveTime::MIN))),
@@ -83,6 +90,7 @@ impl OrderParams {
             ("state", self.state.as_str()),
             ("organisation", self.organisation.as_str()),
             ("waiting", self.waiting.as_str()),
+            ("reservations", self.reservations.as_str()),
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
             ("group", self.group.as_str()),
@@ -104,6 +112,8 @@ pub(crate) struct OrderRow {
     pub state_key: &'static str,
     pub state: String,
     pub waiting: String,
+    /// Reservations still to be fixed (0: none).
+    pub open_reservations: i64,
     /// The group heading this row starts, if any.
     pub group: Option<String>,
 }
@@ -132,6 +142,7 @@ impl OrderRow {
             state_key: o.state.as_str(),
             state: state_label(t, o.state),
             waiting: waiting_label(t, o.state),
+            open_reservations: o.open_reservations,
             group: None,
         }
     }
@@ -277,6 +288,7 @@ pub(super) async fn export(
             "order-desired",
             "order-state",
             "order-waiting",
+            "order-open-reservations-column",
         ]
         .iter()
         .map(|k| t.t(k)),
@@ -296,6 +308,7 @@ pub(super) async fn export(
                     row.desired,
                     row.state,
                     row.waiting,
+                    row.open_reservations.to_string(),
                 ]
                 .into_iter(),
             );
