@@ -154,8 +154,10 @@ impl Mailer {
             transport: builder.build(),
             from,
             domain: domain.to_owned(),
-            // The timeout bounds each step of the conversation; the whole of it gets four.
-            limit: settings.timeout.saturating_mul(4),
+            // The timeout bounds each step of the conversation (connect, greeting, TLS, AUTH,
+            // MAIL, RCPT, DATA, the body, QUIT); the whole of it gets twelve, so a slow server
+            // that is still answering is never cut off after it took the message.
+            limit: settings.timeout.saturating_mul(12),
         })
     }
 

@@ -607,6 +607,7 @@ impl Store {
         for verifier in &new.verifiers {
             verifiers.push(name_of(*verifier).await?);
         }
+        verifiers.sort();
         let mut tx = self.begin().await?;
         let project =
             Self::ensure_project(&mut tx, new.organisation_id, new.project.trim()).await?;
@@ -655,22 +656,22 @@ impl Store {
                 ("minute_taker", before.minute_taker_name.clone()),
                 ("participants_present", present(&before.participants, true)),
                 ("participants_excused", present(&before.participants, false)),
-                (
-                    "verifiers",
-                    before
+                ("verifiers", {
+                    let mut names: Vec<&str> = before
                         .verifiers
                         .iter()
                         .map(|(_, name)| name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                        .collect();
+                    names.sort_unstable();
+                    names.join(", ")
+                }),
                 ("verification_due", day(before.verification_due)),
                 (
                     "items",
                     before
                         .items
                         .iter()
-                        .map(|i| i.title.as_str())
+                        .map(|i| i.title.trim())
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
@@ -679,7 +680,7 @@ impl Store {
                     before
                         .tasks
                         .iter()
-                        .map(|t| t.description.as_str())
+                        .map(|t| t.description.trim())
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),

@@ -87,6 +87,19 @@ async fn life_of_an_order(app: TestApp) {
         .add_to_account_team(lhota, manager_id)
         .await
         .unwrap();
+    // A colleague in the account team reads the manager's internal notes by e-mail.
+    let colleague = app
+        .user(
+            "obchodnik",
+            UserKind::Staff,
+            vec![StaffRole::ProjectManager],
+        )
+        .await;
+    app.db
+        .store
+        .add_to_account_team(lhota, colleague)
+        .await
+        .unwrap();
     let manager = app.sign_in("vedouci").await;
     let referent = member(&app, "referent", lhota, AgendaRight::Write, false).await;
     let starosta = member(&app, "starosta", lhota, AgendaRight::Read, true).await;
@@ -604,13 +617,24 @@ async fn life_of_an_order(app: TestApp) {
             "{reader}: {outbox:?}"
         );
     }
-    assert!(
-        !outbox
-            .iter()
-            .any(|m| m.recipient_email != "vedouci@example.cz"
+    let note = outbox
+        .iter()
+        .find(|m| {
+            m.recipient_email == "obchodnik@example.cz" && m.subject.contains("Interní poznámka")
+        })
+        .unwrap_or_else(|| panic!("{outbox:?}"));
+    assert!(note.body.contains("KANÁR-INTERNÍ") && note.body.contains("[kalkulace.txt]"));
+    for customer in [
+        "referent@example.cz",
+        "starosta@example.cz",
+        "brnak@example.cz",
+    ] {
+        assert!(
+            !outbox.iter().any(|m| m.recipient_email == customer
                 && (m.body.contains("KANÁR") || m.body.contains("kalkulace"))),
-        "{outbox:?}"
-    );
+            "{customer}: {outbox:?}"
+        );
+    }
     assert!(
         to("referent@example.cz")
             .iter()

@@ -64,7 +64,7 @@ fn fields(
         ("minute_taker", consultant),
         ("vendor_present", consultant),
         ("customer_present", verifier),
-        ("externals", "Ing. Petra Malá; Národní archiv; omluvena"),
+        ("externals", "Ing. Petra Malá; Národní archiv; omluvena;"),
         ("verifiers", verifier),
         ("verification_due", "2026-12-04"),
         ("item_title", "Migrace dat"),

@@ -290,7 +290,10 @@ pub(crate) fn parse_protocol(
         }
     }
     for line in input.externals.lines().filter(|l| !l.trim().is_empty()) {
-        let parts: Vec<&str> = line.split(';').map(str::trim).collect();
+        let mut parts: Vec<&str> = line.split(';').map(str::trim).collect();
+        while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
         let name = parts.first().copied().unwrap_or_default();
         let affiliation = parts.get(1).copied().unwrap_or_default();
         let present = presence(parts.get(2).copied().unwrap_or_default());
