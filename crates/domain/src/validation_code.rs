@@ -135,7 +135,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<CodeRow>, Vec<RowError>> {
 
 /// [`parse_csv`] that also returns the rows it could read when others (or other cells of
 /// them) have problems, so that the import can check those rows against the organisations
-/// and the catalogue in the same pass and report every problem at once.
+/// and the catalogue in the same pass and report every problem at once. A row whose dates
+/// could not be read comes back too, its dates as the Unix epoch, and always with the error
+/// about them: it is checked, never imported.
 pub fn parse_rows(text: &str) -> (Vec<CodeRow>, Vec<RowError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
@@ -210,18 +212,16 @@ pub fn parse_rows(text: &str) -> (Vec<CodeRow>, Vec<RowError>) {
         if cells[6].chars().count() > 1000 {
             problem("note", "code-error-note");
         }
-        if let (Some(valid_from), Some(valid_to)) = (valid_from, valid_to) {
-            rows.push(CodeRow {
-                line: number,
-                ico,
-                product: cells[1].clone(),
-                module: cells[2].clone(),
-                code: cells[3].clone(),
-                valid_from,
-                valid_to,
-                note: cells[6].clone(),
-            });
-        }
+        rows.push(CodeRow {
+            line: number,
+            ico,
+            product: cells[1].clone(),
+            module: cells[2].clone(),
+            code: cells[3].clone(),
+            valid_from: valid_from.unwrap_or_default(),
+            valid_to: valid_to.unwrap_or_default(),
+            note: cells[6].clone(),
+        });
     }
     if rows.is_empty() && errors.is_empty() {
         errors.push(RowError {

@@ -383,7 +383,8 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_the_rows() {
                00234567;SPIS;Podatelna;K-1;2026-01-01;2026-12-31;první\n\
                44992785;SPIS;;K-2;2026-01-01;;neznámá obec\n\
                00234567;NEEXISTUJE;;K-3;2026-01-01;;\n\
-               00234567;SPIS;;K-4;zítra;;\n";
+               00234567;SPIS;;K-4;zítra;;\n\
+               00234567;NIC;;K-5;včera;;\n";
     let form = |csv: &str| common::multipart_form(&[("csv", csv)], &[("file", "", b"")]);
     let refused = app
         .post_multipart("/podpora/codes/import", form(bad), &staff)
@@ -391,11 +392,15 @@ async fn an_import_with_a_bad_row_imports_nothing_and_names_the_rows() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text();
     // Every problem at once, in the order of the lines: an unknown organisation, an unknown
-    // product, a day that is no date.
+    // product, a day that is no date, and both on one row.
     assert_eq!(
         text.matches("class=\"problem\"").count(),
-        3,
+        5,
         "all problems in one pass: {text}"
+    );
+    assert!(
+        text.contains("<td>6</td><td>valid_from</td>")
+            && text.contains("<td>6</td><td>product</td>")
     );
     let at = |needle: &str| {
         text.find(needle)
