@@ -18,6 +18,7 @@ mod login;
 pub(crate) mod multipart;
 mod notifications;
 pub mod organisation;
+pub(crate) mod organisation_choices;
 pub(crate) mod organisations;
 mod password;
 pub(crate) mod podpora;

@@ -190,35 +190,15 @@ pub(crate) async fn organisation_choices(
     actor: &Actor,
     write: bool,
 ) -> Result<Vec<Choice>, AppError> {
-    if actor.is_staff() {
-        return Ok(state
-            .store()
-            .organisations(actor, None, 1000)
-            .await?
-            .into_iter()
-            .map(|o| Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            })
-            .collect());
-    }
-    let mut out = Vec::new();
-    for m in &actor.memberships {
-        let right = m.rights.customization_orders;
-        let ok = if write {
+    crate::pages::organisation_choices::organisation_choices(state, actor, |r| {
+        let right = r.customization_orders;
+        if write {
             right == supportweb_domain::AgendaRight::Write
         } else {
             right.may_enter()
-        };
-        if ok {
-            let o = state.store().organisation(actor, m.organisation_id).await?;
-            out.push(Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            });
         }
-    }
-    Ok(out)
+    })
+    .await
 }
 
 pub(super) async fn list(

@@ -165,29 +165,10 @@ struct OverviewPage {
 
 /// The organisations whose codes the actor may filter by.
 async fn organisation_choices(state: &AppState, actor: &Actor) -> Result<Vec<Choice>, AppError> {
-    if actor.is_staff() {
-        return Ok(state
-            .store()
-            .organisations(actor, None, 1000)
-            .await?
-            .into_iter()
-            .map(|o| Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            })
-            .collect());
-    }
-    let mut out = Vec::new();
-    for m in &actor.memberships {
-        if m.rights.may_see_validation_codes && m.rights.podpora.may_enter() {
-            let o = state.store().organisation(actor, m.organisation_id).await?;
-            out.push(Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            });
-        }
-    }
-    Ok(out)
+    crate::pages::organisation_choices::organisation_choices(state, actor, |r| {
+        r.may_see_validation_codes && r.podpora.may_enter()
+    })
+    .await
 }
 
 pub(super) async fn list(

@@ -33,31 +33,13 @@ use crate::state::AppState;
 /// The organisations the actor may open documents for: staff who write in the agenda any
 /// (at most 1000 offered), customer and partner users those where they hold the write right.
 async fn organisations_for(state: &AppState, actor: &Actor) -> Result<Vec<Choice>, AppError> {
-    if actor.is_staff() {
-        if !actor.staff_may(Area::Agenda(Agenda::SupportDocuments), Action::Write) {
-            return Err(AppError::NotFound);
-        }
-        return Ok(state
-            .store()
-            .organisations(actor, None, 1000)
-            .await?
-            .into_iter()
-            .map(|o| Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            })
-            .collect());
+    if actor.is_staff() && !actor.staff_may(Area::Agenda(Agenda::SupportDocuments), Action::Write) {
+        return Err(AppError::NotFound);
     }
-    let mut out = Vec::new();
-    for m in &actor.memberships {
-        if m.rights.support_documents == AgendaRight::Write {
-            let o = state.store().organisation(actor, m.organisation_id).await?;
-            out.push(Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            });
-        }
-    }
+    let out = crate::pages::organisation_choices::organisation_choices(state, actor, |r| {
+        r.support_documents == AgendaRight::Write
+    })
+    .await?;
     if out.is_empty() {
         return Err(AppError::NotFound);
     }

@@ -251,30 +251,11 @@ pub(super) async fn list(
             .iter()
             .map(|s| choice(s.as_str(), crate::i18n::document_state_key(*s))),
     );
-    let organisations = if actor.is_staff() {
-        state
-            .store()
-            .organisations(actor, None, 1000)
-            .await?
-            .into_iter()
-            .map(|o| Choice {
-                value: o.id.to_string(),
-                label: o.name,
-            })
-            .collect()
-    } else {
-        let mut own = Vec::new();
-        for m in &actor.memberships {
-            if m.rights.support_documents.may_enter() {
-                let o = state.store().organisation(actor, m.organisation_id).await?;
-                own.push(Choice {
-                    value: o.id.to_string(),
-                    label: o.name,
-                });
-            }
-        }
-        own
-    };
+    let organisations =
+        crate::pages::organisation_choices::organisation_choices(&state, actor, |r| {
+            r.support_documents.may_enter()
+        })
+        .await?;
     let assignees = if actor.is_staff() {
         state
             .store()
