@@ -107,6 +107,7 @@ pub struct OrganisationPage {
 
 /// Keyset paging.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AfterQuery {
     /// The `next` of the previous page.
     pub after: Option<String>,

@@ -20,7 +20,7 @@ use supportweb_domain::money::Currency;
 use supportweb_storage::customization_orders::{
     ENTITY, NewQuote, OrderRecord, QuoteRecord, StepInput,
 };
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::files::FileInfo;
@@ -261,35 +261,12 @@ pub struct OrderPage {
     pub next: Option<Uuid>,
 }
 
-/// Filters of the overview.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct OrderListQuery {
-    /// State.
-    pub state: Option<String>,
-    /// Organisation id.
-    pub organisation: Option<String>,
-    /// Whose move it is: `vendor` or `customer`.
-    pub waiting: Option<String>,
-    /// `open`: only orders with reservations still to be fixed.
-    pub reservations: Option<String>,
-    /// Submitted on or after (YYYY-MM-DD).
-    pub from: Option<String>,
-    /// Submitted on or before (YYYY-MM-DD).
-    pub to: Option<String>,
-    /// `organisation` or `state`: orders of one group follow each other.
-    pub group: Option<String>,
-    /// `newest` (default) or `oldest` first.
-    pub sort: Option<String>,
-    /// The last order of the previous page.
-    pub after: Option<String>,
-}
-
 /// The orders the caller may see.
 #[utoipa::path(
     get,
     path = "/api/v1/customization-orders",
     tag = "customization orders",
-    params(OrderListQuery),
+    params(OrderParams),
     responses(
         (status = 200, description = "A page of orders", body = OrderPage),
         (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
@@ -298,20 +275,9 @@ pub struct OrderListQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<OrderListQuery>,
+    Query(params): Query<OrderParams>,
 ) -> Result<Json<OrderPage>, AppError> {
     require_reader(&signed.actor)?;
-    let params = OrderParams {
-        state: query.state.unwrap_or_default(),
-        organisation: query.organisation.unwrap_or_default(),
-        waiting: query.waiting.unwrap_or_default(),
-        reservations: query.reservations.unwrap_or_default(),
-        from: query.from.unwrap_or_default(),
-        to: query.to.unwrap_or_default(),
-        group: query.group.unwrap_or_default(),
-        sort: query.sort.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-    };
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
     let order_query = params.query(&t, &mut errors);

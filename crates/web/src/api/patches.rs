@@ -138,6 +138,7 @@ pub struct PatchPage {
 
 /// Overview filters, as in the pages.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PatchListQuery {
     /// Product id.
     pub product: Option<String>,

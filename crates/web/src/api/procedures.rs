@@ -107,6 +107,7 @@ pub struct ProcedurePage {
 
 /// Overview filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProcedureListQuery {
     /// Product id.
     pub product: Option<String>,

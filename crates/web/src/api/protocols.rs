@@ -257,6 +257,7 @@ pub struct ProtocolPage {
 
 /// Overview filters, as in the pages.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProtocolListQuery {
     /// State.
     pub state: Option<String>,
@@ -749,6 +750,7 @@ pub struct TaskPage {
 
 /// Task filters, as in the pages.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskListQuery {
     /// `vendor` (what we owe) or `customer` (what the customer owes).
     pub side: Option<String>,

@@ -152,6 +152,7 @@ pub struct SupportDocumentPage {
 
 /// Overview filters, as in the pages.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverviewQuery {
     /// Staff: `unassigned`, `assigned`, `breached`, `all` (default). Customers: `mine`
     /// (default), `all` (the organisations where they may read documents).

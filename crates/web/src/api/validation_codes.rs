@@ -95,6 +95,7 @@ pub struct ValidationCodePage {
 
 /// Overview filters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CodeListQuery {
     /// Organisation id.
     pub organisation: Option<String>,

@@ -23,27 +23,45 @@ use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 
-/// The overview's query string, as typed.
-#[derive(Debug, Default, Clone, Deserialize)]
-pub(crate) struct OrderParams {
+/// The overview's query string, as typed; the API's list takes the same.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderParams {
+    /// State.
     #[serde(default)]
+    #[param(required = false)]
     pub state: String,
+    /// Organisation id.
     #[serde(default)]
+    #[param(required = false)]
     pub organisation: String,
+    /// Whose move it is: `vendor` or `customer`.
     #[serde(default)]
+    #[param(required = false)]
     pub waiting: String,
     /// `open`: only orders with reservations still to be fixed.
     #[serde(default)]
+    #[param(required = false)]
     pub reservations: String,
+    /// Submitted on or after (YYYY-MM-DD).
     #[serde(default)]
+    #[param(required = false)]
     pub from: String,
+    /// Submitted on or before (YYYY-MM-DD).
     #[serde(default)]
+    #[param(required = false)]
     pub to: String,
+    /// `organisation` or `state`: orders of one group follow each other.
     #[serde(default)]
+    #[param(required = false)]
     pub group: String,
+    /// `newest` (default) or `oldest` first.
     #[serde(default)]
+    #[param(required = false)]
     pub sort: String,
+    /// The last order of the previous page.
     #[serde(default)]
+    #[param(required = false)]
     pub after: String,
 }
 
