@@ -255,34 +255,12 @@ pub struct ProtocolPage {
     pub next: Option<Uuid>,
 }
 
-/// Overview filters, as in the pages.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProtocolListQuery {
-    /// State.
-    pub state: Option<String>,
-    /// Organisation id.
-    pub organisation: Option<String>,
-    /// Project id.
-    pub project: Option<String>,
-    /// Kind.
-    pub kind: Option<String>,
-    /// Held on or after this day.
-    pub from: Option<String>,
-    /// Held on or before this day.
-    pub to: Option<String>,
-    /// `organisation`: keeps each organisation's protocols together.
-    pub group: Option<String>,
-    /// The `next` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Protocols the caller may see, 50 a page.
 #[utoipa::path(
     get,
     path = "/api/v1/protocols",
     tag = "protocols",
-    params(ProtocolListQuery),
+    params(ProtocolParams),
     responses(
         (status = 200, description = "A page of protocols", body = ProtocolPage),
         (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
@@ -291,19 +269,9 @@ pub struct ProtocolListQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<ProtocolListQuery>,
+    Query(params): Query<ProtocolParams>,
 ) -> Result<Json<ProtocolPage>, AppError> {
     require_reader(&signed.actor)?;
-    let params = ProtocolParams {
-        state: query.state.unwrap_or_default(),
-        organisation: query.organisation.unwrap_or_default(),
-        project: query.project.unwrap_or_default(),
-        kind: query.kind.unwrap_or_default(),
-        from: query.from.unwrap_or_default(),
-        to: query.to.unwrap_or_default(),
-        group: query.group.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-    };
     let t = Tr::new(signed.ctx.lang);
     let mut errors = FormErrors::default();
     let protocol_query = params.query(&t, &mut errors);

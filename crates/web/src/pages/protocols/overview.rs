@@ -23,24 +23,41 @@ use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 
-/// The overview's query string, as typed.
-#[derive(Debug, Default, Clone, Deserialize)]
-pub(crate) struct ProtocolParams {
+/// The overview's query string, as typed; the API's list takes the same.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProtocolParams {
+    /// State.
     #[serde(default)]
+    #[param(required = false)]
     pub state: String,
+    /// Organisation id.
     #[serde(default)]
+    #[param(required = false)]
     pub organisation: String,
+    /// Project id.
     #[serde(default)]
+    #[param(required = false)]
     pub project: String,
+    /// Kind.
     #[serde(default)]
+    #[param(required = false)]
     pub kind: String,
+    /// Held on or after this day.
     #[serde(default)]
+    #[param(required = false)]
     pub from: String,
+    /// Held on or before this day.
     #[serde(default)]
+    #[param(required = false)]
     pub to: String,
+    /// `organisation`: keeps each organisation's protocols together.
     #[serde(default)]
+    #[param(required = false)]
     pub group: String,
+    /// The `next` of the previous page.
     #[serde(default)]
+    #[param(required = false)]
     pub after: String,
 }
 
