@@ -5,9 +5,6 @@
 //! and keyset paging.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{account, actor, contract, d, organisation, staff};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::calendar::BusinessHours;
@@ -25,6 +22,7 @@ use supportweb_storage::customization_orders::{
     NewOrder, NewQuote, OrderError, OrderQuery, StepInput,
 };
 use supportweb_storage::support_documents::NewDocument;
+use supportweb_storage::testing::build::{account, actor, contract, d, organisation, staff};
 use supportweb_storage::{Store, StoreError, both_backends};
 
 async fn member(

@@ -4,9 +4,6 @@
 //! installation card, stale edits, steps, the download log and keyset paging.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{account, actor, d, organisation, staff};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::contract::{ContractState, ContractTerm};
@@ -22,6 +19,7 @@ use supportweb_storage::contracts::NewContract;
 use supportweb_storage::files::NewFile;
 use supportweb_storage::notifications::EventKind;
 use supportweb_storage::patches::{NewPatch, PatchError, PatchQuery};
+use supportweb_storage::testing::build::{account, actor, d, organisation, staff};
 use supportweb_storage::{Store, StoreError, both_backends};
 
 async fn upload(store: &Store, actor: &Actor, name: &str) -> FileId {

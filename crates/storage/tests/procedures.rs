@@ -3,9 +3,6 @@
 //! stale edits, history, product tags, and keyset paging.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{account, actor, organisation, staff};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::ids::{FileId, OrganisationId, ProductId};
@@ -15,6 +12,7 @@ use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::catalogue::NewProduct;
 use supportweb_storage::files::NewFile;
 use supportweb_storage::procedures::{NewProcedure, ProcedureError, ProcedureQuery};
+use supportweb_storage::testing::build::{account, actor, organisation, staff};
 use supportweb_storage::{Store, StoreError, both_backends};
 
 async fn product(store: &Store, staff: &Actor, code: &str) -> ProductId {

@@ -5,10 +5,7 @@
 //! the tasks overview, and reminders sent once by competing instances.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use chrono::{Duration, TimeZone, Utc};
-use common::{account, actor, d, organisation, staff};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::ids::{OrganisationId, ProtocolId, UserId};
@@ -21,6 +18,7 @@ use supportweb_storage::notifications::EventKind;
 use supportweb_storage::protocols::{
     DueFilter, Item, NewProtocol, NewTask, Participant, ProtocolError, ProtocolQuery, TaskQuery,
 };
+use supportweb_storage::testing::build::{account, actor, d, organisation, staff};
 use supportweb_storage::{Store, StoreError, both_backends};
 
 async fn member(store: &Store, login: &str, organisation: OrganisationId, confirm: bool) -> Actor {

@@ -3,10 +3,7 @@
 //! scheduled work and the notification pipeline with two competing instances.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use chrono::Duration;
-use common::{contract, customer, organisation, staff};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::calendar::BusinessHours;
@@ -22,6 +19,7 @@ use supportweb_storage::support_documents::{
     DocumentError, DocumentGrouping, DocumentQuery, DocumentSort, DocumentView, NewDocument,
     NewTimeEntry, StateFilter,
 };
+use supportweb_storage::testing::build::{contract, customer, organisation, staff};
 use supportweb_storage::testing::{backdate_document, set_deadlines};
 use supportweb_storage::{Store, StoreError, both_backends};
 

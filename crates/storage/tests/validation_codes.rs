@@ -3,15 +3,13 @@
 //! bad code writes nothing, stale edits, the expiring filter and keyset paging.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{account, actor, d, organisation, staff};
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::ids::{OrganisationId, ProductId, ValidationCodeId};
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::catalogue::NewProduct;
+use supportweb_storage::testing::build::{account, actor, d, organisation, staff};
 use supportweb_storage::validation_codes::{CodeError, CodeQuery, NewCode, SealedCode};
 use supportweb_storage::{Store, StoreError, both_backends};
 

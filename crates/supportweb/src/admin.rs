@@ -45,7 +45,7 @@ pub async fn create_administrator(
         return Err(format!("--email: {email:?} is not an e-mail address"));
     }
     check_new_password(password).map_err(|e| format!("password: {e}"))?;
-    let hash = supportweb_web::password::hash_blocking(password.to_owned())
+    let hash = supportweb_app::identity::passwords::hash_blocking(password.to_owned())
         .await
         .map_err(|e| e.to_string())?;
     store

@@ -323,7 +323,7 @@ fn ico_with_prefix(prefix: u32) -> Option<Ico> {
 pub async fn fill(
     store: &Store,
     files: &FileStore,
-    key: &supportweb_web::secrets::SecretKey,
+    key: &supportweb_app::secrets::SecretKey,
     scale: Scale,
     today: NaiveDate,
 ) -> Result<Vec<DemoAccount>, DemoError> {
@@ -333,8 +333,11 @@ pub async fn fill(
             .await?
             .and_then(|u| u.password_hash);
         let ours = admin_hash.is_some()
-            && supportweb_web::password::verify_blocking(DEMO_PASSWORD.to_owned(), admin_hash)
-                .await;
+            && supportweb_app::identity::passwords::verify_blocking(
+                DEMO_PASSWORD.to_owned(),
+                admin_hash,
+            )
+            .await;
         if !ours {
             return Err(DemoError(
                 "the database already holds accounts that are not sample data; \
@@ -343,7 +346,7 @@ pub async fn fill(
             ));
         }
     }
-    let hash = supportweb_web::password::hash_blocking(DEMO_PASSWORD.to_owned())
+    let hash = supportweb_app::identity::passwords::hash_blocking(DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| DemoError(e.to_string()))?;
     let mut accounts = Vec::new();

@@ -337,7 +337,7 @@ const CODES: &[SampleCode] = &[
 /// Creates the sample validation codes, sealed with `key`, unless there are codes already.
 pub async fn fill_codes(
     store: &Store,
-    key: &supportweb_web::secrets::SecretKey,
+    key: &supportweb_app::secrets::SecretKey,
     developer: &Actor,
     catalogue: &[ProductId],
     organisations: &[OrganisationId],

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
-use supportweb_web::secrets::SecretKey;
+use supportweb_app::secrets::SecretKey;
 
 /// All settings.
 #[derive(Debug, Deserialize, Default)]
@@ -515,11 +515,11 @@ impl Settings {
     /// Web settings derived from these, with the secret key.
     pub fn web_config(&self, secret_key: SecretKey) -> supportweb_web::WebConfig {
         let mut web = supportweb_web::WebConfig::for_url(&self.public_url());
-        web.secret_key = secret_key;
-        web.session_idle = Duration::from_secs(self.session.idle_minutes * 60);
-        web.session_absolute = Duration::from_secs(self.session.absolute_hours * 3600);
-        web.support.auto_close_days = self.support.auto_close_days;
-        web.support.reopen_days = self.support.reopen_days;
+        web.app.secret_key = secret_key;
+        web.app.session_idle = Duration::from_secs(self.session.idle_minutes * 60);
+        web.app.session_absolute = Duration::from_secs(self.session.absolute_hours * 3600);
+        web.app.support.auto_close_days = self.support.auto_close_days;
+        web.app.support.reopen_days = self.support.reopen_days;
         web.client_ip_header = self.server.client_ip_header.clone();
         web
     }

@@ -189,7 +189,7 @@ async fn admin_create_user_reads_the_password_from_stdin_and_creates_an_administ
     let user = store.user_by_login("alena").await.unwrap().unwrap();
     assert_eq!(user.roles, vec![StaffRole::Administrator]);
     assert_eq!(user.display_name, "Alena Správcová");
-    assert!(supportweb_web::password::verify(
+    assert!(supportweb_app::identity::passwords::verify(
         "Velmi-tajne-heslo-2026",
         user.password_hash.as_deref()
     ));
@@ -303,7 +303,7 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         .await
         .unwrap()
         .unwrap();
-    assert!(supportweb_web::password::verify(
+    assert!(supportweb_app::identity::passwords::verify(
         last["password"].as_str().unwrap(),
         user.password_hash.as_deref()
     ));
@@ -428,7 +428,7 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
     assert_eq!(own.len(), 1);
     assert!(own[0].valid_to.unwrap() < chrono::Utc::now().date_naive());
     let key = std::fs::read_to_string(folder.path().join("data/secret.key")).unwrap();
-    let key = supportweb_web::secrets::SecretKey::from_hex(&key).unwrap();
+    let key = supportweb_app::secrets::SecretKey::from_hex(&key).unwrap();
     let sealed = store
         .sealed_validation_code(&kolin, own[0].id)
         .await
@@ -543,7 +543,7 @@ async fn sample_data_never_goes_into_a_database_with_real_accounts() {
     let store = Store::connect(&url, 1).await.unwrap();
     assert_eq!(store.count_users().await.unwrap(), 1, "nothing was added");
     let admin = store.user_by_login("admin").await.unwrap().unwrap();
-    assert!(!supportweb_web::password::verify(
+    assert!(!supportweb_app::identity::passwords::verify(
         "ukazka-2026",
         admin.password_hash.as_deref()
     ));

@@ -202,6 +202,31 @@ impl IntoResponse for AppError {
     }
 }
 
+impl From<supportweb_app::Error> for AppError {
+    fn from(error: supportweb_app::Error) -> Self {
+        use supportweb_app::Error;
+        match error {
+            Error::NotFound => AppError::NotFound,
+            Error::Forbidden => AppError::Forbidden,
+            Error::Conflict => AppError::Conflict,
+            Error::Invalid(fields) => AppError::Invalid(
+                fields
+                    .iter()
+                    .map(|(field, problem)| FieldError {
+                        field: field.to_owned(),
+                        code: problem.code,
+                    })
+                    .collect(),
+            ),
+            Error::BadRequest(code) => AppError::BadRequest(code),
+            Error::PayloadTooLarge => AppError::PayloadTooLarge,
+            Error::DownloadClosed(code) => AppError::DownloadClosed(code),
+            Error::TwoFactorRequired => AppError::TwoFactorRequired,
+            Error::Internal(detail) => AppError::Internal(detail),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {

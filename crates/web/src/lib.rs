@@ -13,18 +13,14 @@ pub mod context;
 pub mod downloads;
 pub mod error;
 mod health;
-pub mod i18n;
 pub mod markdown;
 pub mod middleware;
 pub mod notify;
 pub mod notify_orders;
 pub mod notify_protocols;
 pub mod pages;
-pub mod password;
-pub mod secrets;
 pub mod session;
 pub mod state;
-pub mod two_factor;
 
 use std::future::Future;
 
@@ -32,6 +28,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use state::{AppState, DemoAccount, WebConfig};
+pub use supportweb_i18n as i18n;
 
 /// The whole application: pages, API, assets, health checks and every middleware layer.
 pub fn app(state: AppState) -> Router {

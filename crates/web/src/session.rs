@@ -107,7 +107,7 @@ pub async fn start(
 ) -> Result<HeaderValue, AppError> {
     end(state, headers).await?;
     let (token, hash) = new_token()?;
-    let idle = Duration::from_std(state.config().session_idle)
+    let idle = Duration::from_std(state.config().app.session_idle)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     state
         .store()
@@ -149,14 +149,14 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Resolved, 
     let Some(session) = state.store().live_session(&hash, now).await? else {
         return Ok(Resolved::Stale);
     };
-    let absolute = Duration::from_std(state.config().session_absolute)
+    let absolute = Duration::from_std(state.config().app.session_absolute)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     if session.created_at + absolute <= now {
         state.store().end_session(&hash).await?;
         return Ok(Resolved::Stale);
     }
     if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
-        let idle = Duration::from_std(state.config().session_idle)
+        let idle = Duration::from_std(state.config().app.session_idle)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         state
             .store()

@@ -1,52 +1,24 @@
 //! Shared application state.
 
 use std::sync::Arc;
-use std::time::Duration;
 
+use supportweb_app::{App, Settings};
 use supportweb_domain::Agenda;
 use supportweb_files::FileStore;
 use supportweb_storage::Store;
 
-/// Web settings taken from the configuration.
+/// Web settings taken from the configuration: what the edge needs, and the application
+/// layer's settings.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// The address users open, e.g. `https://podpora.example.cz`.
-    pub public_url: String,
     /// Whether cookies get `Secure` and the `__Host-` prefix: true over TLS and on loopback
     /// addresses (which browsers treat as secure).
     pub secure_cookies: bool,
-    /// A session ends after this long without a request.
-    pub session_idle: Duration,
-    /// A session ends this long after sign-in, whatever the activity.
-    pub session_absolute: Duration,
     /// Behind a reverse proxy: the header in which it passes the client's address (the last
     /// entry counts, the one the proxy added). `None`: the connection's peer address.
     pub client_ip_header: Option<String>,
-    /// The key that seals secrets at rest (remote-access passwords).
-    pub secret_key: crate::secrets::SecretKey,
-    /// Support-document workflow settings.
-    pub support: SupportConfig,
-}
-
-/// Settings of the support-document workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SupportConfig {
-    /// Resolved documents close automatically after this many days.
-    pub auto_close_days: i64,
-    /// A closed document may be reopened for this many days.
-    pub reopen_days: i64,
-    /// The business calendar SLA deadlines are counted in.
-    pub hours: supportweb_domain::calendar::BusinessHours,
-}
-
-impl Default for SupportConfig {
-    fn default() -> Self {
-        SupportConfig {
-            auto_close_days: 14,
-            reopen_days: 30,
-            hours: supportweb_domain::calendar::BusinessHours::default(),
-        }
-    }
+    /// Settings of the use cases: public address, session lifetimes, secret key, workflow.
+    pub app: Settings,
 }
 
 impl WebConfig {
@@ -54,13 +26,9 @@ impl WebConfig {
     /// new random secret key (configuration replaces it with the persistent one).
     pub fn for_url(public_url: &str) -> Self {
         WebConfig {
-            public_url: public_url.trim_end_matches('/').to_owned(),
             secure_cookies: secure_context(public_url),
-            session_idle: Duration::from_secs(4 * 3600),
-            session_absolute: Duration::from_secs(24 * 3600),
             client_ip_header: None,
-            secret_key: crate::secrets::SecretKey::generate(),
-            support: SupportConfig::default(),
+            app: Settings::for_url(public_url),
         }
     }
 }
@@ -116,6 +84,7 @@ pub struct AppState(Arc<Inner>);
 
 #[derive(Debug)]
 struct Inner {
+    app: App,
     store: Store,
     files: FileStore,
     config: WebConfig,
@@ -132,12 +101,18 @@ impl AppState {
         demo_accounts: Vec<DemoAccount>,
     ) -> Self {
         AppState(Arc::new(Inner {
+            app: App::new(store.clone(), files.clone(), config.app.clone()),
             store,
             files,
             config,
             demo_accounts,
             served_agendas: crate::pages::SERVED_AGENDAS.to_vec(),
         }))
+    }
+
+    /// The application layer: every use case.
+    pub fn app(&self) -> &App {
+        &self.0.app
     }
 
     /// The data store.

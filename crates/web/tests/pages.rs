@@ -478,7 +478,7 @@ async fn markup_in_names_is_escaped() {
     let _ = id;
     // The display name is set by staff; make it hostile directly in the store.
     let hostile = "<script>alert('x')</script>";
-    let hash = supportweb_web::password::hash(PASSWORD).unwrap();
+    let hash = supportweb_app::identity::passwords::hash(PASSWORD).unwrap();
     app.db
         .store
         .create_user(&supportweb_storage::users::NewUser {

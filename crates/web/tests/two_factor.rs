@@ -7,10 +7,10 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{PASSWORD, Reply, TestApp};
+use supportweb_app::identity::totp::{code_at, from_base32, step_at};
 use supportweb_domain::ids::UserId;
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::audit::AuditFilter;
-use supportweb_web::two_factor::{code_at, from_base32, step_at};
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text

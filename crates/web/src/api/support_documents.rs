@@ -329,7 +329,7 @@ pub async fn create(
     let mut new = parse_document(&form, organisation, &installations, &t, &mut errors)
         .ok_or_else(|| errors.into_api_error())?;
     new.files = body.file_ids.into_iter().map(FileId).collect();
-    let hours = state.config().support.hours;
+    let hours = state.config().app.support.hours;
     let created = state
         .store()
         .create_document(actor, &new, &hours, today())
@@ -559,7 +559,7 @@ pub async fn detail(
     let clock = WorkflowClock {
         closed_at: d.closed_at,
         now: Utc::now(),
-        reopen_days: state.config().support.reopen_days,
+        reopen_days: state.config().app.support.reopen_days,
     };
     let actions = available(party, d.state, &clock)
         .into_iter()
@@ -668,7 +668,7 @@ pub async fn comment(
         return Err(invalid("body", "support-error-reply"));
     }
     let files: Vec<FileId> = body.file_ids.into_iter().map(FileId).collect();
-    let hours = state.config().support.hours;
+    let hours = state.config().app.support.hours;
     let added = state
         .store()
         .add_comment(actor, d.id, text, body.internal, &files, &hours)
@@ -725,7 +725,7 @@ pub async fn transition(
     let transition = Transition::parse(&body.transition)
         .filter(|t| *t != Transition::AutoClose)
         .ok_or_else(|| invalid("transition", "support-error-invalid"))?;
-    let config = state.config().support;
+    let config = state.config().app.support;
     state
         .store()
         .transition_document(

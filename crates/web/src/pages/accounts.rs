@@ -508,7 +508,10 @@ async fn new_activation(
         .store()
         .create_activation(account, &hash, actor.user_id, expires)
         .await?;
-    Ok(format!("{}/activate/{token}", state.config().public_url))
+    Ok(format!(
+        "{}/activate/{token}",
+        state.config().app.public_url
+    ))
 }
 
 #[derive(Template)]

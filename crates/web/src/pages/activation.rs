@@ -16,9 +16,9 @@ use crate::context::Ctx;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
-use crate::password;
 use crate::session;
 use crate::state::AppState;
+use supportweb_app::identity::passwords as password;
 use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]

@@ -16,9 +16,9 @@ use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::middleware::KeepBody;
-use crate::password;
 use crate::session;
 use crate::state::AppState;
+use supportweb_app::identity::passwords as password;
 use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]

@@ -253,7 +253,7 @@ async fn save(
         // That the password changed is history; the password itself never is.
         after.push_str(" (heslo změněno / password replaced)");
     }
-    let key = state.config().secret_key.clone();
+    let key = state.config().app.secret_key.clone();
     let secret = form.secret;
     let saved = state
         .store()
@@ -333,6 +333,7 @@ pub(super) async fn reveal(
         .await?;
     let secret = state
         .config()
+        .app
         .secret_key
         .open(entry.as_bytes(), &sealed)
         .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -24,10 +24,10 @@ use crate::context::{Ctx, SignedIn};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
-use crate::password;
 use crate::session;
 use crate::state::AppState;
-use crate::two_factor as totp;
+use supportweb_app::identity::passwords as password;
+use supportweb_app::identity::totp;
 
 /// How long a sign-in waits for its second factor.
 const PENDING_MINUTES: i64 = 10;
@@ -118,6 +118,7 @@ async fn own_account(state: &AppState, signed: &SignedIn) -> Result<UserRecord, 
 fn unseal(state: &AppState, user: UserId, sealed: &[u8]) -> Result<String, AppError> {
     state
         .config()
+        .app
         .secret_key
         .open(&totp::seal_context(user), sealed)
         .map_err(|_| AppError::Internal("two-factor secret cannot be opened".into()))
@@ -178,6 +179,7 @@ pub(super) async fn setup(
     let secret = totp::new_secret()?;
     let sealed = state
         .config()
+        .app
         .secret_key
         .seal(&totp::seal_context(user.id), &secret)
         .map_err(|_| AppError::Internal("sealing failed".into()))?;

@@ -111,7 +111,7 @@ impl TestApp {
     }
 
     pub async fn user(&self, login: &str, kind: UserKind, roles: Vec<StaffRole>) -> UserId {
-        let hash = supportweb_web::password::hash(PASSWORD).unwrap();
+        let hash = supportweb_app::identity::passwords::hash(PASSWORD).unwrap();
         self.db
             .store
             .create_user(&NewUser {

@@ -353,6 +353,7 @@ pub(crate) fn seal(
 ) -> Result<Vec<u8>, AppError> {
     state
         .config()
+        .app
         .secret_key
         .seal(id.0.as_bytes(), code)
         .map_err(|e| AppError::Internal(e.to_string()))
@@ -600,6 +601,7 @@ pub(crate) async fn reveal_code(
         .await?;
     let code = state
         .config()
+        .app
         .secret_key
         .open(id.0.as_bytes(), &sealed)
         .map_err(|e| AppError::Internal(e.to_string()))?;

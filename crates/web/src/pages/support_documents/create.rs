@@ -352,7 +352,7 @@ pub(super) async fn submit(
     let parsed = parse_document(&form, organisation, &installations, &t, &mut errors);
     if let Some(mut new) = parsed {
         new.files = typed.files.iter().map(|f| f.id).collect();
-        let hours = state.config().support.hours;
+        let hours = state.config().app.support.hours;
         match state
             .store()
             .create_document(&signed.actor, &new, &hours, today())

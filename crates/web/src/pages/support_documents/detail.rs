@@ -147,7 +147,7 @@ async fn page(
     let d = store.document(actor, document_id(id)?).await?;
     let layout = Layout::new(&signed.ctx, "support-detail-title");
     let t = &layout.t;
-    let config = state.config().support;
+    let config = state.config().app.support;
     let now = Utc::now();
     let party = Party::of(actor, d.organisation_id).ok_or(AppError::NotFound)?;
     let clock = WorkflowClock {
@@ -330,7 +330,7 @@ pub(super) async fn transition(
     let form: TransitionForm = parse_form(&body)?;
     let transition =
         Transition::parse(&form.transition).ok_or(AppError::BadRequest("bad_request"))?;
-    let config = state.config().support;
+    let config = state.config().app.support;
     state
         .store()
         .transition_document(
@@ -370,7 +370,7 @@ pub(super) async fn comment(
         return with_errors(&page(&state, &signed, &id, typed, errors).await?);
     }
     let files: Vec<_> = form.files.iter().map(|f| f.id).collect();
-    let hours = state.config().support.hours;
+    let hours = state.config().app.support.hours;
     let comment = state
         .store()
         .add_comment(&signed.actor, doc, body.trim(), internal, &files, &hours)

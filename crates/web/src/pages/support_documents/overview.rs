@@ -221,7 +221,7 @@ pub(super) async fn list(
     let mut errors = FormErrors::default();
     let query = params.query(actor, &t, &mut errors);
     let now = Utc::now();
-    let hours = state.config().support.hours;
+    let hours = state.config().app.support.hours;
     let documents = state.store().documents(actor, &query, now).await?;
     let next = (documents.len() == query.limit as usize)
         .then(|| documents.last().map(|d| d.id.to_string()))
@@ -330,7 +330,7 @@ pub(super) async fn export(
     }
     query.limit = 500;
     query.after = None;
-    let hours = state.config().support.hours;
+    let hours = state.config().app.support.hours;
     let now = Utc::now();
     let mut out = String::from(crate::pages::csv::BOM);
     let header = [

@@ -1,6 +1,11 @@
-//! Setup shared by the store tests: accounts, actors, organisations and contracts.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+//! Builders shared by every crate's tests: organisations, contracts, accounts of each kind,
+//! and the acting users behind them. Each panics on failure (a test set-up that fails is a
+//! failed test).
 
+use crate::Store;
+use crate::contracts::NewContract;
+use crate::organisations::NewOrganisation;
+use crate::users::NewUser;
 use chrono::NaiveDate;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::contract::{ContractState, ContractTerm};
@@ -10,13 +15,9 @@ use supportweb_domain::organisation::OrganisationKind;
 use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{Login, StaffRole, UserKind};
 use supportweb_domain::{Actor, Language};
-use supportweb_storage::Store;
-use supportweb_storage::contracts::NewContract;
-use supportweb_storage::organisations::NewOrganisation;
-use supportweb_storage::users::NewUser;
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_else(|| panic!("no day {y}-{m}-{day}"))
 }
 
 pub async fn organisation(store: &Store, name: &str) -> OrganisationId {
@@ -35,7 +36,7 @@ pub async fn organisation(store: &Store, name: &str) -> OrganisationId {
             notes: String::new(),
         })
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// An active contract covering the whole of 2020–2099 with the standard SLA plan.
@@ -59,7 +60,7 @@ pub async fn contract(
             sla: standard_sla_plan(),
         })
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub async fn staff(store: &Store, login: &str, role: StaffRole) -> Actor {
@@ -70,7 +71,7 @@ pub async fn staff(store: &Store, login: &str, role: StaffRole) -> Actor {
 pub async fn account(store: &Store, login: &str, kind: UserKind, roles: Vec<StaffRole>) -> UserId {
     store
         .create_user(&NewUser {
-            login: Login::parse(login).unwrap(),
+            login: Login::parse(login).unwrap_or_else(|e| panic!("{e}")),
             display_name: format!("Uživatel {login}"),
             email: format!("{login}@example.cz"),
             kind,
@@ -79,7 +80,7 @@ pub async fn account(store: &Store, login: &str, kind: UserKind, roles: Vec<Staf
             language: Language::Cs,
         })
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A customer user of `organisation` with `right` in support documents.
@@ -100,18 +101,25 @@ pub async fn customer(
             },
         )
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e}"));
     actor(store, id).await
 }
 
 pub async fn actor(store: &Store, id: UserId) -> Actor {
-    let record = store.user(id).await.unwrap().unwrap();
+    let record = store
+        .user(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no user {id}"));
     Actor {
         user_id: id,
         kind: record.kind,
         roles: record.roles,
         display_name: record.display_name,
         language: record.language,
-        memberships: store.memberships_of(id).await.unwrap(),
+        memberships: store
+            .memberships_of(id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
     }
 }

@@ -1,4 +1,7 @@
-//! Every UI string goes through Fluent (`locales/{cs,en}/main.ftl`). Czech is the default.
+//! Every string a user reads — pages, e-mails, CSV headers — goes through Fluent. Czech is the
+//! default. The strings live in `locales/{cs,en}/`, one file per agenda or area
+//! (`support_documents.ftl`, `protocols.ftl`, …, `common.ftl` for the layout and errors);
+//! both the web pages and the application layer's e-mails read them through [`Tr`].
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -67,11 +70,39 @@ impl Tr {
 
     /// Whether `key` exists in `lang` without falling back.
     pub fn has(lang: Language, key: &str) -> bool {
-        let source = match lang {
-            Language::Cs => include_str!("../locales/cs/main.ftl"),
-            Language::En => include_str!("../locales/en/main.ftl"),
-        };
-        message_ids(source).any(|k| k == key)
+        sources(lang)
+            .iter()
+            .any(|source| message_ids(source).any(|k| k == key))
+    }
+}
+
+/// The Fluent files of one language.
+macro_rules! sources {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, "/common.ftl")),
+            include_str!(concat!("../locales/", $lang, "/accounts.ftl")),
+            include_str!(concat!("../locales/", $lang, "/audit.ftl")),
+            include_str!(concat!("../locales/", $lang, "/organisations.ftl")),
+            include_str!(concat!("../locales/", $lang, "/notifications.ftl")),
+            include_str!(concat!("../locales/", $lang, "/support_documents.ftl")),
+            include_str!(concat!("../locales/", $lang, "/customization_orders.ftl")),
+            include_str!(concat!("../locales/", $lang, "/protocols.ftl")),
+            include_str!(concat!("../locales/", $lang, "/patches.ftl")),
+            include_str!(concat!("../locales/", $lang, "/validation_codes.ftl")),
+            include_str!(concat!("../locales/", $lang, "/procedures.ftl")),
+        ]
+    };
+}
+
+static CS_SOURCES: [&str; 11] = sources!("cs");
+static EN_SOURCES: [&str; 11] = sources!("en");
+
+/// The text of every Fluent file of `lang`.
+pub fn sources(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Cs => &CS_SOURCES,
+        Language::En => &EN_SOURCES,
     }
 }
 
@@ -115,15 +146,27 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
+    fn every_fluent_file_is_listed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        for lang in Language::ALL {
+            let on_disk = std::fs::read_dir(root.join(lang.tag())).unwrap().count();
+            assert_eq!(on_disk, sources(lang).len(), "{lang:?}");
+        }
+    }
+
+    #[test]
     fn both_languages_define_the_same_messages() {
-        let cs: BTreeSet<_> = message_ids(include_str!("../locales/cs/main.ftl")).collect();
-        let en: BTreeSet<_> = message_ids(include_str!("../locales/en/main.ftl")).collect();
+        let cs: BTreeSet<_> = sources(Language::Cs)
+            .iter()
+            .flat_map(|s| message_ids(s))
+            .collect();
+        let en: BTreeSet<_> = sources(Language::En)
+            .iter()
+            .flat_map(|s| message_ids(s))
+            .collect();
         assert!(cs.len() > 20);
-        for source in [
-            include_str!("../locales/cs/main.ftl"),
-            include_str!("../locales/en/main.ftl"),
-        ] {
-            let ids: Vec<&str> = message_ids(source).collect();
+        for lang in Language::ALL {
+            let ids: Vec<&str> = sources(lang).iter().flat_map(|s| message_ids(s)).collect();
             let unique: BTreeSet<&str> = ids.iter().copied().collect();
             assert_eq!(
                 ids.len(),
@@ -140,9 +183,14 @@ mod tests {
 
     #[test]
     fn every_key_used_in_code_and_templates_exists() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        // Every crate whose code or templates name messages.
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut used = BTreeSet::new();
-        let mut stack = vec![root.join("src"), root.join("templates")];
+        let mut stack = vec![
+            crates.join("web/src"),
+            crates.join("web/templates"),
+            crates.join("app/src"),
+        ];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();

@@ -14,7 +14,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use supportweb_domain::ids::UserId;
 
-use crate::error::AppError;
+use crate::error::Error;
 
 /// Seconds per time step.
 pub const STEP_SECONDS: i64 = 30;
@@ -65,16 +65,16 @@ pub fn from_base32(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
+fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
     let mut bytes = [0u8; N];
     OsRng
         .try_fill_bytes(&mut bytes)
-        .map_err(|e| AppError::Internal(format!("random source: {e}")))?;
+        .map_err(|e| Error::Internal(format!("random source: {e}")))?;
     Ok(bytes)
 }
 
 /// A new random secret, base32.
-pub fn new_secret() -> Result<String, AppError> {
+pub fn new_secret() -> Result<String, Error> {
     Ok(base32(&random_bytes::<SECRET_BYTES>()?))
 }
 
@@ -133,8 +133,8 @@ pub fn provisioning_uri(issuer: &str, login: &str, secret_base32: &str) -> Strin
 }
 
 /// The QR code of `data` as an SVG element (dark modules on white, with a quiet zone).
-pub fn qr_svg(data: &str) -> Result<String, AppError> {
-    let code = QrCode::new(data.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
+pub fn qr_svg(data: &str) -> Result<String, Error> {
+    let code = QrCode::new(data.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(code
         .render::<svg::Color<'_>>()
         .min_dimensions(220, 220)
@@ -144,7 +144,7 @@ pub fn qr_svg(data: &str) -> Result<String, AppError> {
 }
 
 /// New recovery codes: ten groups like `k7m2-9xqp-4t`, easy to type, 50 random bits each.
-pub fn new_recovery_codes() -> Result<Vec<String>, AppError> {
+pub fn new_recovery_codes() -> Result<Vec<String>, Error> {
     const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
     let mut codes = Vec::with_capacity(RECOVERY_CODES);
     while codes.len() < RECOVERY_CODES {

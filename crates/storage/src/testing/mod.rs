@@ -13,6 +13,8 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::Store;
 
+pub mod build;
+
 /// A migrated store that lives as long as this value.
 pub struct TestStore {
     /// The store.

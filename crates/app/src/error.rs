@@ -1,0 +1,146 @@
+//! The errors of the use cases, and the field problems of invalid input.
+//!
+//! A use case answers with [`Error`]; the web edge turns it into an HTML page or an
+//! `application/problem+json` body. A field problem names the field as in the form or JSON
+//! body and carries the Fluent message id that explains it — the page shows that message next
+//! to the field, the API sends the id as the problem's code.
+
+use std::collections::BTreeMap;
+
+use supportweb_files::FileError;
+use supportweb_storage::StoreError;
+
+/// Why a use case refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Missing — or belonging to someone the actor may not see; the two are never told apart.
+    #[error("not found")]
+    NotFound,
+    /// The actor may see the record but may not take this step.
+    #[error("forbidden")]
+    Forbidden,
+    /// A stale or conflicting write; nothing was written.
+    #[error("conflict")]
+    Conflict,
+    /// Input failed validation; nothing was written.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A malformed request; the code names what is wrong (`upload_interrupted`, …).
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// An upload over the limit; nothing was kept.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The actor sees a patch but may not download it; the code says why
+    /// (`patch_not_covered`, `patch_withdrawn`).
+    #[error("download closed: {0}")]
+    DownloadClosed(&'static str),
+    /// Staff must set up two-factor sign-in before doing anything else.
+    #[error("two-factor sign-in required")]
+    TwoFactorRequired,
+    /// A bug or an infrastructure failure; the text is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// One refused field.
+    pub fn field(field: &'static str, code: &'static str) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, code);
+        Error::Invalid(errors)
+    }
+}
+
+/// The use cases' result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The problem with one field: the Fluent id of its explanation, and a number the message
+/// names (the most characters a text takes), if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// Message id; also the API's code for the field.
+    pub code: &'static str,
+    /// A named number in the message (`max`).
+    pub argument: Option<(&'static str, i64)>,
+}
+
+/// Problems per field, in field-name order. The first problem recorded for a field wins.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<&'static str, FieldProblem>);
+
+impl FieldErrors {
+    /// Records message `code` for `field`.
+    pub fn add(&mut self, field: &'static str, code: &'static str) {
+        self.0.entry(field).or_insert(FieldProblem {
+            code,
+            argument: None,
+        });
+    }
+
+    /// Records message `code` for `field`, with the number `value` as its argument `name`.
+    pub fn add_n(
+        &mut self,
+        field: &'static str,
+        code: &'static str,
+        name: &'static str,
+        value: i64,
+    ) {
+        self.0.entry(field).or_insert(FieldProblem {
+            code,
+            argument: Some((name, value)),
+        });
+    }
+
+    /// Whether `field` has a problem.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    /// No problems?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems, in field-name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &FieldProblem)> {
+        self.0.iter().map(|(field, problem)| (*field, problem))
+    }
+
+    /// Takes over the problems of `other` for fields without one.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, problem) in other.0 {
+            self.0.entry(field).or_insert(problem);
+        }
+    }
+
+    /// `Ok(())` without problems, otherwise [`Error::Invalid`].
+    pub fn into_result(self) -> Result<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self))
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Error::NotFound,
+            StoreError::Duplicate(_) | StoreError::Conflict => Error::Conflict,
+            StoreError::Corrupt(detail) => Error::Internal(detail),
+            StoreError::Database(e) => Error::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<FileError> for Error {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::TooLarge { .. } => Error::PayloadTooLarge,
+            FileError::Body(_) => Error::BadRequest("upload_interrupted"),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
