@@ -45,7 +45,7 @@ pub enum Error {
 
 impl Error {
     /// One refused field.
-    pub fn field(field: &'static str, code: &'static str) -> Self {
+    pub fn field(field: impl Into<String>, code: &'static str) -> Self {
         let mut errors = FieldErrors::default();
         errors.add(field, code);
         Error::Invalid(errors)
@@ -67,12 +67,12 @@ pub struct FieldProblem {
 
 /// Problems per field, in field-name order. The first problem recorded for a field wins.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<&'static str, FieldProblem>);
+pub struct FieldErrors(BTreeMap<String, FieldProblem>);
 
 impl FieldErrors {
     /// Records message `code` for `field`.
-    pub fn add(&mut self, field: &'static str, code: &'static str) {
-        self.0.entry(field).or_insert(FieldProblem {
+    pub fn add(&mut self, field: impl Into<String>, code: &'static str) {
+        self.0.entry(field.into()).or_insert(FieldProblem {
             code,
             argument: None,
         });
@@ -81,12 +81,12 @@ impl FieldErrors {
     /// Records message `code` for `field`, with the number `value` as its argument `name`.
     pub fn add_n(
         &mut self,
-        field: &'static str,
+        field: impl Into<String>,
         code: &'static str,
         name: &'static str,
         value: i64,
     ) {
-        self.0.entry(field).or_insert(FieldProblem {
+        self.0.entry(field.into()).or_insert(FieldProblem {
             code,
             argument: Some((name, value)),
         });
@@ -103,8 +103,32 @@ impl FieldErrors {
     }
 
     /// The problems, in field-name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &FieldProblem)> {
-        self.0.iter().map(|(field, problem)| (*field, problem))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &FieldProblem)> {
+        self.0
+            .iter()
+            .map(|(field, problem)| (field.as_str(), problem))
+    }
+
+    /// The problem of `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&FieldProblem> {
+        self.0.get(field)
+    }
+
+    /// Renames fields: the API names some fields otherwise than the form the use case's
+    /// problems speak of (`organisation` → `organisation_id`).
+    pub fn renamed(self, names: &[(&str, &str)]) -> Self {
+        FieldErrors(
+            self.0
+                .into_iter()
+                .map(|(field, problem)| {
+                    let name = names
+                        .iter()
+                        .find(|(from, _)| *from == field)
+                        .map_or(field, |(_, to)| (*to).to_owned());
+                    (name, problem)
+                })
+                .collect(),
+        )
     }
 
     /// Takes over the problems of `other` for fields without one.
@@ -120,6 +144,16 @@ impl FieldErrors {
             Ok(())
         } else {
             Err(Error::Invalid(self))
+        }
+    }
+}
+
+impl Error {
+    /// The same error with its fields renamed (see [`FieldErrors::renamed`]).
+    pub fn renamed(self, names: &[(&str, &str)]) -> Self {
+        match self {
+            Error::Invalid(fields) => Error::Invalid(fields.renamed(names)),
+            other => other,
         }
     }
 }

@@ -18,9 +18,19 @@
 //! | [`attachments`] | the kit every agenda's files use: uploads, kept files, download rules |
 //! | [`notify`] | turning recorded events into e-mails in each recipient's language |
 
+pub mod administration;
+pub mod attachments;
+pub mod choices;
+pub mod customization_orders;
 pub mod error;
 pub mod identity;
+pub mod jobs;
+pub mod notify;
+pub mod overview;
+pub mod podpora;
+pub mod protocols;
 pub mod secrets;
+pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -31,6 +41,7 @@ pub use error::{Error, FieldErrors, FieldProblem, Result};
 pub use supportweb_domain::Actor;
 pub use supportweb_files::FileStore;
 pub use supportweb_storage::Store;
+pub use supportweb_storage::history::HistoryRecord;
 
 /// Settings of the application layer, taken from the configuration.
 #[derive(Debug, Clone)]
@@ -123,6 +134,17 @@ impl App {
     /// Whether the database answers (readiness).
     pub async fn ready(&self) -> Result<()> {
         Ok(self.0.store.ping().await?)
+    }
+}
+
+/// Whether the actor may enter `agenda`: staff whose roles read it in the permission matrix,
+/// customer and partner users with a read or write membership in it.
+pub fn reads_agenda(actor: &Actor, agenda: supportweb_domain::Agenda) -> bool {
+    use supportweb_domain::permissions::{Action, Area};
+    if actor.is_staff() {
+        actor.staff_may(Area::Agenda(agenda), Action::Read)
+    } else {
+        actor.may_enter(agenda)
     }
 }
 

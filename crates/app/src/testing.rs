@@ -60,3 +60,26 @@ pub async fn both() -> Vec<TestApp> {
     apps.extend(postgres().await);
     apps
 }
+
+/// Declares one `#[tokio::test]` per backend for an `async fn(TestApp)` test body:
+/// `both_backends!(my_test);` creates `my_test::sqlite` and `my_test::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::testing::sqlite().await).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(test) = $crate::testing::postgres().await {
+                        super::$name(test).await;
+                    }
+                }
+            }
+        )+
+    };
+}

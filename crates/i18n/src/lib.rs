@@ -123,6 +123,11 @@ pub fn document_state_key(state: supportweb_domain::support_document::DocumentSt
     format!("support-state-{}", state.as_str().replace('_', "-"))
 }
 
+/// Fluent id of a customization-order state (`in_analysis` → `order-state-in-analysis`).
+pub fn order_state_key(state: supportweb_domain::customization_order::OrderState) -> String {
+    format!("order-state-{}", state.as_str().replace('_', "-"))
+}
+
 /// Fluent id of a notification kind's name (`document_reply` → `notify-kind-document-reply`).
 pub fn notification_kind_key(kind: &str) -> String {
     format!("notify-kind-{}", kind.replace('_', "-"))

@@ -21,6 +21,7 @@ use supportweb_domain::numbering::NumberedAgenda;
 use supportweb_domain::patch::{PatchState, PatchVisibility};
 use uuid::Uuid;
 
+use crate::attachments::Link;
 use crate::files::FileRecord;
 use crate::history::FieldChange;
 use crate::notifications::EventKind;
@@ -1545,32 +1546,17 @@ impl Tx {
         internal: bool,
         files: &[FileId],
     ) -> Result<(), OrderError> {
-        for file in files {
-            let inserted = on_tx!(self, conn => {
-                sqlx::query(
-                    "INSERT INTO order_files (file_id, order_id, comment_id, quote_revision, is_internal)
-                     SELECT f.id, $2, $3, $6, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
-                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)",
-                )
-                .bind(file.0)
-                .bind(id.0)
-                .bind(comment)
-                .bind(internal)
-                .bind(actor.user_id.0)
-                .bind(quote)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
-            if inserted != 1 {
-                return Err(OrderError::Invalid("files"));
-            }
+        let link = Link::Order {
+            order: id,
+            comment,
+            quote,
+            internal,
+        };
+        if self.attach_uploads(actor, link, files).await? {
+            Ok(())
+        } else {
+            Err(OrderError::Invalid("files"))
         }
-        Ok(())
     }
 
     /// Moves an order to `to`, guarded by the version and state the caller read.

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+mod attachments;
 pub mod audit;
 pub mod canned_replies;
 pub mod catalogue;

@@ -18,6 +18,7 @@ use supportweb_domain::patch::{
 use supportweb_domain::permissions::{Action, Area};
 use uuid::Uuid;
 
+use crate::attachments::Link;
 use crate::files::FileRecord;
 use crate::history::{FieldChange, diff};
 use crate::notifications::EventKind;
@@ -1011,50 +1012,11 @@ impl Tx {
         id: PatchId,
         files: &[FileId],
     ) -> Result<(), PatchError> {
-        let current: Vec<Uuid> = on_tx!(self, conn => {
-            sqlx::query_scalar("SELECT file_id FROM patch_files WHERE patch_id = $1")
-                .bind(id.0)
-                .fetch_all(conn)
-                .await?
-        });
-        for file in &current {
-            if !files.iter().any(|f| f.0 == *file) {
-                on_tx!(self, conn => {
-                    sqlx::query("DELETE FROM patch_files WHERE file_id = $1")
-                        .bind(*file)
-                        .execute(conn)
-                        .await?
-                        .rows_affected()
-                });
-            }
+        if self.replace_uploads(actor, Link::Patch(id), files).await? {
+            Ok(())
+        } else {
+            Err(PatchError::Invalid("files"))
         }
-        for file in files {
-            if current.contains(&file.0) {
-                continue;
-            }
-            let inserted = on_tx!(self, conn => {
-                sqlx::query(
-                    "INSERT INTO patch_files (file_id, patch_id)
-                     SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3
-                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM patch_downloads d WHERE d.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)",
-                )
-                .bind(file.0)
-                .bind(id.0)
-                .bind(actor.user_id.0)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
-            if inserted != 1 {
-                return Err(PatchError::Invalid("files"));
-            }
-        }
-        Ok(())
     }
 
     async fn patch_organisation_names(&mut self, id: PatchId) -> Result<String, StoreError> {

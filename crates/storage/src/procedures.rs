@@ -12,6 +12,7 @@ use supportweb_domain::permissions::{Action, Area};
 use supportweb_domain::procedure::ProcedureVisibility;
 use uuid::Uuid;
 
+use crate::attachments::Link;
 use crate::files::FileRecord;
 use crate::history::{FieldChange, diff};
 use crate::patches::PatchFile;
@@ -577,47 +578,11 @@ impl Tx {
                 });
             }
         }
-        let current: Vec<Uuid> = on_tx!(self, conn => {
-            sqlx::query_scalar("SELECT file_id FROM procedure_files WHERE procedure_id = $1")
-                .bind(id.0)
-                .fetch_all(conn)
-                .await?
-        });
-        for file in &current {
-            if !new.files.iter().any(|f| f.0 == *file) {
-                on_tx!(self, conn => {
-                    sqlx::query("DELETE FROM procedure_files WHERE file_id = $1")
-                        .bind(*file)
-                        .execute(conn)
-                        .await?
-                        .rows_affected()
-                });
-            }
-        }
-        for file in &new.files {
-            if current.contains(&file.0) {
-                continue;
-            }
-            let inserted = on_tx!(self, conn => {
-                sqlx::query(
-                    "INSERT INTO procedure_files (file_id, procedure_id)
-                     SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3
-                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)",
-                )
-                .bind(file.0)
-                .bind(id.0)
-                .bind(actor.user_id.0)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
-            if inserted != 1 {
-                return Err(ProcedureError::Invalid("files"));
-            }
+        if !self
+            .replace_uploads(actor, Link::Procedure(id), &new.files)
+            .await?
+        {
+            return Err(ProcedureError::Invalid("files"));
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ use supportweb_domain::protocol::{
 };
 use uuid::Uuid;
 
+use crate::attachments::Link;
 use crate::files::FileRecord;
 use crate::history::{FieldChange, diff};
 use crate::notifications::EventKind;
@@ -1605,47 +1606,11 @@ impl Tx {
         }
         // Files: kept ones stay, others are detached, new ones must be the actor's own uploads
         // attached nowhere.
-        let files: Vec<Uuid> = on_tx!(self, conn => {
-            sqlx::query_scalar("SELECT file_id FROM protocol_files WHERE protocol_id = $1")
-                .bind(id.0)
-                .fetch_all(conn)
-                .await?
-        });
-        for file in &files {
-            if !new.files.iter().any(|f| f.0 == *file) {
-                on_tx!(self, conn => {
-                    sqlx::query("DELETE FROM protocol_files WHERE file_id = $1")
-                        .bind(*file)
-                        .execute(conn)
-                        .await?
-                        .rows_affected()
-                });
-            }
-        }
-        for file in &new.files {
-            if files.contains(&file.0) {
-                continue;
-            }
-            let inserted = on_tx!(self, conn => {
-                sqlx::query(
-                    "INSERT INTO protocol_files (file_id, protocol_id)
-                     SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3
-                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)",
-                )
-                .bind(file.0)
-                .bind(id.0)
-                .bind(actor.user_id.0)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
-            if inserted != 1 {
-                return Err(ProtocolError::Invalid("files"));
-            }
+        if !self
+            .replace_uploads(actor, Link::Protocol(id), &new.files)
+            .await?
+        {
+            return Err(ProtocolError::Invalid("files"));
         }
         Ok(())
     }

@@ -20,6 +20,7 @@ use supportweb_domain::support_document::{
 };
 use uuid::Uuid;
 
+use crate::attachments::Link;
 use crate::history::FieldChange;
 use crate::notifications::EventKind;
 use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
@@ -1679,31 +1680,16 @@ impl Tx {
         internal: bool,
         files: &[FileId],
     ) -> Result<(), DocumentError> {
-        for file in files {
-            let inserted = on_tx!(self, conn => {
-                sqlx::query(
-                    "INSERT INTO support_document_files (file_id, document_id, comment_id, is_internal)
-                     SELECT f.id, $2, $3, $4 FROM files f WHERE f.id = $1 AND f.uploaded_by = $5
-                     AND NOT EXISTS (SELECT 1 FROM support_document_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM patch_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM procedure_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM protocol_files a WHERE a.file_id = f.id)
-                     AND NOT EXISTS (SELECT 1 FROM order_files a WHERE a.file_id = f.id)",
-                )
-                .bind(file.0)
-                .bind(id.0)
-                .bind(comment.map(|c| c.0))
-                .bind(internal)
-                .bind(actor.user_id.0)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
-            if inserted != 1 {
-                return Err(DocumentError::Invalid("files"));
-            }
+        let link = Link::Document {
+            document: id,
+            comment,
+            internal,
+        };
+        if self.attach_uploads(actor, link, files).await? {
+            Ok(())
+        } else {
+            Err(DocumentError::Invalid("files"))
         }
-        Ok(())
     }
 
     /// Writes state, clock and (optionally) assignee, guarded by the version read. A missed

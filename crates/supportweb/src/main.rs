@@ -194,7 +194,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
                 .map_err(Failure::other)?;
             let key = settings.secrets.load_key()?;
-            let accounts = demo::fill(&store, &files, &key, scale, supportweb_web::pages::today())
+            let accounts = demo::fill(&store, &files, &key, scale, supportweb_app::today())
                 .await
                 .map_err(Failure::other)?;
             if let Some(path) = accounts_json {
@@ -227,7 +227,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
                 documents: demo::SERVE_DOCUMENTS,
                 ..demo::Scale::default()
             },
-            supportweb_web::pages::today(),
+            supportweb_app::today(),
         )
         .await
         .map_err(Failure::other)?
@@ -253,11 +253,9 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     }
     tracing::info!(url = %public_url, database = %settings::redact_url(&settings.database.url), "serving");
 
-    let housekeeping = tokio::spawn(purge_expired_sessions(store.clone()));
-    let support_jobs = tokio::spawn(support_document_jobs(
-        store.clone(),
-        settings.support.auto_close_days,
-    ));
+    let app = state.app().clone();
+    let housekeeping = tokio::spawn(purge_expired_sessions(app.clone()));
+    let support_jobs = tokio::spawn(minute_jobs(app.clone()));
     let mailer = match settings.smtp.mailer() {
         Some(smtp) => Some(
             supportweb_mail::Mailer::new(&smtp, &host_of(&public_url)).map_err(Failure::other)?,
@@ -269,7 +267,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             None
         }
     };
-    let notifications = tokio::spawn(notification_jobs(store.clone(), public_url.clone(), mailer));
+    let notifications = tokio::spawn(notification_jobs(app, store.clone(), mailer));
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let signal = {
         let stopping = stopping.clone();
@@ -297,46 +295,29 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Scheduled work every minute: SLA breach checks, closing support documents resolved longer
-/// than `auto_close_days` ago, and reminders of protocol tasks falling due or overdue. A lease
-/// in the database lets one instance at a time do it; each change is also guarded (by the
-/// document's version, by the task's reminder flag), so nothing happens twice even if a lease
-/// expires mid-run.
-async fn support_document_jobs(store: Store, auto_close_days: i64) {
+/// Scheduled work every minute (see `supportweb_app::jobs`): SLA breach checks, closing
+/// support documents resolved longer than `auto_close_days` ago, reminders of protocol tasks.
+async fn minute_jobs(app: supportweb_app::App) {
     let holder = uuid::Uuid::now_v7().to_string();
-    let hours = supportweb_domain::calendar::BusinessHours::default();
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match store
-            .take_lease(
-                "support_document_jobs",
-                &holder,
-                chrono::Duration::minutes(2),
-            )
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(error) => {
-                tracing::warn!(%error, "could not take the support-document job lease");
-                continue;
+        match app.minute_jobs(&holder).await {
+            Ok(report) => {
+                if report.breaches > 0 {
+                    tracing::info!(found = report.breaches, "SLA breaches recorded");
+                }
+                if report.closed > 0 {
+                    tracing::info!(
+                        closed = report.closed,
+                        "resolved support documents closed automatically"
+                    );
+                }
+                if report.reminders > 0 {
+                    tracing::info!(sent = report.reminders, "protocol task reminders recorded");
+                }
             }
-        }
-        match store.check_sla_breaches().await {
-            Ok(0) => {}
-            Ok(found) => tracing::info!(found, "SLA breaches recorded"),
-            Err(error) => tracing::warn!(%error, "SLA breach check failed"),
-        }
-        match store.auto_close_documents(auto_close_days, &hours).await {
-            Ok(0) => {}
-            Ok(closed) => tracing::info!(closed, "resolved support documents closed automatically"),
-            Err(error) => tracing::warn!(%error, "auto-close failed"),
-        }
-        match store.remind_tasks(supportweb_web::pages::today()).await {
-            Ok(0) => {}
-            Ok(sent) => tracing::info!(sent, "protocol task reminders recorded"),
-            Err(error) => tracing::warn!(%error, "task reminders failed"),
+            Err(error) => tracing::warn!(%error, "could not take the scheduled-work lease"),
         }
     }
 }
@@ -345,15 +326,15 @@ async fn support_document_jobs(store: Store, auto_close_days: i64) {
 /// language, checked by the access layer), then sends due messages. Both steps claim rows, so
 /// several instances share the work and each message goes out once.
 async fn notification_jobs(
+    app: supportweb_app::App,
     store: Store,
-    public_url: String,
     mailer: Option<supportweb_mail::Mailer>,
 ) {
     let holder = uuid::Uuid::now_v7().to_string();
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     loop {
         tick.tick().await;
-        if let Err(error) = supportweb_web::notify::process_events(&store, &public_url, 100).await {
+        if let Err(error) = app.process_events(100).await {
             tracing::warn!(%error, "could not process notification events");
         }
         if let Some(mailer) = &mailer {
@@ -392,22 +373,12 @@ fn host_of(public_url: &str) -> String {
 
 /// Removes expired sessions and day-old sign-in failures every hour (harmless when several
 /// instances do it).
-async fn purge_expired_sessions(store: Store) {
+async fn purge_expired_sessions(app: supportweb_app::App) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let now = supportweb_storage::now();
-        if let Err(error) = store.purge_expired_sessions(now).await {
-            tracing::warn!(%error, "could not purge expired sessions");
-        }
-        if let Err(error) = store
-            .purge_login_failures(now - chrono::Duration::days(1))
-            .await
-        {
-            tracing::warn!(%error, "could not purge old sign-in failures");
-        }
-        if let Err(error) = store.purge_pending_sign_ins(now).await {
-            tracing::warn!(%error, "could not purge expired two-factor sign-ins");
+        if let Err(error) = app.purge_expired().await {
+            tracing::warn!(%error, "could not purge expired sessions and sign-in failures");
         }
     }
 }

@@ -283,7 +283,7 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
     };
     let organisations = store.organisations(&staff, None, 100).await.unwrap();
     assert_eq!(organisations.len(), 4 + 12);
-    let today = supportweb_web::pages::today();
+    let today = supportweb_app::today();
     let mut ending = 0;
     let mut unentitled = 0;
     for organisation in &organisations {

@@ -19,13 +19,18 @@ pub struct FieldError {
     pub field: String,
     /// Machine-readable code; also the Fluent message id of its text.
     pub code: &'static str,
+    /// A number the message names, e.g. `("max", 200)`.
+    #[serde(skip)]
+    pub argument: Option<(&'static str, i64)>,
 }
 
 impl FieldError {
     /// The text of the error in `t`'s language, with the figures its message names (the
     /// most characters a text of customization orders takes).
     pub fn message(&self, t: &Tr) -> String {
-        if self.code == "order-error-too-long" {
+        if let Some((name, value)) = self.argument {
+            t.tn(self.code, name, value)
+        } else if self.code == "order-error-too-long" {
             let max = supportweb_domain::customization_order::text_limit(&self.field);
             t.tn(self.code, "max", i64::try_from(max).unwrap_or(i64::MAX))
         } else {
@@ -215,6 +220,7 @@ impl From<supportweb_app::Error> for AppError {
                     .map(|(field, problem)| FieldError {
                         field: field.to_owned(),
                         code: problem.code,
+                        argument: problem.argument,
                     })
                     .collect(),
             ),
@@ -251,10 +257,12 @@ impl From<supportweb_storage::support_documents::DocumentError> for AppError {
             DocumentError::NotEntitled => AppError::Invalid(vec![FieldError {
                 field: "organisation".into(),
                 code: "support-not-entitled",
+                argument: None,
             }]),
             DocumentError::Invalid(field) => AppError::Invalid(vec![FieldError {
                 field: field.into(),
                 code: "support-error-invalid",
+                argument: None,
             }]),
         }
     }
@@ -271,6 +279,7 @@ impl From<supportweb_storage::patches::PatchError> for AppError {
             PatchError::Invalid(field) => AppError::Invalid(vec![FieldError {
                 field: field.into(),
                 code: patch_error_code(field),
+                argument: None,
             }]),
             PatchError::Closed(DownloadAccess::Withdrawn) => {
                 AppError::DownloadClosed("patch_withdrawn")
@@ -292,6 +301,7 @@ impl From<supportweb_storage::protocols::ProtocolError> for AppError {
                 AppError::Invalid(vec![FieldError {
                     field: field.into(),
                     code,
+                    argument: None,
                 }])
             }
         }
@@ -306,6 +316,7 @@ impl From<supportweb_storage::customization_orders::OrderError> for AppError {
             AppError::Invalid(vec![FieldError {
                 field: field.into(),
                 code,
+                argument: None,
             }])
         };
         match error {
@@ -317,6 +328,7 @@ impl From<supportweb_storage::customization_orders::OrderError> for AppError {
                     .0
                     .into(),
                 code: "order-error-too-long",
+                argument: None,
             }]),
             OrderError::Quote(supportweb_domain::customization_order::QuoteRefusal::Superseded) => {
                 invalid("quote_revision")
@@ -325,6 +337,7 @@ impl From<supportweb_storage::customization_orders::OrderError> for AppError {
                 AppError::Invalid(vec![FieldError {
                     field: "quote_revision".into(),
                     code: "order-error-quote-expired",
+                    argument: None,
                 }])
             }
         }

@@ -592,7 +592,7 @@ async fn life_of_an_order(app: TestApp) {
     // E-mails: the account team hears of the requirement and the approval, the signatory of
     // each quote, the requester and the signatory of the delivery; Brno hears nothing of
     // Lhota's order.
-    common::drain_events(&app.db.store).await;
+    common::drain_events(&app).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     let to = |email: &str| {
         outbox
@@ -1099,7 +1099,7 @@ async fn api_flow(app: TestApp) {
         assert_eq!(refused.status, StatusCode::OK, "{}", refused.text());
         assert_eq!(refused.json()["order"]["state"], "in_development");
     }
-    common::drain_events(&app.db.store).await;
+    common::drain_events(&app).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     let refusals: Vec<&str> = outbox
         .iter()

@@ -23,7 +23,6 @@ use supportweb_mail::{Mailer, send_due};
 use supportweb_storage::notifications::OutboxEntry;
 use supportweb_storage::support_documents::NewDocument;
 use supportweb_storage::testing;
-use supportweb_web::notify::process_events;
 
 const CANARY_NOTE: &str = "INTERNÍ-KANÁREK-7731";
 const CANARY_OTHER: &str = "LHOTA-KANÁREK-5120";
@@ -85,7 +84,7 @@ fn document(organisation: OrganisationId, subject: &str, description: &str) -> N
 
 /// Processes pending events and returns the outbox rows they produced.
 async fn new_messages(app: &TestApp, seen: &mut usize) -> Vec<OutboxEntry> {
-    process_events(&app.db.store, ORIGIN, 100).await.unwrap();
+    app.state.app().process_events(100).await.unwrap();
     let all = app.db.store.outbox_entries().await.unwrap();
     let fresh = all[*seen..].to_vec();
     *seen = all.len();

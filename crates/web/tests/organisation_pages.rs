@@ -42,7 +42,7 @@ async fn organisation(
         .await
         .unwrap();
     if let Some((number, from, to, state)) = contract {
-        let today = supportweb_web::pages::today();
+        let today = supportweb_app::today();
         store
             .create_contract(&NewContract {
                 number: number.into(),

@@ -188,7 +188,7 @@ async fn contracts_and_the_account_team_reach_the_customer() {
     assert!(text.contains("id=\"valid_to-error\">Konec platnosti nesmí předcházet začátku"));
     assert!(text.contains("id=\"critical_response-error\">Zadejte počet hodin"));
 
-    let today = supportweb_web::pages::today();
+    let today = supportweb_app::today();
     let from = (today - chrono::Duration::days(10))
         .format("%Y-%m-%d")
         .to_string();

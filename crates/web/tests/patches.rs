@@ -826,7 +826,7 @@ async fn a_new_patch_is_announced_to_those_who_may_download_it() {
         ("v.zip", b"v"),
     )
     .await;
-    common::drain_events(&app.db.store).await;
+    common::drain_events(&app).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     let to = |title: &str| {
         let mut list: Vec<String> = outbox

@@ -506,7 +506,7 @@ async fn life_of_a_protocol(app: TestApp) {
 
     // E-mails: the verifier hears of each issue, the minute-taker and the account team of
     // the answers; Brno's users hear nothing.
-    common::drain_events(&app.db.store).await;
+    common::drain_events(&app).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     let to = |email: &str| {
         outbox
@@ -705,7 +705,7 @@ async fn the_api_records_issues_and_answers_like_the_pages() {
     let store = &app.db.store;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 18).unwrap();
     assert_eq!(store.remind_tasks(today).await.unwrap(), 2);
-    common::drain_events(store).await;
+    common::drain_events(&app).await;
     let outbox = store.outbox_entries().await.unwrap();
     let subjects = |email: &str| {
         outbox

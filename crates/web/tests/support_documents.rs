@@ -572,7 +572,7 @@ async fn staff_open_a_document_for_a_customer_who_becomes_its_reporter() {
         mine.contains("Telefonát: nejde přihlášení"),
         "in the customer's own list"
     );
-    common::drain_events(&app.db.store).await;
+    common::drain_events(&app).await;
     let outbox = app.db.store.outbox_entries().await.unwrap();
     assert!(
         outbox.iter().any(

@@ -192,7 +192,7 @@ async fn codes_and_reveals(app: TestApp) {
             .contains("id=\"no-codes\"")
     );
 
-    let today = supportweb_web::pages::today();
+    let today = supportweb_app::today();
     let soon = (today + chrono::Duration::days(10)).to_string();
     let path = issue(
         &app,

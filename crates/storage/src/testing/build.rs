@@ -105,6 +105,33 @@ pub async fn customer(
     actor(store, id).await
 }
 
+/// A customer user of `organisation` with `rights`.
+pub async fn member(
+    store: &Store,
+    login: &str,
+    organisation: OrganisationId,
+    rights: MembershipRights,
+) -> Actor {
+    let id = account(store, login, UserKind::Customer, vec![]).await;
+    store
+        .set_membership(id, organisation, &rights)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    actor(store, id).await
+}
+
+/// An organisation with an active contract covering 2020–2099 (standard SLA, `prepaid`
+/// minutes).
+pub async fn entitled_organisation(
+    store: &Store,
+    name: &str,
+    prepaid: Option<i64>,
+) -> OrganisationId {
+    let id = organisation(store, name).await;
+    contract(store, id, prepaid).await;
+    id
+}
+
 pub async fn actor(store: &Store, id: UserId) -> Actor {
     let record = store
         .user(id)

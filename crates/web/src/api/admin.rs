@@ -216,6 +216,7 @@ fn field_error(field: &str, code: &'static str) -> AppError {
     AppError::Invalid(vec![FieldError {
         field: field.to_owned(),
         code,
+        argument: None,
     }])
 }
 

@@ -8,20 +8,16 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use supportweb_domain::ids::CannedReplyId;
-use supportweb_domain::permissions::Action;
-use supportweb_storage::StoreError;
-use supportweb_storage::canned_replies::CannedReply as CannedReplyRecord;
+use supportweb_app::support_documents::canned_replies::{
+    CannedInput, CannedReply as CannedReplyRecord,
+};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::invalid;
+use crate::api::json;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::form::FormErrors;
-use crate::pages::support_documents::canned::{CannedForm, check, require};
 use crate::state::AppState;
 
 /// A canned reply.
@@ -63,26 +59,13 @@ pub struct CannedReplyBody {
     pub version: i64,
 }
 
-fn parse(body: &[u8], t: &Tr) -> Result<CannedForm, AppError> {
-    let body: CannedReplyBody =
-        serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))?;
-    let form = CannedForm {
+fn input(body: &[u8]) -> Result<CannedInput, AppError> {
+    let body: CannedReplyBody = json(body)?;
+    Ok(CannedInput {
         title: body.title,
         body: body.body,
         version: body.version,
-        delete: None,
-    };
-    let mut errors = FormErrors::default();
-    check(&form, t, &mut errors);
-    if errors.is_empty() {
-        Ok(form)
-    } else {
-        Err(errors.into_api_error())
-    }
-}
-
-fn duplicate() -> AppError {
-    invalid("title", "support-canned-error-duplicate")
+    })
 }
 
 /// Canned replies by title (staff who write in support documents).
@@ -99,16 +82,8 @@ pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Json<Vec<CannedReply>>, AppError> {
-    require(&signed.actor, Action::Write)?;
-    Ok(Json(
-        state
-            .store()
-            .canned_replies()
-            .await?
-            .into_iter()
-            .map(CannedReply::from)
-            .collect(),
-    ))
+    let replies = state.app().canned_replies().list(&signed.actor).await?;
+    Ok(Json(replies.into_iter().map(CannedReply::from).collect()))
 }
 
 /// Adds a canned reply (staff who process support documents).
@@ -127,21 +102,10 @@ pub async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<CannedReply>), AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let form = parse(&body, &Tr::new(signed.ctx.lang))?;
-    let id = match state
-        .store()
-        .create_canned_reply(signed.actor.user_id, form.title.trim(), form.body.trim())
-        .await
-    {
-        Ok(id) => id,
-        Err(StoreError::Duplicate(_)) => return Err(duplicate()),
-        Err(other) => return Err(other.into()),
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store().canned_reply(id).await?.into()),
-    ))
+    let canned = state.app().canned_replies();
+    canned.require_manager(&signed.actor)?;
+    let created = canned.create(&signed.actor, &input(&body)?).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// Changes a canned reply read at `version` (staff who process support documents).
@@ -164,20 +128,10 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<CannedReply>, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let id: CannedReplyId = id.parse().map_err(|_| AppError::NotFound)?;
-    state.store().canned_reply(id).await?;
-    let form = parse(&body, &Tr::new(signed.ctx.lang))?;
-    match state
-        .store()
-        .update_canned_reply(id, form.title.trim(), form.body.trim(), form.version)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Duplicate(_)) => return Err(duplicate()),
-        Err(other) => return Err(other.into()),
-    }
-    Ok(Json(state.store().canned_reply(id).await?.into()))
+    let canned = state.app().canned_replies();
+    canned.get(&signed.actor, &id).await?;
+    let changed = canned.update(&signed.actor, &id, &input(&body)?).await?;
+    Ok(Json(changed.into()))
 }
 
 /// Deletes a canned reply (staff who process support documents).
@@ -196,9 +150,10 @@ pub async fn delete(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let id: CannedReplyId = id.parse().map_err(|_| AppError::NotFound)?;
-    state.store().canned_reply(id).await?;
-    state.store().delete_canned_reply(id).await?;
+    state
+        .app()
+        .canned_replies()
+        .delete(&signed.actor, &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,16 +1,13 @@
 //! `POST /api/v1/files` (multipart upload) and `GET /api/v1/files/{id}` (download).
 
 use axum::Json;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use supportweb_domain::ids::FileId;
-use supportweb_files::name::clean_file_name;
-use supportweb_storage::files::{FileRecord, NewFile};
+use supportweb_app::attachments::FileRecord;
 use utoipa::ToSchema;
 use utoipa_axum::router::UtoipaMethodRouter;
 use utoipa_axum::routes;
@@ -19,10 +16,8 @@ use uuid::Uuid;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::middleware::Problem;
+use crate::multipart::multipart_error;
 use crate::state::AppState;
-
-/// Room for multipart boundaries and headers around the file itself.
-pub(crate) const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 /// A stored file.
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,14 +71,6 @@ pub fn upload_routes() -> UtoipaMethodRouter<AppState> {
     )
 }
 
-pub(crate) fn multipart_error(error: MultipartError) -> AppError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::PayloadTooLarge
-    } else {
-        AppError::BadRequest("upload_interrupted")
-    }
-}
-
 /// Uploads one file (multipart field `file`). The content is stored durably before the
 /// answer; over the size limit nothing is kept and the answer is 413.
 #[utoipa::path(
@@ -108,46 +95,19 @@ pub async fn upload(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > state.files().max_upload_bytes() + MULTIPART_OVERHEAD) {
+    let attachments = state.app().attachments();
+    if attachments.too_large(declared) {
         return Err(AppError::PayloadTooLarge);
     }
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() != Some("file") {
             continue;
         }
-        let record = save_upload(&state, &signed.actor, field).await?;
+        let file_name = field.file_name().unwrap_or_default().to_owned();
+        let record = attachments.upload(&signed.actor, &file_name, field).await?;
         return Ok((StatusCode::CREATED, Json(record.into())));
     }
     Err(AppError::BadRequest("missing_file"))
-}
-
-/// Streams one multipart file field into the object store and records it as the actor's
-/// upload; if the row cannot be written, the object is removed again.
-pub(crate) async fn save_upload(
-    state: &AppState,
-    actor: &supportweb_domain::Actor,
-    field: axum::extract::multipart::Field<'_>,
-) -> Result<FileRecord, AppError> {
-    let file_name = clean_file_name(field.file_name().unwrap_or(""));
-    let id = FileId::generate();
-    let stored = state.files().store(id, field).await?;
-    let new = NewFile {
-        id,
-        storage_key: stored.key.clone(),
-        file_name,
-        content_type: stored.content_type.to_owned(),
-        size_bytes: i64::try_from(stored.size).map_err(|e| AppError::Internal(e.to_string()))?,
-        sha256: stored.sha256,
-    };
-    match state.store().insert_file(actor, &new).await {
-        Ok(record) => Ok(record),
-        Err(error) => {
-            if let Err(cleanup) = state.files().delete(&stored.key).await {
-                tracing::warn!(%cleanup, key = stored.key, "orphaned file object");
-            }
-            Err(error.into())
-        }
-    }
 }
 
 /// Downloads a file the user may see. Supports `Range` (one range; invalid → 416),

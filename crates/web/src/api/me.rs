@@ -78,7 +78,7 @@ async fn notification_settings(
         .store()
         .disabled_notifications(signed.actor.user_id)
         .await?;
-    Ok(crate::notify::kinds_for(signed.actor.is_staff())
+    Ok(supportweb_app::notify::kinds_for(signed.actor.is_staff())
         .into_iter()
         .map(|kind| NotificationSetting {
             kind: kind.as_str().to_owned(),
@@ -121,7 +121,7 @@ pub async fn set_notifications(
 ) -> Result<Json<Vec<NotificationSetting>>, AppError> {
     let settings: Vec<NotificationSetting> =
         serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("invalid_json"))?;
-    let allowed = crate::notify::kinds_for(signed.actor.is_staff());
+    let allowed = supportweb_app::notify::kinds_for(signed.actor.is_staff());
     let mut parsed = Vec::with_capacity(settings.len());
     for setting in &settings {
         match supportweb_storage::notifications::EventKind::parse(&setting.kind)
@@ -132,6 +132,7 @@ pub async fn set_notifications(
                 return Err(AppError::Invalid(vec![crate::error::FieldError {
                     field: "kind".into(),
                     code: "notify-error-kind",
+                    argument: None,
                 }]));
             }
         }

@@ -33,6 +33,7 @@ pub(crate) fn invalid(field: &str, code: &'static str) -> AppError {
     AppError::Invalid(vec![FieldError {
         field: field.to_owned(),
         code,
+        argument: None,
     }])
 }
 

@@ -371,6 +371,7 @@ pub async fn update(
         AppError::Invalid(vec![crate::error::FieldError {
             field: "version".into(),
             code: "patch-error-version",
+            argument: None,
         }])
     })?;
     let new = checked(&state, &signed, &body).await?;
@@ -424,6 +425,7 @@ pub async fn step(
         AppError::Invalid(vec![crate::error::FieldError {
             field: "step".into(),
             code: "patch-error-step",
+            argument: None,
         }])
     })?;
     state

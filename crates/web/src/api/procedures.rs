@@ -214,6 +214,7 @@ fn store_error(error: ProcedureError) -> AppError {
             AppError::Invalid(vec![FieldError {
                 field: field.into(),
                 code,
+                argument: None,
             }])
         }
     }

@@ -11,31 +11,35 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use supportweb_domain::Actor;
-use supportweb_domain::agenda::{Agenda, AgendaRight};
-use supportweb_domain::ids::{DocumentId, FileId, OrganisationId, UserId};
-use supportweb_domain::permissions::{Action, Area};
-use supportweb_domain::support_document::{Activity, Party, Transition, WorkflowClock, available};
-use supportweb_storage::support_documents::{
-    AttachmentRecord, CommentRecord, DocumentError, DocumentRecord, ENTITY, NewTimeEntry,
-    TimeEntryRecord, WatcherRecord,
+use supportweb_app::HistoryRecord;
+use supportweb_app::podpora::PatchRecord;
+use supportweb_app::support_documents::{
+    AttachmentRecord, CommentRecord, DocumentDetail, DocumentRecord, OpenDocument, OverviewParams,
+    TimeEntryRecord, TimeInput, Transition, WatcherRecord,
 };
-use utoipa::{IntoParams, ToSchema};
+use supportweb_domain::ids::{FileId, PatchId, UserId};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::{invalid, json};
+use crate::api::json;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::form::FormErrors;
-use crate::pages::support_documents::create::{DocumentForm, parse_document};
-use crate::pages::support_documents::overview::{OverviewParams, require_reader};
-use crate::pages::today;
 use crate::state::AppState;
 
-fn document_id(text: &str) -> Result<DocumentId, AppError> {
-    text.parse().map_err(|_| AppError::NotFound)
+/// Where the API names a field otherwise than the form the use cases speak of.
+const FIELD_NAMES: &[(&str, &str)] = &[
+    ("organisation", "organisation_id"),
+    ("installation", "installation_id"),
+    ("reporter", "reporter_id"),
+    ("files", "file_ids"),
+    ("assignee", "assignee_id"),
+    ("user", "user_id"),
+    ("patch", "patch_id"),
+];
+
+fn api_error(error: supportweb_app::Error) -> AppError {
+    error.renamed(FIELD_NAMES).into()
 }
 
 /// SLA deadlines and their state.
@@ -150,41 +154,12 @@ pub struct SupportDocumentPage {
     pub next: Option<Uuid>,
 }
 
-/// Overview filters, as in the pages.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OverviewQuery {
-    /// Staff: `unassigned`, `assigned`, `breached`, `all` (default). Customers: `mine`
-    /// (default), `all` (the organisations where they may read documents).
-    pub view: Option<String>,
-    /// A state, or `unfinished`.
-    pub state: Option<String>,
-    /// A severity.
-    pub severity: Option<String>,
-    /// Organisation id.
-    pub organisation: Option<String>,
-    /// Assignee id.
-    pub assignee: Option<String>,
-    /// Product id.
-    pub product: Option<String>,
-    /// Opened on or after this day (`YYYY-MM-DD`).
-    pub from: Option<String>,
-    /// Opened on or before this day.
-    pub to: Option<String>,
-    /// `newest` (default), `oldest`, `updated`, `severity`, `due`.
-    pub sort: Option<String>,
-    /// `state` or `organisation`: keeps each group together.
-    pub group: Option<String>,
-    /// The `next` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Documents the caller may see, one page of 50.
 #[utoipa::path(
     get,
     path = "/api/v1/support-documents",
     tag = "support documents",
-    params(OverviewQuery),
+    params(OverviewParams),
     responses(
         (status = 200, description = "A page of documents", body = SupportDocumentPage),
         (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
@@ -193,39 +168,15 @@ pub struct OverviewQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<OverviewQuery>,
+    Query(params): Query<OverviewParams>,
 ) -> Result<Json<SupportDocumentPage>, AppError> {
-    let actor = &signed.actor;
-    require_reader(actor)?;
-    let params = OverviewParams {
-        view: query.view.unwrap_or_default(),
-        state: query.state.unwrap_or_default(),
-        severity: query.severity.unwrap_or_default(),
-        organisation: query.organisation.unwrap_or_default(),
-        assignee: query.assignee.unwrap_or_default(),
-        product: query.product.unwrap_or_default(),
-        from: query.from.unwrap_or_default(),
-        to: query.to.unwrap_or_default(),
-        sort: query.sort.unwrap_or_default(),
-        group: query.group.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let document_query = params.query(actor, &t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state
-        .store()
-        .documents(actor, &document_query, Utc::now())
-        .await?;
-    let next = (items.len() == document_query.limit as usize)
-        .then(|| items.last().map(|d| d.id.0))
-        .flatten();
+    let documents = state.app().support_documents();
+    let (query, problems) = documents.overview_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = documents.overview(&signed.actor, &query).await?;
     Ok(Json(SupportDocumentPage {
-        items: items.into_iter().map(SupportDocument::from).collect(),
-        next,
+        items: page.rows.into_iter().map(SupportDocument::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -263,15 +214,6 @@ pub struct NewSupportDocument {
     pub reporter_id: Option<Uuid>,
 }
 
-fn may_open_for(actor: &Actor, organisation: OrganisationId) -> bool {
-    if actor.is_staff() {
-        return actor.staff_may(Area::Agenda(Agenda::SupportDocuments), Action::Write);
-    }
-    actor.memberships.iter().any(|m| {
-        m.organisation_id == organisation && m.rights.support_documents == AgendaRight::Write
-    })
-}
-
 /// Opens a support document. An organisation without a support contract covering today
 /// gets 422 with `support-not-entitled` on `organisation_id`; nothing is created.
 #[utoipa::path(
@@ -290,27 +232,10 @@ pub async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<SupportDocument>), AppError> {
-    let actor = &signed.actor;
-    let writes = if actor.is_staff() {
-        actor.staff_may(Area::Agenda(Agenda::SupportDocuments), Action::Write)
-    } else {
-        actor
-            .memberships
-            .iter()
-            .any(|m| m.rights.support_documents == AgendaRight::Write)
-    };
-    if !writes {
-        return Err(AppError::NotFound);
-    }
+    supportweb_app::support_documents::require_opener(&signed.actor)?;
     let body: NewSupportDocument = json(&body)?;
-    let organisation = OrganisationId(body.organisation_id);
-    if !may_open_for(actor, organisation) {
-        return Err(AppError::NotFound);
-    }
-    state.store().organisation(actor, organisation).await?;
-    let installations = state.store().installations(actor, organisation).await?;
-    let form = DocumentForm {
-        organisation: organisation.to_string(),
+    let form = OpenDocument {
+        organisation: body.organisation_id.to_string(),
         category: body.category,
         severity: body.severity,
         installation: body
@@ -323,23 +248,14 @@ pub async fn create(
         description: body.description,
         contact: body.contact,
         reporter: body.reporter_id.map(|r| r.to_string()).unwrap_or_default(),
+        files: body.file_ids.into_iter().map(FileId).collect(),
     };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let mut new = parse_document(&form, organisation, &installations, &t, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    new.files = body.file_ids.into_iter().map(FileId).collect();
-    let hours = state.config().app.support.hours;
     let created = state
-        .store()
-        .create_document(actor, &new, &hours, today())
+        .app()
+        .support_documents()
+        .open(&signed.actor, &form)
         .await
-        .map_err(|error| match error {
-            DocumentError::Invalid("reporter") => invalid("reporter_id", "support-error-reporter"),
-            DocumentError::Invalid(_) => invalid("file_ids", "support-error-files"),
-            DocumentError::NotEntitled => invalid("organisation_id", "support-not-entitled"),
-            other => other.into(),
-        })?;
+        .map_err(api_error)?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -513,8 +429,8 @@ pub struct LinkedPatch {
     pub build: String,
 }
 
-impl From<supportweb_storage::patches::PatchRecord> for LinkedPatch {
-    fn from(p: supportweb_storage::patches::PatchRecord) -> Self {
+impl From<PatchRecord> for LinkedPatch {
+    fn from(p: PatchRecord) -> Self {
         LinkedPatch {
             id: p.id.0,
             title: p.title,
@@ -524,8 +440,8 @@ impl From<supportweb_storage::patches::PatchRecord> for LinkedPatch {
     }
 }
 
-impl From<supportweb_storage::history::HistoryRecord> for HistoryEntry {
-    fn from(h: supportweb_storage::history::HistoryRecord) -> Self {
+impl From<HistoryRecord> for HistoryEntry {
+    fn from(h: HistoryRecord) -> Self {
         HistoryEntry {
             changed_at: h.changed_at,
             changed_by: h.changed_by,
@@ -552,72 +468,32 @@ pub async fn detail(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<SupportDocumentDetail>, AppError> {
-    let actor = &signed.actor;
-    let store = state.store();
-    let d = store.document(actor, document_id(&id)?).await?;
-    let party = Party::of(actor, d.organisation_id).ok_or(AppError::NotFound)?;
-    let clock = WorkflowClock {
-        closed_at: d.closed_at,
-        now: Utc::now(),
-        reopen_days: state.config().app.support.reopen_days,
-    };
-    let actions = available(party, d.state, &clock)
-        .into_iter()
-        .map(|t| t.as_str().to_owned())
-        .collect();
-    let comments = store
-        .conversation(actor, &d)
-        .await?
-        .into_iter()
-        .map(Comment::from)
-        .collect();
-    let attachments = store
-        .attachments(actor, &d)
-        .await?
-        .into_iter()
-        .filter(|a| a.comment_id.is_none())
-        .map(Attachment::from)
-        .collect();
-    let watchers = store
-        .watchers(d.id)
-        .await?
-        .into_iter()
-        .map(Watcher::from)
-        .collect();
-    let time_entries = store
-        .time_entries(actor, &d)
-        .await?
-        .into_iter()
-        .map(TimeEntry::from)
-        .collect();
-    let history = store
-        .history_for(actor, ENTITY, d.id.0)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    let patches = store
-        .document_patches(actor, &d)
-        .await?
-        .into_iter()
-        .map(LinkedPatch::from)
-        .collect();
-    let customization_order_id =
-        if crate::pages::customization_orders::require_reader(actor).is_ok() {
-            store.order_of_document(actor, d.id).await?.map(|o| o.id.0)
-        } else {
-            None
-        };
-    Ok(Json(SupportDocumentDetail {
-        customization_order_id,
-        patches,
-        document: d.into(),
+    let DocumentDetail {
+        document,
         actions,
-        comments,
+        conversation,
         attachments,
         watchers,
         time_entries,
         history,
+        patches,
+        order,
+        ..
+    } = state
+        .app()
+        .support_documents()
+        .detail(&signed.actor, &id)
+        .await?;
+    Ok(Json(SupportDocumentDetail {
+        customization_order_id: order.map(|(id, _, _)| id.0),
+        patches: patches.into_iter().map(LinkedPatch::from).collect(),
+        document: document.into(),
+        actions: actions.into_iter().map(|t| t.as_str().to_owned()).collect(),
+        comments: conversation.into_iter().map(Comment::from).collect(),
+        attachments: attachments.into_iter().map(Attachment::from).collect(),
+        watchers: watchers.into_iter().map(Watcher::from).collect(),
+        time_entries: time_entries.into_iter().map(TimeEntry::from).collect(),
+        history: history.into_iter().map(HistoryEntry::from).collect(),
     }))
 }
 
@@ -660,32 +536,14 @@ pub async fn comment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Comment>), AppError> {
-    let actor = &signed.actor;
-    let d = state.store().document(actor, document_id(&id)?).await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let body: NewComment = json(&body)?;
-    let text = body.body.trim();
-    if text.is_empty() || text.chars().count() > 20_000 {
-        return Err(invalid("body", "support-error-reply"));
-    }
     let files: Vec<FileId> = body.file_ids.into_iter().map(FileId).collect();
-    let hours = state.config().app.support.hours;
-    let added = state
-        .store()
-        .add_comment(actor, d.id, text, body.internal, &files, &hours)
+    let comment = documents
+        .comment(&signed.actor, &id, &body.body, body.internal, &files)
         .await
-        .map_err(|error| match error {
-            DocumentError::Invalid("reporter") => invalid("reporter_id", "support-error-reporter"),
-            DocumentError::Invalid(_) => invalid("file_ids", "support-error-files"),
-            other => other.into(),
-        })?;
-    let d = state.store().document(actor, d.id).await?;
-    let comment = state
-        .store()
-        .conversation(actor, &d)
-        .await?
-        .into_iter()
-        .find(|c| c.id == added)
-        .ok_or(AppError::NotFound)?;
+        .map_err(api_error)?;
     Ok((StatusCode::CREATED, Json(comment.into())))
 }
 
@@ -719,25 +577,16 @@ pub async fn transition(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<SupportDocument>, AppError> {
-    let actor = &signed.actor;
-    let d = state.store().document(actor, document_id(&id)?).await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let body: TransitionBody = json(&body)?;
     let transition = Transition::parse(&body.transition)
         .filter(|t| *t != Transition::AutoClose)
-        .ok_or_else(|| invalid("transition", "support-error-invalid"))?;
-    let config = state.config().app.support;
-    state
-        .store()
-        .transition_document(
-            actor,
-            d.id,
-            transition,
-            body.version,
-            &config.hours,
-            config.reopen_days,
-        )
+        .ok_or_else(|| supportweb_app::Error::field("transition", "support-error-invalid"))?;
+    let document = documents
+        .transition(&signed.actor, &id, transition, body.version)
         .await?;
-    Ok(Json(state.store().document(actor, d.id).await?.into()))
+    Ok(Json(document.into()))
 }
 
 /// Assignment.
@@ -771,18 +620,19 @@ pub async fn assign(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<SupportDocument>, AppError> {
-    let actor = &signed.actor;
-    let d = state.store().document(actor, document_id(&id)?).await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let body: AssigneeBody = json(&body)?;
-    state
-        .store()
-        .assign_document(actor, d.id, body.assignee_id.map(UserId), body.version)
+    let document = documents
+        .assign(
+            &signed.actor,
+            &id,
+            body.assignee_id.map(UserId),
+            body.version,
+        )
         .await
-        .map_err(|error| match error {
-            DocumentError::Invalid(_) => invalid("assignee_id", "support-error-invalid"),
-            other => other.into(),
-        })?;
-    Ok(Json(state.store().document(actor, d.id).await?.into()))
+        .map_err(api_error)?;
+    Ok(Json(document.into()))
 }
 
 /// Watching.
@@ -815,27 +665,14 @@ pub async fn watchers(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Vec<Watcher>>, AppError> {
-    let actor = &signed.actor;
-    let d = state.store().document(actor, document_id(&id)?).await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let body: WatcherBody = json(&body)?;
-    let user = body.user_id.map_or(actor.user_id, UserId);
-    state
-        .store()
-        .set_watcher(actor, d.id, user, body.watch)
+    let watchers = documents
+        .watch(&signed.actor, &id, body.user_id.map(UserId), body.watch)
         .await
-        .map_err(|error| match error {
-            DocumentError::Invalid(_) => invalid("user_id", "support-error-invalid"),
-            other => other.into(),
-        })?;
-    Ok(Json(
-        state
-            .store()
-            .watchers(d.id)
-            .await?
-            .into_iter()
-            .map(Watcher::from)
-            .collect(),
-    ))
+        .map_err(api_error)?;
+    Ok(Json(watchers.into_iter().map(Watcher::from).collect()))
 }
 
 /// Time to log.
@@ -876,54 +713,21 @@ pub async fn log_time(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Vec<TimeEntry>>), AppError> {
-    let actor = &signed.actor;
-    let d = state.store().document(actor, document_id(&id)?).await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let body: NewTime = json(&body)?;
-    let mut fields = Vec::new();
-    let activity = Activity::parse(&body.activity);
-    if activity.is_none() {
-        fields.push(("activity", "support-error-activity"));
-    }
-    if !(1..=24 * 60).contains(&body.minutes) {
-        fields.push(("minutes", "support-error-hours"));
-    }
-    if body.note.chars().count() > 500 {
-        fields.push(("note", "support-error-note"));
-    }
-    let Some(activity) = activity.filter(|_| fields.is_empty()) else {
-        return Err(AppError::Invalid(
-            fields
-                .into_iter()
-                .map(|(field, code)| crate::error::FieldError {
-                    field: field.to_owned(),
-                    code,
-                })
-                .collect(),
-        ));
-    };
-    let entry = NewTimeEntry {
-        activity,
-        minutes: body.minutes,
+    let input = TimeInput {
+        activity: body.activity,
+        minutes: Some(body.minutes),
         billable: body.billable,
-        work_date: body.work_date.unwrap_or_else(today),
-        note: body.note.trim().to_owned(),
+        work_date: body.work_date,
+        note: body.note,
     };
-    state
-        .store()
-        .log_time(actor, d.id, &entry)
-        .await
-        .map_err(|error| match error {
-            DocumentError::Invalid(_) => invalid("minutes", "support-error-hours"),
-            other => other.into(),
-        })?;
-    let entries = state
-        .store()
-        .time_entries(actor, &d)
-        .await?
-        .into_iter()
-        .map(TimeEntry::from)
-        .collect();
-    Ok((StatusCode::CREATED, Json(entries)))
+    let entries = documents.log_time(&signed.actor, &id, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(entries.into_iter().map(TimeEntry::from).collect()),
+    ))
 }
 
 /// Linking a patch.
@@ -956,29 +760,12 @@ pub async fn link_patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Vec<LinkedPatch>>, AppError> {
-    let actor = &signed.actor;
-    let d = state.store().document(actor, document_id(&id)?).await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let body: PatchLinkBody = json(&body)?;
-    state
-        .store()
-        .link_patch(
-            actor,
-            d.id,
-            supportweb_domain::ids::PatchId(body.patch_id),
-            body.linked,
-        )
+    let patches = documents
+        .link_patch(&signed.actor, &id, PatchId(body.patch_id), body.linked)
         .await
-        .map_err(|error| match error {
-            DocumentError::Invalid(_) => invalid("patch_id", "support-error-patch"),
-            other => other.into(),
-        })?;
-    Ok(Json(
-        state
-            .store()
-            .document_patches(actor, &d)
-            .await?
-            .into_iter()
-            .map(LinkedPatch::from)
-            .collect(),
-    ))
+        .map_err(api_error)?;
+    Ok(Json(patches.into_iter().map(LinkedPatch::from).collect()))
 }

@@ -208,6 +208,7 @@ fn store_error(error: CodeError) -> AppError {
             AppError::Invalid(vec![FieldError {
                 field: field.into(),
                 code,
+                argument: None,
             }])
         }
     }
@@ -403,6 +404,7 @@ pub async fn import(
                 .map(|e| FieldError {
                     field: format!("line {}: {}", e.line, e.column),
                     code: e.code,
+                    argument: None,
                 })
                 .collect(),
         )),

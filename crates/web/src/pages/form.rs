@@ -2,17 +2,42 @@
 
 use std::collections::BTreeMap;
 
+use supportweb_app::FieldErrors;
+
 use crate::error::{AppError, FieldError};
 use crate::i18n::Tr;
 
 /// Messages per field name, with the message id (the API's error code).
 #[derive(Debug, Default, Clone)]
-pub struct FormErrors(BTreeMap<&'static str, (String, &'static str)>);
+pub struct FormErrors(BTreeMap<String, (String, &'static str)>);
 
 impl FormErrors {
+    /// The use case's field problems in `t`'s language.
+    pub fn from_fields(fields: &FieldErrors, t: &Tr) -> Self {
+        FormErrors(
+            fields
+                .iter()
+                .map(|(field, problem)| {
+                    let message = match problem.argument {
+                        Some((name, value)) => t.tn(problem.code, name, value),
+                        None => t.t(problem.code),
+                    };
+                    (field.to_owned(), (message, problem.code))
+                })
+                .collect(),
+        )
+    }
+
+    /// The use case's field problems with fields renamed to the form's names.
+    pub fn from_fields_renamed(fields: FieldErrors, t: &Tr, names: &[(&str, &str)]) -> Self {
+        Self::from_fields(&fields.renamed(names), t)
+    }
+
     /// Records message `key` for a field in `t`'s language (the first one wins).
     pub fn add_t(&mut self, field: &'static str, t: &Tr, key: &'static str) {
-        self.0.entry(field).or_insert_with(|| (t.t(key), key));
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| (t.t(key), key));
     }
 
     /// Records message `key` with the number `value` as its argument `name`.
@@ -25,7 +50,7 @@ impl FormErrors {
         value: i64,
     ) {
         self.0
-            .entry(field)
+            .entry(field.to_owned())
             .or_insert_with(|| (t.tn(key, name, value), key));
     }
 
@@ -40,8 +65,9 @@ impl FormErrors {
             self.0
                 .into_iter()
                 .map(|(field, (_, code))| FieldError {
-                    field: field.to_owned(),
+                    field,
                     code,
+                    argument: None,
                 })
                 .collect(),
         )

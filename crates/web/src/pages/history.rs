@@ -81,6 +81,15 @@ fn value(t: &Tr, entity: &str, field: &str, raw: String) -> String {
     translated.unwrap_or(raw)
 }
 
+/// Recorded changes of `entity` as the page shows them, in `t`'s language.
+pub fn format(
+    t: &Tr,
+    entity: &str,
+    records: Vec<supportweb_app::HistoryRecord>,
+) -> Vec<HistoryLine> {
+    records.into_iter().map(|h| line(t, entity, h)).collect()
+}
+
 /// The history of `entity` `id`, newest first, for pages only staff open. Field names are
 /// translated by the message `{entity}-field-{field}`. The caller has checked the user may
 /// see the record.

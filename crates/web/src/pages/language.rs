@@ -30,6 +30,7 @@ pub(super) async fn choose(
         AppError::Invalid(vec![FieldError {
             field: "lang".into(),
             code: "language-unknown",
+            argument: None,
         }])
     })?;
     if let Some(actor) = &ctx.actor {

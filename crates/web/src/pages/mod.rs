@@ -15,7 +15,6 @@ mod home;
 mod installations;
 mod language;
 mod login;
-pub(crate) mod multipart;
 mod notifications;
 pub mod organisation;
 pub(crate) mod organisation_choices;
@@ -165,6 +164,34 @@ pub fn router() -> Router<AppState> {
         .merge(customization_orders::router())
 }
 
+/// A choice in a select: the value sent and the label shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Value.
+    pub value: String,
+    /// Label in the user's language.
+    pub label: String,
+}
+
+impl Choice {
+    /// A choice of `value` labelled by message `key` in `t`'s language.
+    pub fn translated(t: &Tr, value: &str, key: impl AsRef<str>) -> Self {
+        Choice {
+            value: value.to_owned(),
+            label: t.t(key),
+        }
+    }
+}
+
+impl<Id: std::fmt::Display> From<supportweb_app::choices::Named<Id>> for Choice {
+    fn from(named: supportweb_app::choices::Named<Id>) -> Self {
+        Choice {
+            value: named.id.to_string(),
+            label: named.name,
+        }
+    }
+}
+
 /// One entry of the navigation.
 #[derive(Debug, Clone)]
 pub struct NavLink {
@@ -304,10 +331,7 @@ impl Layout {
     }
 }
 
-/// Today's date in Prague.
-pub fn today() -> chrono::NaiveDate {
-    supportweb_domain::calendar::prague_time(chrono::Utc::now()).date()
-}
+pub use supportweb_app::today;
 
 /// Renders a template to HTML.
 pub fn render<T: Template>(template: &T) -> Result<Html<String>, AppError> {

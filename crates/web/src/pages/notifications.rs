@@ -12,8 +12,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use super::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::notify::{kind_label_key, kinds_for};
 use crate::state::AppState;
+use supportweb_app::notify::{kind_label_key, kinds_for};
 
 /// One switch on the page.
 pub struct KindRow {

@@ -5,7 +5,7 @@ use supportweb_domain::Actor;
 use supportweb_domain::membership::MembershipRights;
 
 use crate::error::AppError;
-use crate::pages::support_documents::overview::Choice;
+use crate::pages::Choice;
 use crate::state::AppState;
 
 /// The organisations `actor` may choose: every one for staff (the page has checked their

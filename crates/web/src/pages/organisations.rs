@@ -417,6 +417,7 @@ pub(super) async fn team(
         return Err(AppError::Invalid(vec![crate::error::FieldError {
             field: "user".into(),
             code: "team-error-user",
+            argument: None,
         }]));
     };
     let was_member = state

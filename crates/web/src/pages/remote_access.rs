@@ -210,12 +210,14 @@ async fn save(
         problems.push(FieldError {
             field: "method".into(),
             code: "form-error-required",
+            argument: None,
         });
     }
     if form.host.trim().is_empty() || form.host.chars().count() > 500 {
         problems.push(FieldError {
             field: "host".into(),
             code: "form-error-required",
+            argument: None,
         });
     }
     let (Some(method), true) = (method, problems.is_empty()) else {

@@ -22,12 +22,8 @@ pub const PASSWORD: &str = "heslo-pro-testy-2026";
 pub const ORIGIN: &str = "http://127.0.0.1:8080";
 
 /// Turns every pending notification event into outbox messages, as the worker does.
-pub async fn drain_events(store: &supportweb_storage::Store) {
-    while supportweb_web::notify::process_events(store, ORIGIN, 50)
-        .await
-        .unwrap()
-        > 0
-    {}
+pub async fn drain_events(app: &TestApp) {
+    while app.state.app().process_events(50).await.unwrap() > 0 {}
 }
 
 pub struct TestApp {

@@ -19,9 +19,9 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
+use crate::multipart::MultipartForm;
+use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::multipart::MultipartForm;
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 

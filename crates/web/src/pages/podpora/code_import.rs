@@ -15,13 +15,13 @@ use supportweb_storage::validation_codes::{CodeError, NewCode, SealedCode};
 
 use super::codes::{audit_issue, seal};
 use super::may_write;
-use crate::api::files::multipart_error;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
-use crate::pages::multipart::read_capped;
+use crate::multipart::multipart_error;
+use crate::multipart::read_capped;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 

@@ -27,10 +27,10 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
+use crate::pages::Choice;
 use crate::pages::csv::{BOM, csv_response, push_record};
 use crate::pages::form::{FormErrors, form_values};
 use crate::pages::history::{HistoryLine, lines_for};
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render, today};
 use crate::state::AppState;
 

@@ -24,11 +24,11 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
-use crate::notify::applies_text;
+use crate::pages::Choice;
 use crate::pages::history::{HistoryLine, lines_for};
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use supportweb_app::podpora::applies_text;
 
 #[derive(Template)]
 #[template(path = "podpora_patch.html")]

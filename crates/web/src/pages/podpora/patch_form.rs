@@ -21,9 +21,9 @@ use crate::context::SignedIn;
 use crate::error::{AppError, patch_error_code};
 use crate::i18n::Tr;
 use crate::middleware::KeepBody;
+use crate::multipart::MultipartForm;
+use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::multipart::MultipartForm;
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render, today};
 use crate::state::AppState;
 

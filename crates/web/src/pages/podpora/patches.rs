@@ -15,12 +15,12 @@ use super::{may_write, require_reader};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::notify::applies_text;
+use crate::pages::Choice;
 use crate::pages::csv::{BOM, push_record};
 use crate::pages::form::FormErrors;
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
+use supportweb_app::podpora::applies_text;
 
 /// The overview's query string, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]

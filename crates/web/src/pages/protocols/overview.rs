@@ -17,9 +17,9 @@ use super::{held, may_write, require_reader};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::pages::Choice;
 use crate::pages::csv::{BOM, csv_response, push_record};
 use crate::pages::form::{FilterReader, FormErrors};
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 

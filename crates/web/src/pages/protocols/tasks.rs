@@ -17,8 +17,8 @@ use super::{may_write, require_reader};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::support_documents::overview::Choice;
 use crate::pages::{Layout, render, safe_return_path, today};
 use crate::state::AppState;
 

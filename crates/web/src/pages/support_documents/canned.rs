@@ -7,12 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
-use supportweb_domain::Actor;
-use supportweb_domain::agenda::Agenda;
-use supportweb_domain::ids::CannedReplyId;
-use supportweb_domain::permissions::{Action, Area};
-use supportweb_storage::StoreError;
-use supportweb_storage::canned_replies::CannedReply;
+use supportweb_app::Error;
+use supportweb_app::support_documents::canned_replies::{CannedInput, CannedReply, may_manage};
 
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -21,26 +17,26 @@ use crate::pages::form::FormErrors;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
 
-const AREA: Area = Area::Agenda(Agenda::SupportDocuments);
-
-pub(crate) fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
-    if actor.staff_may(AREA, action) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+#[derive(Debug, Default, Deserialize)]
+struct CannedForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    delete: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct CannedForm {
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub body: String,
-    #[serde(default)]
-    pub version: i64,
-    #[serde(default)]
-    pub delete: Option<String>,
+impl CannedForm {
+    fn input(&self) -> CannedInput {
+        CannedInput {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            version: self.version,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -53,16 +49,6 @@ struct CannedPage {
     errors: FormErrors,
 }
 
-pub(crate) fn check(form: &CannedForm, t: &crate::i18n::Tr, errors: &mut FormErrors) {
-    let title = form.title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        errors.add_t("title", t, "support-canned-error-title");
-    }
-    if form.body.trim().is_empty() || form.body.chars().count() > 20_000 {
-        errors.add_t("body", t, "support-canned-error-body");
-    }
-}
-
 async fn page(
     state: &AppState,
     signed: &SignedIn,
@@ -71,8 +57,8 @@ async fn page(
 ) -> Result<CannedPage, AppError> {
     Ok(CannedPage {
         layout: Layout::new(&signed.ctx, "support-canned-title"),
-        replies: state.store().canned_replies().await?,
-        may_manage: signed.actor.staff_may(AREA, Action::Manage),
+        replies: state.app().canned_replies().list(&signed.actor).await?,
+        may_manage: may_manage(&signed.actor),
         form,
         errors,
     })
@@ -82,7 +68,6 @@ pub(super) async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Write)?;
     render(
         &page(
             &state,
@@ -94,15 +79,32 @@ pub(super) async fn list(
     )
 }
 
+/// The page again with the form as typed and what is wrong with it.
 async fn refused(
     state: &AppState,
     signed: &SignedIn,
     form: CannedForm,
-    errors: FormErrors,
-    status: StatusCode,
+    error: Error,
 ) -> Result<Response, AppError> {
+    let t = crate::i18n::Tr::new(signed.ctx.lang);
+    let (status, errors) = match error {
+        Error::Invalid(problems) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormErrors::from_fields(&problems, &t),
+        ),
+        Error::Conflict => {
+            let mut errors = FormErrors::default();
+            errors.add_t("title", &t, "error-conflict-detail");
+            (StatusCode::CONFLICT, errors)
+        }
+        other => return Err(other.into()),
+    };
     let page = page(state, signed, form, errors).await?;
     Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+}
+
+fn read_form(body: &[u8]) -> Result<CannedForm, AppError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("bad_request"))
 }
 
 pub(super) async fn create(
@@ -110,33 +112,13 @@ pub(super) async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let form: CannedForm =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
-    let t = crate::i18n::Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    check(&form, &t, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store()
-            .create_canned_reply(signed.actor.user_id, form.title.trim(), form.body.trim())
-            .await
-        {
-            Ok(_) => return Ok(Redirect::to("/support-documents/canned-replies").into_response()),
-            Err(StoreError::Duplicate(_)) => {
-                errors.add_t("title", &t, "support-canned-error-duplicate");
-            }
-            Err(other) => return Err(other.into()),
-        }
+    let canned = state.app().canned_replies();
+    canned.require_manager(&signed.actor)?;
+    let form = read_form(&body)?;
+    match canned.create(&signed.actor, &form.input()).await {
+        Ok(_) => Ok(Redirect::to("/support-documents/canned-replies").into_response()),
+        Err(error) => refused(&state, &signed, form, error).await,
     }
-    refused(
-        &state,
-        &signed,
-        form,
-        errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
 }
 
 pub(super) async fn update(
@@ -145,41 +127,19 @@ pub(super) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let id: CannedReplyId = id.parse().map_err(|_| AppError::NotFound)?;
-    state.store().canned_reply(id).await?;
-    let form: CannedForm =
-        serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
-    if form.delete.is_some() {
-        state.store().delete_canned_reply(id).await?;
-        return Ok(Redirect::to("/support-documents/canned-replies").into_response());
-    }
-    let t = crate::i18n::Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    check(&form, &t, &mut errors);
-    if errors.is_empty() {
-        match state
-            .store()
-            .update_canned_reply(id, form.title.trim(), form.body.trim(), form.version)
+    let canned = state.app().canned_replies();
+    canned.get(&signed.actor, &id).await?;
+    let form = read_form(&body)?;
+    let done = if form.delete.is_some() {
+        canned.delete(&signed.actor, &id).await
+    } else {
+        canned
+            .update(&signed.actor, &id, &form.input())
             .await
-        {
-            Ok(()) => return Ok(Redirect::to("/support-documents/canned-replies").into_response()),
-            Err(StoreError::Duplicate(_)) => {
-                errors.add_t("title", &t, "support-canned-error-duplicate");
-            }
-            Err(StoreError::Conflict) => {
-                errors.add_t("title", &t, "error-conflict-detail");
-                return refused(&state, &signed, form, errors, StatusCode::CONFLICT).await;
-            }
-            Err(other) => return Err(other.into()),
-        }
+            .map(|_| ())
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to("/support-documents/canned-replies").into_response()),
+        Err(error) => refused(&state, &signed, form, error).await,
     }
-    refused(
-        &state,
-        &signed,
-        form,
-        errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
 }

@@ -10,29 +10,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use supportweb_domain::ids::{CannedReplyId, UserId};
+use supportweb_app::Error;
+use supportweb_app::support_documents::canned_replies::CannedReply;
+use supportweb_app::support_documents::{
+    Activity, AttachmentRecord, CommentRecord, DocumentDetail, DocumentRecord, ENTITY,
+    PrepaidBalance, TimeEntryRecord, TimeInput, Transition, WatcherRecord,
+};
+use supportweb_domain::ids::UserId;
 use supportweb_domain::sla::SlaStatus;
-use supportweb_domain::support_document::{
-    Activity, Party, PrepaidBalance, Transition, WorkflowClock, available,
-};
-use supportweb_storage::StoreError;
-use supportweb_storage::canned_replies::CannedReply;
-use supportweb_storage::support_documents::{
-    AttachmentRecord, CommentRecord, DocumentError, DocumentRecord, ENTITY, NewTimeEntry,
-    TimeEntryRecord, WatcherRecord,
-};
 
-use super::document_id;
-use super::overview::Choice;
 use super::view::{duration, sla, when};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
+use crate::multipart::MultipartForm;
 use crate::pages::form::{FormErrors, hours_to_minutes};
 use crate::pages::history::{self, HistoryLine};
-use crate::pages::multipart::MultipartForm;
-use crate::pages::{Layout, render, today};
+use crate::pages::{Choice, Layout, render, today};
 use crate::state::AppState;
 
 /// One entry of the conversation as shown.
@@ -143,100 +138,46 @@ async fn page(
     errors: FormErrors,
 ) -> Result<DetailPage, AppError> {
     let actor = &signed.actor;
-    let store = state.store();
-    let d = store.document(actor, document_id(id)?).await?;
+    let app = state.app();
+    let documents = app.support_documents();
+    let detail = documents.detail(actor, id).await?;
+    let choices = documents.reply_choices(actor, &detail).await?;
     let layout = Layout::new(&signed.ctx, "support-detail-title");
     let t = &layout.t;
-    let config = state.config().app.support;
+    let hours = app.settings().support.hours;
     let now = Utc::now();
-    let party = Party::of(actor, d.organisation_id).ok_or(AppError::NotFound)?;
-    let clock = WorkflowClock {
-        closed_at: d.closed_at,
-        now,
-        reopen_days: config.reopen_days,
-    };
-    let actions = available(party, d.state, &clock)
-        .into_iter()
-        .map(|tr| Choice {
-            value: tr.as_str().to_owned(),
-            label: t.t(format!("support-action-{}", tr.as_str().replace('_', "-"))),
-        })
-        .collect();
-    let is_staff = party.is_staff();
-    let may_manage = party == Party::StaffManager;
-    let conversation = store.conversation(actor, &d).await?;
-    let attachments = store
-        .attachments(actor, &d)
-        .await?
-        .into_iter()
-        .filter(|a| a.comment_id.is_none())
-        .collect();
-    let watchers = store.watchers(d.id).await?;
-    let staff_choices = if may_manage {
-        store
-            .support_staff()
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice {
-                value: id.to_string(),
-                label: name,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let canned = if is_staff {
-        store.canned_replies().await?
-    } else {
-        Vec::new()
-    };
     if typed.time.work_date.is_empty() {
         typed.time.work_date = today().to_string();
     }
-    let hours = config.hours;
-    let label = |p: &supportweb_storage::patches::PatchRecord| Choice {
+    let label = |p: &supportweb_app::podpora::PatchRecord| Choice {
         value: p.id.to_string(),
         label: format!("{} · {} {}", p.title, p.product_name, p.build),
     };
-    let patches: Vec<Choice> = store
-        .document_patches(actor, &d)
-        .await?
-        .iter()
-        .map(label)
-        .collect();
-    let patch_choices = if is_staff && crate::pages::podpora::require_reader(actor).is_ok() {
-        store
-            .patches(
-                actor,
-                &supportweb_storage::patches::PatchQuery {
-                    limit: 200,
-                    ..Default::default()
-                },
-            )
-            .await?
-            .iter()
-            .map(label)
-            .filter(|c| !patches.iter().any(|p| p.value == c.value))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let order = if crate::pages::customization_orders::require_reader(actor).is_ok() {
-        store.order_of_document(actor, d.id).await?.map(|o| Choice {
-            value: o.id.to_string(),
-            label: format!("{} · {}", o.number, o.title),
-        })
-    } else {
-        None
-    };
-    let may_convert = order.is_none()
-        && supportweb_domain::customization_order::OrderParty::of(actor, d.organisation_id)
-            == Some(supportweb_domain::customization_order::OrderParty::StaffWriter);
-    Ok(DetailPage {
-        order,
-        may_convert,
+    let may_reply = detail.may_reply();
+    let may_manage = detail.may_manage();
+    let may_convert = detail.may_convert(actor);
+    let watching = detail.watching(actor);
+    let DocumentDetail {
+        document: d,
+        party,
+        actions,
+        conversation,
+        attachments,
+        watchers,
+        time_entries,
+        history,
         patches,
-        patch_choices,
+        order,
+        balance,
+    } = detail;
+    Ok(DetailPage {
+        order: order.map(|(id, number, title)| Choice {
+            value: id.to_string(),
+            label: format!("{number} · {title}"),
+        }),
+        may_convert,
+        patches: patches.iter().map(label).collect(),
+        patch_choices: choices.patches.iter().map(label).collect(),
         state_label: t.t(crate::i18n::document_state_key(d.state)),
         severity_label: t.t(format!("severity-{}", d.severity.as_str())),
         category_label: t.t(format!("support-category-{}", d.category.as_str())),
@@ -247,31 +188,40 @@ async fn page(
             SlaStatus::NoTarget => ("—".to_owned(), ""),
             other => sla(t, other),
         },
-        balance: store.prepaid_balance(&d).await?,
+        balance,
         attachments,
         conversation: conversation.into_iter().map(CommentView::from).collect(),
-        actions,
-        may_reply: matches!(
-            party,
-            Party::CustomerWriter | Party::StaffWriter | Party::StaffManager
-        ) && d.state != supportweb_domain::support_document::DocumentState::Cancelled,
-        is_staff,
+        actions: actions
+            .into_iter()
+            .map(|tr| {
+                Choice::translated(
+                    t,
+                    tr.as_str(),
+                    format!("support-action-{}", tr.as_str().replace('_', "-")),
+                )
+            })
+            .collect(),
+        may_reply,
+        is_staff: party.is_staff(),
         may_manage,
-        watching: watchers.iter().any(|w| w.user_id == actor.user_id),
+        watching,
         watchers,
-        staff_choices,
-        canned,
-        time_entries: store.time_entries(actor, &d).await?,
+        staff_choices: choices.assignees.into_iter().map(Choice::from).collect(),
+        canned: choices.canned,
+        time_entries,
         activities: Activity::ALL
             .iter()
-            .map(|a| Choice {
-                value: a.as_str().to_owned(),
-                label: t.t(format!("support-activity-{}", a.as_str().replace('_', "-"))),
+            .map(|a| {
+                Choice::translated(
+                    t,
+                    a.as_str(),
+                    format!("support-activity-{}", a.as_str().replace('_', "-")),
+                )
             })
             .collect(),
         typed,
         errors,
-        history: history::lines_for(state, t, actor, ENTITY, d.id.0).await?,
+        history: history::format(t, ENTITY, history),
         d,
         layout,
     })
@@ -301,11 +251,12 @@ pub(super) async fn show(
     Query(query): Query<DetailQuery>,
 ) -> Result<Response, AppError> {
     let mut typed = Typed::default();
-    if signed.actor.is_staff()
-        && let Some(canned) = query.canned.as_deref()
-    {
-        let canned: CannedReplyId = canned.parse().map_err(|_| AppError::NotFound)?;
-        typed.reply = state.store().canned_reply(canned).await?.body;
+    if let Some(canned) = query.canned.as_deref() {
+        typed.reply = state
+            .app()
+            .support_documents()
+            .canned_text(&signed.actor, canned)
+            .await?;
     }
     let page = page(&state, &signed, &id, typed, FormErrors::default()).await?;
     Ok(render(&page)?.into_response())
@@ -323,24 +274,13 @@ pub(super) async fn transition(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let doc = state
-        .store()
-        .document(&signed.actor, document_id(&id)?)
-        .await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let form: TransitionForm = parse_form(&body)?;
     let transition =
         Transition::parse(&form.transition).ok_or(AppError::BadRequest("bad_request"))?;
-    let config = state.config().app.support;
-    state
-        .store()
-        .transition_document(
-            &signed.actor,
-            doc.id,
-            transition,
-            form.version,
-            &config.hours,
-            config.reopen_days,
-        )
+    documents
+        .transition(&signed.actor, &id, transition, form.version)
         .await?;
     Ok(back(&id, ""))
 }
@@ -351,31 +291,31 @@ pub(super) async fn comment(
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let doc = document_id(&id)?;
+    let documents = state.app().support_documents();
     // The document must be visible before anything of the request is read or stored.
-    state.store().document(&signed.actor, doc).await?;
+    documents.document(&signed.actor, &id).await?;
     let multipart = multipart.map_err(|_| AppError::BadRequest("bad_request"))?;
     let form = MultipartForm::read(&state, &signed.actor, multipart).await?;
     let body = form.get("body");
     let internal = signed.actor.is_staff() && form.get("internal") == "1";
-    let t = crate::i18n::Tr::new(signed.ctx.lang);
-    if body.trim().is_empty() || body.chars().count() > 20_000 {
-        let mut errors = FormErrors::default();
-        errors.add_t("body", &t, "support-error-reply");
-        let typed = Typed {
-            reply: body,
-            internal,
-            ..Typed::default()
-        };
-        return with_errors(&page(&state, &signed, &id, typed, errors).await?);
-    }
     let files: Vec<_> = form.files.iter().map(|f| f.id).collect();
-    let hours = state.config().app.support.hours;
-    let comment = state
-        .store()
-        .add_comment(&signed.actor, doc, body.trim(), internal, &files, &hours)
-        .await?;
-    Ok(back(&id, &format!("#comment-{comment}")))
+    match documents
+        .comment(&signed.actor, &id, &body, internal, &files)
+        .await
+    {
+        Ok(comment) => Ok(back(&id, &format!("#comment-{}", comment.id))),
+        Err(Error::Invalid(problems)) if problems.has("body") => {
+            let t = crate::i18n::Tr::new(signed.ctx.lang);
+            let typed = Typed {
+                reply: body,
+                internal,
+                ..Typed::default()
+            };
+            let errors = FormErrors::from_fields(&problems, &t);
+            with_errors(&page(&state, &signed, &id, typed, errors).await?)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -391,10 +331,8 @@ pub(super) async fn assign(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let doc = state
-        .store()
-        .document(&signed.actor, document_id(&id)?)
-        .await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let form: AssignForm = parse_form(&body)?;
     let assignee: Option<UserId> = if form.assignee.is_empty() {
         None
@@ -405,9 +343,8 @@ pub(super) async fn assign(
                 .map_err(|_| AppError::BadRequest("bad_request"))?,
         )
     };
-    state
-        .store()
-        .assign_document(&signed.actor, doc.id, assignee, form.version)
+    documents
+        .assign(&signed.actor, &id, assignee, form.version)
         .await?;
     Ok(back(&id, ""))
 }
@@ -425,21 +362,20 @@ pub(super) async fn watchers(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let doc = state
-        .store()
-        .document(&signed.actor, document_id(&id)?)
-        .await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let form: WatchForm = parse_form(&body)?;
-    let user: UserId = if form.user.is_empty() {
-        signed.actor.user_id
+    let user: Option<UserId> = if form.user.is_empty() {
+        None
     } else {
-        form.user
-            .parse()
-            .map_err(|_| AppError::BadRequest("bad_request"))?
+        Some(
+            form.user
+                .parse()
+                .map_err(|_| AppError::BadRequest("bad_request"))?,
+        )
     };
-    state
-        .store()
-        .set_watcher(&signed.actor, doc.id, user, form.watch == "1")
+    documents
+        .watch(&signed.actor, &id, user, form.watch == "1")
         .await?;
     Ok(back(&id, "#watchers"))
 }
@@ -457,18 +393,15 @@ pub(super) async fn link_patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let doc = state
-        .store()
-        .document(&signed.actor, document_id(&id)?)
-        .await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let form: PatchLinkForm = parse_form(&body)?;
     let patch = form
         .patch
         .parse()
         .map_err(|_| AppError::BadRequest("bad_request"))?;
-    state
-        .store()
-        .link_patch(&signed.actor, doc.id, patch, form.linked == "1")
+    documents
+        .link_patch(&signed.actor, &id, patch, form.linked == "1")
         .await?;
     Ok(back(&id, "#patches"))
 }
@@ -479,51 +412,35 @@ pub(super) async fn log_time(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let doc = state
-        .store()
-        .document(&signed.actor, document_id(&id)?)
-        .await?;
+    let documents = state.app().support_documents();
+    documents.document(&signed.actor, &id).await?;
     let form: TimeForm = parse_form(&body)?;
-    let t = crate::i18n::Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let activity = Activity::parse(&form.activity);
-    if activity.is_none() {
-        errors.add_t("activity", &t, "support-error-activity");
-    }
-    let minutes = hours_to_minutes(&form.hours).filter(|m| (1..=24 * 60).contains(m));
-    if minutes.is_none() {
-        errors.add_t("hours", &t, "support-error-hours");
-    }
     let work_date = form.work_date.parse::<NaiveDate>().ok();
+    let input = TimeInput {
+        activity: form.activity.clone(),
+        minutes: hours_to_minutes(&form.hours),
+        billable: form.billable.is_some(),
+        work_date,
+        note: form.note.clone(),
+    };
+    // What the page names otherwise than the use case: hours typed, not minutes.
+    let names = [("minutes", "hours")];
+    let mut problems = input.problems();
     if work_date.is_none() {
-        errors.add_t("work_date", &t, "support-error-date");
+        problems.add("work_date", "support-error-date");
     }
-    if let (Some(activity), Some(minutes), Some(work_date)) = (activity, minutes, work_date)
-        && form.note.chars().count() <= 500
-    {
-        let entry = NewTimeEntry {
-            activity,
-            minutes,
-            billable: form.billable.is_some(),
-            work_date,
-            note: form.note.trim().to_owned(),
-        };
-        match state.store().log_time(&signed.actor, doc.id, &entry).await {
+    if problems.is_empty() {
+        match documents.log_time(&signed.actor, &id, &input).await {
             Ok(_) => return Ok(back(&id, "#time")),
-            Err(DocumentError::Invalid(_)) => errors.add_t("hours", &t, "support-error-hours"),
+            Err(Error::Invalid(refused)) => problems = refused,
             Err(other) => return Err(other.into()),
         }
     }
-    if errors.is_empty() {
-        errors.add_t("note", &t, "support-error-note");
-    }
+    let t = crate::i18n::Tr::new(signed.ctx.lang);
+    let errors = FormErrors::from_fields_renamed(problems, &t, &names);
     let typed = Typed {
         time: form,
         ..Typed::default()
     };
-    match page(&state, &signed, &id, typed, errors).await {
-        Ok(page) => with_errors(&page),
-        Err(AppError::NotFound) => Err(StoreError::NotFound.into()),
-        Err(other) => Err(other),
-    }
+    with_errors(&page(&state, &signed, &id, typed, errors).await?)
 }

@@ -2,18 +2,16 @@
 //! document (no JavaScript needed, attachments included), the detail page with the
 //! conversation and every action the user may take, and staff's canned replies.
 
-pub(crate) mod canned;
-pub(crate) mod create;
+mod canned;
+mod create;
 mod detail;
-pub(crate) mod overview;
+mod overview;
 pub(crate) mod view;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use supportweb_domain::ids::DocumentId;
 
-use crate::error::AppError;
 use crate::state::AppState;
 
 /// Routes of the agenda.
@@ -48,8 +46,4 @@ pub fn router() -> Router<AppState> {
         .route("/support-documents/{id}/watchers", post(detail::watchers))
         .route("/support-documents/{id}/time", post(detail::log_time))
         .route("/support-documents/{id}/patches", post(detail::link_patch))
-}
-
-fn document_id(text: &str) -> Result<DocumentId, AppError> {
-    text.parse().map_err(|_| AppError::NotFound)
 }

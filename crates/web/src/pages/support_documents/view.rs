@@ -1,21 +1,13 @@
 //! How support documents are shown: state, severity and SLA texts in the user's language.
 
 use chrono::{DateTime, Utc};
+use supportweb_app::support_documents::{DocumentRecord, row_sla, sla_text};
 use supportweb_domain::calendar::{BusinessHours, prague_time};
 use supportweb_domain::sla::SlaStatus;
-use supportweb_storage::support_documents::DocumentRecord;
 
 use crate::i18n::Tr;
 
-/// `2 h 30 min` (business time).
-pub fn duration(minutes: i64) -> String {
-    let minutes = minutes.max(0);
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
-}
+pub use supportweb_app::support_documents::duration;
 
 /// Prague wall-clock time, `2026-11-25 14:05`.
 pub fn when(at: DateTime<Utc>) -> String {
@@ -24,26 +16,13 @@ pub fn when(at: DateTime<Utc>) -> String {
 
 /// An SLA deadline as text and a CSS class (`sla-ok`, `sla-breached`, `sla-paused`).
 pub fn sla(t: &Tr, status: SlaStatus) -> (String, &'static str) {
-    match status {
-        SlaStatus::NoTarget => ("—".to_owned(), ""),
-        SlaStatus::Met => (t.t("support-sla-met"), "sla-ok"),
-        SlaStatus::Breached => (t.t("support-sla-breached"), "sla-breached"),
-        SlaStatus::Running {
-            due_at,
-            minutes_left,
-        } => (
-            format!(
-                "{} ({})",
-                t.t1("support-sla-left", "time", &duration(minutes_left)),
-                when(due_at)
-            ),
-            "sla-ok",
-        ),
-        SlaStatus::Paused { minutes_left } => (
-            t.t1("support-sla-paused", "time", &duration(minutes_left)),
-            "sla-paused",
-        ),
-    }
+    let class = match status {
+        SlaStatus::NoTarget => "",
+        SlaStatus::Met | SlaStatus::Running { .. } => "sla-ok",
+        SlaStatus::Breached => "sla-breached",
+        SlaStatus::Paused { .. } => "sla-paused",
+    };
+    (sla_text(t, status), class)
 }
 
 /// One line of an overview.
@@ -79,12 +58,7 @@ pub struct OverviewRow {
 impl OverviewRow {
     /// The row of `d` at `now`.
     pub fn new(t: &Tr, hours: &BusinessHours, d: &DocumentRecord, now: DateTime<Utc>) -> Self {
-        let response = d.clock.response_status(hours, now);
-        let status = match response {
-            SlaStatus::Running { .. } | SlaStatus::Breached => response,
-            _ => d.clock.resolution_status(hours, d.state, now),
-        };
-        let (sla, sla_class) = sla(t, status);
+        let (sla, sla_class) = sla(t, row_sla(d, hours, now));
         OverviewRow {
             id: d.id.to_string(),
             number: d.number.clone(),
@@ -100,18 +74,5 @@ impl OverviewRow {
             created: when(d.created_at),
             group: None,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(45), "45 min");
-        assert_eq!(duration(120), "2 h");
-        assert_eq!(duration(150), "2 h 30 min");
-        assert_eq!(duration(-5), "0 min");
     }
 }

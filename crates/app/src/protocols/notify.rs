@@ -14,8 +14,8 @@ use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
 use supportweb_storage::protocols::ProtocolRecord;
 use supportweb_storage::{Store, StoreError};
 
-use crate::i18n::Tr;
 use crate::notify::recipient;
+use supportweb_i18n::Tr;
 
 /// The users an event about `protocol` is for (before the access check).
 async fn audience(
@@ -72,7 +72,7 @@ async fn audience(
 }
 
 /// The messages of one protocol or task event.
-pub async fn messages(
+pub(crate) async fn messages(
     store: &Store,
     public_url: &str,
     event: &EventRecord,

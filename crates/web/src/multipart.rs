@@ -1,13 +1,25 @@
 //! Multipart forms of the pages: text fields and uploaded files in one request, so that
-//! forms with attachments work without JavaScript.
+//! forms with attachments work without JavaScript. Every form with files reads its body
+//! here; the files go through the application's attachments kit (uploads and the files kept
+//! after a form was shown again with errors).
 
 use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+use axum::http::StatusCode;
+use supportweb_app::attachments::FileRecord;
 use supportweb_domain::Actor;
-use supportweb_storage::files::FileRecord;
 
-use crate::api::files::{multipart_error, save_upload};
 use crate::error::AppError;
 use crate::state::AppState;
+
+/// A broken multipart body: over the size limit (413), or cut off.
+pub(crate) fn multipart_error(error: MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest("upload_interrupted")
+    }
+}
 
 /// A multipart form: its text fields in order and the files it carried, already stored as
 /// the actor's uploads (`files`), plus earlier uploads it names again (`file_id`) after a
@@ -56,13 +68,17 @@ impl MultipartForm {
                     let _ = field.bytes().await.map_err(multipart_error)?;
                     continue;
                 }
-                form.files.push(save_upload(state, actor, field).await?);
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let uploaded = state
+                    .app()
+                    .attachments()
+                    .upload(actor, &file_name, field)
+                    .await?;
+                form.files.push(uploaded);
             } else if name == "file_id" {
                 let text = read_capped(field, 100).await?;
-                let id = text
-                    .parse()
-                    .map_err(|_| AppError::BadRequest("bad_request"))?;
-                form.files.push(state.store().file_for(actor, id).await?);
+                form.files
+                    .push(state.app().attachments().kept(actor, &text).await?);
             } else {
                 let text = read_capped(field, TEXT_FIELD_BYTES).await?;
                 form.fields.push((name, text));

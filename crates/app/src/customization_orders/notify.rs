@@ -22,8 +22,8 @@ use supportweb_storage::customization_orders::OrderRecord;
 use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
 use supportweb_storage::{Store, StoreError};
 
-use crate::i18n::Tr;
 use crate::notify::recipient;
+use supportweb_i18n::Tr;
 
 /// The users an event about `order` is for (before the access check).
 async fn audience(
@@ -87,7 +87,7 @@ fn answered_by(kind: EventKind) -> Option<&'static [OrderStep]> {
 }
 
 /// The messages of one order event.
-pub async fn messages(
+pub(crate) async fn messages(
     store: &Store,
     public_url: &str,
     event: &EventRecord,
@@ -150,7 +150,7 @@ pub async fn messages(
             tr.t("order-organisation"),
             seen.organisation_name,
             tr.t("order-state"),
-            crate::pages::customization_orders::state_label(&tr, seen.state)
+            tr.t(supportweb_i18n::order_state_key(seen.state))
         ));
         if event.kind == EventKind::OrderDelivered && !seen.delivered_in.is_empty() {
             body.push_str(&format!(
