@@ -25,6 +25,8 @@ use supportweb_storage::files::NewFile;
 pub use supportweb_files::FileError;
 pub use supportweb_files::range::parse as parse_range;
 pub use supportweb_storage::files::FileRecord;
+/// A file as a record (patch, procedure, protocol) lists it.
+pub use supportweb_storage::patches::PatchFile as RecordFile;
 
 use crate::{App, Error, Result};
 
@@ -33,6 +35,58 @@ pub type Content = BoxStream<'static, std::result::Result<Bytes, FileError>>;
 
 /// Room for multipart boundaries and headers around the file itself.
 pub const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+/// The files an edit form holds: each file the record has, with whether the form keeps it,
+/// and the files uploaded with the form — shown again as they were when the form is refused.
+#[derive(Debug, Default, Clone)]
+pub struct FormFiles {
+    /// The record's files, each with whether it stays.
+    pub kept: Vec<(RecordFile, bool)>,
+    /// New uploads.
+    pub uploaded: Vec<FileRecord>,
+}
+
+impl FormFiles {
+    /// A new record's form: uploads only.
+    pub fn new_record(uploaded: Vec<FileRecord>) -> Self {
+        FormFiles {
+            kept: Vec::new(),
+            uploaded,
+        }
+    }
+
+    /// An edit form as first shown: every file of the record stays.
+    pub fn unchanged(existing: Vec<RecordFile>) -> Self {
+        FormFiles {
+            kept: existing.into_iter().map(|f| (f, true)).collect(),
+            uploaded: Vec::new(),
+        }
+    }
+
+    /// A submitted edit form: the record's files that `keep` names (file ids as sent) stay.
+    pub fn edited(existing: Vec<RecordFile>, keep: &[String], uploaded: Vec<FileRecord>) -> Self {
+        FormFiles {
+            kept: existing
+                .into_iter()
+                .map(|f| {
+                    let stays = keep.contains(&f.file_id.to_string());
+                    (f, stays)
+                })
+                .collect(),
+            uploaded,
+        }
+    }
+
+    /// The record's files after the save: the kept ones and the new uploads.
+    pub fn ids(&self) -> Vec<FileId> {
+        self.kept
+            .iter()
+            .filter(|(_, stays)| *stays)
+            .map(|(f, _)| f.file_id)
+            .chain(self.uploaded.iter().map(|f| f.id))
+            .collect()
+    }
+}
 
 /// The files use cases.
 pub struct Attachments<'a> {

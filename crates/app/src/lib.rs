@@ -20,6 +20,7 @@
 
 pub mod administration;
 pub mod attachments;
+pub mod audit;
 pub mod choices;
 pub mod customization_orders;
 pub mod error;

@@ -5,7 +5,7 @@ use supportweb_domain::audit::AuditEvent;
 use supportweb_domain::ids::{OrganisationId, UserId};
 use uuid::Uuid;
 
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
 
 /// An event to record.
 #[derive(Debug, Clone)]
@@ -58,14 +58,40 @@ pub struct AuditFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// The statement that records one event.
+const INSERT: &str = "INSERT INTO audit_events (id, occurred_at, event, actor_id, subject_user_id,
+     organisation_id, address, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+impl Tx {
+    /// Records events in the transaction of the change they describe: both are written or
+    /// neither.
+    pub async fn record_audit(&mut self, events: &[NewAuditEvent]) -> Result<(), StoreError> {
+        for new in events {
+            on_tx!(self, conn => {
+                sqlx::query(INSERT)
+                    .bind(Uuid::now_v7())
+                    .bind(now())
+                    .bind(new.event.as_str())
+                    .bind(new.actor.map(|u| u.0))
+                    .bind(new.subject.map(|u| u.0))
+                    .bind(new.organisation.map(|o| o.0))
+                    .bind(new.address.as_str())
+                    .bind(new.detail.as_str())
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Store {
-    /// Records an event.
+    /// Records an event that is the whole write (a sign-in, a reveal); an event describing a
+    /// change goes into the change's transaction ([`Tx::record_audit`]).
     pub async fn record_audit(&self, new: &NewAuditEvent) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO audit_events (id, occurred_at, event, actor_id, subject_user_id,
-                 organisation_id, address, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
+            sqlx::query(INSERT)
             .bind(Uuid::now_v7())
             .bind(now())
             .bind(new.event.as_str())

@@ -13,6 +13,7 @@ use supportweb_domain::ids::{OrganisationId, ProductId, ValidationCodeId};
 use supportweb_domain::permissions::{Action, Area};
 use uuid::Uuid;
 
+use crate::audit::NewAuditEvent;
 use crate::history::{FieldChange, diff};
 use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
 
@@ -229,9 +230,15 @@ impl Store {
         Ok((organisation.name, product.name))
     }
 
-    /// Issues codes (one, or a whole import) in one transaction: every code is checked
-    /// first and nothing is written unless all are acceptable. Staff who write in podpora.
-    pub async fn issue_codes(&self, actor: &Actor, codes: &[SealedCode]) -> Result<(), CodeError> {
+    /// Issues codes (one, or a whole import) in one transaction with their `audit` entries:
+    /// every code is checked first and nothing is written unless all are acceptable. Staff
+    /// who write in podpora.
+    pub async fn issue_codes(
+        &self,
+        actor: &Actor,
+        codes: &[SealedCode],
+        audit: &[NewAuditEvent],
+    ) -> Result<(), CodeError> {
         if !staff_may(actor, Action::Write) {
             return Err(StoreError::NotFound.into());
         }
@@ -262,12 +269,13 @@ impl Store {
             tx.record_changes(ENTITY, code.id.0, actor.user_id, &changes)
                 .await?;
         }
+        tx.record_audit(audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Changes a code (staff who write in podpora), guarded by `version`; `sealed` replaces
-    /// the code itself when given.
+    /// Changes a code (staff who write in podpora), guarded by `version`, with its `audit`
+    /// entries; `sealed` replaces the code itself when given.
     pub async fn update_code(
         &self,
         actor: &Actor,
@@ -275,6 +283,7 @@ impl Store {
         code: &NewCode,
         sealed: Option<Vec<u8>>,
         version: i64,
+        audit: &[NewAuditEvent],
     ) -> Result<(), CodeError> {
         if !staff_may(actor, Action::Write) {
             return Err(StoreError::NotFound.into());
@@ -327,6 +336,7 @@ impl Store {
         }
         tx.record_changes(ENTITY, id.0, actor.user_id, &changes)
             .await?;
+        tx.record_audit(audit).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -84,13 +84,13 @@ async fn only_flagged_users_of_the_organisation_see_its_codes(store: Store) {
     let mine = code(a, product, "A-CODE", Some((2026, 12, 31)));
     let canary = code(b, product, "KANAREK-B", None);
     store
-        .issue_codes(&developer, &[mine.clone(), canary.clone()])
+        .issue_codes(&developer, &[mine.clone(), canary.clone()], &[])
         .await
         .unwrap();
     assert!(
         matches!(
             store
-                .issue_codes(&flagged, &[code(a, product, "X", None)])
+                .issue_codes(&flagged, &[code(a, product, "X", None)], &[])
                 .await,
             Err(CodeError::Store(StoreError::NotFound))
         ),
@@ -170,13 +170,13 @@ async fn an_import_with_one_bad_code_writes_nothing(store: Store) {
     let missing_organisation = code(OrganisationId::generate(), product, "G3", None);
     assert!(matches!(
         store
-            .issue_codes(&developer, &[good.clone(), bad_module])
+            .issue_codes(&developer, &[good.clone(), bad_module], &[])
             .await,
         Err(CodeError::Invalid("module"))
     ));
     assert!(matches!(
         store
-            .issue_codes(&developer, &[good.clone(), missing_organisation])
+            .issue_codes(&developer, &[good.clone(), missing_organisation], &[])
             .await,
         Err(CodeError::Invalid("organisation"))
     ));
@@ -188,7 +188,7 @@ async fn an_import_with_one_bad_code_writes_nothing(store: Store) {
             .is_empty()
     );
     store
-        .issue_codes(&developer, std::slice::from_ref(&good))
+        .issue_codes(&developer, std::slice::from_ref(&good), &[])
         .await
         .unwrap();
 
@@ -207,12 +207,13 @@ async fn an_import_with_one_bad_code_writes_nothing(store: Store) {
             &changed,
             Some(b"NEW-SECRET".to_vec()),
             v,
+            &[],
         )
         .await
         .unwrap();
     assert!(matches!(
         store
-            .update_code(&developer, good.id, &good.code, None, v)
+            .update_code(&developer, good.id, &good.code, None, v, &[])
             .await,
         Err(CodeError::Store(StoreError::Conflict))
     ));
@@ -256,7 +257,7 @@ async fn expiring_codes_and_pages(store: Store) {
     {
         let c = code(a, product, &format!("K{i}"), to);
         store
-            .issue_codes(&developer, std::slice::from_ref(&c))
+            .issue_codes(&developer, std::slice::from_ref(&c), &[])
             .await
             .unwrap();
         all.push(c.id);

@@ -382,7 +382,7 @@ pub async fn fill_codes(
         });
     }
     store
-        .issue_codes(developer, &codes)
+        .issue_codes(developer, &codes, &[])
         .await
         .map_err(|e| DemoError(e.to_string()))?;
     Ok(codes.len())

@@ -12,9 +12,8 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use supportweb_domain::ids::FileId;
-use supportweb_files::{disposition, range};
-use supportweb_storage::files::FileRecord;
+use supportweb_app::attachments::{FileRecord, parse_range};
+use supportweb_files::disposition;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -43,9 +42,38 @@ pub async fn download(
     id: &str,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
-    let id: FileId = id.parse().map_err(|_| AppError::NotFound)?;
-    let record = state.store().file_for(&signed.actor, id).await?;
+    let record = state.app().attachments().file(&signed.actor, id).await?;
     respond(state, &record, headers).await
+}
+
+/// Streams a patch file to whoever may download it and logs the download. Only content that
+/// goes out is a download: not a 304, a refused range, or a HEAD.
+pub async fn patch_file(
+    state: &AppState,
+    signed: &SignedIn,
+    method: axum::http::Method,
+    address: &str,
+    id: &str,
+    file: &str,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let patches = state.app().podpora().patches();
+    let record = patches.file(&signed.actor, id, file).await?;
+    let response = respond(state, &record, headers).await?;
+    if matches!(
+        response.status(),
+        StatusCode::OK | StatusCode::PARTIAL_CONTENT
+    ) && method != axum::http::Method::HEAD
+    {
+        let range = headers
+            .get(RANGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        patches
+            .log_download(&signed.actor, &record, id, range, address)
+            .await?;
+    }
+    Ok(response)
 }
 
 fn header(value: &str) -> Result<HeaderValue, AppError> {
@@ -71,7 +99,7 @@ pub async fn respond(
     let range = match text(RANGE) {
         _ if not_modified => None,
         Some(value) if text(IF_RANGE).is_none_or(|tag| tag.trim() == etag) => {
-            range::parse(value, size).map_err(|_| AppError::RangeNotSatisfiable { size })?
+            parse_range(value, size).map_err(|_| AppError::RangeNotSatisfiable { size })?
         }
         _ => None,
     };
@@ -82,8 +110,9 @@ pub async fn respond(
         r
     } else {
         let body = state
-            .files()
-            .open(&record.storage_key, range.clone())
+            .app()
+            .attachments()
+            .open(record, range.clone())
             .await?;
         let mut r = Response::new(Body::from_stream(body));
         match &range {

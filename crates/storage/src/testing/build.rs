@@ -150,3 +150,50 @@ pub async fn actor(store: &Store, id: UserId) -> Actor {
             .unwrap_or_else(|e| panic!("{e}")),
     }
 }
+
+/// A product of the catalogue with modules `Podatelna` and `Výpravna` and versions 5.4 and
+/// 5.3, created by `actor` (a staff member who maintains the catalogue).
+pub async fn product(
+    store: &Store,
+    actor: &Actor,
+    code: &str,
+) -> supportweb_domain::ids::ProductId {
+    store
+        .create_product(
+            actor,
+            &crate::catalogue::NewProduct {
+                code: code.to_owned(),
+                name: format!("Produkt {code}"),
+                modules: vec!["Podatelna".into(), "Výpravna".into()],
+                versions: vec!["5.4".into(), "5.3".into()],
+                is_active: true,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A contract of `organisation` valid from `from` to `to` (both days covered).
+pub async fn contract_between(
+    store: &Store,
+    organisation: OrganisationId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ContractId {
+    store
+        .create_contract(&NewContract {
+            number: format!("SML-{}", ContractId::generate()),
+            organisation_id: organisation,
+            term: ContractTerm {
+                valid_from: from,
+                valid_to: to,
+                state: ContractState::Active,
+            },
+            products: vec![],
+            covered_scope: String::new(),
+            prepaid_minutes: None,
+            sla: standard_sla_plan(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}

@@ -337,3 +337,52 @@ pub async fn set_deadlines(
         .rows_affected()
     });
 }
+
+/// Makes every insert into `table` fail from now on, as a write that breaks between the
+/// change and its audit entry or history row would (tests of atomicity). `table` is one of
+/// the application's own tables.
+pub async fn fail_inserts_into(store: &Store, table: &str) {
+    assert!(
+        table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "a table name: {table}"
+    );
+    let statements = match &store.pool {
+        crate::Pool::Sqlite(_) => vec![format!(
+            "CREATE TRIGGER injected_failure_{table} BEFORE INSERT ON {table}
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+        )],
+        crate::Pool::Postgres(_) => vec![
+            "CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger AS $$
+             BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER injected_failure_{table} BEFORE INSERT ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION injected_failure()"
+            ),
+        ],
+    };
+    for statement in statements {
+        crate::on_pool!(store, pool => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(pool)
+                .await
+                .unwrap_or_else(|e| panic!("inject failure: {e}"))
+                .rows_affected()
+        });
+    }
+}
+
+/// How many rows `table` holds.
+pub async fn count_rows(store: &Store, table: &str) -> i64 {
+    assert!(
+        table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "a table name: {table}"
+    );
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    crate::on_pool!(store, pool => {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("count {table}: {e}"))
+    })
+}

@@ -12,10 +12,12 @@ use axum::response::Response;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use supportweb_app::podpora::patches::{
+    DownloadRecord, PatchDetail as Detail, PatchFile, PatchInput, PatchParams, PatchRecord,
+};
 use supportweb_domain::ids::{FileId, PatchId};
 use supportweb_domain::patch::PatchStep;
-use supportweb_storage::patches::{DownloadRecord, ENTITY, PatchFile, PatchRecord};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::json;
@@ -23,13 +25,7 @@ use crate::api::support_documents::HistoryEntry;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::form::FormErrors;
-use crate::pages::podpora::patch_detail::download_file;
-use crate::pages::podpora::patch_form::{PatchInput, parse_patch};
-use crate::pages::podpora::patches::PatchParams;
-use crate::pages::podpora::{may_write, patch_id, require_reader};
 use crate::state::AppState;
 
 /// A file of a patch.
@@ -136,32 +132,12 @@ pub struct PatchPage {
     pub next: Option<Uuid>,
 }
 
-/// Overview filters, as in the pages.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PatchListQuery {
-    /// Product id.
-    pub product: Option<String>,
-    /// `draft` (staff), `published` or `withdrawn`.
-    pub state: Option<String>,
-    /// `1`: only patches matching the caller's installation cards (customers).
-    pub applicable: Option<String>,
-    /// Released on or after this day (`YYYY-MM-DD`).
-    pub from: Option<String>,
-    /// Released on or before this day.
-    pub to: Option<String>,
-    /// Words in the build, title or release notes (case and diacritics do not matter).
-    pub q: Option<String>,
-    /// The `next` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Patches the caller may see, newest release first, 50 a page.
 #[utoipa::path(
     get,
     path = "/api/v1/patches",
     tag = "podpora",
-    params(PatchListQuery),
+    params(PatchParams),
     responses(
         (status = 200, description = "A page of patches", body = PatchPage),
         (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
@@ -170,31 +146,15 @@ pub struct PatchListQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<PatchListQuery>,
+    Query(params): Query<PatchParams>,
 ) -> Result<Json<PatchPage>, AppError> {
-    require_reader(&signed.actor)?;
-    let params = PatchParams {
-        product: query.product.unwrap_or_default(),
-        state: query.state.unwrap_or_default(),
-        applicable: query.applicable.unwrap_or_default(),
-        from: query.from.unwrap_or_default(),
-        to: query.to.unwrap_or_default(),
-        q: query.q.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let patch_query = params.query(&t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state.store().patches(&signed.actor, &patch_query).await?;
-    let next = (items.len() == patch_query.limit as usize)
-        .then(|| items.last().map(|p| p.id.0))
-        .flatten();
+    let patches = state.app().podpora().patches();
+    let (query, problems) = patches.overview_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = patches.overview(&signed.actor, &query).await?;
     Ok(Json(PatchPage {
-        items: items.into_iter().map(Patch::from).collect(),
-        next,
+        items: page.rows.into_iter().map(Patch::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -234,37 +194,21 @@ pub struct PatchBody {
     pub version: Option<i64>,
 }
 
-async fn checked(
-    state: &AppState,
-    signed: &SignedIn,
-    body: &PatchBody,
-) -> Result<supportweb_storage::patches::NewPatch, AppError> {
-    let input = PatchInput {
-        product: body.product_id.to_string(),
-        module: body.module.clone(),
-        build: body.build.clone(),
-        title: body.title.clone(),
-        release_notes: body.release_notes.clone(),
-        applies_from: body.applies_from.clone(),
-        applies_to: body.applies_to.clone(),
-        released_on: body.released_on.clone(),
-        visibility: body.visibility.clone(),
-        organisations: body.organisation_ids.iter().map(Uuid::to_string).collect(),
-    };
-    let products = state.store().products(true).await?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let mut new =
-        parse_patch(&input, &products, &t, &mut errors).ok_or_else(|| errors.into_api_error())?;
-    new.files = body.file_ids.iter().map(|f| FileId(*f)).collect();
-    Ok(new)
-}
-
-fn require_writer(signed: &SignedIn) -> Result<(), AppError> {
-    if may_write(&signed.actor) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+impl PatchBody {
+    fn input(self) -> PatchInput {
+        PatchInput {
+            product: self.product_id.to_string(),
+            module: self.module,
+            build: self.build,
+            title: self.title,
+            release_notes: self.release_notes,
+            applies_from: self.applies_from,
+            applies_to: self.applies_to,
+            released_on: self.released_on,
+            visibility: self.visibility,
+            organisations: self.organisation_ids.iter().map(Uuid::to_string).collect(),
+            files: self.file_ids.into_iter().map(FileId).collect(),
+        }
     }
 }
 
@@ -284,11 +228,10 @@ pub async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Patch>), AppError> {
-    require_writer(&signed)?;
+    let patches = state.app().podpora().patches();
+    patches.require_writer(&signed.actor)?;
     let body: PatchBody = json(&body)?;
-    let new = checked(&state, &signed, &body).await?;
-    let id = state.store().create_patch(&signed.actor, &new).await?;
-    let created = state.store().patch(&signed.actor, id).await?;
+    let created = patches.create(&signed.actor, &body.input()).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -319,27 +262,21 @@ pub async fn detail(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<PatchDetail>, AppError> {
-    require_reader(&signed.actor)?;
-    let patch = state.store().patch(&signed.actor, patch_id(&id)?).await?;
-    let steps = if may_write(&signed.actor) {
-        PatchStep::from(patch.state)
-            .into_iter()
-            .map(|s| s.as_str().to_owned())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let history = state
-        .store()
-        .history_for(&signed.actor, ENTITY, patch.id.0)
-        .await?
-        .into_iter()
-        .map(HistoryEntry::from)
-        .collect();
-    Ok(Json(PatchDetail {
-        patch: patch.into(),
+    let Detail {
+        patch,
         steps,
         history,
+        ..
+    } = state
+        .app()
+        .podpora()
+        .patches()
+        .detail(&signed.actor, &id)
+        .await?;
+    Ok(Json(PatchDetail {
+        patch: patch.into(),
+        steps: steps.into_iter().map(|s| s.as_str().to_owned()).collect(),
+        history: history.into_iter().map(HistoryEntry::from).collect(),
     }))
 }
 
@@ -363,23 +300,16 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Patch>, AppError> {
-    require_writer(&signed)?;
-    let id = patch_id(&id)?;
-    state.store().patch(&signed.actor, id).await?;
+    let patches = state.app().podpora().patches();
+    patches.editable(&signed.actor, &id).await?;
     let body: PatchBody = json(&body)?;
-    let version = body.version.ok_or_else(|| {
-        AppError::Invalid(vec![crate::error::FieldError {
-            field: "version".into(),
-            code: "patch-error-version",
-            argument: None,
-        }])
-    })?;
-    let new = checked(&state, &signed, &body).await?;
-    state
-        .store()
-        .update_patch(&signed.actor, id, &new, version)
+    let version = body
+        .version
+        .ok_or_else(|| supportweb_app::Error::field("version", "patch-error-version"))?;
+    let changed = patches
+        .update(&signed.actor, &id, &body.input(), version)
         .await?;
-    Ok(Json(state.store().patch(&signed.actor, id).await?.into()))
+    Ok(Json(changed.into()))
 }
 
 /// A step in a patch's life.
@@ -416,23 +346,16 @@ pub async fn step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Patch>, AppError> {
-    require_reader(&signed.actor)?;
-    let id = patch_id(&id)?;
-    state.store().patch(&signed.actor, id).await?;
-    require_writer(&signed)?;
+    let patches = state.app().podpora().patches();
+    patches.get(&signed.actor, &id).await?;
+    patches.require_writer(&signed.actor)?;
     let body: PatchStepBody = json(&body)?;
-    let step = PatchStep::parse(&body.step).ok_or_else(|| {
-        AppError::Invalid(vec![crate::error::FieldError {
-            field: "step".into(),
-            code: "patch-error-step",
-            argument: None,
-        }])
-    })?;
-    state
-        .store()
-        .patch_step(&signed.actor, id, step, &body.reason, body.version)
+    let step = PatchStep::parse(&body.step)
+        .ok_or_else(|| supportweb_app::Error::field("step", "patch-error-step"))?;
+    let patch = patches
+        .step(&signed.actor, &id, step, &body.reason, body.version)
         .await?;
-    Ok(Json(state.store().patch(&signed.actor, id).await?.into()))
+    Ok(Json(patch.into()))
 }
 
 /// Downloads a file of a patch. Supports `Range` (one range; invalid → 416), `If-Range` and
@@ -462,7 +385,7 @@ pub async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    download_file(&state, &signed, method, &address, &id, &file, &headers).await
+    crate::downloads::patch_file(&state, &signed, method, &address, &id, &file, &headers).await
 }
 
 /// Who a patch is offered to and who downloaded it (staff).
@@ -529,25 +452,20 @@ pub async fn distribution(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<PatchDistribution>, AppError> {
-    let actor = &signed.actor;
-    if !actor.is_staff() {
-        return Err(AppError::NotFound);
-    }
-    require_reader(actor)?;
-    let id = patch_id(&id)?;
-    state.store().patch(actor, id).await?;
+    let distribution = state
+        .app()
+        .podpora()
+        .patches()
+        .distribution(&signed.actor, &id)
+        .await?;
     Ok(Json(PatchDistribution {
-        organisations: state
-            .store()
-            .patch_organisations(actor, id)
-            .await?
+        organisations: distribution
+            .organisations
             .into_iter()
             .map(|(id, name)| ChosenOrganisation { id: id.0, name })
             .collect(),
-        downloads: state
-            .store()
-            .patch_downloads(actor, id, 200)
-            .await?
+        downloads: distribution
+            .downloads
             .into_iter()
             .map(PatchDownload::from)
             .collect(),

@@ -10,25 +10,27 @@ use axum::response::Response;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use supportweb_app::podpora::procedures::{
+    ProcedureDetail as Detail, ProcedureInput, ProcedureParams, ProcedureRecord, RevisionRecord,
+};
 use supportweb_domain::ids::FileId;
-use supportweb_storage::procedures::{ENTITY, ProcedureError, ProcedureRecord, RevisionRecord};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::api::json;
 use crate::api::patches::PatchFileJson;
 use crate::api::support_documents::HistoryEntry;
-use crate::api::{invalid, json};
 use crate::context::SignedIn;
-use crate::error::{AppError, FieldError};
-use crate::i18n::Tr;
+use crate::error::AppError;
 use crate::middleware::Problem;
-use crate::pages::form::FormErrors;
-use crate::pages::podpora::procedure_form::{
-    ProcedureInput, parse_procedure, procedure_error_field,
-};
-use crate::pages::podpora::procedures::{ProcedureParams, download_file, procedure_id};
-use crate::pages::podpora::{may_write, require_reader};
 use crate::state::AppState;
+
+/// Where the API names a field otherwise than the form the use cases speak of.
+const FIELD_NAMES: &[(&str, &str)] = &[
+    ("products", "product_ids"),
+    ("organisations", "organisation_ids"),
+    ("files", "file_ids"),
+];
 
 /// A product a procedure is about.
 #[derive(Debug, Serialize, ToSchema)]
@@ -105,24 +107,12 @@ pub struct ProcedurePage {
     pub next: Option<Uuid>,
 }
 
-/// Overview filters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProcedureListQuery {
-    /// Product id.
-    pub product: Option<String>,
-    /// Words in the title or text (case and diacritics do not matter).
-    pub q: Option<String>,
-    /// The `next` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Procedures the caller may see, 50 a page.
 #[utoipa::path(
     get,
     path = "/api/v1/procedures",
     tag = "podpora",
-    params(ProcedureListQuery),
+    params(ProcedureParams),
     responses(
         (status = 200, description = "A page of procedures", body = ProcedurePage),
         (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
@@ -131,30 +121,15 @@ pub struct ProcedureListQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<ProcedureListQuery>,
+    Query(params): Query<ProcedureParams>,
 ) -> Result<Json<ProcedurePage>, AppError> {
-    require_reader(&signed.actor)?;
-    let params = ProcedureParams {
-        product: query.product.unwrap_or_default(),
-        q: query.q.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let procedure_query = params.query(&t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state
-        .store()
-        .procedures(&signed.actor, &procedure_query)
-        .await?;
-    let next = (items.len() == procedure_query.limit as usize)
-        .then(|| items.last().map(|p| p.id.0))
-        .flatten();
+    let procedures = state.app().podpora().procedures();
+    let (query, problems) = procedures.overview_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = procedures.overview(&signed.actor, &query).await?;
     Ok(Json(ProcedurePage {
-        items: items.into_iter().map(Procedure::from).collect(),
-        next,
+        items: page.rows.into_iter().map(Procedure::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -182,49 +157,16 @@ pub struct ProcedureBody {
     pub version: Option<i64>,
 }
 
-fn checked(
-    signed: &SignedIn,
-    body: &ProcedureBody,
-) -> Result<supportweb_storage::procedures::NewProcedure, AppError> {
-    let input = ProcedureInput {
-        title: body.title.clone(),
-        body: body.body.clone(),
-        visibility: body.visibility.clone(),
-        products: body.product_ids.iter().map(Uuid::to_string).collect(),
-        organisations: body.organisation_ids.iter().map(Uuid::to_string).collect(),
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let mut new =
-        parse_procedure(&input, &t, &mut errors).ok_or_else(|| errors.into_api_error())?;
-    new.files = body.file_ids.iter().map(|f| FileId(*f)).collect();
-    Ok(new)
-}
-
-fn store_error(error: ProcedureError) -> AppError {
-    match error {
-        ProcedureError::Store(e) => e.into(),
-        ProcedureError::Invalid(field) => {
-            let (field, code) = procedure_error_field(field);
-            let field = match field {
-                "products" => "product_ids",
-                "organisations" => "organisation_ids",
-                _ => "file_ids",
-            };
-            AppError::Invalid(vec![FieldError {
-                field: field.into(),
-                code,
-                argument: None,
-            }])
+impl ProcedureBody {
+    fn input(self) -> ProcedureInput {
+        ProcedureInput {
+            title: self.title,
+            body: self.body,
+            visibility: self.visibility,
+            products: self.product_ids.iter().map(Uuid::to_string).collect(),
+            organisations: self.organisation_ids.iter().map(Uuid::to_string).collect(),
+            files: self.file_ids.into_iter().map(FileId).collect(),
         }
-    }
-}
-
-fn require_writer(signed: &SignedIn) -> Result<(), AppError> {
-    if may_write(&signed.actor) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
     }
 }
 
@@ -244,15 +186,13 @@ pub async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Procedure>), AppError> {
-    require_writer(&signed)?;
+    let procedures = state.app().podpora().procedures();
+    procedures.require_writer(&signed.actor)?;
     let body: ProcedureBody = json(&body)?;
-    let new = checked(&signed, &body)?;
-    let id = state
-        .store()
-        .create_procedure(&signed.actor, &new)
+    let created = procedures
+        .create(&signed.actor, &body.input())
         .await
-        .map_err(store_error)?;
-    let created = state.store().procedure(&signed.actor, id).await?;
+        .map_err(|e| e.renamed(FIELD_NAMES))?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -310,13 +250,16 @@ pub async fn detail(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<ProcedureDetail>, AppError> {
-    require_reader(&signed.actor)?;
-    let id = procedure_id(&id)?;
-    let procedure = state.store().procedure(&signed.actor, id).await?;
-    let revisions = state.store().procedure_revisions(&signed.actor, id).await?;
-    let history = state
-        .store()
-        .history_for(&signed.actor, ENTITY, id.0)
+    let Detail {
+        procedure,
+        revisions,
+        history,
+        ..
+    } = state
+        .app()
+        .podpora()
+        .procedures()
+        .detail(&signed.actor, &id)
         .await?;
     Ok(Json(ProcedureDetail {
         procedure: procedure.into(),
@@ -345,22 +288,17 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Procedure>, AppError> {
-    require_writer(&signed)?;
-    let id = procedure_id(&id)?;
-    state.store().procedure(&signed.actor, id).await?;
+    let procedures = state.app().podpora().procedures();
+    procedures.editable(&signed.actor, &id).await?;
     let body: ProcedureBody = json(&body)?;
     let version = body
         .version
-        .ok_or_else(|| invalid("version", "patch-error-version"))?;
-    let new = checked(&signed, &body)?;
-    state
-        .store()
-        .update_procedure(&signed.actor, id, &new, version)
+        .ok_or_else(|| supportweb_app::Error::field("version", "patch-error-version"))?;
+    let changed = procedures
+        .update(&signed.actor, &id, &body.input(), version)
         .await
-        .map_err(store_error)?;
-    Ok(Json(
-        state.store().procedure(&signed.actor, id).await?.into(),
-    ))
+        .map_err(|e| e.renamed(FIELD_NAMES))?;
+    Ok(Json(changed.into()))
 }
 
 /// Downloads a file of a procedure. Supports `Range`, `If-Range` and `If-None-Match`.
@@ -385,5 +323,11 @@ pub async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    download_file(&state, &signed, &id, &file, &headers).await
+    let record = state
+        .app()
+        .podpora()
+        .procedures()
+        .file(&signed.actor, &id, &file)
+        .await?;
+    crate::downloads::respond(&state, &record, &headers).await
 }

@@ -9,26 +9,17 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use supportweb_domain::ids::ValidationCodeId;
-use supportweb_domain::validation_code::CodeStatus;
-use supportweb_storage::validation_codes::{CodeError, CodeRecord, SealedCode};
-use utoipa::{IntoParams, ToSchema};
+use supportweb_app::podpora::validation_codes::{
+    CodeInput, CodeParams, CodeRecord, ImportOutcome, status,
+};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::{invalid, json};
+use crate::api::json;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::{AppError, FieldError};
-use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::form::FormErrors;
-use crate::pages::podpora::code_import;
-use crate::pages::podpora::codes::{
-    CodeInput, CodeParams, audit_change, audit_issue, code_error_field, code_id, parse_code,
-    require_codes, reveal_code, seal,
-};
-use crate::pages::podpora::may_write;
-use crate::pages::today;
 use crate::state::AppState;
 
 /// A validation code without its value.
@@ -65,9 +56,7 @@ pub struct ValidationCode {
 impl From<CodeRecord> for ValidationCode {
     fn from(c: CodeRecord) -> Self {
         ValidationCode {
-            status: CodeStatus::on(c.valid_from, c.valid_to, today())
-                .as_str()
-                .to_owned(),
+            status: status(&c).as_str().to_owned(),
             id: c.id.0,
             organisation_id: c.organisation_id.0,
             organisation_name: c.organisation_name,
@@ -93,26 +82,12 @@ pub struct ValidationCodePage {
     pub next: Option<Uuid>,
 }
 
-/// Overview filters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CodeListQuery {
-    /// Organisation id.
-    pub organisation: Option<String>,
-    /// Product id.
-    pub product: Option<String>,
-    /// `1`: only codes valid today that end within 30 days.
-    pub expiring: Option<String>,
-    /// The `next` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Codes the caller may see, 50 a page.
 #[utoipa::path(
     get,
     path = "/api/v1/validation-codes",
     tag = "podpora",
-    params(CodeListQuery),
+    params(CodeParams),
     responses(
         (status = 200, description = "A page of codes", body = ValidationCodePage),
         (status = 404, description = "The caller may see no validation codes", body = Problem, content_type = "application/problem+json"),
@@ -122,32 +97,15 @@ pub struct CodeListQuery {
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<CodeListQuery>,
+    Query(params): Query<CodeParams>,
 ) -> Result<Json<ValidationCodePage>, AppError> {
-    require_codes(&signed.actor)?;
-    let params = CodeParams {
-        organisation: query.organisation.unwrap_or_default(),
-        product: query.product.unwrap_or_default(),
-        expiring: query.expiring.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-        imported: String::new(),
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let code_query = params.query(&t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state
-        .store()
-        .validation_codes(&signed.actor, &code_query)
-        .await?;
-    let next = (items.len() == code_query.limit as usize)
-        .then(|| items.last().map(|c| c.id.0))
-        .flatten();
+    let codes = state.app().podpora().validation_codes();
+    let (query, problems) = codes.overview_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = codes.overview(&signed.actor, &query).await?;
     Ok(Json(ValidationCodePage {
-        items: items.into_iter().map(ValidationCode::from).collect(),
-        next,
+        items: page.rows.into_iter().map(ValidationCode::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -192,28 +150,6 @@ impl CodeBody {
     }
 }
 
-fn require_issuer(signed: &SignedIn) -> Result<(), AppError> {
-    if may_write(&signed.actor) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-fn store_error(error: CodeError) -> AppError {
-    match error {
-        CodeError::Store(e) => e.into(),
-        CodeError::Invalid(field) => {
-            let (field, code) = code_error_field(field);
-            AppError::Invalid(vec![FieldError {
-                field: field.into(),
-                code,
-                argument: None,
-            }])
-        }
-    }
-}
-
 /// Issues a code (staff who write in podpora).
 #[utoipa::path(
     post,
@@ -231,25 +167,10 @@ pub async fn create(
     ClientAddress(address): ClientAddress,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ValidationCode>), AppError> {
-    require_issuer(&signed)?;
+    let codes = state.app().podpora().validation_codes();
+    codes.require_issuer(&signed.actor)?;
     let body: CodeBody = json(&body)?;
-    let products = state.store().products(true).await?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let Some((code, Some(secret))) = parse_code(&body.input(), &products, true, &t, &mut errors)
-    else {
-        return Err(errors.into_api_error());
-    };
-    let id = ValidationCodeId::generate();
-    let organisation = code.organisation_id;
-    let sealed = seal(&state, id, &secret)?;
-    state
-        .store()
-        .issue_codes(&signed.actor, &[SealedCode { id, code, sealed }])
-        .await
-        .map_err(store_error)?;
-    audit_issue(&state, &signed, organisation, &address, id.to_string()).await?;
-    let created = state.store().validation_code(&signed.actor, id).await?;
+    let created = codes.issue(&signed.actor, &body.input(), &address).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -269,14 +190,13 @@ pub async fn detail(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<ValidationCode>, AppError> {
-    require_codes(&signed.actor)?;
-    Ok(Json(
-        state
-            .store()
-            .validation_code(&signed.actor, code_id(&id)?)
-            .await?
-            .into(),
-    ))
+    let code = state
+        .app()
+        .podpora()
+        .validation_codes()
+        .get(&signed.actor, &id)
+        .await?;
+    Ok(Json(code.into()))
 }
 
 /// Changes a code (staff who write in podpora); `version` is required.
@@ -300,34 +220,17 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<ValidationCode>, AppError> {
-    require_codes(&signed.actor)?;
-    let id = code_id(&id)?;
-    let before = state.store().validation_code(&signed.actor, id).await?;
-    require_issuer(&signed)?;
+    let codes = state.app().podpora().validation_codes();
+    codes.get(&signed.actor, &id).await?;
+    codes.require_issuer(&signed.actor)?;
     let body: CodeBody = json(&body)?;
     let version = body
         .version
-        .ok_or_else(|| invalid("version", "patch-error-version"))?;
-    let products = state.store().products(true).await?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let (code, secret) = parse_code(&body.input(), &products, false, &t, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    let sealed = secret.map(|s| seal(&state, id, &s)).transpose()?;
-    let organisation = code.organisation_id;
-    state
-        .store()
-        .update_code(&signed.actor, id, &code, sealed, version)
-        .await
-        .map_err(store_error)?;
-    audit_change(&state, &signed, &before, organisation, &address).await?;
-    Ok(Json(
-        state
-            .store()
-            .validation_code(&signed.actor, id)
-            .await?
-            .into(),
-    ))
+        .ok_or_else(|| supportweb_app::Error::field("version", "patch-error-version"))?;
+    let changed = codes
+        .update(&signed.actor, &id, &body.input(), version, &address)
+        .await?;
+    Ok(Json(changed.into()))
 }
 
 /// A revealed code.
@@ -354,8 +257,12 @@ pub async fn reveal(
     ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Json<RevealedCode>, AppError> {
-    require_codes(&signed.actor)?;
-    let (_, code) = reveal_code(&state, &signed, &address, code_id(&id)?).await?;
+    let (_, code) = state
+        .app()
+        .podpora()
+        .validation_codes()
+        .reveal(&signed.actor, &id, &address)
+        .await?;
     Ok(Json(RevealedCode { code }))
 }
 
@@ -386,19 +293,14 @@ pub async fn import(
     ClientAddress(address): ClientAddress,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportResult>), AppError> {
-    require_issuer(&signed)?;
+    let codes = state.app().podpora().validation_codes();
+    codes.require_issuer(&signed.actor)?;
     let text = String::from_utf8(body.to_vec()).map_err(|_| AppError::BadRequest("bad_request"))?;
-    match code_import::prepare(&state, &text).await? {
-        Ok(codes) => {
-            code_import::import(&state, &signed, &address, &codes).await?;
-            Ok((
-                StatusCode::CREATED,
-                Json(ImportResult {
-                    imported: codes.len(),
-                }),
-            ))
+    match codes.import(&signed.actor, &text, &address).await? {
+        ImportOutcome::Imported(imported) => {
+            Ok((StatusCode::CREATED, Json(ImportResult { imported })))
         }
-        Err(errors) => Err(AppError::Invalid(
+        ImportOutcome::Refused(errors) => Err(AppError::Invalid(
             errors
                 .into_iter()
                 .map(|e| FieldError {

@@ -4,22 +4,20 @@
 //! log), validation codes (audited reveals, CSV import) and procedures (revisions, product
 //! tags, visibility).
 
-pub(crate) mod code_import;
-pub(crate) mod codes;
-pub(crate) mod patch_detail;
-pub(crate) mod patch_form;
-pub(crate) mod patches;
-pub(crate) mod procedure_form;
-pub(crate) mod procedures;
+mod code_import;
+mod codes;
+mod patch_detail;
+mod patch_form;
+mod patches;
+mod procedure_form;
+mod procedures;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
+use supportweb_app::podpora::{may_see_codes, require_reader};
 use supportweb_domain::Actor;
-use supportweb_domain::agenda::Agenda;
-use supportweb_domain::ids::PatchId;
-use supportweb_domain::permissions::{Action, Area};
 
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -92,24 +90,18 @@ async fn start(signed: SignedIn) -> Result<Redirect, AppError> {
     Ok(Redirect::to("/podpora/patches"))
 }
 
-/// Staff who read podpora, or customer and partner users with a podpora right; anyone else
-/// gets the same 404 as for a missing page.
-pub(crate) fn require_reader(actor: &Actor) -> Result<(), AppError> {
-    let reads = if actor.is_staff() {
-        actor.staff_may(Area::Agenda(Agenda::Podpora), Action::Read)
-    } else {
-        actor.may_enter(Agenda::Podpora)
-    };
-    if reads {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// Staff who prepare and publish patches.
-pub(crate) fn may_write(actor: &Actor) -> bool {
-    actor.staff_may(Area::Agenda(Agenda::Podpora), Action::Write)
+/// The products to filter the overviews by (retired ones too).
+pub(crate) async fn product_choices(
+    state: &AppState,
+) -> Result<Vec<crate::pages::Choice>, AppError> {
+    Ok(state
+        .app()
+        .podpora()
+        .product_filter()
+        .await?
+        .into_iter()
+        .map(crate::pages::Choice::from)
+        .collect())
 }
 
 /// The tabs of the agenda's pages: patches, validation codes (for those who may see any) and
@@ -126,11 +118,7 @@ impl Tabs {
     pub(crate) fn new(actor: &Actor, current: &'static str) -> Self {
         Tabs {
             current,
-            codes: supportweb_storage::validation_codes::may_see_codes(actor),
+            codes: may_see_codes(actor),
         }
     }
-}
-
-pub(crate) fn patch_id(text: &str) -> Result<PatchId, AppError> {
-    text.parse().map_err(|_| AppError::NotFound)
 }

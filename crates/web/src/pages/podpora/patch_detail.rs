@@ -9,15 +9,16 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
-use supportweb_domain::Actor;
-use supportweb_domain::ids::FileId;
+use supportweb_app::Error;
+use supportweb_app::administration::TeamMember;
+use supportweb_app::podpora::patches::{
+    DownloadRecord, PatchDetail, access_label, product_text, state_label,
+};
+use supportweb_app::podpora::{PatchRecord, applies_text, may_write};
+use supportweb_app::support_documents::DocumentRecord;
 use supportweb_domain::patch::{DownloadAccess, PatchStep};
-use supportweb_storage::organisations::TeamMember;
-use supportweb_storage::patches::{DownloadRecord, ENTITY, PatchError, PatchRecord};
-use supportweb_storage::support_documents::DocumentRecord;
 
-use super::patches::{access_label, day, product_text, state_label};
-use super::{may_write, patch_id, require_reader};
+use super::patches::day;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -25,10 +26,9 @@ use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
 use crate::pages::Choice;
-use crate::pages::history::{HistoryLine, lines_for};
+use crate::pages::history::{self, HistoryLine};
 use crate::pages::{Layout, render};
 use crate::state::AppState;
-use supportweb_app::podpora::applies_text;
 
 #[derive(Template)]
 #[template(path = "podpora_patch.html")]
@@ -55,21 +55,6 @@ struct DetailPage {
     documents: Vec<DocumentRecord>,
 }
 
-/// The account teams of the actor's organisations that see the patch: whom to contact.
-async fn contacts(state: &AppState, actor: &Actor) -> Result<Vec<TeamMember>, AppError> {
-    let mut team: Vec<TeamMember> = Vec::new();
-    for m in &actor.memberships {
-        if m.rights.podpora.may_enter() {
-            for member in state.store().account_team(actor, m.organisation_id).await? {
-                if !team.iter().any(|t| t.user_id == member.user_id) {
-                    team.push(member);
-                }
-            }
-        }
-    }
-    Ok(team)
-}
-
 /// Why a customer may not download, in the user's language.
 pub(crate) fn closed_text(t: &Tr, p: &PatchRecord) -> Option<String> {
     match p.access {
@@ -88,31 +73,35 @@ pub(crate) fn closed_text(t: &Tr, p: &PatchRecord) -> Option<String> {
 async fn detail_page(
     state: &AppState,
     signed: &SignedIn,
-    p: PatchRecord,
+    id: &str,
     reason_error: Option<String>,
 ) -> Result<DetailPage, AppError> {
     let actor = &signed.actor;
+    let patches = state.app().podpora().patches();
+    let PatchDetail {
+        patch: p,
+        steps,
+        history,
+        documents,
+    } = patches.detail(actor, id).await?;
     let layout = Layout::new(&signed.ctx, "patch-title");
     let t = layout.t;
     let is_staff = actor.is_staff();
     let closed = if is_staff { None } else { closed_text(&t, &p) };
     let team = if closed.is_some() {
-        contacts(state, actor).await?
+        patches.contacts(actor).await?
     } else {
         Vec::new()
     };
     let (chosen, downloads) = if is_staff {
-        let chosen = state
-            .store()
-            .patch_organisations(actor, p.id)
-            .await?
+        let distribution = patches.distribution(actor, id).await?;
+        let chosen = distribution
+            .organisations
             .into_iter()
             .map(|(_, name)| name)
             .collect();
-        let downloads = state
-            .store()
-            .patch_downloads(actor, p.id, 200)
-            .await?
+        let downloads = distribution
+            .downloads
             .into_iter()
             .map(|d| {
                 (
@@ -125,18 +114,13 @@ async fn detail_page(
     } else {
         (Vec::new(), Vec::new())
     };
-    let steps = if may_write(actor) {
-        PatchStep::from(p.state)
-            .into_iter()
-            .map(|s| Choice {
-                value: s.as_str().to_owned(),
-                label: t.t(format!("patch-step-{}", s.as_str())),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let documents = state.store().patch_documents(actor, &p).await?;
+    let steps = steps
+        .into_iter()
+        .map(|s| Choice {
+            value: s.as_str().to_owned(),
+            label: t.t(format!("patch-step-{}", s.as_str())),
+        })
+        .collect();
     Ok(DetailPage {
         documents,
         product: product_text(&p),
@@ -145,7 +129,7 @@ async fn detail_page(
         state: state_label(&t, p.state),
         access: access_label(&t, p.access),
         notes_html: to_safe_html(&p.release_notes),
-        history: lines_for(state, &t, actor, ENTITY, p.id.0).await?,
+        history: history::format(&t, "patch", history),
         closed,
         team,
         is_staff,
@@ -164,9 +148,7 @@ pub(super) async fn show(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    require_reader(&signed.actor)?;
-    let patch = state.store().patch(&signed.actor, patch_id(&id)?).await?;
-    render(&detail_page(&state, &signed, patch, None).await?)
+    render(&detail_page(&state, &signed, &id, None).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,25 +165,23 @@ pub(super) async fn step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    require_reader(&signed.actor)?;
-    let id = patch_id(&id)?;
-    let patch = state.store().patch(&signed.actor, id).await?;
+    let patches = state.app().podpora().patches();
+    let patch = patches.get(&signed.actor, &id).await?;
     if !may_write(&signed.actor) {
         return Err(AppError::NotFound);
     }
     let form: StepForm =
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
     let step = PatchStep::parse(&form.step).ok_or(AppError::BadRequest("bad_request"))?;
-    match state
-        .store()
-        .patch_step(&signed.actor, id, step, &form.reason, form.version)
+    match patches
+        .step(&signed.actor, &id, step, &form.reason, form.version)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/podpora/patches/{id}")).into_response()),
-        Err(PatchError::Invalid(field)) => {
+        Ok(_) => Ok(Redirect::to(&format!("/podpora/patches/{}", patch.id)).into_response()),
+        Err(Error::Invalid(problems)) => {
             let t = Tr::new(signed.ctx.lang);
-            let message = t.t(crate::error::patch_error_code(field));
-            let page = detail_page(&state, &signed, patch, Some(message)).await?;
+            let message = problems.iter().next().map(|(_, p)| t.t(p.code));
+            let page = detail_page(&state, &signed, &id, message).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 axum::Extension(KeepBody),
@@ -215,44 +195,6 @@ pub(super) async fn step(
 
 /// Streams a patch file to whoever may download it and logs the download; a customer who may
 /// see the patch but not download it gets its page with the reason (403).
-pub(crate) async fn download_file(
-    state: &AppState,
-    signed: &SignedIn,
-    method: Method,
-    address: &str,
-    id: &str,
-    file: &str,
-    headers: &HeaderMap,
-) -> Result<Response, AppError> {
-    require_reader(&signed.actor)?;
-    let id = patch_id(id)?;
-    let file: FileId = file.parse().map_err(|_| AppError::NotFound)?;
-    let record = state
-        .store()
-        .patch_download(&signed.actor, id, file)
-        .await?;
-    let response = crate::downloads::respond(state, &record, headers).await?;
-    // Only content that goes out is a download: not a 304, a refused range, or a HEAD.
-    if matches!(
-        response.status(),
-        StatusCode::OK | StatusCode::PARTIAL_CONTENT
-    ) && method != Method::HEAD
-    {
-        let range = headers
-            .get(axum::http::header::RANGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .chars()
-            .take(100)
-            .collect::<String>();
-        state
-            .store()
-            .log_patch_download(&signed.actor, id, file, &range, address)
-            .await?;
-    }
-    Ok(response)
-}
-
 pub(super) async fn download(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -261,10 +203,11 @@ pub(super) async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    match download_file(&state, &signed, method, &address, &id, &file, &headers).await {
+    match crate::downloads::patch_file(&state, &signed, method, &address, &id, &file, &headers)
+        .await
+    {
         Err(AppError::DownloadClosed(_)) => {
-            let patch = state.store().patch(&signed.actor, patch_id(&id)?).await?;
-            let page = detail_page(&state, &signed, patch, None).await?;
+            let page = detail_page(&state, &signed, &id, None).await?;
             Ok((
                 StatusCode::FORBIDDEN,
                 axum::Extension(KeepBody),
