@@ -22,6 +22,10 @@ pub enum Error {
     /// A stale or conflicting write; nothing was written.
     #[error("conflict")]
     Conflict,
+    /// The record no longer changes (an issued or confirmed protocol, an invoiced order);
+    /// nothing was written.
+    #[error("locked")]
+    Locked,
     /// Input failed validation; nothing was written.
     #[error("invalid input")]
     Invalid(FieldErrors),

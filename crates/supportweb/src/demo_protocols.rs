@@ -216,7 +216,7 @@ pub async fn fill(
                 async move {
                     let p = store.protocol(&who, id).await?;
                     let review = store.open_tasks_before(&who, &p).await?;
-                    let text = supportweb_web::pages::protocols::snapshot(&p, &review);
+                    let text = supportweb_app::protocols::snapshot(&p, &review);
                     store
                         .protocol_step(&who, id, step, comment, &text, p.version)
                         .await

@@ -213,7 +213,7 @@ impl From<supportweb_app::Error> for AppError {
         match error {
             Error::NotFound => AppError::NotFound,
             Error::Forbidden => AppError::Forbidden,
-            Error::Conflict => AppError::Conflict,
+            Error::Conflict | Error::Locked => AppError::Conflict,
             Error::Invalid(fields) => AppError::Invalid(
                 fields
                     .iter()
@@ -285,25 +285,6 @@ impl From<supportweb_storage::patches::PatchError> for AppError {
                 AppError::DownloadClosed("patch_withdrawn")
             }
             PatchError::Closed(_) => AppError::DownloadClosed("patch_not_covered"),
-        }
-    }
-}
-
-impl From<supportweb_storage::protocols::ProtocolError> for AppError {
-    fn from(error: supportweb_storage::protocols::ProtocolError) -> Self {
-        use supportweb_storage::protocols::ProtocolError;
-        match error {
-            ProtocolError::Store(e) => e.into(),
-            ProtocolError::NotAllowed => AppError::Forbidden,
-            ProtocolError::Locked => AppError::Conflict,
-            ProtocolError::Invalid(field) => {
-                let (field, code) = crate::pages::protocols::form::protocol_error_field(field);
-                AppError::Invalid(vec![FieldError {
-                    field: field.into(),
-                    code,
-                    argument: None,
-                }])
-            }
         }
     }
 }

@@ -11,26 +11,21 @@ use axum::response::Response;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use supportweb_domain::ids::{FileId, TaskId};
-use supportweb_domain::protocol::{
-    ParticipantSide, ProtocolParty, ProtocolStep, TaskState, available_steps,
+use supportweb_app::Error;
+use supportweb_app::protocols::{
+    ItemInput, ProtocolDetail as Detail, ProtocolInput, ProtocolParams, ProtocolRecord,
+    ProtocolStep, RevisionText as Revision, TaskInput, TaskParams, TaskRecord, TaskState,
 };
-use supportweb_storage::protocols::{ENTITY, ProtocolRecord, TaskRecord};
-use utoipa::{IntoParams, ToSchema};
+use supportweb_domain::ids::FileId;
+use supportweb_domain::protocol::ParticipantSide;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::api::json;
 use crate::api::support_documents::HistoryEntry;
-use crate::api::{invalid, json};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::form::FormErrors;
-use crate::pages::protocols::detail::{download_file, take_step};
-use crate::pages::protocols::form::{ItemInput, ProtocolInput, TaskInput, parse_protocol};
-use crate::pages::protocols::overview::ProtocolParams;
-use crate::pages::protocols::tasks::TaskParams;
-use crate::pages::protocols::{may_write, protocol_id, require_reader};
 use crate::state::AppState;
 
 /// A participant.
@@ -271,23 +266,13 @@ pub async fn list(
     signed: SignedIn,
     Query(params): Query<ProtocolParams>,
 ) -> Result<Json<ProtocolPage>, AppError> {
-    require_reader(&signed.actor)?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let protocol_query = params.query(&t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state
-        .store()
-        .protocols(&signed.actor, &protocol_query)
-        .await?;
-    let next = (items.len() == protocol_query.limit as usize)
-        .then(|| items.last().map(|p| p.id.0))
-        .flatten();
+    let protocols = state.app().protocols();
+    let (query, problems) = protocols.overview_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = protocols.overview(&signed.actor, &query).await?;
     Ok(Json(ProtocolPage {
-        items: items.into_iter().map(Protocol::from).collect(),
-        next,
+        items: page.rows.into_iter().map(Protocol::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -427,34 +412,22 @@ impl ProtocolBody {
                         .unwrap_or_else(|| TaskState::Open.as_str().to_owned()),
                 })
                 .collect(),
+            files: self.file_ids.iter().map(|f| FileId(*f)).collect(),
         }
     }
 }
 
-fn checked(
-    signed: &SignedIn,
-    body: &ProtocolBody,
-) -> Result<supportweb_storage::protocols::NewProtocol, AppError> {
-    if body
-        .participants
-        .iter()
-        .any(|p| ParticipantSide::parse(&p.side).is_none())
-    {
-        return Err(invalid("participants", "protocol-error-participants"));
-    }
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let mut new =
-        parse_protocol(&body.input(), &t, &mut errors).ok_or_else(|| errors.into_api_error())?;
-    new.files = body.file_ids.iter().map(|f| FileId(*f)).collect();
-    Ok(new)
-}
-
-fn require_writer(signed: &SignedIn) -> Result<(), AppError> {
-    if may_write(&signed.actor) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+impl ProtocolBody {
+    /// The protocol as the use case reads it; a participant of an unknown side is refused.
+    fn checked(&self) -> Result<ProtocolInput, AppError> {
+        if self
+            .participants
+            .iter()
+            .any(|p| ParticipantSide::parse(&p.side).is_none())
+        {
+            return Err(Error::field("participants", "protocol-error-participants").into());
+        }
+        Ok(self.input())
     }
 }
 
@@ -474,11 +447,10 @@ pub async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Protocol>), AppError> {
-    require_writer(&signed)?;
+    let protocols = state.app().protocols();
+    protocols.require_writer(&signed.actor)?;
     let body: ProtocolBody = json(&body)?;
-    let new = checked(&signed, &body)?;
-    let id = state.store().create_protocol(&signed.actor, &new).await?;
-    let created = state.store().protocol(&signed.actor, id).await?;
+    let created = protocols.create(&signed.actor, &body.checked()?).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -524,18 +496,16 @@ pub async fn detail(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<ProtocolDetail>, AppError> {
-    require_reader(&signed.actor)?;
-    let actor = &signed.actor;
-    let p = state.store().protocol(actor, protocol_id(&id)?).await?;
-    let party = ProtocolParty::of(actor, p.organisation_id).ok_or(AppError::NotFound)?;
-    let review = state.store().protocol_review(actor, &p).await?;
-    let revisions = state.store().protocol_revisions(actor, p.id).await?;
-    let history = state.store().history_for(actor, ENTITY, p.id.0).await?;
+    let Detail {
+        protocol,
+        steps,
+        review,
+        revisions,
+        history,
+        ..
+    } = state.app().protocols().detail(&signed.actor, &id).await?;
     Ok(Json(ProtocolDetail {
-        steps: available_steps(party, p.state)
-            .into_iter()
-            .map(|s| s.as_str().to_owned())
-            .collect(),
+        steps: steps.into_iter().map(|s| s.as_str().to_owned()).collect(),
         review: review.into_iter().map(Task::from).collect(),
         revisions: revisions
             .into_iter()
@@ -546,7 +516,7 @@ pub async fn detail(
             })
             .collect(),
         history: history.into_iter().map(HistoryEntry::from).collect(),
-        protocol: p.into(),
+        protocol: protocol.into(),
     }))
 }
 
@@ -571,21 +541,16 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Protocol>, AppError> {
-    require_writer(&signed)?;
-    let id = protocol_id(&id)?;
-    state.store().protocol(&signed.actor, id).await?;
+    let protocols = state.app().protocols();
+    protocols.editable(&signed.actor, &id).await?;
     let body: ProtocolBody = json(&body)?;
     let version = body
         .version
-        .ok_or_else(|| invalid("version", "patch-error-version"))?;
-    let new = checked(&signed, &body)?;
-    state
-        .store()
-        .update_protocol(&signed.actor, id, &new, version)
+        .ok_or_else(|| Error::field("version", "patch-error-version"))?;
+    let changed = protocols
+        .update(&signed.actor, &id, &body.checked()?, version)
         .await?;
-    Ok(Json(
-        state.store().protocol(&signed.actor, id).await?.into(),
-    ))
+    Ok(Json(changed.into()))
 }
 
 /// A step.
@@ -622,16 +587,15 @@ pub async fn step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Protocol>, AppError> {
-    require_reader(&signed.actor)?;
-    let id = protocol_id(&id)?;
-    let p = state.store().protocol(&signed.actor, id).await?;
+    let protocols = state.app().protocols();
+    protocols.get(&signed.actor, &id).await?;
     let body: ProtocolStepBody = json(&body)?;
-    let step =
-        ProtocolStep::parse(&body.step).ok_or_else(|| invalid("step", "protocol-error-step"))?;
-    take_step(&state, &signed, &p, step, &body.comment, body.version).await?;
-    Ok(Json(
-        state.store().protocol(&signed.actor, id).await?.into(),
-    ))
+    let step = ProtocolStep::parse(&body.step)
+        .ok_or_else(|| Error::field("step", "protocol-error-step"))?;
+    let protocol = protocols
+        .step(&signed.actor, &id, step, &body.comment, body.version)
+        .await?;
+    Ok(Json(protocol.into()))
 }
 
 /// An issued revision's text.
@@ -666,16 +630,17 @@ pub async fn revision(
     signed: SignedIn,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Json<RevisionText>, AppError> {
-    require_reader(&signed.actor)?;
-    let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
-    let revisions = state
-        .store()
-        .protocol_revisions(&signed.actor, protocol_id(&id)?)
+    let Revision {
+        revision,
+        text,
+        issued_by,
+        issued_at,
+        ..
+    } = state
+        .app()
+        .protocols()
+        .revision(&signed.actor, &id, &number)
         .await?;
-    let (revision, text, issued_by, issued_at) = revisions
-        .into_iter()
-        .find(|(n, ..)| *n == number)
-        .ok_or(AppError::NotFound)?;
     Ok(Json(RevisionText {
         revision,
         text,
@@ -704,7 +669,12 @@ pub async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    download_file(&state, &signed, &id, &file, &headers).await
+    let record = state
+        .app()
+        .protocols()
+        .file(&signed.actor, &id, &file)
+        .await?;
+    crate::downloads::respond(&state, &record, &headers).await
 }
 
 /// One page of tasks.
@@ -716,30 +686,12 @@ pub struct TaskPage {
     pub next: Option<Uuid>,
 }
 
-/// Task filters, as in the pages.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TaskListQuery {
-    /// `vendor` (what we owe) or `customer` (what the customer owes).
-    pub side: Option<String>,
-    /// `open` (default), `done` or `cancelled`.
-    pub state: Option<String>,
-    /// Words of the responsible person's name.
-    pub responsible: Option<String>,
-    /// `overdue` or `soon` (within 3 days).
-    pub due: Option<String>,
-    /// Organisation id.
-    pub organisation: Option<String>,
-    /// The `next` of the previous page.
-    pub after: Option<String>,
-}
-
 /// Tasks agreed in the protocols the caller may see, 50 a page.
 #[utoipa::path(
     get,
     path = "/api/v1/protocol-tasks",
     tag = "protocols",
-    params(TaskListQuery),
+    params(TaskParams),
     responses(
         (status = 200, description = "A page of tasks", body = TaskPage),
         (status = 422, description = "A filter value is not valid", body = Problem, content_type = "application/problem+json")
@@ -748,33 +700,15 @@ pub struct TaskListQuery {
 pub async fn tasks(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<TaskListQuery>,
+    Query(params): Query<TaskParams>,
 ) -> Result<Json<TaskPage>, AppError> {
-    require_reader(&signed.actor)?;
-    let params = TaskParams {
-        side: query.side.unwrap_or_default(),
-        state: query.state.unwrap_or_default(),
-        responsible: query.responsible.unwrap_or_default(),
-        due: query.due.unwrap_or_default(),
-        organisation: query.organisation.unwrap_or_default(),
-        after: query.after.unwrap_or_default(),
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let task_query = params.query(&t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state
-        .store()
-        .protocol_tasks(&signed.actor, &task_query)
-        .await?;
-    let next = (items.len() == task_query.limit as usize)
-        .then(|| items.last().map(|t| t.id.0))
-        .flatten();
+    let protocols = state.app().protocols();
+    let (query, problems) = protocols.task_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = protocols.tasks(&signed.actor, &query).await?;
     Ok(Json(TaskPage {
-        items: items.into_iter().map(Task::from).collect(),
-        next,
+        items: page.rows.into_iter().map(Task::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -808,17 +742,13 @@ pub async fn set_task(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Task>, AppError> {
-    require_reader(&signed.actor)?;
-    let id: TaskId = id.parse().map_err(|_| AppError::NotFound)?;
-    state.store().protocol_task(&signed.actor, id).await?;
+    let protocols = state.app().protocols();
+    protocols.task(&signed.actor, &id).await?;
     let body: TaskStateBody = json(&body)?;
-    let task_state =
-        TaskState::parse(&body.state).ok_or_else(|| invalid("state", "protocol-error-task"))?;
-    state
-        .store()
-        .set_task_state(&signed.actor, id, task_state, body.version)
+    let task_state = TaskState::parse(&body.state)
+        .ok_or_else(|| Error::field("state", "protocol-error-task"))?;
+    let task = protocols
+        .set_task(&signed.actor, &id, task_state, body.version)
         .await?;
-    Ok(Json(
-        state.store().protocol_task(&signed.actor, id).await?.into(),
-    ))
+    Ok(Json(task.into()))
 }

@@ -6,20 +6,21 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
-use supportweb_domain::ids::FileId;
-use supportweb_domain::protocol::{ParticipantSide, ProtocolParty, ProtocolStep, available_steps};
+use supportweb_app::Error;
+use supportweb_app::protocols::{
+    ENTITY, ProtocolDetail, ProtocolRecord, ProtocolStep, RevisionText, TaskRecord, held,
+    kind_label, state_label,
+};
+use supportweb_domain::protocol::ParticipantSide;
 use supportweb_domain::text_diff::diff_lines;
-use supportweb_storage::protocols::{ENTITY, ProtocolError, ProtocolRecord, TaskRecord};
 
-use super::overview::{kind_label, state_label};
-use super::{held, protocol_id, require_reader, snapshot};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
 use crate::pages::Choice;
-use crate::pages::history::{HistoryLine, lines_for};
+use crate::pages::history::{self, HistoryLine};
 use crate::pages::support_documents::view::when;
 use crate::pages::{Layout, render};
 use crate::state::AppState;
@@ -61,14 +62,8 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
-    pub(crate) async fn of(
-        state: &AppState,
-        signed: &SignedIn,
-        t: &Tr,
-        p: ProtocolRecord,
-    ) -> Result<Self, AppError> {
-        let review = state.store().protocol_review(&signed.actor, &p).await?;
-        Ok(Shown {
+    pub(crate) fn of(t: &Tr, p: ProtocolRecord, review: Vec<TaskRecord>) -> Self {
+        Shown {
             kind: kind_label(t, p.kind),
             state: state_label(t, p.state),
             held: held(&p),
@@ -113,7 +108,7 @@ impl Shown {
                 .collect(),
             review,
             p,
-        })
+        }
     }
 }
 
@@ -133,36 +128,39 @@ struct DetailPage {
 async fn detail_page(
     state: &AppState,
     signed: &SignedIn,
-    p: ProtocolRecord,
+    id: &str,
     comment_error: Option<String>,
 ) -> Result<DetailPage, AppError> {
+    let detail = state.app().protocols().detail(&signed.actor, id).await?;
     let layout = Layout::new(&signed.ctx, "protocol-title");
     let t = layout.t;
-    let party = ProtocolParty::of(&signed.actor, p.organisation_id).ok_or(AppError::NotFound)?;
-    let steps = available_steps(party, p.state)
-        .into_iter()
-        .map(|s| Choice {
-            value: s.as_str().to_owned(),
-            label: t.t(format!("protocol-step-{}", s.as_str())),
-        })
-        .collect();
-    let revisions = state
-        .store()
-        .protocol_revisions(&signed.actor, p.id)
-        .await?
-        .into_iter()
-        .map(|(n, _, who, at)| (n, who, when(at)))
-        .collect();
-    let history = lines_for(state, &t, &signed.actor, ENTITY, p.id.0).await?;
-    let writer = party == ProtocolParty::StaffWriter;
-    Ok(DetailPage {
-        may_edit: writer && p.state.editable(),
-        may_change_tasks: writer,
+    let may_edit = detail.may_edit();
+    let may_change_tasks = detail.may_change_tasks();
+    let ProtocolDetail {
+        protocol,
         steps,
+        review,
         revisions,
         history,
+        ..
+    } = detail;
+    Ok(DetailPage {
+        may_edit,
+        may_change_tasks,
+        steps: steps
+            .into_iter()
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: t.t(format!("protocol-step-{}", s.as_str())),
+            })
+            .collect(),
+        revisions: revisions
+            .into_iter()
+            .map(|(n, _, who, at)| (n, who, when(at)))
+            .collect(),
+        history: history::format(&t, ENTITY, history),
         comment_error,
-        s: Shown::of(state, signed, &t, p).await?,
+        s: Shown::of(&t, protocol, review),
         layout,
     })
 }
@@ -172,12 +170,7 @@ pub(super) async fn show(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    require_reader(&signed.actor)?;
-    let p = state
-        .store()
-        .protocol(&signed.actor, protocol_id(&id)?)
-        .await?;
-    render(&detail_page(&state, &signed, p, None).await?)
+    render(&detail_page(&state, &signed, &id, None).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,45 +181,26 @@ pub(super) struct StepForm {
     version: i64,
 }
 
-/// Takes a step for `signed`; issuing stores the revision's text.
-pub(crate) async fn take_step(
-    state: &AppState,
-    signed: &SignedIn,
-    p: &ProtocolRecord,
-    step: ProtocolStep,
-    comment: &str,
-    version: i64,
-) -> Result<(), ProtocolError> {
-    let text = if step == ProtocolStep::Issue {
-        let review = state.store().open_tasks_before(&signed.actor, p).await?;
-        snapshot(p, &review)
-    } else {
-        String::new()
-    };
-    state
-        .store()
-        .protocol_step(&signed.actor, p.id, step, comment, &text, version)
-        .await
-        .map(|_| ())
-}
-
 pub(super) async fn step(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    require_reader(&signed.actor)?;
-    let id = protocol_id(&id)?;
-    let p = state.store().protocol(&signed.actor, id).await?;
+    let protocols = state.app().protocols();
+    let p = protocols.get(&signed.actor, &id).await?;
     let form: StepForm =
         serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadRequest("bad_request"))?;
     let step = ProtocolStep::parse(&form.step).ok_or(AppError::BadRequest("bad_request"))?;
-    match take_step(&state, &signed, &p, step, &form.comment, form.version).await {
-        Ok(()) => Ok(Redirect::to(&format!("/protocols/{id}")).into_response()),
-        Err(ProtocolError::Invalid(_)) => {
+    match protocols
+        .step(&signed.actor, &id, step, &form.comment, form.version)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/protocols/{}", p.id)).into_response()),
+        Err(Error::Invalid(_)) => {
             let t = Tr::new(signed.ctx.lang);
-            let page = detail_page(&state, &signed, p, Some(t.t("protocol-error-comment"))).await?;
+            let page =
+                detail_page(&state, &signed, &id, Some(t.t("protocol-error-comment"))).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 axum::Extension(KeepBody),
@@ -252,15 +226,13 @@ pub(super) async fn print(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    require_reader(&signed.actor)?;
-    let p = state
-        .store()
-        .protocol(&signed.actor, protocol_id(&id)?)
-        .await?;
+    let protocols = state.app().protocols();
+    let p = protocols.get(&signed.actor, &id).await?;
+    let review = protocols.review(&signed.actor, &p).await?;
     let layout = Layout::new(&signed.ctx, "protocol-title");
     let t = layout.t;
     render(&PrintPage {
-        s: Shown::of(&state, &signed, &t, p).await?,
+        s: Shown::of(&t, p, review),
         layout,
     })
 }
@@ -283,48 +255,35 @@ pub(super) async fn revision(
     signed: SignedIn,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    require_reader(&signed.actor)?;
-    let id = protocol_id(&id)?;
-    let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
-    let p = state.store().protocol(&signed.actor, id).await?;
-    let revisions = state.store().protocol_revisions(&signed.actor, id).await?;
-    let (_, text, who, at) = revisions
-        .iter()
-        .find(|(n, ..)| *n == number)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
-    let before = revisions.iter().find(|(n, ..)| *n == number - 1);
+    let RevisionText {
+        protocol,
+        revision,
+        text,
+        issued_by,
+        issued_at,
+        before,
+    } = state
+        .app()
+        .protocols()
+        .revision(&signed.actor, &id, &number)
+        .await?;
     let changes = before
-        .map(|(_, old, ..)| diff_lines(old, &text))
+        .as_ref()
+        .map(|(_, old)| diff_lines(old, &text))
         .unwrap_or_default()
         .into_iter()
         .map(|(change, line)| (change.as_str(), line))
         .collect();
     render(&RevisionPage {
         layout: Layout::new(&signed.ctx, "protocol-revision-title"),
-        revision: number,
-        who,
-        when: when(at),
-        previous: before.map(|(n, ..)| *n),
+        revision,
+        who: issued_by,
+        when: when(issued_at),
+        previous: before.map(|(n, _)| n),
         changes,
         text,
-        p,
+        p: protocol,
     })
-}
-
-/// Streams a file of a protocol the user may see.
-pub(crate) async fn download_file(
-    state: &AppState,
-    signed: &SignedIn,
-    id: &str,
-    file: &str,
-    headers: &HeaderMap,
-) -> Result<Response, AppError> {
-    require_reader(&signed.actor)?;
-    let id = protocol_id(id)?;
-    let file: FileId = file.parse().map_err(|_| AppError::NotFound)?;
-    let record = state.store().protocol_file(&signed.actor, id, file).await?;
-    crate::downloads::respond(state, &record, headers).await
 }
 
 pub(super) async fn download(
@@ -333,5 +292,10 @@ pub(super) async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    download_file(&state, &signed, &id, &file, &headers).await
+    let record = state
+        .app()
+        .protocols()
+        .file(&signed.actor, &id, &file)
+        .await?;
+    crate::downloads::respond(&state, &record, &headers).await
 }
