@@ -12,29 +12,22 @@ use axum::response::Response;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use supportweb_domain::customization_order::{
-    OrderParty, OrderStep, ReservationState, available_steps,
+use supportweb_app::Error;
+use supportweb_app::customization_orders::{
+    NewQuote, OrderDetail as Detail, OrderInput, OrderParams, OrderRecord, OrderStep, QuoteRecord,
+    ReservationState, StepInput,
 };
-use supportweb_domain::ids::{DocumentId, FileId, OrderId, PatchId, ReservationId};
+use supportweb_domain::ids::{FileId, OrderId, PatchId};
 use supportweb_domain::money::Currency;
-use supportweb_storage::customization_orders::{
-    ENTITY, NewQuote, OrderRecord, QuoteRecord, StepInput,
-};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::files::FileInfo;
+use crate::api::json;
 use crate::api::support_documents::HistoryEntry;
-use crate::api::{invalid, json};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::Problem;
-use crate::pages::customization_orders::detail::{download_file, today};
-use crate::pages::customization_orders::form::OrderInput;
-use crate::pages::customization_orders::overview::OrderParams;
-use crate::pages::customization_orders::{order_id, require_reader, staff_writes};
-use crate::pages::form::FormErrors;
 use crate::state::AppState;
 
 /// An order.
@@ -277,20 +270,13 @@ pub async fn list(
     signed: SignedIn,
     Query(params): Query<OrderParams>,
 ) -> Result<Json<OrderPage>, AppError> {
-    require_reader(&signed.actor)?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let order_query = params.query(&t, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into_api_error());
-    }
-    let items = state.store().orders(&signed.actor, &order_query).await?;
-    let next = (items.len() == order_query.limit as usize)
-        .then(|| items.last().map(|o| o.id.0))
-        .flatten();
+    let orders = state.app().customization_orders();
+    let (query, problems) = orders.overview_query(&signed.actor, &params)?;
+    problems.into_result()?;
+    let page = orders.overview(&signed.actor, &query).await?;
     Ok(Json(OrderPage {
-        items: items.into_iter().map(Order::from).collect(),
-        next,
+        items: page.rows.into_iter().map(Order::from).collect(),
+        next: page.next.and_then(|id| id.parse().ok()),
     }))
 }
 
@@ -331,68 +317,44 @@ pub async fn create(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Order>), AppError> {
-    require_reader(&signed.actor)?;
+    supportweb_app::customization_orders::require_reader(&signed.actor)?;
     let body: OrderBody = json(&body)?;
     let input = OrderInput {
         organisation: body.organisation_id.to_string(),
-        title: body.title.clone(),
-        description: body.description.clone(),
-        desired_on: body.desired_on.clone().unwrap_or_default(),
+        title: body.title,
+        description: body.description,
+        desired_on: body.desired_on.unwrap_or_default(),
         requested_by: body.requested_by.map(|u| u.to_string()).unwrap_or_default(),
+        files: body.file_ids.into_iter().map(FileId).collect(),
     };
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let mut new = input
-        .check(&t, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    new.files = body.file_ids.iter().map(|f| FileId(*f)).collect();
-    let id = match state.store().create_order(&signed.actor, &new).await {
-        Ok(id) => id,
-        Err(supportweb_storage::customization_orders::OrderError::NotAllowed) => {
-            return Err(invalid("organisation", "order-error-organisation"));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let created = state.store().order(&signed.actor, id).await?;
+    let created = state
+        .app()
+        .customization_orders()
+        .submit(&signed.actor, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
-async fn detail_of(
-    state: &AppState,
-    signed: &SignedIn,
-    id: OrderId,
-) -> Result<OrderDetail, AppError> {
-    let actor = &signed.actor;
-    let store = state.store();
-    let o = store.order(actor, id).await?;
-    let party = OrderParty::of(actor, o.organisation_id).ok_or(AppError::NotFound)?;
-    let work = if actor.is_staff() {
-        Some(
-            store
-                .order_work(actor, id)
-                .await?
-                .into_iter()
-                .map(|w| Work {
-                    user_name: w.user_name,
-                    worked_on: w.worked_on,
-                    centi_hours: w.centi_hours,
-                    note: w.note,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
+async fn detail_of(state: &AppState, signed: &SignedIn, id: &str) -> Result<OrderDetail, AppError> {
+    let Detail {
+        order,
+        steps,
+        quotes,
+        answers,
+        reservations,
+        work,
+        files,
+        comments,
+        history,
+        ..
+    } = state
+        .app()
+        .customization_orders()
+        .detail(&signed.actor, id)
+        .await?;
     Ok(OrderDetail {
-        quotes: store
-            .order_quotes(actor, id)
-            .await?
-            .into_iter()
-            .map(Quote::from)
-            .collect(),
-        answers: store
-            .order_answers(actor, id)
-            .await?
+        quotes: quotes.into_iter().map(Quote::from).collect(),
+        answers: answers
             .into_iter()
             .map(|a| Answer {
                 step: a.step.as_str().to_owned(),
@@ -403,9 +365,7 @@ async fn detail_of(
                 answered_at: a.answered_at,
             })
             .collect(),
-        reservations: store
-            .order_reservations(actor, id)
-            .await?
+        reservations: reservations
             .into_iter()
             .map(|r| Reservation {
                 id: r.id.0,
@@ -414,20 +374,19 @@ async fn detail_of(
                 version: r.version,
             })
             .collect(),
-        steps: available_steps(party, o.state)
-            .into_iter()
-            .map(|s| s.as_str().to_owned())
-            .collect(),
-        work,
-        files: store
-            .order_files(actor, id)
-            .await?
-            .into_iter()
-            .map(FileInfo::from)
-            .collect(),
-        comments: store
-            .order_comments(actor, id)
-            .await?
+        steps: steps.into_iter().map(|s| s.as_str().to_owned()).collect(),
+        work: work.map(|work| {
+            work.into_iter()
+                .map(|w| Work {
+                    user_name: w.user_name,
+                    worked_on: w.worked_on,
+                    centi_hours: w.centi_hours,
+                    note: w.note,
+                })
+                .collect()
+        }),
+        files: files.into_iter().map(FileInfo::from).collect(),
+        comments: comments
             .into_iter()
             .map(|c| Comment {
                 id: c.id,
@@ -439,13 +398,8 @@ async fn detail_of(
                 files: c.files.into_iter().map(FileInfo::from).collect(),
             })
             .collect(),
-        history: store
-            .history_for(actor, ENTITY, id.0)
-            .await?
-            .into_iter()
-            .map(HistoryEntry::from)
-            .collect(),
-        order: o.into(),
+        history: history.into_iter().map(HistoryEntry::from).collect(),
+        order: order.into(),
     })
 }
 
@@ -465,8 +419,7 @@ pub async fn detail(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<OrderDetail>, AppError> {
-    require_reader(&signed.actor)?;
-    Ok(Json(detail_of(&state, &signed, order_id(&id)?).await?))
+    Ok(Json(detail_of(&state, &signed, &id).await?))
 }
 
 /// A quote revision; amounts in minor units.
@@ -515,12 +468,11 @@ pub async fn quote(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<OrderDetail>), AppError> {
-    require_reader(&signed.actor)?;
-    let id = order_id(&id)?;
-    state.store().order(&signed.actor, id).await?;
+    let orders = state.app().customization_orders();
+    orders.get(&signed.actor, &id).await?;
     let body: QuoteBody = json(&body)?;
     let currency = Currency::parse(&body.currency)
-        .ok_or_else(|| invalid("currency", "order-error-currency"))?;
+        .ok_or_else(|| Error::field("currency", "order-error-currency"))?;
     let quote = NewQuote {
         scope: body.scope,
         estimated_centi_hours: body.estimated_centi_hours,
@@ -530,23 +482,13 @@ pub async fn quote(
         delivery_on: body.delivery_on,
         valid_until: body.valid_until,
     };
-    if quote.estimated_centi_hours < 0 {
-        return Err(invalid("hours", "order-error-hours"));
-    }
-    state
-        .store()
-        .issue_quote(
-            &signed.actor,
-            id,
-            &quote,
-            &body.file_ids.iter().map(|f| FileId(*f)).collect::<Vec<_>>(),
-            today(),
-            body.version,
-        )
+    let files: Vec<FileId> = body.file_ids.into_iter().map(FileId).collect();
+    orders
+        .quote(&signed.actor, &id, &quote, &files, body.version)
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(detail_of(&state, &signed, id).await?),
+        Json(detail_of(&state, &signed, &id).await?),
     ))
 }
 
@@ -598,13 +540,12 @@ pub async fn step(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<OrderDetail>, AppError> {
-    require_reader(&signed.actor)?;
-    let id = order_id(&id)?;
-    state.store().order(&signed.actor, id).await?;
+    let orders = state.app().customization_orders();
+    orders.get(&signed.actor, &id).await?;
     let body: StepBody = json(&body)?;
     let step = OrderStep::parse(&body.step)
         .filter(|s| *s != OrderStep::Quote)
-        .ok_or_else(|| invalid("step", "order-error-step"))?;
+        .ok_or_else(|| Error::field("step", "order-error-step"))?;
     let input = StepInput {
         reason: body.reason,
         purchase_order: body.purchase_order,
@@ -612,11 +553,10 @@ pub async fn step(
         delivered_in: body.delivered_in,
         patch: body.patch_id.map(PatchId),
     };
-    state
-        .store()
-        .order_step(&signed.actor, id, step, &input, today(), body.version)
+    orders
+        .step(&signed.actor, &id, step, &input, body.version)
         .await?;
-    Ok(Json(detail_of(&state, &signed, id).await?))
+    Ok(Json(detail_of(&state, &signed, &id).await?))
 }
 
 /// Hours worked.
@@ -652,24 +592,21 @@ pub async fn work(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<OrderDetail>), AppError> {
-    require_reader(&signed.actor)?;
-    let id = order_id(&id)?;
-    state.store().order(&signed.actor, id).await?;
+    let orders = state.app().customization_orders();
+    orders.get(&signed.actor, &id).await?;
     let body: WorkBody = json(&body)?;
-    state
-        .store()
-        .log_order_work(
+    orders
+        .log_work(
             &signed.actor,
-            id,
+            &id,
             body.worked_on,
             body.centi_hours,
             &body.note,
-            today(),
         )
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(detail_of(&state, &signed, id).await?),
+        Json(detail_of(&state, &signed, &id).await?),
     ))
 }
 
@@ -706,18 +643,16 @@ pub async fn reservation(
     Path((id, reservation)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Json<OrderDetail>, AppError> {
-    require_reader(&signed.actor)?;
-    let id = order_id(&id)?;
-    state.store().order(&signed.actor, id).await?;
-    let reservation: ReservationId = reservation.parse().map_err(|_| AppError::NotFound)?;
+    let orders = state.app().customization_orders();
+    orders.get(&signed.actor, &id).await?;
+    let _: uuid::Uuid = reservation.parse().map_err(|_| AppError::NotFound)?;
     let body: ReservationBody = json(&body)?;
-    let to =
-        ReservationState::parse(&body.state).ok_or_else(|| invalid("state", "order-error-step"))?;
-    state
-        .store()
-        .set_reservation_state(&signed.actor, id, reservation, to, body.version)
+    let to = ReservationState::parse(&body.state)
+        .ok_or_else(|| Error::field("state", "order-error-step"))?;
+    orders
+        .set_reservation(&signed.actor, &id, &reservation, to, body.version)
         .await?;
-    Ok(Json(detail_of(&state, &signed, id).await?))
+    Ok(Json(detail_of(&state, &signed, &id).await?))
 }
 
 /// An accepted order to invoice, with the approved quote's figures (minor units).
@@ -729,15 +664,6 @@ pub struct InvoiceLine {
     pub quote: Quote,
     /// Hundredths of an hour logged.
     pub worked_centi_hours: i64,
-}
-
-fn require_invoicer(signed: &SignedIn) -> Result<(), AppError> {
-    require_reader(&signed.actor)?;
-    if signed.actor.is_staff() && staff_writes(&signed.actor) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 /// Accepted orders not yet invoiced (staff who write orders).
@@ -753,17 +679,18 @@ pub async fn invoicing(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Json<Vec<InvoiceLine>>, AppError> {
-    require_invoicer(&signed)?;
+    let lines = state
+        .app()
+        .customization_orders()
+        .to_invoice(&signed.actor)
+        .await?;
     Ok(Json(
-        state
-            .store()
-            .orders_to_invoice(&signed.actor)
-            .await?
+        lines
             .into_iter()
-            .map(|(o, q, worked)| InvoiceLine {
-                order: o.into(),
-                quote: q.into(),
-                worked_centi_hours: worked,
+            .map(|line| InvoiceLine {
+                order: line.order.into(),
+                quote: line.quote.into(),
+                worked_centi_hours: line.worked_centi_hours,
             })
             .collect(),
     ))
@@ -797,10 +724,11 @@ pub async fn mark_invoiced(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
-    require_invoicer(&signed)?;
+    let orders = state.app().customization_orders();
+    orders.require_invoicer(&signed.actor)?;
     let body: Vec<OrderVersion> = json(&body)?;
     let chosen: Vec<(OrderId, i64)> = body.iter().map(|o| (OrderId(o.id), o.version)).collect();
-    state.store().mark_invoiced(&signed.actor, &chosen).await?;
+    orders.mark_invoiced(&signed.actor, &chosen).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -822,16 +750,11 @@ pub async fn convert(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<Order>), AppError> {
-    require_reader(&signed.actor)?;
-    if !signed.actor.is_staff() {
-        return Err(AppError::NotFound);
-    }
-    let document: DocumentId = id.parse().map_err(|_| AppError::NotFound)?;
-    let order = state
-        .store()
-        .convert_document(&signed.actor, document)
+    let created = state
+        .app()
+        .customization_orders()
+        .convert(&signed.actor, &id)
         .await?;
-    let created = state.store().order(&signed.actor, order).await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -870,18 +793,16 @@ pub async fn comment(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<OrderDetail>), AppError> {
-    require_reader(&signed.actor)?;
-    let id = order_id(&id)?;
-    state.store().order(&signed.actor, id).await?;
+    let orders = state.app().customization_orders();
+    orders.get(&signed.actor, &id).await?;
     let body: CommentBody = json(&body)?;
     let files: Vec<FileId> = body.file_ids.iter().map(|f| FileId(*f)).collect();
-    state
-        .store()
-        .add_order_comment(&signed.actor, id, &body.body, body.internal, &files)
+    orders
+        .comment(&signed.actor, &id, &body.body, body.internal, &files)
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(detail_of(&state, &signed, id).await?),
+        Json(detail_of(&state, &signed, &id).await?),
     ))
 }
 
@@ -905,5 +826,10 @@ pub async fn download(
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    download_file(&state, &signed, &id, &file, &headers).await
+    let record = state
+        .app()
+        .customization_orders()
+        .file(&signed.actor, &id, &file)
+        .await?;
+    crate::downloads::respond(&state, &record, &headers).await
 }

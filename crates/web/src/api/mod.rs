@@ -20,21 +20,12 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// A JSON request body, or a 400 problem `invalid_json`.
 pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|_| AppError::BadRequest("invalid_json"))
-}
-
-/// A 422 problem naming one refused field and the message id explaining it.
-pub(crate) fn invalid(field: &str, code: &'static str) -> AppError {
-    AppError::Invalid(vec![FieldError {
-        field: field.to_owned(),
-        code,
-        argument: None,
-    }])
 }
 
 #[derive(OpenApi)]

@@ -1,26 +1,6 @@
-//! CSV exports of the overviews: semicolon-separated as Czech spreadsheets expect, UTF-8 with
-//! a byte-order mark, every cell quoted and every cell that would start a formula neutralised.
-
-use supportweb_domain::support_document::neutralise_csv_cell;
-
-/// The start of every export: the byte-order mark that makes spreadsheets read UTF-8.
-pub(crate) const BOM: &str = "\u{feff}";
-
-/// Appends one CSV record (RFC 4180 quoting, `;` separated as Czech spreadsheets expect).
-pub(crate) fn push_record(out: &mut String, cells: impl Iterator<Item = String>) {
-    let mut first = true;
-    for cell in cells {
-        if !first {
-            out.push(';');
-        }
-        first = false;
-        let cell = neutralise_csv_cell(&cell);
-        out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    }
-    out.push_str("\r\n");
-}
+//! The HTTP answers carrying CSV exports as downloads. The exports themselves — semicolons as
+//! Czech spreadsheets expect, UTF-8 with a byte-order mark, every cell quoted, formula cells
+//! neutralised — are written by the application's overview kit.
 
 /// The HTTP answer streaming an export as the download `file_name`.
 pub(crate) fn csv_stream<S>(file_name: &str, body: S) -> axum::response::Response
@@ -57,24 +37,4 @@ pub(crate) fn csv_response(file_name: &str, body: String) -> axum::response::Res
         body,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_record;
-
-    #[test]
-    fn csv_quotes_and_neutralises() {
-        let mut out = String::new();
-        push_record(
-            &mut out,
-            [
-                "=1+1".to_owned(),
-                "řekl \"ano\"".to_owned(),
-                "a;b".to_owned(),
-            ]
-            .into_iter(),
-        );
-        assert_eq!(out, "\"'=1+1\";\"řekl \"\"ano\"\"\";\"a;b\"\r\n");
-    }
 }

@@ -40,20 +40,6 @@ impl FormErrors {
             .or_insert_with(|| (t.t(key), key));
     }
 
-    /// Records message `key` with the number `value` as its argument `name`.
-    pub fn add_tn(
-        &mut self,
-        field: &'static str,
-        t: &Tr,
-        key: &'static str,
-        name: &'static str,
-        value: i64,
-    ) {
-        self.0
-            .entry(field.to_owned())
-            .or_insert_with(|| (t.tn(key, name, value), key));
-    }
-
     /// The message for a field.
     pub fn get(&self, field: &str) -> Option<&String> {
         self.0.get(field).map(|(message, _)| message)
@@ -76,48 +62,6 @@ impl FormErrors {
     /// No errors?
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-}
-
-/// Reads an overview's query-string filters: an empty value means "any", anything that does
-/// not parse is recorded as an error of its field (the page shows it, the API answers 422).
-pub(crate) struct FilterReader<'a> {
-    t: &'a Tr,
-    errors: &'a mut FormErrors,
-}
-
-impl<'a> FilterReader<'a> {
-    /// Records errors in `errors`, in `t`'s language.
-    pub(crate) fn new(t: &'a Tr, errors: &'a mut FormErrors) -> Self {
-        FilterReader { t, errors }
-    }
-
-    /// A value read by `parse`.
-    pub(crate) fn value<T>(
-        &mut self,
-        text: &str,
-        field: &'static str,
-        parse: impl FnOnce(&str) -> Option<T>,
-    ) -> Option<T> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        let value = parse(text);
-        if value.is_none() {
-            self.errors.add_t(field, self.t, "patch-error-filter");
-        }
-        value
-    }
-
-    /// An id.
-    pub(crate) fn uuid(&mut self, text: &str, field: &'static str) -> Option<uuid::Uuid> {
-        self.value(text, field, |t| t.parse().ok())
-    }
-
-    /// A day as `YYYY-MM-DD`.
-    pub(crate) fn day(&mut self, text: &str, field: &'static str) -> Option<chrono::NaiveDate> {
-        self.value(text, field, |t| t.parse().ok())
     }
 }
 

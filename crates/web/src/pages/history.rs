@@ -1,6 +1,5 @@
 //! The change history shown at the bottom of every record's page: who, when, field, old → new.
 
-use supportweb_domain::Actor;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -102,24 +101,6 @@ pub async fn lines(
     Ok(state
         .store()
         .history(entity, id)
-        .await?
-        .into_iter()
-        .map(|h| line(t, entity, h))
-        .collect())
-}
-
-/// The history of `entity` `id` as `actor` may read it (customers never see the fields that
-/// name other organisations), for pages customers open too.
-pub async fn lines_for(
-    state: &AppState,
-    t: &Tr,
-    actor: &Actor,
-    entity: &str,
-    id: Uuid,
-) -> Result<Vec<HistoryLine>, AppError> {
-    Ok(state
-        .store()
-        .history_for(actor, entity, id)
         .await?
         .into_iter()
         .map(|h| line(t, entity, h))

@@ -17,7 +17,6 @@ mod language;
 mod login;
 mod notifications;
 pub mod organisation;
-pub(crate) mod organisation_choices;
 pub(crate) mod organisations;
 mod password;
 pub(crate) mod podpora;
