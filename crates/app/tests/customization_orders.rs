@@ -21,7 +21,10 @@ fn rights(approve: bool) -> MembershipRights {
     }
 }
 
-fn problems(error: Error) -> Vec<(String, &'static str, Option<(&'static str, i64)>)> {
+/// A refused field: its name, the message id and the number the message names.
+type Problem = (String, &'static str, Option<(&'static str, i64)>);
+
+fn problems(error: Error) -> Vec<Problem> {
     match error {
         Error::Invalid(fields) => fields
             .iter()
