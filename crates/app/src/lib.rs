@@ -34,6 +34,7 @@ pub mod secrets;
 pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod typed;
 
 use std::sync::Arc;
 use std::time::Duration;

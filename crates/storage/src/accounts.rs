@@ -45,28 +45,10 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        on_tx!(tx, conn => {
-            sqlx::query("DELETE FROM activation_tokens WHERE user_id = $1")
-                .bind(user_id.0)
-                .execute(conn)
-                .await?
-                .rows_affected()
-        });
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "INSERT INTO activation_tokens (token_hash, user_id, created_by, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(token_hash)
-            .bind(user_id.0)
-            .bind(created_by.0)
-            .bind(now())
-            .bind(expires_at)
-            .execute(conn)
-            .await?
-            .rows_affected()
-        });
-        tx.commit().await
+        tx.create_activation(user_id, token_hash, created_by, expires_at)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The account an unused, unexpired activation link belongs to.
@@ -101,7 +83,80 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<UserId, StoreError> {
         let mut tx = self.begin().await?;
-        let user: Option<Uuid> = on_tx!(tx, conn => {
+        let out = tx
+            .complete_activation(token_hash, password_hash, at)
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Replaces a user's password and ends every session of the account, in one transaction
+    /// (the caller starts a fresh session for the request that changed it).
+    pub async fn change_password(
+        &self,
+        user_id: UserId,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.change_password(user_id, password_hash).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Activates or deactivates an account. Deactivation ends all its sessions in the same
+    /// transaction, so it takes effect at once.
+    pub async fn set_user_active(&self, user_id: UserId, active: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.set_user_active(user_id, active).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The same writes inside a transaction the caller holds, so that its history and audit
+/// entries are written with it.
+impl crate::Tx {
+    /// Stores a new activation link for a user, replacing any earlier one.
+    pub async fn create_activation(
+        &mut self,
+        user_id: UserId,
+        token_hash: &[u8],
+        created_by: UserId,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, conn => {
+            sqlx::query("DELETE FROM activation_tokens WHERE user_id = $1")
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        on_tx!(self, conn => {
+            sqlx::query(
+                "INSERT INTO activation_tokens (token_hash, user_id, created_by, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(user_id.0)
+            .bind(created_by.0)
+            .bind(now())
+            .bind(expires_at)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Uses an activation link: sets the password and spends the link, atomically. An unknown,
+    /// used or expired link gives [`StoreError::NotFound`] and changes nothing.
+    pub async fn complete_activation(
+        &mut self,
+        token_hash: &[u8],
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<UserId, StoreError> {
+        let user: Option<Uuid> = on_tx!(self, conn => {
             sqlx::query_scalar(
                 "UPDATE activation_tokens SET used_at = $2
                  WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
@@ -113,7 +168,7 @@ impl Store {
             .await?
         });
         let user = user.ok_or(StoreError::NotFound)?;
-        let updated = on_tx!(tx, conn => {
+        let updated = on_tx!(self, conn => {
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND is_active = $4")
                 .bind(password_hash)
                 .bind(at)
@@ -126,19 +181,17 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::NotFound);
         }
-        tx.commit().await?;
         Ok(UserId(user))
     }
 
     /// Replaces a user's password and ends every session of the account, in one transaction
     /// (the caller starts a fresh session for the request that changed it).
     pub async fn change_password(
-        &self,
+        &mut self,
         user_id: UserId,
         password_hash: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = on_tx!(tx, conn => {
+        let updated = on_tx!(self, conn => {
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(password_hash)
                 .bind(now())
@@ -150,21 +203,24 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::NotFound);
         }
-        on_tx!(tx, conn => {
+        on_tx!(self, conn => {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id.0)
                 .execute(conn)
                 .await?
                 .rows_affected()
         });
-        tx.commit().await
+        Ok(())
     }
 
     /// Activates or deactivates an account. Deactivation ends all its sessions in the same
     /// transaction, so it takes effect at once.
-    pub async fn set_user_active(&self, user_id: UserId, active: bool) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = on_tx!(tx, conn => {
+    pub async fn set_user_active(
+        &mut self,
+        user_id: UserId,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        let updated = on_tx!(self, conn => {
             sqlx::query("UPDATE users SET is_active = $1, updated_at = $2 WHERE id = $3")
                 .bind(active)
                 .bind(now())
@@ -177,7 +233,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if !active {
-            on_tx!(tx, conn => {
+            on_tx!(self, conn => {
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id.0)
                     .execute(conn)
@@ -185,6 +241,6 @@ impl Store {
                     .rows_affected()
             });
         }
-        tx.commit().await
+        Ok(())
     }
 }

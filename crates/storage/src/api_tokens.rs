@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use supportweb_domain::ids::UserId;
 use uuid::Uuid;
 
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, now, on_pool, on_tx};
 
 /// A token as its owner sees it in the list.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -49,24 +49,12 @@ impl Store {
         read_write: bool,
         expires_at: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
-        let id = Uuid::now_v7();
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO api_tokens (id, user_id, name, token_hash, read_write, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(user_id.0)
-            .bind(name)
-            .bind(token_hash)
-            .bind(read_write)
-            .bind(now())
-            .bind(expires_at)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(id)
+        let mut tx = self.begin().await?;
+        let out = tx
+            .create_api_token(user_id, name, token_hash, read_write, expires_at)
+            .await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// The tokens of a user, newest first.
@@ -84,23 +72,10 @@ impl Store {
 
     /// Revokes a token of `user_id`; another user's token is [`StoreError::NotFound`].
     pub async fn revoke_api_token(&self, user_id: UserId, id: Uuid) -> Result<(), StoreError> {
-        let done = on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $1
-                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-            )
-            .bind(now())
-            .bind(id)
-            .bind(user_id.0)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        if done == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::NotFound)
-        }
+        let mut tx = self.begin().await?;
+        tx.revoke_api_token(user_id, id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The unrevoked, unexpired token with this hash whose owner is active.
@@ -141,5 +116,59 @@ impl Store {
                 .rows_affected()
         });
         Ok(())
+    }
+}
+
+/// The same writes inside a transaction the caller holds, so that its history and audit
+/// entries are written with it.
+impl crate::Tx {
+    /// Stores a new token of `user_id`; returns its id.
+    pub async fn create_api_token(
+        &mut self,
+        user_id: UserId,
+        name: &str,
+        token_hash: &[u8],
+        read_write: bool,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        on_tx!(self, pool => {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, read_write, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(user_id.0)
+            .bind(name)
+            .bind(token_hash)
+            .bind(read_write)
+            .bind(now())
+            .bind(expires_at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(id)
+    }
+
+    /// Revokes a token of `user_id`; another user's token is [`StoreError::NotFound`].
+    pub async fn revoke_api_token(&mut self, user_id: UserId, id: Uuid) -> Result<(), StoreError> {
+        let done = on_tx!(self, pool => {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(now())
+            .bind(id)
+            .bind(user_id.0)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if done == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
     }
 }

@@ -7,6 +7,7 @@ use supportweb_domain::ids::{ContractId, OrganisationId, ProductId};
 use supportweb_domain::severity::{Severity, SlaTarget};
 use uuid::Uuid;
 
+use crate::audit::NewAuditEvent;
 use crate::history::{FieldChange, diff};
 use crate::{Store, StoreError, Tx, now, on_pool, on_tx};
 
@@ -71,6 +72,15 @@ struct ContractRow {
 impl Store {
     /// Creates a contract with its SLA plan in one transaction.
     pub async fn create_contract(&self, new: &NewContract) -> Result<ContractId, StoreError> {
+        self.create_contract_audited(new, &[]).await
+    }
+
+    /// Creates a contract with its SLA plan and its `audit` entries in one transaction.
+    pub async fn create_contract_audited(
+        &self,
+        new: &NewContract,
+        audit: &[NewAuditEvent],
+    ) -> Result<ContractId, StoreError> {
         let id = ContractId::generate();
         let at = now();
         let mut tx = self.begin().await?;
@@ -96,6 +106,7 @@ impl Store {
         inserted.map_err(|e| StoreError::unique(e, "contract number"))?;
         tx.write_sla(id, &new.sla).await?;
         tx.write_contract_products(id, &new.products).await?;
+        tx.record_audit(audit).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -200,14 +211,16 @@ impl Store {
     }
 
     /// Changes a contract read at `expected_version` — terms, products, scope, prepaid time
-    /// and SLA plan — recording each changed field in its history, in one transaction. A stale
-    /// version gives `Conflict` and writes nothing. Returns the changed fields.
+    /// and SLA plan — recording each changed field in its history and the audit entries
+    /// `audit` makes of the changes, in one transaction. A stale version gives `Conflict`
+    /// and writes nothing. Returns the changed fields.
     pub async fn update_contract(
         &self,
         actor: &Actor,
         id: ContractId,
         expected_version: i64,
         changed: &NewContract,
+        audit: impl FnOnce(&[FieldChange]) -> Vec<NewAuditEvent>,
     ) -> Result<Vec<FieldChange>, StoreError> {
         let current = self.contract(actor, id).await?;
         let mut names = Vec::with_capacity(changed.products.len());
@@ -263,6 +276,7 @@ impl Store {
         );
         tx.record_changes("contract", id.0, actor.user_id, &changes)
             .await?;
+        tx.record_audit(&audit(&changes)).await?;
         tx.commit().await?;
         Ok(changes)
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{Store, StoreError, on_pool};
+use crate::{Store, StoreError, on_pool, on_tx};
 
 impl Store {
     /// Records a failed sign-in for a typed login name from a client address.
@@ -13,16 +13,9 @@ impl Store {
         address: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query("INSERT INTO login_failures (id, login, address, failed_at) VALUES ($1, $2, $3, $4)")
-                .bind(Uuid::now_v7())
-                .bind(login)
-                .bind(address)
-                .bind(at)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
+        let mut tx = self.begin().await?;
+        tx.record_login_failure(login, address, at).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -87,5 +80,29 @@ impl Store {
                 .await?
                 .rows_affected()
         }))
+    }
+}
+
+/// The same writes inside a transaction the caller holds, so that its history and audit
+/// entries are written with it.
+impl crate::Tx {
+    /// Records a failed sign-in for a typed login name from a client address.
+    pub async fn record_login_failure(
+        &mut self,
+        login: &str,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, pool => {
+            sqlx::query("INSERT INTO login_failures (id, login, address, failed_at) VALUES ($1, $2, $3, $4)")
+                .bind(Uuid::now_v7())
+                .bind(login)
+                .bind(address)
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
     }
 }

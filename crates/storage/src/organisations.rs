@@ -332,6 +332,63 @@ impl Store {
         Ok(())
     }
 
+    /// Adds `user` to the organisation's account team (`member`) or removes them, recording
+    /// in the organisation's history who joined or left (`name`), in one transaction.
+    /// Returns whether anything changed.
+    pub async fn change_account_team(
+        &self,
+        actor: &Actor,
+        organisation_id: OrganisationId,
+        user_id: UserId,
+        name: &str,
+        member: bool,
+    ) -> Result<bool, StoreError> {
+        self.organisation(actor, organisation_id).await?;
+        let mut tx = self.begin().await?;
+        let changed = if member {
+            on_tx!(tx, conn => {
+                sqlx::query(
+                    "INSERT INTO account_team (organisation_id, user_id) VALUES ($1, $2)
+                     ON CONFLICT (organisation_id, user_id) DO NOTHING",
+                )
+                .bind(organisation_id.0)
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+            })
+        } else {
+            on_tx!(tx, conn => {
+                sqlx::query("DELETE FROM account_team WHERE organisation_id = $1 AND user_id = $2")
+                    .bind(organisation_id.0)
+                    .bind(user_id.0)
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+            })
+        } > 0;
+        if changed {
+            let (old, new) = if member {
+                (String::new(), name.to_owned())
+            } else {
+                (name.to_owned(), String::new())
+            };
+            tx.record_changes(
+                "organisation",
+                organisation_id.0,
+                actor.user_id,
+                &[crate::history::FieldChange {
+                    field: "account_team",
+                    old,
+                    new,
+                }],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// The id of the organisation with this IČO (administration and sample data; not scoped).
     pub async fn organisation_id_by_ico(
         &self,
@@ -400,31 +457,9 @@ impl Store {
         organisation_id: OrganisationId,
         rights: &MembershipRights,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO organisation_memberships (user_id, organisation_id, right_protocols,
-                 right_orders, right_documents, right_podpora, may_approve_orders,
-                 may_confirm_protocols, may_see_validation_codes, all_notifications)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                 ON CONFLICT (user_id, organisation_id) DO UPDATE SET
-                 right_protocols = $3, right_orders = $4, right_documents = $5, right_podpora = $6,
-                 may_approve_orders = $7, may_confirm_protocols = $8,
-                 may_see_validation_codes = $9, all_notifications = $10",
-            )
-            .bind(user_id.0)
-            .bind(organisation_id.0)
-            .bind(rights.protocols.as_str())
-            .bind(rights.customization_orders.as_str())
-            .bind(rights.support_documents.as_str())
-            .bind(rights.podpora.as_str())
-            .bind(rights.may_approve_orders)
-            .bind(rights.may_confirm_protocols)
-            .bind(rights.may_see_validation_codes)
-            .bind(rights.all_notifications)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
+        let mut tx = self.begin().await?;
+        tx.set_membership(user_id, organisation_id, rights).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -434,15 +469,10 @@ impl Store {
         user_id: UserId,
         organisation_id: OrganisationId,
     ) -> Result<bool, StoreError> {
-        let removed = on_pool!(self, pool => {
-            sqlx::query("DELETE FROM organisation_memberships WHERE user_id = $1 AND organisation_id = $2")
-                .bind(user_id.0)
-                .bind(organisation_id.0)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(removed == 1)
+        let mut tx = self.begin().await?;
+        let out = tx.remove_membership(user_id, organisation_id).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// The acting user behind an account, with its current memberships (staff enter every
@@ -618,5 +648,61 @@ impl Store {
                 email,
             })
             .collect())
+    }
+}
+
+/// The same writes inside a transaction the caller holds, so that its history and audit
+/// entries are written with it.
+impl crate::Tx {
+    /// Grants or replaces a user's membership in an organisation.
+    pub async fn set_membership(
+        &mut self,
+        user_id: UserId,
+        organisation_id: OrganisationId,
+        rights: &MembershipRights,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, pool => {
+            sqlx::query(
+                "INSERT INTO organisation_memberships (user_id, organisation_id, right_protocols,
+                 right_orders, right_documents, right_podpora, may_approve_orders,
+                 may_confirm_protocols, may_see_validation_codes, all_notifications)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (user_id, organisation_id) DO UPDATE SET
+                 right_protocols = $3, right_orders = $4, right_documents = $5, right_podpora = $6,
+                 may_approve_orders = $7, may_confirm_protocols = $8,
+                 may_see_validation_codes = $9, all_notifications = $10",
+            )
+            .bind(user_id.0)
+            .bind(organisation_id.0)
+            .bind(rights.protocols.as_str())
+            .bind(rights.customization_orders.as_str())
+            .bind(rights.support_documents.as_str())
+            .bind(rights.podpora.as_str())
+            .bind(rights.may_approve_orders)
+            .bind(rights.may_confirm_protocols)
+            .bind(rights.may_see_validation_codes)
+            .bind(rights.all_notifications)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// Ends a user's membership in an organisation; returns whether there was one.
+    pub async fn remove_membership(
+        &mut self,
+        user_id: UserId,
+        organisation_id: OrganisationId,
+    ) -> Result<bool, StoreError> {
+        let removed = on_tx!(self, pool => {
+            sqlx::query("DELETE FROM organisation_memberships WHERE user_id = $1 AND organisation_id = $2")
+                .bind(user_id.0)
+                .bind(organisation_id.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(removed == 1)
     }
 }

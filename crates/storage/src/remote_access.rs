@@ -8,7 +8,7 @@ use supportweb_domain::ids::{OrganisationId, UserId};
 use supportweb_domain::remote_access::RemoteAccessMethod;
 use uuid::Uuid;
 
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, now, on_pool, on_tx};
 
 /// An entry as anyone allowed to see it sees it: without its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,10 +97,8 @@ impl Store {
             .collect()
     }
 
-    /// Adds an entry (`entry` = `None`) or replaces one of this organisation. A replacement
-    /// without a new secret keeps the stored one. `seal` turns the secret into its sealed form
-    /// for the entry's id. Returns the entry id; an entry of another organisation is
-    /// [`StoreError::NotFound`].
+    /// Adds an entry (`entry` = `None`) or replaces one of an organisation the actor may
+    /// see, in a transaction of its own; see [`crate::Tx::save_remote_access`].
     pub async fn save_remote_access<F>(
         &self,
         actor: &Actor,
@@ -113,62 +111,12 @@ impl Store {
         F: FnOnce(Uuid) -> Result<Option<Vec<u8>>, StoreError>,
     {
         self.organisation(actor, organisation_id).await?;
-        let at = now();
-        let by: UserId = actor.user_id;
-        match entry {
-            None => {
-                let id = Uuid::now_v7();
-                let sealed = seal(id)?;
-                on_pool!(self, pool => {
-                    sqlx::query(
-                        "INSERT INTO remote_access_entries (id, organisation_id, method, host, account,
-                         sealed_secret, instructions, updated_by, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-                    )
-                    .bind(id)
-                    .bind(organisation_id.0)
-                    .bind(fields.method.as_str())
-                    .bind(fields.host.as_str())
-                    .bind(fields.account.as_str())
-                    .bind(sealed)
-                    .bind(fields.instructions.as_str())
-                    .bind(by.0)
-                    .bind(at)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
-                });
-                Ok(id)
-            }
-            Some(id) => {
-                let sealed = seal(id)?;
-                let updated = on_pool!(self, pool => {
-                    sqlx::query(
-                        "UPDATE remote_access_entries SET method = $1, host = $2, account = $3,
-                         sealed_secret = COALESCE($4, sealed_secret), instructions = $5,
-                         updated_by = $6, updated_at = $7
-                         WHERE id = $8 AND organisation_id = $9",
-                    )
-                    .bind(fields.method.as_str())
-                    .bind(fields.host.as_str())
-                    .bind(fields.account.as_str())
-                    .bind(sealed)
-                    .bind(fields.instructions.as_str())
-                    .bind(by.0)
-                    .bind(at)
-                    .bind(id)
-                    .bind(organisation_id.0)
-                    .execute(pool)
-                    .await?
-                    .rows_affected()
-                });
-                if updated == 1 {
-                    Ok(id)
-                } else {
-                    Err(StoreError::NotFound)
-                }
-            }
-        }
+        let mut tx = self.begin().await?;
+        let id = tx
+            .save_remote_access(actor.user_id, organisation_id, entry, fields, seal)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The sealed secret of an entry of an organisation the actor may see. Call only after
@@ -190,5 +138,80 @@ impl Store {
             .await?
         });
         sealed.flatten().ok_or(StoreError::NotFound)
+    }
+}
+
+impl crate::Tx {
+    /// Adds an entry (`entry` = `None`) or replaces one of this organisation, by `by`. The
+    /// caller has checked that the organisation is visible. A replacement without a new secret
+    /// keeps the stored one. `seal` turns the secret into its sealed form for the entry's id.
+    /// Returns the entry id; an entry of another organisation is [`StoreError::NotFound`].
+    pub async fn save_remote_access<F>(
+        &mut self,
+        by: UserId,
+        organisation_id: OrganisationId,
+        entry: Option<Uuid>,
+        fields: &RemoteAccessFields,
+        seal: F,
+    ) -> Result<Uuid, StoreError>
+    where
+        F: FnOnce(Uuid) -> Result<Option<Vec<u8>>, StoreError>,
+    {
+        let at = now();
+        let tx = self;
+        let id = match entry {
+            None => {
+                let id = Uuid::now_v7();
+                let sealed = seal(id)?;
+                on_tx!(tx, conn => {
+                    sqlx::query(
+                        "INSERT INTO remote_access_entries (id, organisation_id, method, host, account,
+                         sealed_secret, instructions, updated_by, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                    )
+                    .bind(id)
+                    .bind(organisation_id.0)
+                    .bind(fields.method.as_str())
+                    .bind(fields.host.as_str())
+                    .bind(fields.account.as_str())
+                    .bind(sealed)
+                    .bind(fields.instructions.as_str())
+                    .bind(by.0)
+                    .bind(at)
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+                });
+                id
+            }
+            Some(id) => {
+                let sealed = seal(id)?;
+                let updated = on_tx!(tx, conn => {
+                    sqlx::query(
+                        "UPDATE remote_access_entries SET method = $1, host = $2, account = $3,
+                         sealed_secret = COALESCE($4, sealed_secret), instructions = $5,
+                         updated_by = $6, updated_at = $7
+                         WHERE id = $8 AND organisation_id = $9",
+                    )
+                    .bind(fields.method.as_str())
+                    .bind(fields.host.as_str())
+                    .bind(fields.account.as_str())
+                    .bind(sealed)
+                    .bind(fields.instructions.as_str())
+                    .bind(by.0)
+                    .bind(at)
+                    .bind(id)
+                    .bind(organisation_id.0)
+                    .execute(conn)
+                    .await?
+                    .rows_affected()
+                });
+                if updated != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                id
+            }
+        };
+        Ok(id)
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use supportweb_domain::ids::{SessionId, UserId};
 use uuid::Uuid;
 
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, now, on_pool, on_tx};
 
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,29 +51,10 @@ impl Store {
         token_hash: &[u8],
         expires_at: DateTime<Utc>,
     ) -> Result<SessionRecord, StoreError> {
-        let record = SessionRecord {
-            id: SessionId::generate(),
-            user_id,
-            created_at: now(),
-            last_seen_at: now(),
-            expires_at,
-        };
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(record.id.0)
-            .bind(token_hash)
-            .bind(user_id.0)
-            .bind(record.created_at)
-            .bind(record.last_seen_at)
-            .bind(record.expires_at)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(record)
+        let mut tx = self.begin().await?;
+        let out = tx.create_session(user_id, token_hash, expires_at).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// The unexpired session with this token hash, if its account is still active.
@@ -118,7 +99,70 @@ impl Store {
 
     /// Ends the session with this token hash (logout). Unknown tokens are ignored.
     pub async fn end_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        let mut tx = self.begin().await?;
+        tx.end_session(token_hash).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account; returns how many ended.
+    pub async fn end_sessions_of(&self, user_id: UserId) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let out = tx.end_sessions_of(user_id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Removes sessions that expired before `at`; returns how many.
+    pub async fn purge_expired_sessions(&self, at: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
+    }
+}
+
+/// The same writes inside a transaction the caller holds, so that its history and audit
+/// entries are written with it.
+impl crate::Tx {
+    /// Stores a new session for `user_id` whose token hashes to `token_hash`.
+    pub async fn create_session(
+        &mut self,
+        user_id: UserId,
+        token_hash: &[u8],
+        expires_at: DateTime<Utc>,
+    ) -> Result<SessionRecord, StoreError> {
+        let record = SessionRecord {
+            id: SessionId::generate(),
+            user_id,
+            created_at: now(),
+            last_seen_at: now(),
+            expires_at,
+        };
+        on_tx!(self, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(record.id.0)
+            .bind(token_hash)
+            .bind(user_id.0)
+            .bind(record.created_at)
+            .bind(record.last_seen_at)
+            .bind(record.expires_at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(record)
+    }
+
+    /// Ends the session with this token hash (logout). Unknown tokens are ignored.
+    pub async fn end_session(&mut self, token_hash: &[u8]) -> Result<(), StoreError> {
+        on_tx!(self, pool => {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
                 .execute(pool)
@@ -129,21 +173,10 @@ impl Store {
     }
 
     /// Ends every session of an account; returns how many ended.
-    pub async fn end_sessions_of(&self, user_id: UserId) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, pool => {
+    pub async fn end_sessions_of(&mut self, user_id: UserId) -> Result<u64, StoreError> {
+        Ok(on_tx!(self, pool => {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id.0)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        }))
-    }
-
-    /// Removes sessions that expired before `at`; returns how many.
-    pub async fn purge_expired_sessions(&self, at: DateTime<Utc>) -> Result<u64, StoreError> {
-        Ok(on_pool!(self, pool => {
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                .bind(at)
                 .execute(pool)
                 .await?
                 .rows_affected()

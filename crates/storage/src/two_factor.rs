@@ -55,22 +55,9 @@ impl Store {
         user: UserId,
         secret_sealed: &[u8],
     ) -> Result<(), StoreError> {
-        let changed = on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO two_factor (user_id, secret_sealed, confirmed_at, last_step)
-                 VALUES ($1, $2, NULL, 0)
-                 ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed,
-                 last_step = 0 WHERE two_factor.confirmed_at IS NULL",
-            )
-            .bind(user.0)
-            .bind(secret_sealed)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        if changed == 0 {
-            return Err(StoreError::Conflict);
-        }
+        let mut tx = self.begin().await?;
+        tx.begin_two_factor(user, secret_sealed).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -84,23 +71,9 @@ impl Store {
         recovery_hashes: &[[u8; 32]],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let changed = on_tx!(tx, conn => {
-            sqlx::query(
-                "UPDATE two_factor SET confirmed_at = $2, last_step = $3
-                 WHERE user_id = $1 AND confirmed_at IS NULL",
-            )
-            .bind(user.0)
-            .bind(now())
-            .bind(step)
-            .execute(conn)
-            .await?
-            .rows_affected()
-        });
-        if changed == 0 {
-            return Err(StoreError::Conflict);
-        }
-        tx.replace_recovery_codes(user, recovery_hashes).await?;
-        tx.commit().await
+        tx.confirm_two_factor(user, step, recovery_hashes).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Accepts time step `step` once: true when it is newer than every step accepted before.
@@ -125,19 +98,10 @@ impl Store {
         user: UserId,
         code_hash: &[u8; 32],
     ) -> Result<bool, StoreError> {
-        let changed = on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE recovery_codes SET used_at = $3
-                 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
-            )
-            .bind(user.0)
-            .bind(code_hash.as_slice())
-            .bind(now())
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(changed == 1)
+        let mut tx = self.begin().await?;
+        let out = tx.use_recovery_code(user, code_hash).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// How many recovery codes the account has left.
@@ -167,22 +131,9 @@ impl Store {
     /// Returns whether it was enabled.
     pub async fn remove_two_factor(&self, user: UserId) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
-        let enabled: Option<Option<DateTime<Utc>>> = on_tx!(tx, conn => {
-            sqlx::query_scalar("SELECT confirmed_at FROM two_factor WHERE user_id = $1")
-                .bind(user.0)
-                .fetch_optional(&mut *conn)
-                .await?
-        });
-        for sql in [
-            "DELETE FROM two_factor WHERE user_id = $1",
-            "DELETE FROM recovery_codes WHERE user_id = $1",
-        ] {
-            on_tx!(tx, conn => {
-                sqlx::query(sql).bind(user.0).execute(conn).await?.rows_affected()
-            });
-        }
+        let out = tx.remove_two_factor(user).await?;
         tx.commit().await?;
-        Ok(enabled.flatten().is_some())
+        Ok(out)
     }
 
     /// Remembers a sign-in that passed the password and waits for the second factor.
@@ -261,17 +212,9 @@ impl Store {
 
     /// Sets a portal-wide setting.
     pub async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO portal_settings (name, value) VALUES ($1, $2)
-                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            )
-            .bind(name)
-            .bind(value)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
+        let mut tx = self.begin().await?;
+        tx.set_setting(name, value).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -282,7 +225,7 @@ impl Store {
 }
 
 impl crate::Tx {
-    async fn replace_recovery_codes(
+    pub async fn replace_recovery_codes(
         &mut self,
         user: UserId,
         hashes: &[[u8; 32]],
@@ -306,6 +249,121 @@ impl crate::Tx {
                 .rows_affected()
             });
         }
+        Ok(())
+    }
+}
+
+/// The same writes inside a transaction the caller holds, so that its history and audit
+/// entries are written with it.
+impl crate::Tx {
+    /// Starts (or restarts) an unfinished enrolment with a new sealed secret. An enabled
+    /// second factor is left alone: it has to be turned off first.
+    pub async fn begin_two_factor(
+        &mut self,
+        user: UserId,
+        secret_sealed: &[u8],
+    ) -> Result<(), StoreError> {
+        let changed = on_tx!(self, pool => {
+            sqlx::query(
+                "INSERT INTO two_factor (user_id, secret_sealed, confirmed_at, last_step)
+                 VALUES ($1, $2, NULL, 0)
+                 ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed,
+                 last_step = 0 WHERE two_factor.confirmed_at IS NULL",
+            )
+            .bind(user.0)
+            .bind(secret_sealed)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if changed == 0 {
+            return Err(StoreError::Conflict);
+        }
+        Ok(())
+    }
+
+    /// Finishes enrolment: the code of time step `step` was right. Stores the recovery codes'
+    /// hashes, replacing any earlier ones. Fails with `Conflict` when there is no unfinished
+    /// enrolment.
+    pub async fn confirm_two_factor(
+        &mut self,
+        user: UserId,
+        step: i64,
+        recovery_hashes: &[[u8; 32]],
+    ) -> Result<(), StoreError> {
+        let changed = on_tx!(self, conn => {
+            sqlx::query(
+                "UPDATE two_factor SET confirmed_at = $2, last_step = $3
+                 WHERE user_id = $1 AND confirmed_at IS NULL",
+            )
+            .bind(user.0)
+            .bind(now())
+            .bind(step)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if changed == 0 {
+            return Err(StoreError::Conflict);
+        }
+        self.replace_recovery_codes(user, recovery_hashes).await?;
+        Ok(())
+    }
+
+    /// Uses up a recovery code: true when it was one of the account's unused codes.
+    pub async fn use_recovery_code(
+        &mut self,
+        user: UserId,
+        code_hash: &[u8; 32],
+    ) -> Result<bool, StoreError> {
+        let changed = on_tx!(self, pool => {
+            sqlx::query(
+                "UPDATE recovery_codes SET used_at = $3
+                 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+            )
+            .bind(user.0)
+            .bind(code_hash.as_slice())
+            .bind(now())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Turns two-factor sign-in off for an account: secret and recovery codes are deleted.
+    /// Returns whether it was enabled.
+    pub async fn remove_two_factor(&mut self, user: UserId) -> Result<bool, StoreError> {
+        let enabled: Option<Option<DateTime<Utc>>> = on_tx!(self, conn => {
+            sqlx::query_scalar("SELECT confirmed_at FROM two_factor WHERE user_id = $1")
+                .bind(user.0)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        for sql in [
+            "DELETE FROM two_factor WHERE user_id = $1",
+            "DELETE FROM recovery_codes WHERE user_id = $1",
+        ] {
+            on_tx!(self, conn => {
+                sqlx::query(sql).bind(user.0).execute(conn).await?.rows_affected()
+            });
+        }
+        Ok(enabled.flatten().is_some())
+    }
+
+    /// Sets a portal-wide setting.
+    pub async fn set_setting(&mut self, name: &str, value: &str) -> Result<(), StoreError> {
+        on_tx!(self, pool => {
+            sqlx::query(
+                "INSERT INTO portal_settings (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
         Ok(())
     }
 }

@@ -572,14 +572,14 @@ async fn the_catalogue_installation_cards_and_contract_edits_keep_history(store:
     longer.products = vec![];
     longer.sla[0].response_minutes = 60;
     let changes = store
-        .update_contract(&manager, id, stored.version, &longer)
+        .update_contract(&manager, id, stored.version, &longer, |_| Vec::new())
         .await
         .unwrap();
     let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
     assert_eq!(fields, ["valid_to", "products", "sla_critical"]);
     assert!(matches!(
         store
-            .update_contract(&manager, id, stored.version, &contract)
+            .update_contract(&manager, id, stored.version, &contract, |_| Vec::new())
             .await,
         Err(StoreError::Conflict)
     ));

@@ -2,4 +2,5 @@
 //! each user's notification preferences.
 
 pub mod passwords;
+pub mod tokens;
 pub mod totp;

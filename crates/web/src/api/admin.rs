@@ -9,44 +9,23 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use supportweb_domain::Actor;
-use supportweb_domain::audit::AuditEvent;
-use supportweb_domain::ids::{ContractId, OrganisationId, ProductId};
-use supportweb_domain::permissions::{Action, AdminArea, Area};
+use supportweb_app::administration::catalogue::{InstallationForm, ProductForm};
+use supportweb_app::administration::contracts::ContractForm;
+use supportweb_app::administration::organisations::OrganisationForm;
+use supportweb_app::administration::{
+    ContractRecord, InstallationRecord, OrganisationRecord, ProductRecord,
+};
+use supportweb_app::typed::hours;
 use supportweb_domain::severity::Severity;
-use supportweb_storage::StoreError;
-use supportweb_storage::catalogue::{InstallationRecord, NewInstallation, ProductRecord};
-use supportweb_storage::contracts::ContractRecord;
-use supportweb_storage::organisations::OrganisationRecord;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::api::json;
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
-use crate::error::{AppError, FieldError};
-use crate::i18n::Tr;
+use crate::error::AppError;
 use crate::middleware::Problem;
-use crate::pages::catalogue::ProductForm;
-use crate::pages::contracts::{ContractForm, hours};
-use crate::pages::form::FormErrors;
-use crate::pages::organisations::OrganisationForm;
 use crate::state::AppState;
-
-const PAGE_SIZE: u32 = 50;
-
-fn require(actor: &Actor, area: AdminArea, action: Action) -> Result<(), AppError> {
-    if actor.staff_may(Area::Admin(area), action) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-fn parse_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
-    text.parse().map_err(|_| AppError::NotFound)
-}
 
 /// An organisation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,31 +108,14 @@ pub async fn list_organisations(
     signed: SignedIn,
     Query(query): Query<AfterQuery>,
 ) -> Result<Json<OrganisationPage>, AppError> {
-    let actor = &signed.actor;
-    let after = match query.after.as_deref() {
-        Some(text) => {
-            let id: OrganisationId = text
-                .parse()
-                .map_err(|_| AppError::BadRequest("bad_request"))?;
-            let last = state.store().organisation(actor, id).await?;
-            Some((last.name, id))
-        }
-        None => None,
-    };
-    let items = state
-        .store()
-        .organisations(
-            actor,
-            after.as_ref().map(|(n, id)| (n.as_str(), *id)),
-            PAGE_SIZE,
-        )
+    let page = state
+        .app()
+        .administration()
+        .organisations(&signed.actor, query.after.as_deref())
         .await?;
-    let next = (items.len() == PAGE_SIZE as usize)
-        .then(|| items.last().map(|o| o.id.0))
-        .flatten();
     Ok(Json(OrganisationPage {
-        items: items.into_iter().map(Organisation::from).collect(),
-        next,
+        next: page.next.and_then(|id| id.parse().ok()),
+        items: page.rows.into_iter().map(Organisation::from).collect(),
     }))
 }
 
@@ -212,14 +174,6 @@ impl OrganisationBody {
     }
 }
 
-fn field_error(field: &str, code: &'static str) -> AppError {
-    AppError::Invalid(vec![FieldError {
-        field: field.to_owned(),
-        code,
-        argument: None,
-    }])
-}
-
 /// Creates an organisation (staff who manage organisations).
 #[utoipa::path(
     post,
@@ -236,22 +190,12 @@ pub async fn create_organisation(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Organisation>), AppError> {
-    require(&signed.actor, AdminArea::Organisations, Action::Manage)?;
+    let admin = state.app().administration();
+    admin.require_organisation_manager(&signed.actor)?;
     let body: OrganisationBody = json(&body)?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let new = body
-        .form()
-        .parse(&t, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    let id = match state.store().create_organisation(&new).await {
-        Ok(id) => id,
-        Err(StoreError::Duplicate(_)) => {
-            return Err(field_error("ico", "organisation-error-ico-taken"));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let created = state.store().organisation(&signed.actor, id).await?;
+    let created = admin
+        .create_organisation(&signed.actor, &body.form())
+        .await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -275,30 +219,14 @@ pub async fn update_organisation(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Organisation>, AppError> {
-    require(&signed.actor, AdminArea::Organisations, Action::Manage)?;
-    let id: OrganisationId = parse_id(&id)?;
-    state.store().organisation(&signed.actor, id).await?;
+    let admin = state.app().administration();
+    admin.require_organisation_manager(&signed.actor)?;
+    admin.organisation(&signed.actor, &id).await?;
     let body: OrganisationBody = json(&body)?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let changed = body
-        .form()
-        .parse(&t, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    match state
-        .store()
-        .update_organisation(&signed.actor, id, body.version, &changed)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Duplicate(_)) => {
-            return Err(field_error("ico", "organisation-error-ico-taken"));
-        }
-        Err(other) => return Err(other.into()),
-    }
-    Ok(Json(
-        state.store().organisation(&signed.actor, id).await?.into(),
-    ))
+    let changed = admin
+        .update_organisation(&signed.actor, &id, &body.form())
+        .await?;
+    Ok(Json(changed.into()))
 }
 
 /// One line of an installation card.
@@ -425,23 +353,15 @@ pub async fn organisation(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<OrganisationDetail>, AppError> {
-    let id: OrganisationId = parse_id(&id)?;
-    let store = state.store();
-    let organisation = store.organisation(&signed.actor, id).await?;
+    let (organisation, installations, contracts) = state
+        .app()
+        .administration()
+        .organisation_with_card(&signed.actor, &id)
+        .await?;
     Ok(Json(OrganisationDetail {
         organisation: organisation.into(),
-        installations: store
-            .installations(&signed.actor, id)
-            .await?
-            .into_iter()
-            .map(Installation::from)
-            .collect(),
-        contracts: store
-            .contracts(&signed.actor, id)
-            .await?
-            .into_iter()
-            .map(Contract::from)
-            .collect(),
+        installations: installations.into_iter().map(Installation::from).collect(),
+        contracts: contracts.into_iter().map(Contract::from).collect(),
     }))
 }
 
@@ -526,40 +446,13 @@ pub async fn create_contract(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Contract>), AppError> {
-    require(&signed.actor, AdminArea::Contracts, Action::Manage)?;
-    let organisation: OrganisationId = parse_id(&id)?;
-    state
-        .store()
-        .organisation(&signed.actor, organisation)
-        .await?;
+    let admin = state.app().administration();
+    admin.require_contract_manager(&signed.actor)?;
+    admin.organisation(&signed.actor, &id).await?;
     let body: ContractBody = json(&body)?;
-    let t = Tr::new(signed.ctx.lang);
-    let catalogue = state.store().products(true).await?;
-    let mut errors = FormErrors::default();
-    let new = body
-        .form()
-        .parse(&t, &catalogue, organisation, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    let id = match state.store().create_contract(&new).await {
-        Ok(id) => id,
-        Err(StoreError::Duplicate(_)) => {
-            return Err(field_error("number", "contract-error-number-taken"));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    audit::record(
-        &state,
-        AuditEvent::ContractCreated,
-        Concerning {
-            actor: Some(signed.actor.user_id),
-            subject: None,
-            organisation: Some(organisation),
-        },
-        &address,
-        new.number.clone(),
-    )
-    .await?;
-    let created = state.store().contract(&signed.actor, id).await?;
+    let created = admin
+        .create_contract(&signed.actor, &id, &body.form(), &address)
+        .await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -585,46 +478,14 @@ pub async fn update_contract(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Contract>, AppError> {
-    require(&signed.actor, AdminArea::Contracts, Action::Manage)?;
-    let id: ContractId = parse_id(&id)?;
-    let current = state.store().contract(&signed.actor, id).await?;
+    let admin = state.app().administration();
+    admin.require_contract_manager(&signed.actor)?;
+    admin.contract(&signed.actor, &id).await?;
     let body: ContractBody = json(&body)?;
-    let t = Tr::new(signed.ctx.lang);
-    let catalogue = state.store().products(true).await?;
-    let mut errors = FormErrors::default();
-    let changed = body
-        .form()
-        .parse(&t, &catalogue, current.organisation_id, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    let changes = match state
-        .store()
-        .update_contract(&signed.actor, id, body.version, &changed)
-        .await
-    {
-        Ok(changes) => changes,
-        Err(StoreError::Duplicate(_)) => {
-            return Err(field_error("number", "contract-error-number-taken"));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    if !changes.is_empty() {
-        let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
-        audit::record(
-            &state,
-            AuditEvent::ContractChanged,
-            Concerning {
-                actor: Some(signed.actor.user_id),
-                subject: None,
-                organisation: Some(current.organisation_id),
-            },
-            &address,
-            format!("{}: {}", changed.number, fields.join(", ")),
-        )
+    let changed = admin
+        .update_contract(&signed.actor, &id, &body.form(), &address)
         .await?;
-    }
-    Ok(Json(
-        state.store().contract(&signed.actor, id).await?.into(),
-    ))
+    Ok(Json(changed.into()))
 }
 
 /// A product of the catalogue.
@@ -671,16 +532,8 @@ pub async fn products(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Json<Vec<Product>>, AppError> {
-    require(&signed.actor, AdminArea::Catalogue, Action::Read)?;
-    Ok(Json(
-        state
-            .store()
-            .products(true)
-            .await?
-            .into_iter()
-            .map(Product::from)
-            .collect(),
-    ))
+    let products = state.app().administration().products(&signed.actor).await?;
+    Ok(Json(products.into_iter().map(Product::from).collect()))
 }
 
 /// A product to add.
@@ -720,9 +573,9 @@ pub async fn create_product(
     signed: SignedIn,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Product>), AppError> {
-    require(&signed.actor, AdminArea::Catalogue, Action::Manage)?;
+    let admin = state.app().administration();
+    admin.require_catalogue_manager(&signed.actor)?;
     let body: ProductBody = json(&body)?;
-    let t = Tr::new(signed.ctx.lang);
     let form = ProductForm {
         code: body.code,
         name: body.name,
@@ -731,21 +584,8 @@ pub async fn create_product(
         is_active: body.is_active.then(|| "on".into()),
         version: 0,
     };
-    let mut errors = FormErrors::default();
-    let new = form
-        .parse(&t, &mut errors)
-        .ok_or_else(|| errors.into_api_error())?;
-    let id = match state.store().create_product(&signed.actor, &new).await {
-        Ok(id) => id,
-        Err(StoreError::Duplicate(_)) => {
-            return Err(field_error("code", "product-error-code-taken"));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store().product(id).await?.into()),
-    ))
+    let created = admin.create_product(&signed.actor, &form).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// An installation to add to an organisation's card.
@@ -784,42 +624,20 @@ pub async fn create_installation(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Installation>), AppError> {
-    require(&signed.actor, AdminArea::Organisations, Action::Manage)?;
-    let organisation: OrganisationId = parse_id(&id)?;
-    state
-        .store()
-        .organisation(&signed.actor, organisation)
-        .await?;
+    let admin = state.app().administration();
+    admin.installation_choices(&signed.actor, &id).await?;
     let body: InstallationBody = json(&body)?;
-    let product = match state.store().product(ProductId(body.product_id)).await {
-        Ok(product) if product.is_active => product,
-        Ok(_) | Err(StoreError::NotFound) => {
-            return Err(field_error("product_id", "installation-error-product"));
-        }
-        Err(other) => return Err(other.into()),
-    };
-    let new = NewInstallation {
-        product_id: product.id,
-        label: body.label.trim().to_owned(),
-        product_version: body.product_version.trim().to_owned(),
+    let form = InstallationForm {
+        product: body.product_id.to_string(),
+        label: body.label,
+        product_version: body.product_version,
+        notes: body.notes,
+        version: 0,
         modules: body.modules,
-        notes: body.notes.trim().to_owned(),
     };
-    if new.label.is_empty() || new.label.chars().count() > 100 {
-        return Err(field_error("label", "form-error-required"));
-    }
-    if !product.versions.contains(&new.product_version) {
-        return Err(field_error("product_version", "installation-error-version"));
-    }
-    if !new.fits(&product) {
-        return Err(field_error("modules", "installation-error-modules"));
-    }
-    let id = state
-        .store()
-        .create_installation(&signed.actor, organisation, &new)
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store().installation(&signed.actor, id).await?.into()),
-    ))
+    let created = admin
+        .create_installation(&signed.actor, &id, &form)
+        .await
+        .map_err(|e| e.renamed(&[("product", "product_id")]))?;
+    Ok((StatusCode::CREATED, Json(created.into())))
 }

@@ -1,80 +1,34 @@
 //! Account administration for staff: the accounts overview, creating an account (there is no
 //! self-registration) with a 72-hour activation link to hand over, deactivating and
-//! reactivating, and a new activation link. Who may do what comes from the permission
-//! matrix; staff accounts are managed by administrators only.
-
-use std::collections::BTreeMap;
+//! reactivating, and a new activation link. The use cases are in
+//! `supportweb_app::administration::accounts`; staff accounts are managed by administrators
+//! only.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Duration;
 use serde::Deserialize;
-use supportweb_domain::agenda::{Agenda, AgendaRight};
-use supportweb_domain::ids::{OrganisationId, UserId};
+use supportweb_app::Error;
+use supportweb_app::administration::accounts::{AccountDetail, NewAccount, UserRecord};
+use supportweb_domain::Language;
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::ids::UserId;
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::permissions::{Action, AdminArea, Area};
-use supportweb_domain::user::{Login, StaffRole, UserKind};
-use supportweb_domain::{Actor, Language};
-use supportweb_storage::StoreError;
-use supportweb_storage::history::FieldChange;
-use supportweb_storage::organisations::OrganisationRecord;
-use supportweb_storage::users::{NewUser, UserRecord};
+use supportweb_domain::permissions::{Action, AdminArea};
+use supportweb_domain::user::{StaffRole, UserKind};
 
+use super::form::FormErrors;
 use super::organisation::RightsView;
 use super::rights_form::{Choice, RightsChoices, RightsFields};
 use super::{Layout, render};
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::{Tr, role_key};
 use crate::middleware::KeepBody;
-use crate::session;
 use crate::state::AppState;
-use supportweb_domain::audit::AuditEvent;
-
-/// How long an activation link works.
-pub const ACTIVATION_HOURS: i64 = 72;
-const PAGE_SIZE: u32 = 50;
-const ACCOUNTS: Area = Area::Admin(AdminArea::Accounts);
-
-fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
-    if actor.staff_may(ACCOUNTS, action) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The account `id` if the actor may manage it: unknown ids answer 404, accounts the actor
-/// sees but may not manage (staff, for non-administrators) 403.
-async fn managed_account(
-    state: &AppState,
-    actor: &Actor,
-    id: &str,
-) -> Result<UserRecord, AppError> {
-    require(actor, Action::Manage)?;
-    let user_id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
-    let account = state
-        .store()
-        .user(user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if may_manage(actor, &account) {
-        Ok(account)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Staff accounts are managed by administrators only.
-fn may_manage(actor: &Actor, account: &UserRecord) -> bool {
-    actor.staff_may(ACCOUNTS, Action::Manage)
-        && (account.kind != UserKind::Staff || actor.has_role(StaffRole::Administrator))
-}
 
 /// One row of the overview.
 pub struct AccountRow {
@@ -114,73 +68,44 @@ pub(super) async fn list(
     signed: SignedIn,
     Query(query): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Read)?;
+    let page = state
+        .app()
+        .administration()
+        .accounts(&signed.actor, query.after.as_deref())
+        .await?;
     let layout = Layout::new(&signed.ctx, "accounts-title");
     let t = layout.t;
-    let after = match query.after.as_deref() {
-        Some(id) => {
-            let id: UserId = id
-                .parse()
-                .map_err(|_| AppError::BadRequest("bad_request"))?;
-            let user = state.store().user(id).await?.ok_or(AppError::NotFound)?;
-            Some((user.display_name, id))
-        }
-        None => None,
-    };
-    let users = state
-        .store()
-        .accounts_page(after.as_ref().map(|(n, id)| (n.as_str(), *id)), PAGE_SIZE)
-        .await?;
-    let next = (users.len() == PAGE_SIZE as usize)
-        .then(|| users.last().map(|u| u.id.to_string()))
-        .flatten();
-    let mut rows = Vec::with_capacity(users.len());
-    for user in users {
-        let detail = if user.kind == UserKind::Staff {
-            user.roles
-                .iter()
-                .map(|r| t.t(role_key(r.as_str())))
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else {
-            organisation_names(&state, &signed.actor, user.id)
-                .await?
-                .join(", ")
-        };
-        rows.push(AccountRow {
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|(user, organisations)| AccountRow {
+            detail: if user.kind == UserKind::Staff {
+                user.roles
+                    .iter()
+                    .map(|r| t.t(role_key(r.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                organisations.join(", ")
+            },
             id: user.id,
             kind: kind_label(&t, user.kind),
             display_name: user.display_name,
             login: user.login,
-            detail,
             is_active: user.is_active,
             has_password: user.password_hash.is_some(),
-        });
-    }
+        })
+        .collect();
     render(&AccountsPage {
-        may_create: signed.actor.staff_may(ACCOUNTS, Action::Manage),
+        may_create: supportweb_app::administration::may(
+            &signed.actor,
+            AdminArea::Accounts,
+            Action::Manage,
+        ),
         layout,
         rows,
-        next,
+        next: page.next,
     })
-}
-
-async fn organisation_names(
-    state: &AppState,
-    actor: &Actor,
-    user: UserId,
-) -> Result<Vec<String>, AppError> {
-    let mut names = Vec::new();
-    for membership in state.store().memberships_of(user).await? {
-        names.push(
-            state
-                .store()
-                .organisation(actor, membership.organisation_id)
-                .await?
-                .name,
-        );
-    }
-    Ok(names)
 }
 
 /// The account form as typed (kept when validation fails).
@@ -228,7 +153,7 @@ impl AccountForm {
 struct AccountFormPage {
     layout: Layout,
     form: AccountForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
     kinds: Vec<Choice>,
     languages: Vec<Choice>,
     roles: Vec<Choice>,
@@ -246,13 +171,14 @@ async fn form_page(
     state: &AppState,
     signed: &SignedIn,
     form: AccountForm,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
 ) -> Result<AccountFormPage, AppError> {
     let layout = Layout::new(&signed.ctx, "account-new-title");
     let t = layout.t;
-    let organisations: Vec<OrganisationRecord> = state
-        .store()
-        .organisations(&signed.actor, None, 1000)
+    let organisations = state
+        .app()
+        .administration()
+        .account_organisations(&signed.actor)
         .await?;
     let rights = form.rights.rights();
     let kinds = [UserKind::Customer, UserKind::Partner, UserKind::Staff]
@@ -307,7 +233,6 @@ pub(super) async fn new_form(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Manage)?;
     let form = AccountForm {
         kind: "customer".into(),
         language: "cs".into(),
@@ -317,7 +242,7 @@ pub(super) async fn new_form(
         }),
         ..AccountForm::default()
     };
-    render(&form_page(&state, &signed, form, BTreeMap::new()).await?)
+    render(&form_page(&state, &signed, form, FormErrors::default()).await?)
 }
 
 #[derive(Template)]
@@ -336,182 +261,39 @@ pub(super) async fn create(
     ClientAddress(address): ClientAddress,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors: BTreeMap<&'static str, String> = BTreeMap::new();
-    let kind = UserKind::parse(&form.kind);
-    match kind {
-        None => {
-            errors.insert("kind", t.t("account-error-kind"));
-        }
-        Some(UserKind::Staff) if !signed.actor.has_role(StaffRole::Administrator) => {
-            errors.insert("kind", t.t("account-error-staff-admin-only"));
-        }
-        _ => {}
-    }
-    let login = match Login::parse(&form.login) {
-        Ok(login) => Some(login),
-        Err(_) => {
-            errors.insert("login", t.t("account-error-login"));
-            None
-        }
+    let admin = state.app().administration();
+    admin.require_account_manager(&signed.actor)?;
+    let input = NewAccount {
+        kind: form.kind.clone(),
+        login: form.login.clone(),
+        display_name: form.display_name.clone(),
+        email: form.email.clone(),
+        language: form.language.clone(),
+        organisation: form.organisation.clone(),
+        rights: form.rights.rights(),
+        roles: form.roles(),
     };
-    let display_name = form.display_name.trim().to_owned();
-    if display_name.is_empty() || display_name.chars().count() > 200 {
-        errors.insert("display_name", t.t("account-error-name"));
-    }
-    let email = form.email.trim().to_owned();
-    let email_ok = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
-        });
-    if !email_ok {
-        errors.insert("email", t.t("account-error-email"));
-    }
-    let language = Language::from_tag(&form.language).unwrap_or_default();
-    let roles = form.roles();
-    let mut organisation = None;
-    match kind {
-        Some(UserKind::Staff) if roles.is_empty() => {
-            errors.insert("roles", t.t("account-error-roles"));
-        }
-        Some(UserKind::Customer | UserKind::Partner) => {
-            // The organisation id arrives in the request: authorise it again.
-            let chosen = form.organisation.parse::<OrganisationId>().ok();
-            match chosen {
-                Some(id) => match state.store().organisation(&signed.actor, id).await {
-                    Ok(found) => organisation = Some(found.id),
-                    Err(StoreError::NotFound) => {
-                        errors.insert("organisation", t.t("account-error-organisation"));
-                    }
-                    Err(other) => return Err(other.into()),
-                },
-                None => {
-                    errors.insert("organisation", t.t("account-error-organisation"));
-                }
-            }
-        }
-        _ => {}
-    }
-    let (Some(kind), Some(login), true) = (kind, login, errors.is_empty()) else {
-        let page = form_page(&state, &signed, form, errors).await?;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Extension(KeepBody),
-            render(&page)?,
-        )
-            .into_response());
-    };
-    let new = NewUser {
-        login: login.clone(),
-        display_name: display_name.clone(),
-        email,
-        kind,
-        roles: if kind == UserKind::Staff {
-            roles
-        } else {
-            Vec::new()
-        },
-        password_hash: None,
-        language,
-    };
-    let mut tx = state.store().begin().await?;
-    let created = tx.create_user(&new).await;
-    let id = match created {
-        Ok(id) => id,
-        Err(StoreError::Duplicate(_)) => {
-            drop(tx);
-            let mut errors = BTreeMap::new();
-            errors.insert("login", t.t("account-error-login-taken"));
+    match admin.create_account(&signed.actor, &input, &address).await {
+        Ok(created) => render(&CreatedPage {
+            layout: Layout::new(&signed.ctx, "account-created-title"),
+            display_name: created.account.display_name,
+            login: created.account.login,
+            link: created.link,
+            account_id: created.account.id,
+        })
+        .map(IntoResponse::into_response),
+        Err(Error::Invalid(problems)) => {
+            let errors = FormErrors::from_fields(&problems, &Tr::new(signed.ctx.lang));
             let page = form_page(&state, &signed, form, errors).await?;
-            return Ok((
+            Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 axum::Extension(KeepBody),
                 render(&page)?,
             )
-                .into_response());
+                .into_response())
         }
-        Err(other) => return Err(other.into()),
-    };
-    tx.commit().await?;
-    let by = Concerning::by(signed.actor.user_id, id);
-    audit::record(
-        &state,
-        AuditEvent::AccountCreated,
-        by.clone(),
-        &address,
-        kind.as_str(),
-    )
-    .await?;
-    if let Some(organisation) = organisation {
-        let rights = form.rights.rights();
-        state
-            .store()
-            .set_membership(id, organisation, &rights)
-            .await?;
-        let concerning = Concerning {
-            organisation: Some(organisation),
-            ..by.clone()
-        };
-        audit::record(
-            &state,
-            AuditEvent::MembershipChanged,
-            concerning,
-            &address,
-            describe(&rights),
-        )
-        .await?;
+        Err(other) => Err(other.into()),
     }
-    tracing::info!(account = %id, by = %signed.actor.user_id, "account created");
-    let link = new_activation(&state, &signed.actor, id).await?;
-    audit::record(&state, AuditEvent::ActivationLinkIssued, by, &address, "").await?;
-    render(&CreatedPage {
-        layout: Layout::new(&signed.ctx, "account-created-title"),
-        display_name,
-        login: login.to_string(),
-        link,
-        account_id: id,
-    })
-    .map(IntoResponse::into_response)
-}
-
-/// A membership's rights in the audit log's words: `protocols=read … approve-orders`.
-fn describe(rights: &MembershipRights) -> String {
-    let mut text = Agenda::ALL
-        .into_iter()
-        .map(|a| format!("{}={}", a.slug(), rights.right(a).as_str()))
-        .collect::<Vec<_>>()
-        .join(" ");
-    for (on, name) in [
-        (rights.may_approve_orders, "approve-orders"),
-        (rights.may_confirm_protocols, "confirm-protocols"),
-        (rights.may_see_validation_codes, "see-validation-codes"),
-        (rights.all_notifications, "all-notifications"),
-    ] {
-        if on {
-            text.push(' ');
-            text.push_str(name);
-        }
-    }
-    text
-}
-
-/// Creates a new activation link for `account` and returns its full address.
-async fn new_activation(
-    state: &AppState,
-    actor: &Actor,
-    account: UserId,
-) -> Result<String, AppError> {
-    let (token, hash) = session::new_token()?;
-    let expires = supportweb_storage::now() + Duration::hours(ACTIVATION_HOURS);
-    state
-        .store()
-        .create_activation(account, &hash, actor.user_id, expires)
-        .await?;
-    Ok(format!(
-        "{}/activate/{token}",
-        state.config().app.public_url
-    ))
 }
 
 #[derive(Template)]
@@ -532,43 +314,27 @@ struct AccountPage {
     history: Vec<super::history::HistoryLine>,
 }
 
+/// The account's page; `link` is a new activation link to show once.
 async fn account_page(
     state: &AppState,
     signed: &SignedIn,
     id: &str,
     link: Option<String>,
 ) -> Result<AccountPage, AppError> {
-    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
-    let account = state.store().user(id).await?.ok_or(AppError::NotFound)?;
+    let AccountDetail {
+        account,
+        memberships,
+        may_manage,
+        organisations,
+        two_factor,
+        history,
+    } = state
+        .app()
+        .administration()
+        .account(&signed.actor, id)
+        .await?;
     let layout = Layout::new(&signed.ctx, "account-title");
     let t = layout.t;
-    let mut memberships = Vec::new();
-    for membership in state.store().memberships_of(id).await? {
-        let organisation = state
-            .store()
-            .organisation(&signed.actor, membership.organisation_id)
-            .await?;
-        memberships.push((
-            organisation.id.to_string(),
-            organisation.name,
-            RightsView::new(&t, &membership.rights),
-        ));
-    }
-    let organisations = if account.kind == UserKind::Staff {
-        Vec::new()
-    } else {
-        state
-            .store()
-            .organisations(&signed.actor, None, 1000)
-            .await?
-            .into_iter()
-            .map(|o| Choice {
-                value: o.id.to_string(),
-                label: o.name,
-                selected: false,
-            })
-            .collect()
-    };
     Ok(AccountPage {
         kind: kind_label(&t, account.kind),
         roles: account
@@ -576,20 +342,32 @@ async fn account_page(
             .iter()
             .map(|r| t.t(role_key(r.as_str())))
             .collect(),
-        may_manage: may_manage(&signed.actor, &account),
-        memberships,
+        may_manage,
+        memberships: memberships
+            .into_iter()
+            .map(|(organisation, membership)| {
+                (
+                    organisation.id.to_string(),
+                    organisation.name,
+                    RightsView::new(&t, &membership.rights),
+                )
+            })
+            .collect(),
         account,
         link,
-        organisations,
+        organisations: organisations
+            .into_iter()
+            .map(|o| Choice {
+                value: o.id.to_string(),
+                label: o.name,
+                selected: false,
+            })
+            .collect(),
         rights_choices: RightsChoices::new(&t, &MembershipRights::NONE),
         membership_error: None,
-        two_factor: state
-            .store()
-            .two_factor(id)
-            .await?
-            .is_some_and(|r| r.is_enabled()),
+        two_factor,
         two_factor_reset: false,
-        history: super::history::lines(state, &t, "account", id.0).await?,
+        history: super::history::format(&t, "account", history),
         layout,
     })
 }
@@ -599,7 +377,6 @@ pub(super) async fn show(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Read)?;
     render(&account_page(&state, &signed, &id, None).await?)
 }
 
@@ -610,17 +387,11 @@ pub(super) async fn reset_two_factor(
     ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let account = managed_account(&state, &signed.actor, &id).await?;
-    if state.store().remove_two_factor(account.id).await? {
-        audit::record(
-            &state,
-            AuditEvent::TwoFactorReset,
-            Concerning::by(signed.actor.user_id, account.id),
-            &address,
-            "",
-        )
+    state
+        .app()
+        .administration()
+        .reset_two_factor(&signed.actor, &id, &address)
         .await?;
-    }
     let mut page = account_page(&state, &signed, &id, None).await?;
     page.two_factor_reset = true;
     Ok(render(&page)?.into_response())
@@ -639,43 +410,12 @@ pub(super) async fn set_active(
     Path(id): Path<String>,
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    let account = managed_account(&state, &signed.actor, &id).await?;
-    let user_id = account.id;
-    if account.id == signed.actor.user_id {
-        return Err(AppError::Forbidden);
-    }
-    let active = form.active == "true";
-    state.store().set_user_active(user_id, active).await?;
-    if active != account.is_active {
-        state
-            .store()
-            .record_history(
-                "account",
-                user_id.0,
-                signed.actor.user_id,
-                &[FieldChange {
-                    field: "active",
-                    old: account.is_active.to_string(),
-                    new: active.to_string(),
-                }],
-            )
-            .await?;
-    }
-    let event = if active {
-        AuditEvent::AccountReactivated
-    } else {
-        AuditEvent::AccountDeactivated
-    };
-    audit::record(
-        &state,
-        event,
-        Concerning::by(signed.actor.user_id, user_id),
-        &address,
-        "",
-    )
-    .await?;
-    tracing::info!(account = %user_id, active, by = %signed.actor.user_id, "account activity changed");
-    Ok(Redirect::to(&format!("/admin/accounts/{user_id}")).into_response())
+    state
+        .app()
+        .administration()
+        .set_active(&signed.actor, &id, form.active == "true", &address)
+        .await?;
+    Ok(Redirect::to(&format!("/admin/accounts/{id}")).into_response())
 }
 
 pub(super) async fn new_link(
@@ -684,11 +424,11 @@ pub(super) async fn new_link(
     ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let account = managed_account(&state, &signed.actor, &id).await?;
-    let user_id = account.id;
-    let link = new_activation(&state, &signed.actor, user_id).await?;
-    let by = Concerning::by(signed.actor.user_id, user_id);
-    audit::record(&state, AuditEvent::ActivationLinkIssued, by, &address, "").await?;
+    let link = state
+        .app()
+        .administration()
+        .new_activation_link(&signed.actor, &id, &address)
+        .await?;
     render(&account_page(&state, &signed, &id, Some(link)).await?)
 }
 
@@ -712,99 +452,28 @@ pub(super) async fn membership(
     Path(id): Path<String>,
     Form(form): Form<MembershipForm>,
 ) -> Result<Response, AppError> {
-    let account = managed_account(&state, &signed.actor, &id).await?;
-    let user_id = account.id;
-    let t = Tr::new(signed.ctx.lang);
-    // The organisation id arrives in the request: authorise it again.
-    let organisation = match form.organisation.parse::<OrganisationId>() {
-        Ok(id) => match state.store().organisation(&signed.actor, id).await {
-            Ok(found) => Some(found),
-            Err(StoreError::NotFound) => None,
-            Err(other) => return Err(other.into()),
-        },
-        Err(_) => None,
-    };
-    let existing = state.store().memberships_of(user_id).await?;
-    let problem = match &organisation {
-        None => Some(t.t("account-error-organisation")),
-        Some(_) if account.kind == UserKind::Staff => Some(t.t("membership-error-staff")),
-        Some(o)
-            if form.remove.is_none()
-                && account.kind == UserKind::Customer
-                && existing.iter().any(|m| m.organisation_id != o.id) =>
-        {
-            Some(t.t("membership-error-one-organisation"))
-        }
-        _ => None,
-    };
-    let Some(organisation) = organisation.filter(|_| problem.is_none()) else {
-        let mut page = account_page(&state, &signed, &id, None).await?;
-        page.membership_error = problem;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Extension(KeepBody),
-            render(&page)?,
-        )
-            .into_response());
-    };
-    let concerning = Concerning {
-        organisation: Some(organisation.id),
-        ..Concerning::by(signed.actor.user_id, user_id)
-    };
-    let before = existing
-        .iter()
-        .find(|m| m.organisation_id == organisation.id)
-        .map(|m| format!("{}: {}", organisation.name, describe(&m.rights)))
-        .unwrap_or_default();
-    let after = if form.remove.is_some() {
-        String::new()
-    } else {
-        format!("{}: {}", organisation.name, describe(&form.rights.rights()))
-    };
-    if before != after {
-        state
-            .store()
-            .record_history(
-                "account",
-                user_id.0,
-                signed.actor.user_id,
-                &[FieldChange {
-                    field: "membership",
-                    old: before,
-                    new: after,
-                }],
+    let rights = form.rights.rights();
+    let chosen = form.remove.is_none().then_some(&rights);
+    match state
+        .app()
+        .administration()
+        .change_membership(&signed.actor, &id, &form.organisation, chosen, &address)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/accounts/{id}#memberships")).into_response()),
+        Err(Error::Invalid(problems)) => {
+            let t = Tr::new(signed.ctx.lang);
+            let mut page = account_page(&state, &signed, &id, None).await?;
+            page.membership_error = FormErrors::from_fields(&problems, &t)
+                .get("membership")
+                .cloned();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Extension(KeepBody),
+                render(&page)?,
             )
-            .await?;
-    }
-    if form.remove.is_some() {
-        if state
-            .store()
-            .remove_membership(user_id, organisation.id)
-            .await?
-        {
-            audit::record(
-                &state,
-                AuditEvent::MembershipChanged,
-                concerning,
-                &address,
-                "removed",
-            )
-            .await?;
+                .into_response())
         }
-    } else {
-        let rights = form.rights.rights();
-        state
-            .store()
-            .set_membership(user_id, organisation.id, &rights)
-            .await?;
-        audit::record(
-            &state,
-            AuditEvent::MembershipChanged,
-            concerning,
-            &address,
-            describe(&rights),
-        )
-        .await?;
+        Err(other) => Err(other.into()),
     }
-    Ok(Redirect::to(&format!("/admin/accounts/{user_id}#memberships")).into_response())
 }

@@ -1,41 +1,21 @@
 //! The audit log for administrators: filters by event, account and dates; newest first,
-//! keyset-paged.
-
-use std::collections::BTreeMap;
+//! keyset-paged (`supportweb_app::administration::audit_log`).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use serde::Deserialize;
+use supportweb_app::administration::audit_log::{AuditParams, AuditRecord};
 use supportweb_domain::audit::AuditEvent;
-use supportweb_domain::calendar::{from_prague_time, prague_time};
-use supportweb_domain::permissions::{Action, AdminArea, Area};
-use supportweb_storage::audit::{AuditFilter, AuditRecord};
+use supportweb_domain::calendar::prague_time;
 
+use super::form::FormErrors;
 use super::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::{Tr, event_key};
 use crate::middleware::KeepBody;
 use crate::state::AppState;
-
-const PAGE_SIZE: u32 = 100;
-
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct AuditQuery {
-    #[serde(default)]
-    event: String,
-    #[serde(default)]
-    login: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    before: String,
-}
 
 /// One row as shown.
 pub struct AuditRow {
@@ -52,9 +32,9 @@ pub struct AuditRow {
 #[template(path = "admin_audit.html")]
 struct AuditPage {
     layout: Layout,
-    query: AuditQuery,
+    query: AuditParams,
     events: Vec<(String, String, bool)>,
-    errors: BTreeMap<&'static str, String>,
+    errors: FormErrors,
     rows: Vec<AuditRow>,
     older: Option<String>,
 }
@@ -82,63 +62,16 @@ fn row(t: &Tr, record: AuditRecord) -> AuditRow {
 pub(super) async fn show(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<AuditQuery>,
+    Query(query): Query<AuditParams>,
 ) -> Result<Response, AppError> {
-    if !signed
-        .actor
-        .staff_may(Area::Admin(AdminArea::Audit), Action::Read)
-    {
-        return Err(AppError::NotFound);
-    }
+    let (page, problems) = state
+        .app()
+        .administration()
+        .audit_log(&signed.actor, &query)
+        .await?;
     let layout = Layout::new(&signed.ctx, "audit-title");
     let t = layout.t;
-    let mut errors = BTreeMap::new();
-    let mut filter = AuditFilter::default();
-    if !query.event.is_empty() {
-        match AuditEvent::parse(&query.event) {
-            Some(event) => filter.event = Some(event),
-            None => {
-                errors.insert("event", t.t("audit-error-event"));
-            }
-        }
-    }
-    let mut unknown_login = false;
-    if !query.login.trim().is_empty() {
-        match state.store().user_by_login(&query.login).await? {
-            Some(user) => filter.user = Some(user.id),
-            None => {
-                unknown_login = true;
-                errors.insert("login", t.t("audit-error-login"));
-            }
-        }
-    }
-    let day = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-    if !query.from.is_empty() {
-        match day(&query.from) {
-            Some(d) => filter.from = Some(from_prague_time(d.and_time(chrono::NaiveTime::MIN))),
-            None => {
-                errors.insert("from", t.t("audit-error-date"));
-            }
-        }
-    }
-    if !query.to.is_empty() {
-        match day(&query.to).and_then(|d| d.succ_opt()) {
-            Some(d) => filter.until = Some(from_prague_time(d.and_time(chrono::NaiveTime::MIN))),
-            None => {
-                errors.insert("to", t.t("audit-error-date"));
-            }
-        }
-    }
-    let before = query.before.parse::<uuid::Uuid>().ok();
-    let records = if errors.is_empty() && !unknown_login {
-        state.store().audit_page(&filter, before, PAGE_SIZE).await?
-    } else {
-        Vec::new()
-    };
-    let older = (records.len() == PAGE_SIZE as usize)
-        .then(|| records.last().map(|r| r.id.to_string()))
-        .flatten();
-    let status = if errors.is_empty() {
+    let status = if problems.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -154,9 +87,9 @@ pub(super) async fn show(
                 )
             })
             .collect(),
-        rows: records.into_iter().map(|r| row(&t, r)).collect(),
-        older,
-        errors,
+        rows: page.rows.into_iter().map(|r| row(&t, r)).collect(),
+        older: page.next,
+        errors: FormErrors::from_fields(&problems, &t),
         query,
         layout,
     };

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use supportweb_app::FieldErrors;
+use axum::http::StatusCode;
+use supportweb_app::{Error, FieldErrors};
 
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::i18n::Tr;
 
 /// Messages per field name, with the message id (the API's error code).
@@ -45,42 +46,32 @@ impl FormErrors {
         self.0.get(field).map(|(message, _)| message)
     }
 
-    /// The errors as the API reports them: field and code.
-    pub fn into_api_error(self) -> AppError {
-        AppError::Invalid(
-            self.0
-                .into_iter()
-                .map(|(field, (_, code))| FieldError {
-                    field,
-                    code,
-                    argument: None,
-                })
-                .collect(),
-        )
-    }
-
     /// No errors?
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
-/// Whether `text` looks like an e-mail address (one `@`, a dot in the domain, no spaces).
-pub fn looks_like_email(text: &str) -> bool {
-    text.len() <= 254
-        && !text.contains(char::is_whitespace)
-        && text.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.contains('@')
-        })
-}
-
-/// Parses a number of hours typed by a person (`2`, `1,5`, `0.25`) into minutes.
-pub fn hours_to_minutes(text: &str) -> Option<i64> {
-    let hours: f64 = text.trim().replace(',', ".").parse().ok()?;
-    if !(0.0..=100_000.0).contains(&hours) {
-        return None;
+/// What a refused use case puts next to a form's fields, with the answer's status: the
+/// field problems (422), or a stale form (409) whose note goes next to `conflict_field`.
+/// Any other error is the page's error.
+pub fn refused(
+    t: &Tr,
+    error: Error,
+    conflict_field: &'static str,
+) -> Result<(StatusCode, FormErrors), AppError> {
+    match error {
+        Error::Invalid(problems) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormErrors::from_fields(&problems, t),
+        )),
+        Error::Conflict => {
+            let mut errors = FormErrors::default();
+            errors.add_t(conflict_field, t, "error-conflict-detail");
+            Ok((StatusCode::CONFLICT, errors))
+        }
+        other => Err(other.into()),
     }
-    Some((hours * 60.0).round() as i64)
 }
 
 /// Every value of the repeated field `name` in a form body (checkbox groups), in order.
@@ -102,22 +93,5 @@ mod tests {
         let body = b"label=A&module=Podatelna&module=V%C3%BDpravna&version=3";
         assert_eq!(form_values(body, "module"), ["Podatelna", "Výpravna"]);
         assert!(form_values(body, "product").is_empty());
-    }
-
-    #[test]
-    fn hours_accept_czech_decimal_commas() {
-        assert_eq!(hours_to_minutes("2"), Some(120));
-        assert_eq!(hours_to_minutes("1,5"), Some(90));
-        assert_eq!(hours_to_minutes(" 0.25 "), Some(15));
-        assert_eq!(hours_to_minutes("-1"), None);
-        assert_eq!(hours_to_minutes("dvě"), None);
-    }
-
-    #[test]
-    fn e_mail_addresses_are_checked_loosely() {
-        assert!(looks_like_email("podatelna@obec-lhota.cz"));
-        assert!(!looks_like_email("obec lhota@x.cz"));
-        assert!(!looks_like_email("bez-zavinace.cz"));
-        assert!(!looks_like_email("a@b"));
     }
 }

@@ -1,10 +1,6 @@
 //! The change history shown at the bottom of every record's page: who, when, field, old → new.
 
-use uuid::Uuid;
-
-use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::state::AppState;
 
 /// One history line as shown.
 pub struct HistoryLine {
@@ -87,24 +83,6 @@ pub fn format(
     records: Vec<supportweb_app::HistoryRecord>,
 ) -> Vec<HistoryLine> {
     records.into_iter().map(|h| line(t, entity, h)).collect()
-}
-
-/// The history of `entity` `id`, newest first, for pages only staff open. Field names are
-/// translated by the message `{entity}-field-{field}`. The caller has checked the user may
-/// see the record.
-pub async fn lines(
-    state: &AppState,
-    t: &Tr,
-    entity: &str,
-    id: Uuid,
-) -> Result<Vec<HistoryLine>, AppError> {
-    Ok(state
-        .store()
-        .history(entity, id)
-        .await?
-        .into_iter()
-        .map(|h| line(t, entity, h))
-        .collect())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The installation card of an organisation, edited by staff who manage organisations: which
-//! product, version and modules it runs, one line per installation.
+//! product, version and modules it runs, one line per installation. The use cases are in
+//! `supportweb_app::administration::catalogue`.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -7,91 +8,26 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
-use supportweb_domain::Actor;
-use supportweb_domain::ids::{InstallationId, OrganisationId, ProductId};
-use supportweb_domain::permissions::{Action, AdminArea, Area};
-use supportweb_storage::StoreError;
-use supportweb_storage::catalogue::{InstallationRecord, NewInstallation, ProductRecord};
+use supportweb_app::administration::catalogue::{InstallationDetail, InstallationForm};
+use supportweb_app::administration::{self, ProductRecord};
+use supportweb_domain::ids::{InstallationId, OrganisationId};
+use supportweb_domain::permissions::{Action, AdminArea};
 
-use super::form::{FormErrors, form_values};
+use super::form::{FormErrors, form_values, refused};
 use super::history::{self, HistoryLine};
 use super::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::middleware::KeepBody;
 use crate::state::AppState;
 
-const ORGANISATIONS: Area = Area::Admin(AdminArea::Organisations);
-
-fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
-    if actor.staff_may(ORGANISATIONS, action) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The installation form as typed; modules arrive as repeated `module` fields.
-#[derive(Debug, Default, Deserialize)]
-struct InstallationForm {
-    #[serde(default)]
-    product: String,
-    #[serde(default)]
-    label: String,
-    #[serde(default)]
-    product_version: String,
-    #[serde(default)]
-    notes: String,
-    #[serde(default)]
-    version: i64,
-    #[serde(skip)]
-    modules: Vec<String>,
-}
-
-impl InstallationForm {
-    fn from_body(body: &Bytes) -> Result<Self, AppError> {
-        let mut form: InstallationForm =
-            serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("bad_request"))?;
-        form.modules = form_values(body, "module");
-        Ok(form)
-    }
-
-    fn from_record(i: &InstallationRecord) -> Self {
-        InstallationForm {
-            product: i.product_id.to_string(),
-            label: i.label.clone(),
-            product_version: i.product_version.clone(),
-            notes: i.notes.clone(),
-            version: i.version,
-            modules: i.modules.clone(),
-        }
-    }
-
-    fn parse(
-        &self,
-        layout: &Layout,
-        product: &ProductRecord,
-        errors: &mut FormErrors,
-    ) -> Option<NewInstallation> {
-        let t = &layout.t;
-        if self.label.trim().is_empty() || self.label.chars().count() > 100 {
-            errors.add_t("label", t, "form-error-required");
-        }
-        let new = NewInstallation {
-            product_id: product.id,
-            label: self.label.trim().into(),
-            product_version: self.product_version.trim().into(),
-            modules: self.modules.clone(),
-            notes: self.notes.trim().into(),
-        };
-        if !product.versions.contains(&new.product_version) {
-            errors.add_t("product_version", t, "installation-error-version");
-        }
-        if !new.fits(product) && errors.get("product_version").is_none() {
-            errors.add_t("modules", t, "installation-error-modules");
-        }
-        errors.is_empty().then_some(new)
-    }
+/// Reads the installation form; modules arrive as repeated `module` fields.
+fn read_form(body: &Bytes) -> Result<InstallationForm, AppError> {
+    let mut form: InstallationForm =
+        serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("bad_request"))?;
+    form.modules = form_values(body, "module");
+    Ok(form)
 }
 
 #[derive(Template)]
@@ -115,32 +51,13 @@ impl InstallationPage {
     }
 }
 
-fn unprocessable(status: StatusCode, page: &InstallationPage) -> Result<Response, AppError> {
+fn again(status: StatusCode, page: &InstallationPage) -> Result<Response, AppError> {
     Ok((status, axum::Extension(KeepBody), render(page)?).into_response())
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ProductQuery {
     product: Option<String>,
-}
-
-async fn chosen_product(state: &AppState, text: &str) -> Result<Option<ProductRecord>, AppError> {
-    let Ok(id) = text.parse::<ProductId>() else {
-        return Ok(None);
-    };
-    match state.store().product(id).await {
-        Ok(product) => Ok(Some(product)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(other) => Err(other.into()),
-    }
-}
-
-fn organisation_id(id: &str) -> Result<OrganisationId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
-fn installation_id(id: &str) -> Result<InstallationId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
 }
 
 /// Step one chooses the product (a list of links), step two fills in version and modules.
@@ -150,13 +67,10 @@ pub(super) async fn new_form(
     Path(id): Path<String>,
     Query(query): Query<ProductQuery>,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let organisation = state
-        .store()
-        .organisation(&signed.actor, organisation_id(&id)?)
-        .await?;
+    let admin = state.app().administration();
+    let (organisation, products) = admin.installation_choices(&signed.actor, &id).await?;
     let product = match query.product.as_deref() {
-        Some(text) => chosen_product(&state, text).await?.filter(|p| p.is_active),
+        Some(text) => admin.offered_product(text).await?,
         None => None,
     };
     let form = InstallationForm {
@@ -175,7 +89,7 @@ pub(super) async fn new_form(
         organisation_id: organisation.id,
         organisation_name: organisation.name,
         id: None,
-        products: state.store().products(false).await?,
+        products,
         product,
         form,
         errors: FormErrors::default(),
@@ -190,75 +104,55 @@ pub(super) async fn create(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let organisation = state
-        .store()
-        .organisation(&signed.actor, organisation_id(&id)?)
-        .await?;
-    let form = InstallationForm::from_body(&body)?;
-    let layout = Layout::new(&signed.ctx, "installation-new-title");
-    let mut errors = FormErrors::default();
-    let product = chosen_product(&state, &form.product)
-        .await?
-        .filter(|p| p.is_active);
-    let parsed = match &product {
-        Some(product) => form.parse(&layout, product, &mut errors),
-        None => {
-            errors.add_t("product", &layout.t, "installation-error-product");
-            None
+    let admin = state.app().administration();
+    let (organisation, products) = admin.installation_choices(&signed.actor, &id).await?;
+    let form = read_form(&body)?;
+    let error = match admin.create_installation(&signed.actor, &id, &form).await {
+        Ok(installation) => {
+            return Ok(Redirect::to(&format!(
+                "/admin/organisations/{}#installations",
+                installation.organisation_id
+            ))
+            .into_response());
         }
+        Err(error) => error,
     };
-    if let Some(new) = parsed {
-        state
-            .store()
-            .create_installation(&signed.actor, organisation.id, &new)
-            .await?;
-        return Ok(Redirect::to(&format!(
-            "/admin/organisations/{}#installations",
-            organisation.id
-        ))
-        .into_response());
-    }
+    let layout = Layout::new(&signed.ctx, "installation-new-title");
+    let (status, errors) = refused(&layout.t, error, "version")?;
     let page = InstallationPage {
         layout,
         organisation_id: organisation.id,
         organisation_name: organisation.name,
         id: None,
-        products: state.store().products(false).await?,
-        product,
+        product: admin.offered_product(&form.product).await?,
+        products,
         form,
         errors,
         may_manage: true,
         history: Vec::new(),
     };
-    unprocessable(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    again(status, &page)
 }
 
-async fn edit_page(
-    state: &AppState,
+fn edit_page(
     signed: &SignedIn,
-    installation: InstallationRecord,
+    detail: InstallationDetail,
     form: Option<InstallationForm>,
     errors: FormErrors,
-) -> Result<InstallationPage, AppError> {
-    let organisation = state
-        .store()
-        .organisation(&signed.actor, installation.organisation_id)
-        .await?;
+) -> InstallationPage {
     let layout = Layout::new(&signed.ctx, "installation-title");
-    let history = history::lines(state, &layout.t, "installation", installation.id.0).await?;
-    Ok(InstallationPage {
-        organisation_id: organisation.id,
-        organisation_name: organisation.name,
-        id: Some(installation.id),
+    InstallationPage {
+        organisation_id: detail.organisation.id,
+        organisation_name: detail.organisation.name,
+        id: Some(detail.installation.id),
         products: Vec::new(),
-        product: Some(state.store().product(installation.product_id).await?),
-        form: form.unwrap_or_else(|| InstallationForm::from_record(&installation)),
+        product: Some(detail.product),
+        form: form.unwrap_or_else(|| InstallationForm::of(&detail.installation)),
         errors,
-        may_manage: signed.actor.staff_may(ORGANISATIONS, Action::Manage),
-        history,
+        may_manage: administration::may(&signed.actor, AdminArea::Organisations, Action::Manage),
+        history: history::format(&layout.t, "installation", detail.history),
         layout,
-    })
+    }
 }
 
 pub(super) async fn show(
@@ -266,12 +160,12 @@ pub(super) async fn show(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    require(&signed.actor, Action::Read)?;
-    let installation = state
-        .store()
-        .installation(&signed.actor, installation_id(&id)?)
+    let detail = state
+        .app()
+        .administration()
+        .installation(&signed.actor, &id)
         .await?;
-    render(&edit_page(&state, &signed, installation, None, FormErrors::default()).await?)
+    render(&edit_page(&signed, detail, None, FormErrors::default()))
 }
 
 pub(super) async fn update(
@@ -280,37 +174,19 @@ pub(super) async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
-    let installation = state
-        .store()
-        .installation(&signed.actor, installation_id(&id)?)
-        .await?;
-    let form = InstallationForm::from_body(&body)?;
-    let layout = Layout::new(&signed.ctx, "installation-title");
-    let product = state.store().product(installation.product_id).await?;
-    let mut errors = FormErrors::default();
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    if let Some(changed) = form.parse(&layout, &product, &mut errors) {
-        match state
-            .store()
-            .update_installation(&signed.actor, installation.id, form.version, &changed)
-            .await
-        {
-            Ok(()) => {
-                return Ok(
-                    Redirect::to(&format!("/admin/installations/{}", installation.id))
-                        .into_response(),
-                );
-            }
-            Err(StoreError::Conflict) => {
-                status = StatusCode::CONFLICT;
-                errors.add_t("version", &layout.t, "error-conflict-detail");
-            }
-            Err(other) => return Err(other.into()),
+    let admin = state.app().administration();
+    let detail = admin.installation(&signed.actor, &id).await?;
+    let form = read_form(&body)?;
+    let error = match admin.update_installation(&signed.actor, &id, &form).await {
+        Ok(installation) => {
+            return Ok(
+                Redirect::to(&format!("/admin/installations/{}", installation.id)).into_response(),
+            );
         }
-    }
-    let page = edit_page(&state, &signed, installation, Some(form), errors).await?;
-    unprocessable(status, &page)
+        Err(error) => error,
+    };
+    let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
+    again(status, &edit_page(&signed, detail, Some(form), errors))
 }
 
 pub(super) async fn remove(
@@ -318,10 +194,10 @@ pub(super) async fn remove(
     signed: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    require(&signed.actor, Action::Manage)?;
     let organisation = state
-        .store()
-        .remove_installation(&signed.actor, installation_id(&id)?)
+        .app()
+        .administration()
+        .remove_installation(&signed.actor, &id)
         .await?;
     Ok(Redirect::to(&format!(
         "/admin/organisations/{organisation}#installations"

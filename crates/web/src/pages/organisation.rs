@@ -5,12 +5,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDate;
+use supportweb_app::administration::remote_access::may_maintain;
+use supportweb_app::administration::{
+    ContractRecord, InstallationRecord, Member, OrganisationRecord, TeamMember,
+};
 use supportweb_domain::Agenda;
 use supportweb_domain::contract::{ends_soon, entitled_on};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_storage::catalogue::InstallationRecord;
-use supportweb_storage::contracts::ContractRecord;
-use supportweb_storage::organisations::{Member, OrganisationRecord, TeamMember};
 
 use super::remote_access::RemoteSection;
 use super::{Layout, render};
@@ -163,35 +164,34 @@ pub(super) async fn show(
     signed: SignedIn,
 ) -> Result<Html<String>, AppError> {
     let actor = &signed.actor;
-    if actor.is_staff() || actor.memberships.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let own = state
+        .app()
+        .administration()
+        .own_organisations(actor)
+        .await?;
     let layout = Layout::new(&signed.ctx, "organisation-title");
     let t = layout.t;
     let today = crate::pages::today();
-    let mut organisations = Vec::new();
-    for membership in &actor.memberships {
-        let store = state.store();
-        let id = membership.organisation_id;
-        let organisation = store.organisation(actor, id).await?;
-        let contracts = store.contracts(actor, id).await?;
-        let rights = membership.rights;
+    let mut organisations = Vec::with_capacity(own.len());
+    for own in own {
+        let id = own.organisation.id;
         organisations.push(OrganisationView {
-            status: SupportStatus::new(&t, &contracts, today),
-            contracts: contracts
+            status: SupportStatus::new(&t, &own.contracts, today),
+            contracts: own
+                .contracts
                 .iter()
                 .map(|c| ContractView::new(&t, c, today))
                 .collect(),
-            installations: store.installations(actor, id).await?,
-            team: store.account_team(actor, id).await?,
-            colleagues: store.members(actor, id).await?,
-            mine: RightsView::new(&t, &rights),
-            remote: if super::remote_access::may_maintain(actor, id) {
+            installations: own.installations,
+            team: own.team,
+            colleagues: own.colleagues,
+            mine: RightsView::new(&t, &own.rights),
+            remote: if may_maintain(actor, id) {
                 Some(RemoteSection::load(&state, actor, &t, id).await?)
             } else {
                 None
             },
-            organisation,
+            organisation: own.organisation,
         });
     }
     render(&MyOrganisationPage {

@@ -6,18 +6,12 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use supportweb_domain::audit::AuditEvent;
-use supportweb_domain::permissions::{Action, AdminArea, Area};
-use supportweb_storage::two_factor::STAFF_TWO_FACTOR_REQUIRED;
 
 use super::{Layout, render};
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::state::AppState;
-
-const SECURITY: Area = Area::Admin(AdminArea::Security);
 
 #[derive(Template)]
 #[template(path = "admin_security.html")]
@@ -37,12 +31,14 @@ pub(super) async fn show(
     signed: SignedIn,
     Query(query): Query<SavedQuery>,
 ) -> Result<Html<String>, AppError> {
-    if !signed.actor.staff_may(SECURITY, Action::Manage) {
-        return Err(AppError::NotFound);
-    }
+    let staff_required = state
+        .app()
+        .administration()
+        .staff_two_factor_required(&signed.actor)
+        .await?;
     render(&SecurityPage {
         layout: Layout::new(&signed.ctx, "security-title"),
-        staff_required: state.store().staff_two_factor_required().await?,
+        staff_required,
         saved: query.saved.is_some(),
     })
 }
@@ -58,29 +54,10 @@ pub(super) async fn save(
     ClientAddress(address): ClientAddress,
     Form(form): Form<SecurityForm>,
 ) -> Result<Response, AppError> {
-    if !signed.actor.staff_may(SECURITY, Action::Manage) {
-        return Err(AppError::NotFound);
-    }
-    let required = form.staff_two_factor.is_some();
-    if required != state.store().staff_two_factor_required().await? {
-        state
-            .store()
-            .set_setting(
-                STAFF_TWO_FACTOR_REQUIRED,
-                if required { "true" } else { "false" },
-            )
-            .await?;
-        audit::record(
-            &state,
-            AuditEvent::SecuritySettingsChanged,
-            Concerning {
-                actor: Some(signed.actor.user_id),
-                ..Concerning::default()
-            },
-            &address,
-            format!("{STAFF_TWO_FACTOR_REQUIRED}={required}"),
-        )
+    state
+        .app()
+        .administration()
+        .require_staff_two_factor(&signed.actor, form.staff_two_factor.is_some(), &address)
         .await?;
-    }
     Ok(Redirect::to("/admin/security?saved=1").into_response())
 }

@@ -25,10 +25,11 @@ use crate::error::AppError;
 use crate::markdown::to_safe_html;
 use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
-use crate::pages::form::{FormErrors, hours_to_minutes};
+use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::{Choice, Layout, render, today};
 use crate::state::AppState;
+use supportweb_app::typed::hours_to_minutes;
 
 /// One entry of the conversation as shown.
 struct CommentView {
