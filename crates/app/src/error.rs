@@ -13,6 +13,9 @@ use supportweb_storage::StoreError;
 /// Why a use case refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The account behind the request is gone or no longer signs in.
+    #[error("not signed in")]
+    Unauthenticated,
     /// Missing — or belonging to someone the actor may not see; the two are never told apart.
     #[error("not found")]
     NotFound,

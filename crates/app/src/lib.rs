@@ -13,7 +13,8 @@
 //! | [`protocols`] | recording, issuing, verification, revisions, tasks |
 //! | [`podpora`] | patches, validation codes, procedures |
 //! | [`administration`] | organisations, contracts, installations, the catalogue, accounts, remote access, audit log, security |
-//! | [`identity`] | sign-in, sessions, activation, passwords, two-factor, API tokens, notification preferences |
+//! | [`identity`] | sign-in, sessions, activation, passwords, two-factor, API tokens, language and notification preferences |
+//! | [`start`] | what the start page says after sign-in |
 //! | [`overview`] | the kit every overview uses: filters from a query string, keyset pages, CSV |
 //! | [`attachments`] | the kit every agenda's files use: uploads, kept files, download rules |
 //! | [`notify`] | turning recorded events into e-mails in each recipient's language |
@@ -31,6 +32,7 @@ pub mod overview;
 pub mod podpora;
 pub mod protocols;
 pub mod secrets;
+pub mod start;
 pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use crate::i18n::Tr;
 use supportweb_files::FileError;
-use supportweb_storage::StoreError;
 
 /// A problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,6 +210,7 @@ impl From<supportweb_app::Error> for AppError {
     fn from(error: supportweb_app::Error) -> Self {
         use supportweb_app::Error;
         match error {
+            Error::Unauthenticated => AppError::Unauthenticated,
             Error::NotFound => AppError::NotFound,
             Error::Forbidden => AppError::Forbidden,
             Error::Conflict | Error::Locked => AppError::Conflict,
@@ -229,17 +229,6 @@ impl From<supportweb_app::Error> for AppError {
             Error::DownloadClosed(code) => AppError::DownloadClosed(code),
             Error::TwoFactorRequired => AppError::TwoFactorRequired,
             Error::Internal(detail) => AppError::Internal(detail),
-        }
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Duplicate(_) | StoreError::Conflict => AppError::Conflict,
-            StoreError::Corrupt(detail) => AppError::Internal(detail),
-            StoreError::Database(e) => AppError::Internal(e.to_string()),
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn ready(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
-    match state.store().ping().await {
+    match state.app().ready().await {
         Ok(()) => Ok(([(CONTENT_TYPE, "text/plain")], "ready")),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");

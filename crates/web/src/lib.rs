@@ -7,7 +7,6 @@
 pub mod api;
 pub mod api_tokens;
 mod assets;
-pub mod audit;
 pub mod client;
 pub mod context;
 pub mod downloads;

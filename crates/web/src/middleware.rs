@@ -23,7 +23,7 @@ use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::api_tokens::{self, TokenAuth};
+use crate::api_tokens;
 use crate::client::client_address;
 use crate::context::{Ctx, RequestId};
 use crate::error::AppError;
@@ -31,6 +31,7 @@ use crate::error::ErrorInfo;
 use crate::i18n::Tr;
 use crate::session::{self, Resolved};
 use crate::state::AppState;
+use supportweb_app::identity::api_tokens::TokenUse;
 
 /// The policy for pages: scripts and styles only from our own origin, no framing.
 pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -126,8 +127,13 @@ async fn load_context(State(state): State<AppState>, mut request: Request, next:
     let resolved = match api_tokens::bearer(request.headers()) {
         Some(token) if is_api => {
             let address = client_address(&state, request.headers(), request.extensions());
-            match api_tokens::authenticate(&state, token, &address.0).await {
-                Ok(TokenAuth::Valid { actor, read_write }) => {
+            match state
+                .app()
+                .identity()
+                .use_api_token(token, &address.0)
+                .await
+            {
+                Ok(TokenUse::Valid { actor, read_write }) => {
                     let safe = matches!(
                         *request.method(),
                         Method::GET | Method::HEAD | Method::OPTIONS
@@ -137,8 +143,8 @@ async fn load_context(State(state): State<AppState>, mut request: Request, next:
                     }
                     Ok(Resolved::SignedIn(actor))
                 }
-                Ok(TokenAuth::Invalid) => return AppError::Unauthenticated.into_response(),
-                Err(error) => Err(error),
+                Ok(TokenUse::Invalid) => return AppError::Unauthenticated.into_response(),
+                Err(error) => Err(error.into()),
             }
         }
         _ => session::resolve(&state, request.headers()).await,
@@ -156,13 +162,13 @@ async fn load_context(State(state): State<AppState>, mut request: Request, next:
         && actor.is_staff()
         && !may_skip_two_factor(request.uri().path())
     {
-        match must_set_up_two_factor(&state, actor).await {
+        match state.app().identity().must_set_up_two_factor(actor).await {
             Ok(false) => {}
             Ok(true) if is_api => return AppError::TwoFactorRequired.into_response(),
             Ok(true) => {
                 return axum::response::Redirect::to("/account/two-factor").into_response();
             }
-            Err(error) => return error.into_response(),
+            Err(error) => return AppError::from(error).into_response(),
         }
     }
     let headers = request.headers();
@@ -205,22 +211,6 @@ fn may_skip_two_factor(path: &str) -> bool {
     path.starts_with("/account/two-factor")
         || path.starts_with("/assets/")
         || matches!(path, "/logout" | "/language" | "/healthz" | "/readyz")
-}
-
-/// Whether administrators require two-factor sign-in of staff and this staff user lacks it.
-async fn must_set_up_two_factor(
-    state: &AppState,
-    actor: &supportweb_domain::Actor,
-) -> Result<bool, AppError> {
-    if !state.store().staff_two_factor_required().await? {
-        return Ok(false);
-    }
-    let enabled = state
-        .store()
-        .two_factor(actor.user_id)
-        .await?
-        .is_some_and(|r| r.is_enabled());
-    Ok(!enabled)
 }
 
 /// An RFC 9457 problem document, the body of every API error.

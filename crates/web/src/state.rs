@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use supportweb_app::Store;
 use supportweb_app::{App, Settings};
 use supportweb_domain::Agenda;
 use supportweb_files::FileStore;
-use supportweb_storage::Store;
 
 /// Web settings taken from the configuration: what the edge needs, and the application
 /// layer's settings.
@@ -85,15 +85,15 @@ pub struct AppState(Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     app: App,
-    store: Store,
-    files: FileStore,
     config: WebConfig,
     demo_accounts: Vec<DemoAccount>,
     served_agendas: Vec<Agenda>,
 }
 
 impl AppState {
-    /// Builds the state. `demo_accounts` is non-empty only in demo mode.
+    /// Builds the state over the application on `store` and `files`. `demo_accounts` is
+    /// non-empty only in demo mode. Handlers reach the store only through the application's
+    /// use cases.
     pub fn new(
         store: Store,
         files: FileStore,
@@ -101,9 +101,7 @@ impl AppState {
         demo_accounts: Vec<DemoAccount>,
     ) -> Self {
         AppState(Arc::new(Inner {
-            app: App::new(store.clone(), files.clone(), config.app.clone()),
-            store,
-            files,
+            app: App::new(store, files, config.app.clone()),
             config,
             demo_accounts,
             served_agendas: crate::pages::SERVED_AGENDAS.to_vec(),
@@ -113,16 +111,6 @@ impl AppState {
     /// The application layer: every use case.
     pub fn app(&self) -> &App {
         &self.0.app
-    }
-
-    /// The data store.
-    pub fn store(&self) -> &Store {
-        &self.0.store
-    }
-
-    /// File storage.
-    pub fn files(&self) -> &FileStore {
-        &self.0.files
     }
 
     /// Web settings.

@@ -317,7 +317,7 @@ async fn an_activation_link_expires_after_72_hours() {
     };
     new.password_hash = None;
     let id = app.db.store.create_user(&new).await.unwrap();
-    let (token, hash) = supportweb_web::session::new_token().unwrap();
+    let (token, hash) = supportweb_app::identity::tokens::new_token().unwrap();
     let created = supportweb_storage::now() - Duration::hours(72) - Duration::minutes(1);
     app.db
         .store

@@ -147,7 +147,7 @@ async fn expired_unknown_and_deactivated_tokens_are_refused() {
     let owner = app
         .user("odchazejici", UserKind::Staff, vec![StaffRole::Technician])
         .await;
-    let (token, hash) = supportweb_web::api_tokens::new_token().unwrap();
+    let (token, hash) = supportweb_app::identity::api_tokens::new_api_token().unwrap();
     let past = supportweb_storage::now() - chrono::Duration::minutes(1);
     app.db
         .store
@@ -165,7 +165,7 @@ async fn expired_unknown_and_deactivated_tokens_are_refused() {
         StatusCode::UNAUTHORIZED
     );
 
-    let (valid, hash) = supportweb_web::api_tokens::new_token().unwrap();
+    let (valid, hash) = supportweb_app::identity::api_tokens::new_api_token().unwrap();
     let future = supportweb_storage::now() + chrono::Duration::days(1);
     app.db
         .store

@@ -372,6 +372,25 @@ pub async fn fail_inserts_into(store: &Store, table: &str) {
     }
 }
 
+/// Lets inserts into `table` succeed again after [`fail_inserts_into`].
+pub async fn allow_inserts_into(store: &Store, table: &str) {
+    assert!(
+        table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "a table name: {table}"
+    );
+    let statement = match &store.pool {
+        crate::Pool::Sqlite(_) => format!("DROP TRIGGER injected_failure_{table}"),
+        crate::Pool::Postgres(_) => format!("DROP TRIGGER injected_failure_{table} ON {table}"),
+    };
+    crate::on_pool!(store, pool => {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("allow inserts: {e}"))
+            .rows_affected()
+    });
+}
+
 /// How many rows `table` holds.
 pub async fn count_rows(store: &Store, table: &str) -> i64 {
     assert!(

@@ -43,11 +43,7 @@ pub struct Me {
     )
 )]
 pub async fn me(State(state): State<AppState>, signed: SignedIn) -> Result<Json<Me>, AppError> {
-    let user = state
-        .store()
-        .user(signed.actor.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = state.app().identity().own_account(&signed.actor).await?;
     Ok(Json(Me {
         id: user.id.0,
         login: user.login,
@@ -74,15 +70,15 @@ async fn notification_settings(
     state: &AppState,
     signed: &SignedIn,
 ) -> Result<Vec<NotificationSetting>, AppError> {
-    let disabled = state
-        .store()
-        .disabled_notifications(signed.actor.user_id)
-        .await?;
-    Ok(supportweb_app::notify::kinds_for(signed.actor.is_staff())
+    Ok(state
+        .app()
+        .identity()
+        .notifications(&signed.actor)
+        .await?
         .into_iter()
-        .map(|kind| NotificationSetting {
+        .map(|(kind, enabled)| NotificationSetting {
             kind: kind.as_str().to_owned(),
-            enabled: !disabled.iter().any(|d| d == kind.as_str()),
+            enabled,
         })
         .collect())
 }
@@ -121,27 +117,14 @@ pub async fn set_notifications(
 ) -> Result<Json<Vec<NotificationSetting>>, AppError> {
     let settings: Vec<NotificationSetting> =
         serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("invalid_json"))?;
-    let allowed = supportweb_app::notify::kinds_for(signed.actor.is_staff());
-    let mut parsed = Vec::with_capacity(settings.len());
-    for setting in &settings {
-        match supportweb_storage::notifications::EventKind::parse(&setting.kind)
-            .filter(|k| allowed.contains(k))
-        {
-            Some(kind) => parsed.push((kind, setting.enabled)),
-            None => {
-                return Err(AppError::Invalid(vec![crate::error::FieldError {
-                    field: "kind".into(),
-                    code: "notify-error-kind",
-                    argument: None,
-                }]));
-            }
-        }
-    }
-    for (kind, enabled) in parsed {
-        state
-            .store()
-            .set_notification(signed.actor.user_id, kind, enabled)
-            .await?;
-    }
+    let settings: Vec<(&str, bool)> = settings
+        .iter()
+        .map(|s| (s.kind.as_str(), s.enabled))
+        .collect();
+    state
+        .app()
+        .identity()
+        .set_notifications(&signed.actor, &settings)
+        .await?;
     Ok(Json(notification_settings(&state, &signed).await?))
 }

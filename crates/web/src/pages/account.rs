@@ -1,7 +1,7 @@
 //! The signed-in user's own account, as shown on the start page.
 
+use supportweb_app::identity::UserRecord;
 use supportweb_domain::user::UserKind;
-use supportweb_storage::users::UserRecord;
 
 use crate::i18n::Tr;
 

@@ -1,4 +1,5 @@
-//! Activation: a new account opens the link staff handed over and chooses its password.
+//! Activation: a new account opens the link staff handed over and chooses its password
+//! (`supportweb_app::identity::credentials`).
 
 use askama::Template;
 use axum::Form;
@@ -6,20 +7,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use supportweb_domain::user::check_new_password;
-use supportweb_storage::StoreError;
+use supportweb_app::Error;
 
+use super::form::FormErrors;
 use super::{Layout, render};
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::middleware::KeepBody;
-use crate::session;
 use crate::state::AppState;
-use supportweb_app::identity::passwords as password;
-use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]
 #[template(path = "activate.html")]
@@ -58,22 +54,16 @@ pub(super) async fn show(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let Some(hash) = session::token_hash(&token) else {
-        return invalid(&ctx);
-    };
-    match state
-        .store()
-        .activation_account(&hash, supportweb_storage::now())
-        .await?
-    {
-        Some(user) => render(&ActivatePage {
+    match state.app().identity().activation(&token).await {
+        Ok(user) => render(&ActivatePage {
             layout: Layout::new(&ctx, "activate-title"),
             display_name: Some(user.display_name),
             login: user.login,
             error: None,
         })
         .map(IntoResponse::into_response),
-        None => invalid(&ctx),
+        Err(Error::NotFound) => invalid(&ctx),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -84,55 +74,36 @@ pub(super) async fn submit(
     Path(token): Path<String>,
     Form(form): Form<ActivateForm>,
 ) -> Result<Response, AppError> {
-    let Some(hash) = session::token_hash(&token) else {
-        return invalid(&ctx);
-    };
-    let now = supportweb_storage::now();
-    let Some(user) = state.store().activation_account(&hash, now).await? else {
-        return invalid(&ctx);
-    };
-    let t = Tr::new(ctx.lang);
-    let problem = if let Err(weak) = check_new_password(&form.password) {
-        Some(t.t(match weak {
-            supportweb_domain::user::WeakPassword::TooShort => "activate-error-short",
-            supportweb_domain::user::WeakPassword::TooLong => "activate-error-long",
-        }))
-    } else if form.password != form.password_again {
-        Some(t.t("activate-error-mismatch"))
-    } else {
-        None
-    };
-    if let Some(error) = problem {
-        let page = ActivatePage {
-            layout: Layout::new(&ctx, "activate-title"),
-            display_name: Some(user.display_name),
-            login: user.login,
-            error: Some(error),
-        };
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Extension(KeepBody),
-            render(&page)?,
-        )
-            .into_response());
-    }
-    let hashed = password::hash_blocking(form.password)
+    let identity = state.app().identity();
+    match identity
+        .activate(&token, form.password, &form.password_again, &address)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    match state.store().complete_activation(&hash, &hashed, now).await {
-        Ok(id) => {
-            tracing::info!(account = %id, "account activated");
-            audit::record(
-                &state,
-                AuditEvent::AccountActivated,
-                Concerning::own(id),
-                &address,
-                "",
+    {
+        Ok(_) => Ok(Redirect::to("/login?activated=1").into_response()),
+        Err(Error::NotFound) => invalid(&ctx),
+        Err(Error::Invalid(problems)) => {
+            let user = match identity.activation(&token).await {
+                Ok(user) => user,
+                Err(Error::NotFound) => return invalid(&ctx),
+                Err(other) => return Err(other.into()),
+            };
+            let layout = Layout::new(&ctx, "activate-title");
+            let error = FormErrors::from_fields(&problems, &layout.t)
+                .get("password")
+                .cloned();
+            let page = ActivatePage {
+                layout,
+                display_name: Some(user.display_name),
+                login: user.login,
+                error,
+            };
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Extension(KeepBody),
+                render(&page)?,
             )
-            .await?;
-            Ok(Redirect::to("/login?activated=1").into_response())
+                .into_response())
         }
-        Err(StoreError::NotFound) => invalid(&ctx),
         Err(other) => Err(other.into()),
     }
 }

@@ -16,7 +16,7 @@ pub struct HistoryLine {
     pub new: String,
 }
 
-fn line(t: &Tr, entity: &str, h: supportweb_storage::history::HistoryRecord) -> HistoryLine {
+fn line(t: &Tr, entity: &str, h: supportweb_app::HistoryRecord) -> HistoryLine {
     HistoryLine {
         when: supportweb_domain::calendar::prague_time(h.changed_at)
             .format("%Y-%m-%d %H:%M")

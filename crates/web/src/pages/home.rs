@@ -37,20 +37,12 @@ pub(super) async fn show(
 ) -> Result<Html<String>, AppError> {
     let layout = Layout::new(&signed.ctx, "home-title");
     let t = layout.t;
-    let actor = &signed.actor;
-    let store = state.store();
-    let user = store
-        .user(actor.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let start = state.app().start_page(&signed.actor).await?;
+    let user = start.account;
     let today = super::today();
 
     let mut notices = Vec::new();
-    for membership in &actor.memberships {
-        let organisation = store
-            .organisation(actor, membership.organisation_id)
-            .await?;
-        let contracts = store.contracts(actor, organisation.id).await?;
+    for (organisation, contracts) in start.organisations {
         let status = SupportStatus::new(&t, &contracts, today);
         if !status.entitled {
             notices.push(Notice {
@@ -66,15 +58,12 @@ pub(super) async fn show(
     }
 
     let mut team_notices = Vec::new();
-    if actor.is_staff() {
-        for organisation in store.team_organisations(actor).await? {
-            let contracts = store.contracts(actor, organisation.id).await?;
-            if let Some(ending) = SupportStatus::new(&t, &contracts, today).ending {
-                team_notices.push(Notice {
-                    text: format!("{}: {ending}", organisation.name),
-                    level: "warning",
-                });
-            }
+    for (organisation, contracts) in start.team_organisations {
+        if let Some(ending) = SupportStatus::new(&t, &contracts, today).ending {
+            team_notices.push(Notice {
+                text: format!("{}: {ending}", organisation.name),
+                level: "warning",
+            });
         }
     }
 

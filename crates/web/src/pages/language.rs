@@ -35,8 +35,9 @@ pub(super) async fn choose(
     })?;
     if let Some(actor) = &ctx.actor {
         state
-            .store()
-            .set_user_language(actor.user_id, language)
+            .app()
+            .identity()
+            .choose_language(actor, language)
             .await?;
     }
     let mut response = Redirect::to(&safe_return_path(form.next.as_deref())).into_response();

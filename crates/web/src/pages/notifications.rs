@@ -37,16 +37,16 @@ pub(super) async fn show(
 ) -> Result<Html<String>, AppError> {
     let layout = Layout::new(&signed.ctx, "notify-title");
     let t = layout.t;
-    let disabled = state
-        .store()
-        .disabled_notifications(signed.actor.user_id)
-        .await?;
-    let rows = kinds_for(signed.actor.is_staff())
+    let rows = state
+        .app()
+        .identity()
+        .notifications(&signed.actor)
+        .await?
         .into_iter()
-        .map(|kind| KindRow {
+        .map(|(kind, enabled)| KindRow {
             key: kind.as_str(),
             label: t.t(kind_label_key(kind)),
-            enabled: !disabled.iter().any(|d| d == kind.as_str()),
+            enabled,
         })
         .collect();
     render(&NotificationsPage {
@@ -62,11 +62,14 @@ pub(super) async fn save(
     signed: SignedIn,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    for kind in kinds_for(signed.actor.is_staff()) {
-        state
-            .store()
-            .set_notification(signed.actor.user_id, kind, form.contains_key(kind.as_str()))
-            .await?;
-    }
+    let settings: Vec<(&str, bool)> = kinds_for(signed.actor.is_staff())
+        .into_iter()
+        .map(|kind| (kind.as_str(), form.contains_key(kind.as_str())))
+        .collect();
+    state
+        .app()
+        .identity()
+        .set_notifications(&signed.actor, &settings)
+        .await?;
     Ok(Redirect::to("/account/notifications?saved=1").into_response())
 }

@@ -5,21 +5,19 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::header::LOCATION;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use supportweb_domain::user::{WeakPassword, check_new_password};
+use supportweb_app::Error;
 
+use super::form::FormErrors;
 use super::{Layout, render};
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::middleware::KeepBody;
 use crate::session;
 use crate::state::AppState;
-use supportweb_app::identity::passwords as password;
-use supportweb_domain::audit::AuditEvent;
 
 #[derive(Template)]
 #[template(path = "password.html")]
@@ -61,57 +59,47 @@ pub(super) async fn change(
     State(state): State<AppState>,
     signed: SignedIn,
     ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let layout = Layout::new(&signed.ctx, "password-title");
-    let t = layout.t;
-    let user = state
-        .store()
-        .user(signed.actor.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let current_ok = password::verify_blocking(form.current, user.password_hash.clone()).await;
-    let current_error = (!current_ok).then(|| t.t("password-error-current"));
-    let new_error = match check_new_password(&form.new) {
-        Err(WeakPassword::TooShort) => Some(t.t("activate-error-short")),
-        Err(WeakPassword::TooLong) => Some(t.t("activate-error-long")),
-        Ok(()) if form.new != form.new_again => Some(t.t("activate-error-mismatch")),
-        Ok(()) => None,
-    };
-    if current_error.is_some() || new_error.is_some() {
-        let page = PasswordPage {
-            layout,
-            current_error,
-            new_error,
-            changed: false,
-        };
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Extension(KeepBody),
-            render(&page)?,
+    let problems = match state
+        .app()
+        .identity()
+        .change_password(
+            &signed.actor,
+            form.current,
+            form.new,
+            &form.new_again,
+            &address,
         )
-            .into_response());
-    }
-    let hashed = password::hash_blocking(form.new)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    state.store().change_password(user.id, &hashed).await?;
-    audit::record(
-        &state,
-        AuditEvent::PasswordChanged,
-        Concerning::own(user.id),
-        &address,
-        "",
+    {
+        Ok(token) => {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            response.headers_mut().insert(
+                LOCATION,
+                HeaderValue::from_static("/account/password?changed=1"),
+            );
+            session::append_set_cookie(
+                response.headers_mut(),
+                session::session_cookie(state.config(), &token)?,
+            );
+            return Ok(response);
+        }
+        Err(Error::Invalid(problems)) => problems,
+        Err(other) => return Err(other.into()),
+    };
+    let layout = Layout::new(&signed.ctx, "password-title");
+    let errors = FormErrors::from_fields(&problems, &layout.t);
+    let page = PasswordPage {
+        current_error: errors.get("current").cloned(),
+        new_error: errors.get("new").cloned(),
+        changed: false,
+        layout,
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Extension(KeepBody),
+        render(&page)?,
     )
-    .await?;
-    tracing::info!(user_id = %user.id, "password changed; other sessions ended");
-    let cookie = session::start(&state, &headers, user.id).await?;
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(
-        LOCATION,
-        HeaderValue::from_static("/account/password?changed=1"),
-    );
-    session::append_set_cookie(response.headers_mut(), cookie);
-    Ok(response)
+        .into_response())
 }

@@ -6,15 +6,12 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Duration;
-use serde::Deserialize;
-use supportweb_domain::audit::AuditEvent;
+use supportweb_app::Error;
+use supportweb_app::identity::api_tokens::TokenForm;
 use supportweb_domain::calendar::prague_time;
 
 use super::form::FormErrors;
 use super::{Layout, render};
-use crate::api_tokens;
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -32,16 +29,6 @@ pub struct TokenRow {
     last_used: String,
     state: String,
     usable: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct TokenForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    scope: String,
-    #[serde(default)]
-    days: String,
 }
 
 #[derive(Template)]
@@ -67,10 +54,11 @@ async fn page(
 ) -> Result<TokensPage, AppError> {
     let layout = Layout::new(&signed.ctx, "tokens-title");
     let t = layout.t;
-    let now = supportweb_storage::now();
+    let now = chrono::Utc::now();
     let rows = state
-        .store()
-        .api_tokens_of(signed.actor.user_id)
+        .app()
+        .identity()
+        .api_tokens(&signed.actor)
         .await?
         .into_iter()
         .map(|token| {
@@ -111,12 +99,16 @@ pub(super) async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Html<String>, AppError> {
-    let form = TokenForm {
-        scope: "read".into(),
-        days: "90".into(),
-        ..TokenForm::default()
-    };
-    render(&page(&state, &signed, form, FormErrors::default(), None).await?)
+    render(
+        &page(
+            &state,
+            &signed,
+            TokenForm::offered(),
+            FormErrors::default(),
+            None,
+        )
+        .await?,
+    )
 }
 
 pub(super) async fn create(
@@ -125,65 +117,35 @@ pub(super) async fn create(
     ClientAddress(address): ClientAddress,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, AppError> {
-    let t = Tr::new(signed.ctx.lang);
-    let mut errors = FormErrors::default();
-    let name = form.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.add_t("name", &t, "token-error-name");
-    }
-    let read_write = match form.scope.as_str() {
-        "read" => false,
-        "read_write" => true,
-        _ => {
-            errors.add_t("scope", &t, "form-error-required");
-            false
+    match state
+        .app()
+        .identity()
+        .create_api_token(&signed.actor, &form, &address)
+        .await
+    {
+        Ok(token) => Ok(render(
+            &page(
+                &state,
+                &signed,
+                TokenForm::offered(),
+                FormErrors::default(),
+                Some(token),
+            )
+            .await?,
+        )?
+        .into_response()),
+        Err(Error::Invalid(problems)) => {
+            let errors = FormErrors::from_fields(&problems, &Tr::new(signed.ctx.lang));
+            let page = page(&state, &signed, form, errors, None).await?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Extension(KeepBody),
+                render(&page)?,
+            )
+                .into_response())
         }
-    };
-    let days = form
-        .days
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=365).contains(d));
-    if days.is_none() {
-        errors.add_t("days", &t, "token-error-days");
+        Err(other) => Err(other.into()),
     }
-    let (Some(days), true) = (days, errors.is_empty()) else {
-        let page = page(&state, &signed, form, errors, None).await?;
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Extension(KeepBody),
-            render(&page)?,
-        )
-            .into_response());
-    };
-    let (token, hash) = api_tokens::new_token()?;
-    let expires = supportweb_storage::now() + Duration::days(days);
-    let id = state
-        .store()
-        .create_api_token(signed.actor.user_id, &name, &hash, read_write, expires)
-        .await?;
-    let detail = format!(
-        "{id} {name} {}",
-        if read_write { "read_write" } else { "read" }
-    );
-    audit::record(
-        &state,
-        AuditEvent::ApiTokenCreated,
-        Concerning::own(signed.actor.user_id),
-        &address,
-        detail,
-    )
-    .await?;
-    let fresh = TokenForm {
-        scope: "read".into(),
-        days: "90".into(),
-        ..TokenForm::default()
-    };
-    Ok(
-        render(&page(&state, &signed, fresh, FormErrors::default(), Some(token)).await?)?
-            .into_response(),
-    )
 }
 
 pub(super) async fn revoke(
@@ -192,18 +154,10 @@ pub(super) async fn revoke(
     ClientAddress(address): ClientAddress,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound)?;
     state
-        .store()
-        .revoke_api_token(signed.actor.user_id, id)
+        .app()
+        .identity()
+        .revoke_api_token(&signed.actor, &id, &address)
         .await?;
-    audit::record(
-        &state,
-        AuditEvent::ApiTokenRevoked,
-        Concerning::own(signed.actor.user_id),
-        &address,
-        id.to_string(),
-    )
-    .await?;
     Ok(Redirect::to("/account/tokens").into_response())
 }

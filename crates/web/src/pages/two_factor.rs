@@ -1,24 +1,21 @@
 //! Two-factor sign-in for one's own account: enrolment with a server-rendered QR code,
 //! recovery codes shown once, new recovery codes, turning it off; and the second step of
 //! signing in. Administrators can require it of staff and reset it for a user who lost the
-//! authenticator (see `accounts.rs` and `security.rs`).
+//! authenticator (see `accounts.rs` and `security.rs`). The use cases are in
+//! `supportweb_app::identity::{two_factor, sign_in}`.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Duration;
 use serde::Deserialize;
-use supportweb_domain::audit::AuditEvent;
-use supportweb_domain::ids::UserId;
-use supportweb_domain::throttle::login_key;
-use supportweb_domain::user::UserKind;
-use supportweb_storage::StoreError;
-use supportweb_storage::users::UserRecord;
+use supportweb_app::Error;
+use supportweb_app::identity::sign_in::{PENDING_MINUTES, SecondStep};
+use supportweb_app::identity::totp;
+use supportweb_app::identity::two_factor::{TwoFactor, TwoFactorPage};
 
 use super::{Layout, render, safe_return_path};
-use crate::audit::{self, Concerning};
 use crate::client::ClientAddress;
 use crate::context::{Ctx, SignedIn};
 use crate::error::AppError;
@@ -26,13 +23,6 @@ use crate::i18n::Tr;
 use crate::middleware::KeepBody;
 use crate::session;
 use crate::state::AppState;
-use supportweb_app::identity::passwords as password;
-use supportweb_app::identity::totp;
-
-/// How long a sign-in waits for its second factor.
-const PENDING_MINUTES: i64 = 10;
-/// Issuer shown in authenticator apps.
-const ISSUER: &str = "Supportweb";
 
 /// The cookie of a sign-in waiting for its second factor.
 fn pending_cookie_name(state: &AppState) -> &'static str {
@@ -77,6 +67,24 @@ enum Mode {
     Codes(Vec<String>),
 }
 
+impl Mode {
+    fn of(state: TwoFactor) -> Result<Self, AppError> {
+        Ok(match state {
+            TwoFactor::Off => Mode::Off,
+            TwoFactor::On { recovery_left } => Mode::On { recovery_left },
+            TwoFactor::Enrolling { secret, uri } => Mode::Enrolling {
+                qr_svg: totp::qr_svg(&uri)?,
+                secret: secret
+                    .as_bytes()
+                    .chunks(4)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            },
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "two_factor.html")]
 struct AccountPage {
@@ -101,54 +109,51 @@ impl AccountPage {
     }
 }
 
-/// Whether this account may not turn the second factor off: staff, when it is required.
-async fn required_for(state: &AppState, user: &UserRecord) -> Result<bool, AppError> {
-    Ok(user.kind == UserKind::Staff && state.store().staff_two_factor_required().await?)
+/// The page as it stands now, with `field`'s problem from a refused step (422).
+async fn refused(
+    state: &AppState,
+    signed: &SignedIn,
+    error: Error,
+    field: &str,
+) -> Result<Response, AppError> {
+    let Error::Invalid(problems) = error else {
+        return Err(error.into());
+    };
+    let TwoFactorPage {
+        state: now,
+        required,
+        ..
+    } = state.app().identity().two_factor(&signed.actor).await?;
+    let mut page = AccountPage::new(
+        Layout::new(&signed.ctx, "two-factor-title"),
+        Mode::of(now)?,
+        required,
+    );
+    let message = super::form::FormErrors::from_fields(&problems, &page.layout.t)
+        .get(field)
+        .cloned();
+    if field == "password" {
+        page.password_error = message;
+    } else {
+        page.code_error = message;
+    }
+    Ok(unprocessable(render(&page)?))
 }
 
-async fn own_account(state: &AppState, signed: &SignedIn) -> Result<UserRecord, AppError> {
-    state
-        .store()
-        .user(signed.actor.user_id)
+/// The recovery codes, shown this once.
+async fn codes_page(
+    state: &AppState,
+    signed: &SignedIn,
+    codes: Vec<String>,
+) -> Result<Response, AppError> {
+    let required = state
+        .app()
+        .identity()
+        .two_factor(&signed.actor)
         .await?
-        .ok_or(AppError::Unauthenticated)
-}
-
-/// The unsealed secret of the account's enrolment or enabled second factor.
-fn unseal(state: &AppState, user: UserId, sealed: &[u8]) -> Result<String, AppError> {
-    state
-        .config()
-        .app
-        .secret_key
-        .open(&totp::seal_context(user), sealed)
-        .map_err(|_| AppError::Internal("two-factor secret cannot be opened".into()))
-}
-
-async fn current_mode(state: &AppState, user: &UserRecord) -> Result<Mode, AppError> {
-    Ok(match state.store().two_factor(user.id).await? {
-        None => Mode::Off,
-        Some(record) if record.is_enabled() => Mode::On {
-            recovery_left: state.store().unused_recovery_codes(user.id).await?,
-        },
-        Some(record) => {
-            let secret = unseal(state, user.id, &record.secret_sealed)?;
-            enrolling(&user.login, secret)?
-        }
-    })
-}
-
-fn enrolling(login: &str, secret: String) -> Result<Mode, AppError> {
-    let qr_svg = totp::qr_svg(&totp::provisioning_uri(ISSUER, login, &secret))?;
-    let grouped = secret
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Ok(Mode::Enrolling {
-        qr_svg,
-        secret: grouped,
-    })
+        .required;
+    let layout = Layout::new(&signed.ctx, "two-factor-title");
+    Ok(render(&AccountPage::new(layout, Mode::Codes(codes), required))?.into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,11 +166,11 @@ pub(super) async fn show(
     signed: SignedIn,
     Query(query): Query<DisabledQuery>,
 ) -> Result<Html<String>, AppError> {
-    let user = own_account(&state, &signed).await?;
+    let now = state.app().identity().two_factor(&signed.actor).await?;
     let mut page = AccountPage::new(
         Layout::new(&signed.ctx, "two-factor-title"),
-        current_mode(&state, &user).await?,
-        required_for(&state, &user).await?,
+        Mode::of(now.state)?,
+        now.required,
     );
     page.disabled = query.disabled.is_some();
     render(&page)
@@ -175,19 +180,11 @@ pub(super) async fn setup(
     State(state): State<AppState>,
     signed: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = own_account(&state, &signed).await?;
-    let secret = totp::new_secret()?;
-    let sealed = state
-        .config()
-        .app
-        .secret_key
-        .seal(&totp::seal_context(user.id), &secret)
-        .map_err(|_| AppError::Internal("sealing failed".into()))?;
-    match state.store().begin_two_factor(user.id, &sealed).await {
-        // Already enabled (a second tab, a double click): show the current state.
-        Ok(()) | Err(StoreError::Conflict) => {}
-        Err(other) => return Err(other.into()),
-    }
+    state
+        .app()
+        .identity()
+        .begin_two_factor(&signed.actor)
+        .await?;
     Ok(Redirect::to("/account/two-factor").into_response())
 }
 
@@ -203,64 +200,15 @@ pub(super) async fn confirm(
     ClientAddress(address): ClientAddress,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
-    let user = own_account(&state, &signed).await?;
-    let layout = Layout::new(&signed.ctx, "two-factor-title");
-    let required = required_for(&state, &user).await?;
-    let Some(record) = state
-        .store()
-        .two_factor(user.id)
-        .await?
-        .filter(|r| !r.is_enabled())
-    else {
-        return Ok(Redirect::to("/account/two-factor").into_response());
-    };
-    let secret = unseal(&state, user.id, &record.secret_sealed)?;
-    let step = totp::matching_step(&secret, &form.code, chrono::Utc::now().timestamp());
-    let Some(step) = step else {
-        let mut page = AccountPage::new(layout, enrolling(&user.login, secret)?, required);
-        page.code_error = Some(page.layout.t.t("two-factor-error-code"));
-        return Ok(unprocessable(render(&page)?));
-    };
-    let (codes, hashes) = recovery_codes_for(user.id)?;
-    state
-        .store()
-        .confirm_two_factor(user.id, step, &hashes)
-        .await?;
-    audit::record(
-        &state,
-        AuditEvent::TwoFactorEnabled,
-        Concerning::own(user.id),
-        &address,
-        "",
-    )
-    .await?;
-    Ok(render(&AccountPage::new(layout, Mode::Codes(codes), required))?.into_response())
-}
-
-/// New recovery codes for `user` and the hashes to store.
-fn recovery_codes_for(user: UserId) -> Result<(Vec<String>, Vec<[u8; 32]>), AppError> {
-    let codes = totp::new_recovery_codes()?;
-    let hashes = codes
-        .iter()
-        .map(|c| totp::recovery_code_hash(user, c))
-        .collect();
-    Ok((codes, hashes))
-}
-
-/// Checks a code from the authenticator against the enabled second factor, once.
-async fn accept_code(state: &AppState, user: UserId, typed: &str) -> Result<bool, AppError> {
-    let Some(record) = state
-        .store()
-        .two_factor(user)
-        .await?
-        .filter(|r| r.is_enabled())
-    else {
-        return Ok(false);
-    };
-    let secret = unseal(state, user, &record.secret_sealed)?;
-    match totp::matching_step(&secret, typed, chrono::Utc::now().timestamp()) {
-        Some(step) => Ok(state.store().accept_totp_step(user, step).await?),
-        None => Ok(false),
+    match state
+        .app()
+        .identity()
+        .confirm_two_factor(&signed.actor, &form.code, &address)
+        .await
+    {
+        Ok(Some(codes)) => codes_page(&state, &signed, codes).await,
+        Ok(None) => Ok(Redirect::to("/account/two-factor").into_response()),
+        Err(error) => refused(&state, &signed, error, "code").await,
     }
 }
 
@@ -270,28 +218,15 @@ pub(super) async fn new_recovery_codes(
     ClientAddress(address): ClientAddress,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
-    let user = own_account(&state, &signed).await?;
-    let layout = Layout::new(&signed.ctx, "two-factor-title");
-    let required = required_for(&state, &user).await?;
-    if !accept_code(&state, user.id, &form.code).await? {
-        let mut page = AccountPage::new(layout, current_mode(&state, &user).await?, required);
-        page.code_error = Some(page.layout.t.t("two-factor-error-code"));
-        return Ok(unprocessable(render(&page)?));
+    match state
+        .app()
+        .identity()
+        .new_recovery_codes(&signed.actor, &form.code, &address)
+        .await
+    {
+        Ok(codes) => codes_page(&state, &signed, codes).await,
+        Err(error) => refused(&state, &signed, error, "code").await,
     }
-    let (codes, hashes) = recovery_codes_for(user.id)?;
-    state
-        .store()
-        .replace_recovery_codes(user.id, &hashes)
-        .await?;
-    audit::record(
-        &state,
-        AuditEvent::RecoveryCodesRenewed,
-        Concerning::own(user.id),
-        &address,
-        "",
-    )
-    .await?;
-    Ok(render(&AccountPage::new(layout, Mode::Codes(codes), required))?.into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,57 +241,24 @@ pub(super) async fn disable(
     ClientAddress(address): ClientAddress,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let user = own_account(&state, &signed).await?;
-    let layout = Layout::new(&signed.ctx, "two-factor-title");
-    let required = required_for(&state, &user).await?;
-    let password_ok = password::verify_blocking(form.password, user.password_hash.clone()).await;
-    if required || !password_ok {
-        let mut page = AccountPage::new(layout, current_mode(&state, &user).await?, required);
-        let key = if required {
-            "two-factor-required-staff"
-        } else {
-            "password-error-current"
-        };
-        page.password_error = Some(page.layout.t.t(key));
-        return Ok(unprocessable(render(&page)?));
+    match state
+        .app()
+        .identity()
+        .disable_two_factor(&signed.actor, form.password, &address)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account/two-factor?disabled=1").into_response()),
+        Err(error) => refused(&state, &signed, error, "password").await,
     }
-    if state.store().remove_two_factor(user.id).await? {
-        audit::record(
-            &state,
-            AuditEvent::TwoFactorDisabled,
-            Concerning::own(user.id),
-            &address,
-            "",
-        )
-        .await?;
-    }
-    Ok(Redirect::to("/account/two-factor?disabled=1").into_response())
 }
 
-/// After a correct password: does the account need a second step? If so, remembers the
-/// pending sign-in and answers with the redirect to it.
-pub(super) async fn second_step(
+/// After a correct password of an account with a second factor: remembers the pending
+/// sign-in in a cookie and sends the browser to the second step.
+pub(super) fn second_step(
     state: &AppState,
-    user: &UserRecord,
+    pending: &str,
     next: &str,
-) -> Result<Option<Response>, AppError> {
-    let enabled = state
-        .store()
-        .two_factor(user.id)
-        .await?
-        .is_some_and(|r| r.is_enabled());
-    if !enabled {
-        return Ok(None);
-    }
-    let (token, hash) = session::new_token()?;
-    state
-        .store()
-        .create_pending_sign_in(
-            user.id,
-            &hash,
-            chrono::Utc::now() + Duration::minutes(PENDING_MINUTES),
-        )
-        .await?;
+) -> Result<Response, AppError> {
     let location = format!(
         "/login/two-factor?next={}",
         percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
@@ -364,9 +266,9 @@ pub(super) async fn second_step(
     let mut response = Redirect::to(&location).into_response();
     session::append_set_cookie(
         response.headers_mut(),
-        pending_cookie(state, &token, PENDING_MINUTES * 60)?,
+        pending_cookie(state, pending, PENDING_MINUTES * 60)?,
     );
-    Ok(Some(response))
+    Ok(response)
 }
 
 #[derive(Template)]
@@ -382,26 +284,6 @@ pub(super) struct NextQuery {
     next: Option<String>,
 }
 
-/// The pending sign-in the request's cookie names.
-async fn pending(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<(UserRecord, [u8; 32])>, AppError> {
-    let Some(hash) = session::read_cookie(headers, pending_cookie_name(state))
-        .and_then(|t| session::token_hash(&t))
-    else {
-        return Ok(None);
-    };
-    let Some(user) = state
-        .store()
-        .pending_sign_in(&hash, supportweb_storage::now())
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(state.store().user(user).await?.map(|u| (u, hash)))
-}
-
 pub(super) async fn second_step_form(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -412,7 +294,14 @@ pub(super) async fn second_step_form(
     if ctx.actor.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    if pending(&state, &headers).await?.is_none() {
+    let pending = session::read_cookie(&headers, pending_cookie_name(&state)).unwrap_or_default();
+    if state
+        .app()
+        .identity()
+        .pending_sign_in(&pending)
+        .await?
+        .is_none()
+    {
         return Ok(Redirect::to("/login").into_response());
     }
     Ok(render(&SecondStepPage {
@@ -439,63 +328,37 @@ pub(super) async fn second_step_submit(
     Form(form): Form<SecondStepForm>,
 ) -> Result<Response, AppError> {
     let next = safe_return_path(form.next.as_deref());
-    let Some((user, pending_hash)) = pending(&state, &headers).await? else {
-        return Ok(Redirect::to("/login").into_response());
-    };
+    let pending = session::read_cookie(&headers, pending_cookie_name(&state)).unwrap_or_default();
+    let previous = session::session_token(&state, &headers);
+    let client = super::login::client(&headers, &address, previous.as_deref());
     let t = Tr::new(ctx.lang);
     let page = |error: String| SecondStepPage {
         layout: Layout::new(&ctx, "two-factor-login-title"),
         next: next.clone(),
         error: Some(error),
     };
-    // Wrong codes count against the same limit as wrong passwords.
-    let key = login_key(&user.login);
-    let now = supportweb_storage::now();
-    if let Some(until) = super::login::blocked_until(&state, &key, &address, now).await? {
-        let minutes = (until - now).num_minutes() + 1;
-        let body = render(&page(t.tn("login-error-throttled", "minutes", minutes)))?;
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            axum::Extension(KeepBody),
-            body,
-        )
-            .into_response());
+    match state
+        .app()
+        .identity()
+        .second_step(&pending, &form.code, client)
+        .await?
+    {
+        SecondStep::Expired => Ok(Redirect::to("/login").into_response()),
+        SecondStep::Throttled(until) => {
+            let minutes = (until - chrono::Utc::now()).num_minutes() + 1;
+            let body = render(&page(t.tn("login-error-throttled", "minutes", minutes)))?;
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                axum::Extension(KeepBody),
+                body,
+            )
+                .into_response())
+        }
+        SecondStep::WrongCode => Ok(unprocessable(render(&page(t.t("two-factor-error-code")))?)),
+        SecondStep::SignedIn(token) => {
+            let mut response = super::login::signed_in(&state, &token, &next)?;
+            session::append_set_cookie(response.headers_mut(), pending_cookie(&state, "", 0)?);
+            Ok(response)
+        }
     }
-    let by_code = accept_code(&state, user.id, &form.code).await?;
-    let by_recovery = !by_code
-        && state
-            .store()
-            .use_recovery_code(user.id, &totp::recovery_code_hash(user.id, &form.code))
-            .await?;
-    if !by_code && !by_recovery {
-        state
-            .store()
-            .record_login_failure(&key, &address, now)
-            .await?;
-        audit::record(
-            &state,
-            AuditEvent::SecondFactorFailed,
-            Concerning::own(user.id),
-            &address,
-            "",
-        )
-        .await?;
-        return Ok(unprocessable(render(&page(t.t("two-factor-error-code")))?));
-    }
-    state.store().end_pending_sign_in(&pending_hash).await?;
-    state.store().clear_login_failures(&key).await?;
-    if by_recovery {
-        audit::record(
-            &state,
-            AuditEvent::RecoveryCodeUsed,
-            Concerning::own(user.id),
-            &address,
-            "",
-        )
-        .await?;
-    }
-    let mut response =
-        super::login::complete_sign_in(&state, &headers, &user, &address, &next).await?;
-    session::append_set_cookie(response.headers_mut(), pending_cookie(&state, "", 0)?);
-    Ok(response)
 }
