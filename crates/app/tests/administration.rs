@@ -590,7 +590,65 @@ async fn the_audit_log_filters_and_security_settings(test: TestApp) {
     assert_eq!(events, ["security_settings_changed"]);
 }
 
+async fn administration_overviews_page_by_keyset(test: TestApp) {
+    let app = &test.app;
+    let store = test.store();
+    let admin = app.administration();
+    let administrator = build::staff(store, "spravce", StaffRole::Administrator).await;
+    // 51 organisations: a full page by name, and the last one on the next.
+    for n in 0..51 {
+        build::organisation(store, &format!("Obec {n:02}")).await;
+    }
+    let first = admin.organisations(&administrator, None).await.unwrap();
+    assert_eq!(first.rows.len(), 50);
+    assert_eq!(first.rows[0].name, "Obec 00");
+    let next = first.next.expect("a second page");
+    let second = admin
+        .organisations(&administrator, Some(&next))
+        .await
+        .unwrap();
+    let names: Vec<&str> = second.rows.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["Obec 50"]);
+    assert!(second.next.is_none());
+    assert!(matches!(
+        admin.organisations(&administrator, Some("nesmysl")).await,
+        Err(Error::BadRequest(_))
+    ));
+
+    // 101 audit entries: the newest 100, then the oldest one.
+    for n in 0..101 {
+        store
+            .record_audit(&supportweb_app::audit::entry(
+                supportweb_domain::audit::AuditEvent::SignInFailed,
+                Default::default(),
+                ADDRESS,
+                format!("pokus {n:03}"),
+            ))
+            .await
+            .unwrap();
+    }
+    let (newest, _) = admin
+        .audit_log(&administrator, &AuditParams::default())
+        .await
+        .unwrap();
+    assert_eq!(newest.rows.len(), 100);
+    assert_eq!(newest.rows[0].detail, "pokus 100");
+    let (oldest, _) = admin
+        .audit_log(
+            &administrator,
+            &AuditParams {
+                before: newest.next.expect("an older page"),
+                ..AuditParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    let details: Vec<&str> = oldest.rows.iter().map(|r| r.detail.as_str()).collect();
+    assert_eq!(details, ["pokus 000"]);
+}
+
 supportweb_app::both_backends!(
+    administration_overviews_page_by_keyset,
     organisations_are_checked_and_edits_never_overwrite,
     contracts_are_audited_in_the_change_s_transaction,
     accounts_are_created_whole_or_not_at_all,

@@ -157,20 +157,6 @@ impl Tx {
 }
 
 impl Store {
-    /// Records changed fields of `entity` `entity_id` made by `by`, for changes written by a
-    /// single statement elsewhere (account state, memberships, account team, remote access).
-    pub async fn record_history(
-        &self,
-        entity: &str,
-        entity_id: Uuid,
-        by: UserId,
-        changes: &[FieldChange],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        tx.record_changes(entity, entity_id, by, changes).await?;
-        tx.commit().await
-    }
-
     /// The history of a record as `actor` may read it, newest first: customer and partner
     /// users never get the [`staff_only_field`]s, nor what happened before the record was
     /// shown to them as it is now ([`customer_may_read`]). The caller has checked the actor

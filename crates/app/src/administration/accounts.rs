@@ -22,13 +22,79 @@ use super::{Administration, OrganisationRecord, may, require};
 use crate::audit::{Concerning, NewAuditEvent, entry};
 use crate::choices::Named;
 use crate::identity::tokens::new_token;
-use crate::overview::Page;
-use crate::{Error, FieldErrors, Result};
+use crate::overview::{Overview, Page, page};
+use crate::{App, Error, FieldErrors, Result};
 
 /// How long an activation link works.
 pub const ACTIVATION_HOURS: i64 = 72;
 /// Accounts on one page of the overview.
-const PAGE_SIZE: u32 = 50;
+const PAGE_SIZE: i64 = 50;
+
+/// The accounts overview: by name, keyset-paged; customer and partner accounts with the
+/// names of their organisations.
+pub struct AccountOverview;
+
+/// Where a page of accounts starts and how long it is.
+#[derive(Debug, Clone)]
+pub struct AccountQuery {
+    after: Option<(String, UserId)>,
+    limit: i64,
+}
+
+impl Default for AccountQuery {
+    fn default() -> Self {
+        AccountQuery {
+            after: None,
+            limit: PAGE_SIZE,
+        }
+    }
+}
+
+impl Overview for AccountOverview {
+    type Query = AccountQuery;
+    type Row = (UserRecord, Vec<String>);
+
+    fn position(query: &mut AccountQuery, after: Option<&(UserRecord, Vec<String>)>, limit: i64) {
+        query.after = after.map(|(u, _)| (u.display_name.clone(), u.id));
+        query.limit = limit;
+    }
+
+    fn limit(query: &AccountQuery) -> i64 {
+        query.limit
+    }
+
+    fn cursor(row: &(UserRecord, Vec<String>)) -> String {
+        row.0.id.to_string()
+    }
+
+    async fn fetch(
+        app: &App,
+        actor: &Actor,
+        query: &AccountQuery,
+    ) -> Result<Vec<(UserRecord, Vec<String>)>> {
+        let store = app.store();
+        let after = query.after.as_ref().map(|(name, id)| (name.as_str(), *id));
+        let users = store
+            .accounts_page(after, u32::try_from(query.limit).unwrap_or(50))
+            .await?;
+        let mut rows = Vec::with_capacity(users.len());
+        for user in users {
+            let mut names = Vec::new();
+            if user.kind != UserKind::Staff {
+                for membership in store.memberships_of(user.id).await? {
+                    names.push(
+                        store
+                            .organisation(actor, membership.organisation_id)
+                            .await?
+                            .name,
+                    );
+                }
+            }
+            rows.push((user, names));
+        }
+        Ok(rows)
+    }
+}
 
 /// A new account as typed.
 #[derive(Debug, Clone)]
@@ -112,37 +178,13 @@ impl Administration<'_> {
         after: Option<&str>,
     ) -> Result<Page<(UserRecord, Vec<String>)>> {
         require(actor, AdminArea::Accounts, Action::Read)?;
-        let store = self.app.store();
-        let after = match after {
-            Some(id) => {
-                let id: UserId = id.parse().map_err(|_| Error::BadRequest("bad_request"))?;
-                let user = store.user(id).await?.ok_or(Error::NotFound)?;
-                Some((user.display_name, id))
-            }
-            None => None,
-        };
-        let users = store
-            .accounts_page(after.as_ref().map(|(n, id)| (n.as_str(), *id)), PAGE_SIZE)
-            .await?;
-        let next = (users.len() == PAGE_SIZE as usize)
-            .then(|| users.last().map(|u| u.id.to_string()))
-            .flatten();
-        let mut rows = Vec::with_capacity(users.len());
-        for user in users {
-            let mut names = Vec::new();
-            if user.kind != UserKind::Staff {
-                for membership in store.memberships_of(user.id).await? {
-                    names.push(
-                        store
-                            .organisation(actor, membership.organisation_id)
-                            .await?
-                            .name,
-                    );
-                }
-            }
-            rows.push((user, names));
+        let mut query = AccountQuery::default();
+        if let Some(id) = after {
+            let id: UserId = id.parse().map_err(|_| Error::BadRequest("bad_request"))?;
+            let user = self.app.store().user(id).await?.ok_or(Error::NotFound)?;
+            AccountOverview::position(&mut query, Some(&(user, Vec::new())), PAGE_SIZE);
         }
-        Ok(Page { rows, next })
+        page::<AccountOverview>(self.app, actor, &query).await
     }
 
     /// Checks that the actor manages accounts (before a request is read).

@@ -12,11 +12,49 @@ use supportweb_storage::audit::AuditFilter;
 pub use supportweb_storage::audit::AuditRecord;
 
 use super::{Administration, require};
-use crate::overview::Page;
-use crate::{FieldErrors, Result};
+use crate::overview::{Overview, Page, page};
+use crate::{App, FieldErrors, Result};
 
 /// Entries on one page.
-const PAGE_SIZE: u32 = 100;
+const PAGE_SIZE: i64 = 100;
+
+/// The audit log: newest first, keyset-paged by entry id (time-ordered).
+pub struct AuditOverview;
+
+/// The audit log's filters, where a page starts and how long it is.
+#[derive(Debug, Clone)]
+pub struct AuditQuery {
+    filter: AuditFilter,
+    before: Option<uuid::Uuid>,
+    limit: i64,
+}
+
+impl Overview for AuditOverview {
+    type Query = AuditQuery;
+    type Row = AuditRecord;
+    const PAGE: i64 = PAGE_SIZE;
+
+    fn position(query: &mut AuditQuery, after: Option<&AuditRecord>, limit: i64) {
+        query.before = after.map(|r| r.id);
+        query.limit = limit;
+    }
+
+    fn limit(query: &AuditQuery) -> i64 {
+        query.limit
+    }
+
+    fn cursor(row: &AuditRecord) -> String {
+        row.id.to_string()
+    }
+
+    async fn fetch(app: &App, _actor: &Actor, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        let limit = u32::try_from(query.limit).unwrap_or(100);
+        Ok(app
+            .store()
+            .audit_page(&query.filter, query.before, limit)
+            .await?)
+    }
+}
 
 /// The audit log's query string, as typed.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -78,18 +116,23 @@ impl Administration<'_> {
                 None => errors.add("to", "audit-error-date"),
             }
         }
-        let before = params.before.parse::<uuid::Uuid>().ok();
-        let rows = if errors.is_empty() {
-            self.app
-                .store()
-                .audit_page(&filter, before, PAGE_SIZE)
-                .await?
-        } else {
-            Vec::new()
+        if !errors.is_empty() {
+            return Ok((
+                Page {
+                    rows: Vec::new(),
+                    next: None,
+                },
+                errors,
+            ));
+        }
+        let query = AuditQuery {
+            filter,
+            before: params.before.parse().ok(),
+            limit: PAGE_SIZE,
         };
-        let next = (rows.len() == PAGE_SIZE as usize)
-            .then(|| rows.last().map(|r| r.id.to_string()))
-            .flatten();
-        Ok((Page { rows, next }, errors))
+        Ok((
+            page::<AuditOverview>(self.app, actor, &query).await?,
+            errors,
+        ))
     }
 }

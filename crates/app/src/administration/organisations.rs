@@ -17,12 +17,59 @@ use super::{
     require,
 };
 use crate::choices::Named;
-use crate::overview::Page;
+use crate::overview::{Overview, Page, page};
 use crate::typed::looks_like_email;
-use crate::{Error, FieldErrors, Result};
+use crate::{App, Error, FieldErrors, Result};
 
 /// Organisations on one page of the overview.
-const PAGE_SIZE: u32 = 50;
+const PAGE_SIZE: i64 = 50;
+
+/// The organisations overview: by name, keyset-paged.
+pub struct OrganisationOverview;
+
+/// Where a page of organisations starts and how long it is.
+#[derive(Debug, Clone)]
+pub struct OrganisationQuery {
+    after: Option<(String, OrganisationId)>,
+    limit: i64,
+}
+
+impl Default for OrganisationQuery {
+    fn default() -> Self {
+        OrganisationQuery {
+            after: None,
+            limit: PAGE_SIZE,
+        }
+    }
+}
+
+impl Overview for OrganisationOverview {
+    type Query = OrganisationQuery;
+    type Row = OrganisationRecord;
+
+    fn position(query: &mut OrganisationQuery, after: Option<&OrganisationRecord>, limit: i64) {
+        query.after = after.map(|o| (o.name.clone(), o.id));
+        query.limit = limit;
+    }
+
+    fn limit(query: &OrganisationQuery) -> i64 {
+        query.limit
+    }
+
+    fn cursor(row: &OrganisationRecord) -> String {
+        row.id.to_string()
+    }
+
+    async fn fetch(
+        app: &App,
+        actor: &Actor,
+        query: &OrganisationQuery,
+    ) -> Result<Vec<OrganisationRecord>> {
+        let after = query.after.as_ref().map(|(name, id)| (name.as_str(), *id));
+        let limit = u32::try_from(query.limit).unwrap_or(50);
+        Ok(app.store().organisations(actor, after, limit).await?)
+    }
+}
 
 /// The organisation form as typed (pages) or sent (API).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -181,33 +228,20 @@ pub struct OwnOrganisation {
 }
 
 impl Administration<'_> {
-    /// One page of organisations the actor may see, by name, after organisation `after`.
+    /// One page of organisations the actor may see, by name, after organisation `after`
+    /// (staff: every one; customer and partner users: their own).
     pub async fn organisations(
         &self,
         actor: &Actor,
         after: Option<&str>,
     ) -> Result<Page<OrganisationRecord>> {
-        let store = self.app.store();
-        let after = match after {
-            Some(text) => {
-                let id: OrganisationId =
-                    text.parse().map_err(|_| Error::BadRequest("bad_request"))?;
-                let last = store.organisation(actor, id).await?;
-                Some((last.name, id))
-            }
-            None => None,
-        };
-        let rows = store
-            .organisations(
-                actor,
-                after.as_ref().map(|(n, id)| (n.as_str(), *id)),
-                PAGE_SIZE,
-            )
-            .await?;
-        let next = (rows.len() == PAGE_SIZE as usize)
-            .then(|| rows.last().map(|o| o.id.to_string()))
-            .flatten();
-        Ok(Page { rows, next })
+        let mut query = OrganisationQuery::default();
+        if let Some(text) = after {
+            let id: OrganisationId = text.parse().map_err(|_| Error::BadRequest("bad_request"))?;
+            let last = self.app.store().organisation(actor, id).await?;
+            OrganisationOverview::position(&mut query, Some(&last), PAGE_SIZE);
+        }
+        page::<OrganisationOverview>(self.app, actor, &query).await
     }
 
     /// The overview for staff who read organisations: each with its contracts (for the

@@ -253,26 +253,27 @@ impl Identity<'_> {
         Ok(Some(token))
     }
 
-    /// Signs out: ends the session and audits it.
+    /// Signs out: ends the session and audits it, together.
     pub async fn sign_out(
         &self,
         actor: Option<&Actor>,
         token: Option<&str>,
         address: &str,
     ) -> Result<()> {
-        if let Some(token) = token {
-            self.end_session(token).await?;
+        let mut tx = self.app.store().begin().await?;
+        if let Some(hash) = token.and_then(token_hash) {
+            tx.end_session(&hash).await?;
         }
         if let Some(actor) = actor {
-            self.app
-                .record_audit(entry(
-                    AuditEvent::SignOut,
-                    Concerning::own(actor.user_id),
-                    address,
-                    "",
-                ))
-                .await?;
+            tx.record_audit(&[entry(
+                AuditEvent::SignOut,
+                Concerning::own(actor.user_id),
+                address,
+                "",
+            )])
+            .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 }
