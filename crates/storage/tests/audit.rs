@@ -2,10 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Duration;
-use supportweb_domain::Language;
 use supportweb_domain::audit::AuditEvent;
-use supportweb_domain::user::{Login, UserKind};
+use supportweb_domain::user::UserKind;
 use supportweb_storage::audit::{AuditFilter, NewAuditEvent};
+use supportweb_storage::testing::build;
 use supportweb_storage::users::NewUser;
 use supportweb_storage::{Store, both_backends, now};
 
@@ -13,18 +13,14 @@ async fn audit_events_filter_and_page_newest_first(store: Store) {
     let mut ids = Vec::new();
     for login in ["spravce", "referent"] {
         ids.push(
-            store
-                .create_user(&NewUser {
-                    login: Login::parse(login).unwrap(),
+            build::account_from(
+                &store,
+                &NewUser {
                     display_name: format!("Jméno {login}"),
-                    email: format!("{login}@example.cz"),
-                    kind: UserKind::Staff,
-                    roles: vec![],
-                    password_hash: None,
-                    language: Language::Cs,
-                })
-                .await
-                .unwrap(),
+                    ..build::new_user(login, UserKind::Staff, vec![])
+                },
+            )
+            .await,
         );
     }
     let (admin, clerk) = (ids[0], ids[1]);

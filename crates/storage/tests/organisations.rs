@@ -1,69 +1,33 @@
 //! Organisations, memberships, account teams and contracts; each test on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::NaiveDate;
+use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::contract::{ContractState, ContractTerm};
 use supportweb_domain::ids::{OrganisationId, UserId};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::{Ico, OrganisationKind};
+use supportweb_domain::organisation::Ico;
 use supportweb_domain::severity::standard_sla_plan;
-use supportweb_domain::user::{Login, StaffRole, UserKind};
-use supportweb_domain::{Actor, Language};
+use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::contracts::NewContract;
 use supportweb_storage::organisations::NewOrganisation;
-use supportweb_storage::users::NewUser;
+use supportweb_storage::testing::build::{self, actor, d};
 use supportweb_storage::{Store, StoreError, both_backends};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
 
 fn organisation(name: &str, ico: Option<&str>) -> NewOrganisation {
     NewOrganisation {
-        name: name.into(),
-        kind: OrganisationKind::Customer,
         ico: ico.map(|i| Ico::parse(i).unwrap()),
-        dic: None,
-        street: "Náměstí Svobody 1".into(),
-        city: "Brno".into(),
-        postal_code: "602 00".into(),
-        email: "podatelna@example.cz".into(),
-        phone: "+420 542 000 000".into(),
-        is_public_body: true,
-        notes: String::new(),
+        ..build::new_organisation(name)
     }
 }
 
 async fn user(store: &Store, login: &str, kind: UserKind) -> UserId {
-    store
-        .create_user(&NewUser {
-            login: Login::parse(login).unwrap(),
-            display_name: format!("Uživatel {login}"),
-            email: format!("{login}@example.cz"),
-            kind,
-            roles: if kind == UserKind::Staff {
-                vec![StaffRole::ProjectManager]
-            } else {
-                vec![]
-            },
-            password_hash: None,
-            language: Language::Cs,
-        })
-        .await
-        .unwrap()
-}
-
-async fn actor(store: &Store, id: UserId) -> Actor {
-    let record = store.user(id).await.unwrap().unwrap();
-    Actor {
-        user_id: id,
-        kind: record.kind,
-        roles: record.roles,
-        display_name: record.display_name,
-        language: record.language,
-        memberships: store.memberships_of(id).await.unwrap(),
-    }
+    let roles = if kind == UserKind::Staff {
+        vec![StaffRole::ProjectManager]
+    } else {
+        vec![]
+    };
+    build::account(store, login, kind, roles).await
 }
 
 fn rights(documents: AgendaRight) -> MembershipRights {
@@ -255,16 +219,9 @@ async fn contracts_decide_entitlement_on_their_first_and_last_day(store: Store) 
     let staff = actor(&store, user(&store, "obchod", UserKind::Staff).await).await;
     let contract = NewContract {
         number: "SP-2026-017".into(),
-        organisation_id: org,
-        term: ContractTerm {
-            valid_from: d(2026, 1, 1),
-            valid_to: d(2026, 12, 31),
-            state: ContractState::Active,
-        },
-        products: vec![],
         covered_scope: "Spisová služba 5.x, moduly Podatelna a Výpravna".into(),
         prepaid_minutes: Some(40 * 60),
-        sla: standard_sla_plan(),
+        ..build::new_contract(org, d(2026, 1, 1), d(2026, 12, 31))
     };
     store.create_contract(&contract).await.unwrap();
     let again = store.create_contract(&contract).await;
@@ -553,16 +510,8 @@ async fn the_catalogue_installation_cards_and_contract_edits_keep_history(store:
     // A contract covers products; its edits are checked for staleness and kept in history.
     let contract = NewContract {
         number: "SP-2026-INST".into(),
-        organisation_id: ours,
-        term: ContractTerm {
-            valid_from: d(2026, 1, 1),
-            valid_to: d(2026, 12, 31),
-            state: ContractState::Active,
-        },
         products: vec![product],
-        covered_scope: String::new(),
-        prepaid_minutes: None,
-        sla: standard_sla_plan(),
+        ..build::new_contract(ours, d(2026, 1, 1), d(2026, 12, 31))
     };
     let id = store.create_contract(&contract).await.unwrap();
     let stored = store.contract(&member, id).await.unwrap();

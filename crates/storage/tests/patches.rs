@@ -6,20 +6,18 @@
 
 use supportweb_domain::Actor;
 use supportweb_domain::agenda::AgendaRight;
-use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::contract::ContractState;
 use supportweb_domain::ids::{FileId, OrganisationId, PatchId, ProductId};
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::patch::{
     DownloadAccess, PatchState, PatchStep, PatchVisibility, VersionRange,
 };
-use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::catalogue::{NewInstallation, NewProduct};
-use supportweb_storage::contracts::NewContract;
 use supportweb_storage::files::NewFile;
 use supportweb_storage::notifications::EventKind;
 use supportweb_storage::patches::{NewPatch, PatchError, PatchQuery};
-use supportweb_storage::testing::build::{account, actor, d, organisation, staff};
+use supportweb_storage::testing::build::{self, account, actor, d, organisation, staff};
 use supportweb_storage::{Store, StoreError, both_backends};
 
 async fn upload(store: &Store, actor: &Actor, name: &str) -> FileId {
@@ -64,22 +62,9 @@ async fn contract(
     to: (i32, u32, u32),
     state: ContractState,
 ) {
-    store
-        .create_contract(&NewContract {
-            number: format!("SML-{}", uuid::Uuid::now_v7()),
-            organisation_id: organisation,
-            term: ContractTerm {
-                valid_from: d(from.0, from.1, from.2),
-                valid_to: d(to.0, to.1, to.2),
-                state,
-            },
-            products: vec![],
-            covered_scope: String::new(),
-            prepaid_minutes: None,
-            sla: standard_sla_plan(),
-        })
-        .await
-        .unwrap();
+    let mut new = build::new_contract(organisation, d(from.0, from.1, from.2), d(to.0, to.1, to.2));
+    new.term.state = state;
+    build::contract_from(store, &new).await;
 }
 
 /// A customer user with `podpora` rights in each organisation.

@@ -5,21 +5,18 @@ use std::collections::BTreeSet;
 
 use chrono::Duration;
 use supportweb_domain::ids::FileId;
-use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_domain::{Actor, Language, NumberedAgenda};
 use supportweb_storage::files::NewFile;
+use supportweb_storage::testing::build;
 use supportweb_storage::users::NewUser;
 use supportweb_storage::{Store, StoreError, both_backends, now};
 
+/// An account with a (dummy) password.
 fn new_user(login: &str, kind: UserKind, roles: Vec<StaffRole>) -> NewUser {
     NewUser {
-        login: Login::parse(login).unwrap(),
-        display_name: format!("Uživatel {login}"),
-        email: format!("{login}@example.cz"),
-        kind,
-        roles,
         password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
-        language: Language::Cs,
+        ..build::new_user(login, kind, roles)
     }
 }
 

@@ -16,10 +16,12 @@ use supportweb_domain::user::StaffRole;
 use supportweb_storage::files::NewFile;
 use supportweb_storage::notifications::{EventKind, NewMessage};
 use supportweb_storage::support_documents::{
-    DocumentError, DocumentGrouping, DocumentQuery, DocumentSort, DocumentView, NewDocument,
-    NewTimeEntry, StateFilter,
+    DocumentError, DocumentGrouping, DocumentQuery, DocumentSort, DocumentView, NewTimeEntry,
+    StateFilter,
 };
-use supportweb_storage::testing::build::{contract, customer, organisation, staff};
+use supportweb_storage::testing::build::{
+    contract, customer, document_in, new_document, organisation, staff,
+};
 use supportweb_storage::testing::{backdate_document, set_deadlines};
 use supportweb_storage::{Store, StoreError, both_backends};
 
@@ -29,25 +31,6 @@ fn hours() -> BusinessHours {
 
 fn today() -> chrono::NaiveDate {
     supportweb_domain::calendar::prague_time(chrono::Utc::now()).date()
-}
-
-fn new_document(
-    organisation: supportweb_domain::ids::OrganisationId,
-    subject: &str,
-) -> NewDocument {
-    NewDocument {
-        organisation_id: organisation,
-        contact: "Jana Malá, 604 111 222".into(),
-        category: Category::Error,
-        severity: Severity::High,
-        product_id: None,
-        module: "Podatelna".into(),
-        product_version: "5.2.3".into(),
-        subject: subject.into(),
-        description: "Při evidenci **doručené** pošty padá formulář.".into(),
-        files: vec![],
-        reporter_id: None,
-    }
 }
 
 async fn upload(store: &Store, actor: &Actor, name: &str) -> FileId {
@@ -900,7 +883,62 @@ async fn events_and_outbox_are_claimed_by_one_instance_each(store: Store) {
     assert!(store.take_lease("sla", "b", d).await.unwrap());
 }
 
+async fn the_state_filter_finds_each_state_and_unfinished_means_open(store: Store) {
+    let brno = organisation(&store, "Statutární město Brno").await;
+    contract(&store, brno, None).await;
+    let writer = customer(&store, "referent", brno, AgendaRight::Write).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let mut opened = Vec::new();
+    for state in DocumentState::ALL {
+        let subject = format!("Ve stavu {}", state.as_str());
+        let document = document_in(&store, &writer, &technician, brno, &subject, state).await;
+        opened.push((state, document.id));
+    }
+    let ids = |filter: StateFilter| {
+        let store = store.clone();
+        let writer = writer.clone();
+        async move {
+            let mut ids: Vec<DocumentId> = store
+                .documents(
+                    &writer,
+                    &DocumentQuery {
+                        view: DocumentView::All,
+                        state: Some(filter),
+                        ..DocumentQuery::default()
+                    },
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|d| d.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    for (state, id) in &opened {
+        assert_eq!(ids(StateFilter::Is(*state)).await, [*id], "{state:?}");
+    }
+    let mut unfinished: Vec<DocumentId> = opened
+        .iter()
+        .filter(|(state, _)| {
+            matches!(
+                state,
+                DocumentState::New
+                    | DocumentState::Accepted
+                    | DocumentState::InProgress
+                    | DocumentState::WaitingForCustomer
+            )
+        })
+        .map(|(_, id)| *id)
+        .collect();
+    unfinished.sort();
+    assert_eq!(ids(StateFilter::Unfinished).await, unfinished);
+}
+
 both_backends!(
+    the_state_filter_finds_each_state_and_unfinished_means_open,
     creating_needs_write_right_entitlement_and_own_files,
     the_workflow_refuses_what_the_party_may_not_do_and_stale_edits,
     customers_never_see_internal_notes_or_other_organisations,

@@ -3,24 +3,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Duration;
-use supportweb_domain::Language;
-use supportweb_domain::user::{Login, UserKind};
+use supportweb_domain::user::UserKind;
+use supportweb_storage::testing::build;
 use supportweb_storage::users::NewUser;
 use supportweb_storage::{Store, StoreError, both_backends, now};
 
 async fn account(store: &Store, login: &str) -> supportweb_domain::ids::UserId {
-    store
-        .create_user(&NewUser {
-            login: Login::parse(login).unwrap(),
-            display_name: login.into(),
-            email: format!("{login}@example.cz"),
-            kind: UserKind::Customer,
-            roles: vec![],
+    build::account_from(
+        store,
+        &NewUser {
             password_hash: Some("x".into()),
-            language: Language::Cs,
-        })
-        .await
-        .unwrap()
+            ..build::new_user(login, UserKind::Customer, vec![])
+        },
+    )
+    .await
 }
 
 async fn steps_and_recovery_codes_are_accepted_once(store: Store) {

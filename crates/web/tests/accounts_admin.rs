@@ -8,29 +8,11 @@ use axum::http::StatusCode;
 use chrono::Duration;
 use common::{PASSWORD, TestApp};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
 use supportweb_domain::user::{StaffRole, UserKind};
-use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::testing::build;
 
 async fn organisation(app: &TestApp, name: &str) -> String {
-    app.db
-        .store
-        .create_organisation(&NewOrganisation {
-            name: name.into(),
-            kind: OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "Hlavní 1".into(),
-            city: "Lhota".into(),
-            postal_code: "261 01".into(),
-            email: "obec@example.cz".into(),
-            phone: "+420 1".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap()
-        .to_string()
+    build::organisation(&app.db.store, name).await.to_string()
 }
 
 fn link_in(page: &str) -> String {
@@ -306,17 +288,7 @@ async fn an_activation_link_expires_after_72_hours() {
     let admin = app
         .user("spravce", UserKind::Staff, vec![StaffRole::Administrator])
         .await;
-    let mut new = supportweb_storage::users::NewUser {
-        login: supportweb_domain::user::Login::parse("pozde").unwrap(),
-        display_name: "Pozdní".into(),
-        email: "p@example.cz".into(),
-        kind: UserKind::Customer,
-        roles: vec![],
-        password_hash: None,
-        language: supportweb_domain::Language::Cs,
-    };
-    new.password_hash = None;
-    let id = app.db.store.create_user(&new).await.unwrap();
+    let id = build::account(&app.db.store, "pozde", UserKind::Customer, vec![]).await;
     let (token, hash) = supportweb_app::identity::tokens::new_token().unwrap();
     let created = supportweb_storage::now() - Duration::hours(72) - Duration::minutes(1);
     app.db

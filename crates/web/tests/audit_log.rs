@@ -87,24 +87,7 @@ async fn account_creation_and_activation_are_audited_with_the_rights_granted() {
     app.user("spravce", UserKind::Staff, vec![StaffRole::Administrator])
         .await;
     let admin = app.sign_in("spravce").await;
-    let org = app
-        .db
-        .store
-        .create_organisation(&supportweb_storage::organisations::NewOrganisation {
-            name: "Obec Auditov".into(),
-            kind: supportweb_domain::organisation::OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "1".into(),
-            city: "Auditov".into(),
-            postal_code: "100 00".into(),
-            email: "a@example.cz".into(),
-            phone: "1".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap();
+    let org = supportweb_storage::testing::build::organisation(&app.db.store, "Obec Auditov").await;
     let created = app
         .post_form(
             "/admin/accounts",

@@ -9,16 +9,15 @@ use common::browser::{WAIT, sign_in, sign_out};
 
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use common::{TestApp, organisation};
 use fantoccini::{Client, Locator};
 use sha2::{Digest, Sha256};
 use supportweb_domain::agenda::AgendaRight;
-use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::contract::ContractState;
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::catalogue::NewProduct;
-use supportweb_storage::contracts::NewContract;
+use supportweb_storage::testing::build;
 use tokio::net::TcpListener;
 
 async fn text_of(c: &Client, css: &str) -> String {
@@ -77,22 +76,10 @@ async fn staff_publish_a_patch_an_entitled_customer_downloads_it_a_former_one_is
         .unwrap();
     let jihlava = organisation(&app, "Statutární město Jihlava", true).await;
     let lhota = organisation(&app, "Obec Lhota", false).await;
-    store
-        .create_contract(&NewContract {
-            number: "SML-LHOTA".into(),
-            organisation_id: lhota,
-            term: ContractTerm {
-                valid_from: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
-                valid_to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-                state: ContractState::Ended,
-            },
-            products: vec![],
-            covered_scope: String::new(),
-            prepaid_minutes: None,
-            sla: supportweb_domain::severity::standard_sla_plan(),
-        })
-        .await
-        .unwrap();
+    let mut ended = build::new_contract(lhota, build::d(2023, 1, 1), build::d(2025, 12, 31));
+    ended.number = "SML-LHOTA".into();
+    ended.term.state = ContractState::Ended;
+    build::contract_from(store, &ended).await;
     let manager = app
         .user(
             "obchodnik",

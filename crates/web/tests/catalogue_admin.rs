@@ -8,13 +8,10 @@ mod common;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use common::TestApp;
-use supportweb_domain::contract::{ContractState, ContractTerm};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
-use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::contracts::NewContract;
-use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::testing::build;
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text
@@ -97,24 +94,7 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
     assert_eq!(denied.status, StatusCode::NOT_FOUND);
 
     // The installation card: the product's own versions and modules only.
-    let organisation = app
-        .db
-        .store
-        .create_organisation(&NewOrganisation {
-            name: "Obec Karta".into(),
-            kind: OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "Náves 1".into(),
-            city: "Karta".into(),
-            postal_code: "100 00".into(),
-            email: "obec@example.cz".into(),
-            phone: "1".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap();
+    let organisation = build::organisation(&app.db.store, "Obec Karta").await;
     let choose = app
         .get(
             &format!("/admin/organisations/{organisation}/installations/new"),
@@ -180,24 +160,14 @@ async fn staff_maintain_the_catalogue_cards_and_contracts() {
     );
 
     // A contract edited on its own page: products ticked, stale edits refused, history, audit.
-    let contract = app
-        .db
-        .store
-        .create_contract(&NewContract {
+    let contract = build::contract_from(
+        &app.db.store,
+        &NewContract {
             number: "SP-2026-0100".into(),
-            organisation_id: organisation,
-            term: ContractTerm {
-                valid_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                valid_to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
-                state: ContractState::Active,
-            },
-            products: vec![],
-            covered_scope: String::new(),
-            prepaid_minutes: None,
-            sla: standard_sla_plan(),
-        })
-        .await
-        .unwrap();
+            ..build::new_contract(organisation, build::d(2026, 1, 1), build::d(2026, 12, 31))
+        },
+    )
+    .await;
     let edit_path = format!("/admin/contracts/{contract}");
     let form = |to: &'static str| {
         vec![

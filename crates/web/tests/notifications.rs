@@ -15,8 +15,7 @@ use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::calendar::BusinessHours;
 use supportweb_domain::ids::{OrganisationId, UserId};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::severity::Severity;
-use supportweb_domain::support_document::{Category, Transition};
+use supportweb_domain::support_document::Transition;
 use supportweb_domain::user::UserKind;
 use supportweb_mail::testing::SmtpServer;
 use supportweb_mail::{Mailer, send_due};
@@ -68,17 +67,8 @@ async fn set_rights(
 
 fn document(organisation: OrganisationId, subject: &str, description: &str) -> NewDocument {
     NewDocument {
-        organisation_id: organisation,
-        contact: "Jana Malá, 604 111 222".into(),
-        category: Category::Error,
-        severity: Severity::High,
-        product_id: None,
-        module: "Podatelna".into(),
-        product_version: "5.2.3".into(),
-        subject: subject.into(),
         description: description.into(),
-        files: vec![],
-        reporter_id: None,
+        ..supportweb_storage::testing::build::new_document(organisation, subject)
     }
 }
 

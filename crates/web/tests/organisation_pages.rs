@@ -8,14 +8,12 @@ use axum::http::StatusCode;
 use chrono::Duration;
 use common::TestApp;
 use supportweb_domain::agenda::AgendaRight;
-use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::contract::ContractState;
 use supportweb_domain::ids::OrganisationId;
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
-use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{StaffRole, UserKind};
-use supportweb_storage::contracts::NewContract;
 use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::testing::build;
 
 const CANARY: &str = "KANAR-7731";
 
@@ -25,40 +23,25 @@ async fn organisation(
     contract: Option<(&str, i64, i64, ContractState)>,
 ) -> OrganisationId {
     let store = &app.db.store;
-    let id = store
-        .create_organisation(&NewOrganisation {
-            name: name.into(),
-            kind: OrganisationKind::Customer,
-            ico: None,
-            dic: None,
+    let id = build::organisation_from(
+        store,
+        &NewOrganisation {
             street: format!("{name} 1"),
-            city: "Brno".into(),
-            postal_code: "602 00".into(),
             email: format!("{}@example.cz", name.len()),
-            phone: "+420 500 000 000".into(),
-            is_public_body: true,
             notes: format!("interní poznámka {name}"),
-        })
-        .await
-        .unwrap();
+            ..build::new_organisation(name)
+        },
+    )
+    .await;
     if let Some((number, from, to, state)) = contract {
         let today = supportweb_app::today();
-        store
-            .create_contract(&NewContract {
-                number: number.into(),
-                organisation_id: id,
-                term: ContractTerm {
-                    valid_from: today + Duration::days(from),
-                    valid_to: today + Duration::days(to),
-                    state,
-                },
-                products: vec![],
-                covered_scope: format!("Spisová služba pro {name}"),
-                prepaid_minutes: Some(600),
-                sla: standard_sla_plan(),
-            })
-            .await
-            .unwrap();
+        let mut new =
+            build::new_contract(id, today + Duration::days(from), today + Duration::days(to));
+        new.number = number.into();
+        new.term.state = state;
+        new.covered_scope = format!("Spisová služba pro {name}");
+        new.prepaid_minutes = Some(600);
+        build::contract_from(store, &new).await;
     }
     id
 }

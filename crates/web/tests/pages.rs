@@ -479,19 +479,19 @@ async fn markup_in_names_is_escaped() {
     // The display name is set by staff; make it hostile directly in the store.
     let hostile = "<script>alert('x')</script>";
     let hash = supportweb_app::identity::passwords::hash(PASSWORD).unwrap();
-    app.db
-        .store
-        .create_user(&supportweb_storage::users::NewUser {
-            login: supportweb_domain::user::Login::parse("xss.name").unwrap(),
+    supportweb_storage::testing::build::account_from(
+        &app.db.store,
+        &supportweb_storage::users::NewUser {
             display_name: hostile.into(),
-            email: "x@example.cz".into(),
-            kind: supportweb_domain::user::UserKind::Staff,
-            roles: vec![],
             password_hash: Some(hash),
-            language: supportweb_domain::Language::Cs,
-        })
-        .await
-        .unwrap();
+            ..supportweb_storage::testing::build::new_user(
+                "xss.name",
+                supportweb_domain::user::UserKind::Staff,
+                vec![],
+            )
+        },
+    )
+    .await;
     let cookie = app.sign_in("xss.name").await;
     let home = app.get("/", Some(&cookie)).await.text();
     assert!(!home.contains(hostile));

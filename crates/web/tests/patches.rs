@@ -9,16 +9,15 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use common::{TestApp, api_call, api_token, multipart_form, organisation};
 use sha2::{Digest, Sha256};
 use supportweb_domain::agenda::AgendaRight;
-use supportweb_domain::contract::{ContractState, ContractTerm};
+use supportweb_domain::contract::ContractState;
 use supportweb_domain::ids::{OrganisationId, ProductId};
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::catalogue::NewProduct;
-use supportweb_storage::contracts::NewContract;
+use supportweb_storage::testing::build;
 
 const CONTENT: &[u8] = b"PK\x03\x04 oprava podatelny 5.2.3.1";
 
@@ -47,23 +46,10 @@ async fn member(
 /// An organisation whose only contract ended on the last day of 2025.
 async fn former_customer(app: &TestApp, name: &str) -> OrganisationId {
     let id = organisation(app, name, false).await;
-    app.db
-        .store
-        .create_contract(&NewContract {
-            number: format!("SML-{name}"),
-            organisation_id: id,
-            term: ContractTerm {
-                valid_from: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
-                valid_to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-                state: ContractState::Ended,
-            },
-            products: vec![],
-            covered_scope: String::new(),
-            prepaid_minutes: None,
-            sla: supportweb_domain::severity::standard_sla_plan(),
-        })
-        .await
-        .unwrap();
+    let mut ended = build::new_contract(id, build::d(2023, 1, 1), build::d(2025, 12, 31));
+    ended.number = format!("SML-{name}");
+    ended.term.state = ContractState::Ended;
+    build::contract_from(&app.db.store, &ended).await;
     id
 }
 

@@ -10,10 +10,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{Reply, TestApp};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
+
 use supportweb_domain::permissions::{Action, AdminArea, Area, staff_may};
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::testing::build;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy)]
@@ -1461,24 +1462,14 @@ fn refused(reply: &Reply) -> bool {
 #[tokio::test]
 async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
     let app = TestApp::new().await;
-    let organisation = app
-        .db
-        .store
-        .create_organisation(&NewOrganisation {
-            name: "Obec Matice".into(),
-            kind: OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "1".into(),
-            city: "Matice".into(),
-            postal_code: "100 00".into(),
-            email: "m@example.cz".into(),
-            phone: "1".into(),
+    let organisation = build::organisation_from(
+        &app.db.store,
+        &NewOrganisation {
             is_public_body: false,
-            notes: String::new(),
-        })
-        .await
-        .unwrap();
+            ..build::new_organisation("Obec Matice")
+        },
+    )
+    .await;
     // The account the administration routes are tried on (never one of the actors).
     let target = app.user("cilovy.ucet", UserKind::Customer, vec![]).await;
     app.db

@@ -8,31 +8,13 @@ use axum::http::StatusCode;
 use common::{Reply, TestApp};
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
 use supportweb_domain::user::{StaffRole, UserKind};
-use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::testing::build;
 
 const CANARY: &str = "KANARI-TAJNE-HESLO-4411";
 
 async fn organisation(app: &TestApp, name: &str) -> String {
-    app.db
-        .store
-        .create_organisation(&NewOrganisation {
-            name: name.into(),
-            kind: OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "1".into(),
-            city: "Brno".into(),
-            postal_code: "602 00".into(),
-            email: "o@example.cz".into(),
-            phone: "1".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap()
-        .to_string()
+    build::organisation(&app.db.store, name).await.to_string()
 }
 
 fn writer() -> MembershipRights {

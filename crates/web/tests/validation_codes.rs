@@ -13,11 +13,12 @@ use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::audit::AuditEvent;
 use supportweb_domain::ids::{OrganisationId, ProductId};
 use supportweb_domain::membership::MembershipRights;
-use supportweb_domain::organisation::OrganisationKind;
+
 use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_storage::audit::AuditFilter;
 use supportweb_storage::catalogue::NewProduct;
 use supportweb_storage::organisations::NewOrganisation;
+use supportweb_storage::testing::build;
 
 async fn product(app: &TestApp) -> ProductId {
     let admin = app
@@ -48,23 +49,14 @@ async fn product(app: &TestApp) -> ProductId {
 }
 
 async fn with_ico(app: &TestApp, name: &str, ico: &str) -> OrganisationId {
-    app.db
-        .store
-        .create_organisation(&NewOrganisation {
-            name: name.into(),
-            kind: OrganisationKind::Customer,
+    build::organisation_from(
+        &app.db.store,
+        &NewOrganisation {
             ico: Some(supportweb_domain::organisation::Ico::parse(ico).unwrap()),
-            dic: None,
-            street: "Náměstí 1".into(),
-            city: "Lhota".into(),
-            postal_code: "261 01".into(),
-            email: "obec@example.cz".into(),
-            phone: "1".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap()
+            ..build::new_organisation(name)
+        },
+    )
+    .await
 }
 
 async fn member(app: &TestApp, login: &str, organisation: OrganisationId, codes: bool) -> String {

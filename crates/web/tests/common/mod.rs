@@ -9,11 +9,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use supportweb_domain::Language;
 use supportweb_domain::ids::UserId;
-use supportweb_domain::user::{Login, StaffRole, UserKind};
+use supportweb_domain::user::{StaffRole, UserKind};
 use supportweb_files::FileStore;
-use supportweb_storage::testing::{self, TestStore};
+use supportweb_storage::contracts::NewContract;
+use supportweb_storage::testing::{self, TestStore, build};
 use supportweb_storage::users::NewUser;
 use supportweb_web::{AppState, DemoAccount, WebConfig};
 use tower::ServiceExt;
@@ -106,21 +106,18 @@ impl TestApp {
         }
     }
 
+    /// An account that signs in with [`PASSWORD`].
     pub async fn user(&self, login: &str, kind: UserKind, roles: Vec<StaffRole>) -> UserId {
         let hash = supportweb_app::identity::passwords::hash(PASSWORD).unwrap();
-        self.db
-            .store
-            .create_user(&NewUser {
-                login: Login::parse(login).unwrap(),
+        build::account_from(
+            &self.db.store,
+            &NewUser {
                 display_name: format!("Zkušební {login}"),
-                email: format!("{login}@example.cz"),
-                kind,
-                roles,
                 password_hash: Some(hash),
-                language: Language::Cs,
-            })
-            .await
-            .unwrap()
+                ..build::new_user(login, kind, roles)
+            },
+        )
+        .await
     }
 
     pub async fn staff(&self, login: &str) -> UserId {
@@ -321,42 +318,18 @@ pub async fn organisation(
     name: &str,
     with_contract: bool,
 ) -> supportweb_domain::ids::OrganisationId {
-    let id = app
-        .db
-        .store
-        .create_organisation(&supportweb_storage::organisations::NewOrganisation {
-            name: name.into(),
-            kind: supportweb_domain::organisation::OrganisationKind::Customer,
-            ico: None,
-            dic: None,
-            street: "Masarykova 1".into(),
-            city: "Jihlava".into(),
-            postal_code: "586 01".into(),
-            email: "posta@example.cz".into(),
-            phone: "+420 567 000 000".into(),
-            is_public_body: true,
-            notes: String::new(),
-        })
-        .await
-        .unwrap();
+    let store = &app.db.store;
+    let id = build::organisation(store, name).await;
     if with_contract {
-        app.db
-            .store
-            .create_contract(&supportweb_storage::contracts::NewContract {
+        build::contract_from(
+            store,
+            &NewContract {
                 number: format!("SML-{name}"),
-                organisation_id: id,
-                term: supportweb_domain::contract::ContractTerm {
-                    valid_from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-                    valid_to: chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap(),
-                    state: supportweb_domain::contract::ContractState::Active,
-                },
-                products: vec![],
-                covered_scope: String::new(),
                 prepaid_minutes: Some(600),
-                sla: supportweb_domain::severity::standard_sla_plan(),
-            })
-            .await
-            .unwrap();
+                ..build::new_contract(id, build::d(2020, 1, 1), build::d(2099, 12, 31))
+            },
+        )
+        .await;
     }
     id
 }
