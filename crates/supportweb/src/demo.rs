@@ -3,6 +3,7 @@
 //! partner user in two organisations, account teams. Dates are relative to today, so the
 //! sample stays meaningful whenever it is created. Running it again adds nothing.
 
+pub use crate::demo_error::DemoError;
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -18,11 +19,11 @@ use supportweb_domain::organisation::{Ico, OrganisationKind};
 use supportweb_domain::severity::standard_sla_plan;
 use supportweb_domain::user::{Login, StaffRole, UserKind};
 use supportweb_files::FileStore;
+use supportweb_storage::Store;
 use supportweb_storage::catalogue::{NewInstallation, NewProduct};
 use supportweb_storage::contracts::NewContract;
 use supportweb_storage::organisations::NewOrganisation;
 use supportweb_storage::users::NewUser;
-use supportweb_storage::{Store, StoreError};
 use supportweb_web::DemoAccount;
 
 /// The password of every sample account.
@@ -712,17 +713,6 @@ async fn ensure_organisation(
             .await?;
     }
     Ok(id)
-}
-
-/// Filling the sample data failed.
-#[derive(Debug, thiserror::Error)]
-#[error("sample data: {0}")]
-pub struct DemoError(pub(crate) String);
-
-impl From<StoreError> for DemoError {
-    fn from(error: StoreError) -> Self {
-        DemoError(error.to_string())
-    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use supportweb_domain::support_document::{Category, DocumentState};
 use supportweb_storage::Store;
 use supportweb_storage::sample_documents::{SampleComment, SampleDocument};
 
-use crate::demo::DemoError;
+use crate::demo_error::DemoError;
 
 /// Documents written per transaction.
 const BATCH: usize = 5000;

@@ -13,7 +13,7 @@ use supportweb_domain::money::Currency;
 use supportweb_storage::Store;
 use supportweb_storage::customization_orders::{NewOrder, NewQuote, OrderQuery, StepInput};
 
-use crate::demo::DemoError;
+use crate::demo_error::DemoError;
 
 /// How far a sample order got.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use supportweb_storage::Store;
 use supportweb_storage::files::NewFile;
 use supportweb_storage::patches::{NewPatch, PatchQuery};
 
-use crate::demo::DemoError;
+use crate::demo_error::DemoError;
 
 /// What becomes of a sample patch after it is prepared.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use supportweb_domain::protocol::{ParticipantSide, ProtocolKind, ProtocolStep, S
 use supportweb_storage::Store;
 use supportweb_storage::protocols::{Item, NewProtocol, NewTask, Participant, ProtocolQuery};
 
-use crate::demo::DemoError;
+use crate::demo_error::DemoError;
 
 /// How far a sample protocol got.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod demo_documents;
+mod demo_error;
 mod demo_orders;
 mod demo_podpora;
 mod demo_protocols;

@@ -17,8 +17,10 @@ use supportweb_files::disposition;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::DOWNLOAD_CSP;
 use crate::state::AppState;
+
+/// The policy for downloads: the content runs nothing even if a browser renders it.
+pub const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
 
 /// The page route for downloads (the API has its own path with the same behaviour).
 pub fn router() -> Router<AppState> {

@@ -38,6 +38,43 @@ impl FieldError {
     }
 }
 
+/// Marks a non-2xx response whose body the handler rendered itself (a form shown again with
+/// its errors); the error renderer leaves it alone.
+#[derive(Debug, Clone, Copy)]
+pub struct KeepBody;
+
+/// An RFC 9457 problem document, the body of every API error.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// `urn:supportweb:problem:<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short title in the user's language.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Explanation in the user's language.
+    pub detail: String,
+    /// Machine-readable code (the last part of `type`).
+    pub code: String,
+    /// The request id, also in the `X-Request-Id` header and the server log.
+    pub request_id: String,
+    /// Field problems of `invalid_input`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One invalid field in a [`Problem`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    /// Field name.
+    pub field: String,
+    /// Machine-readable code.
+    pub code: String,
+    /// Explanation in the user's language.
+    pub message: String,
+}
+
 /// Errors a handler can answer with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -28,6 +28,7 @@ use crate::client::client_address;
 use crate::context::{Ctx, RequestId};
 use crate::error::AppError;
 use crate::error::ErrorInfo;
+use crate::error::{KeepBody, Problem, ProblemField};
 use crate::i18n::Tr;
 use crate::session::{self, Resolved};
 use crate::state::AppState;
@@ -37,14 +38,6 @@ use supportweb_app::identity::api_tokens::TokenUse;
 pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
 frame-ancestors 'none'";
-
-/// The policy for downloads: the content runs nothing even if a browser renders it.
-pub const DOWNLOAD_CSP: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
-
-/// Marks a non-2xx response whose body the handler rendered itself (a form shown again with
-/// its errors); the error renderer leaves it alone.
-#[derive(Debug, Clone, Copy)]
-pub struct KeepBody;
 
 /// Wraps the routes in every layer and binds the state.
 pub fn wrap(routes: Router<AppState>, state: AppState) -> Router {
@@ -213,38 +206,6 @@ fn may_skip_two_factor(path: &str) -> bool {
         || matches!(path, "/logout" | "/language" | "/healthz" | "/readyz")
 }
 
-/// An RFC 9457 problem document, the body of every API error.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Problem {
-    /// `urn:supportweb:problem:<code>`.
-    #[serde(rename = "type")]
-    pub problem_type: String,
-    /// Short title in the user's language.
-    pub title: String,
-    /// HTTP status.
-    pub status: u16,
-    /// Explanation in the user's language.
-    pub detail: String,
-    /// Machine-readable code (the last part of `type`).
-    pub code: String,
-    /// The request id, also in the `X-Request-Id` header and the server log.
-    pub request_id: String,
-    /// Field problems of `invalid_input`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ProblemField>,
-}
-
-/// One invalid field in a [`Problem`].
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct ProblemField {
-    /// Field name.
-    pub field: String,
-    /// Machine-readable code.
-    pub code: String,
-    /// Explanation in the user's language.
-    pub message: String,
-}
-
 async fn render_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let is_get = request.method() == Method::GET || request.method() == Method::HEAD;
@@ -334,7 +295,7 @@ async fn render_errors(request: Request, next: Next) -> Response {
         path,
         nav: Vec::new(),
     });
-    let html = crate::pages::error_page(&ctx, status, &info);
+    let html = crate::pages::layout::error_page(&ctx, status, &info);
     parts.headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),

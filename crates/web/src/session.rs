@@ -5,10 +5,12 @@
 //! (`supportweb_app::identity::sessions`). This module is the HTTP side: cookie names,
 //! attributes and reading them back.
 
-use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use supportweb_app::identity::sessions::Session;
-use supportweb_domain::Actor;
+use supportweb_app::identity::sign_in::{Client, PENDING_MINUTES};
+use supportweb_domain::{Actor, Language};
 
 use crate::error::AppError;
 use crate::state::{AppState, WebConfig};
@@ -108,4 +110,69 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Resolved, 
 /// Append a `Set-Cookie` header to a header map.
 pub fn append_set_cookie(headers: &mut HeaderMap, value: HeaderValue) {
     headers.append(SET_COOKIE, value);
+}
+
+/// What the browser brings to a sign-in: its address, a language chosen before signing in,
+/// and the session it may still carry.
+pub fn sign_in_client<'r>(
+    headers: &HeaderMap,
+    address: &'r str,
+    previous_session: Option<&'r str>,
+) -> Client<'r> {
+    Client {
+        address,
+        language: read_cookie(headers, LANGUAGE_COOKIE).and_then(|tag| Language::from_tag(&tag)),
+        previous_session,
+    }
+}
+
+/// Signed in: the new session's cookie and the way on to `next`.
+pub fn signed_in(config: &WebConfig, token: &str, next: &str) -> Result<Response, AppError> {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let location = HeaderValue::from_str(next).map_err(|e| AppError::Internal(e.to_string()))?;
+    response.headers_mut().insert(LOCATION, location);
+    append_set_cookie(response.headers_mut(), session_cookie(config, token)?);
+    Ok(response)
+}
+
+/// The cookie of a sign-in waiting for its second factor.
+pub fn pending_cookie_name(config: &WebConfig) -> &'static str {
+    if config.secure_cookies {
+        "__Host-sw-pending"
+    } else {
+        "sw-pending"
+    }
+}
+
+/// A `Set-Cookie` header for the pending sign-in (`max_age` 0 removes it).
+pub fn pending_cookie(
+    config: &WebConfig,
+    value: &str,
+    max_age: i64,
+) -> Result<HeaderValue, AppError> {
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        pending_cookie_name(config)
+    ))
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// After a correct password of an account with a second factor: remembers the pending
+/// sign-in in a cookie and sends the browser to the second step.
+pub fn second_step(config: &WebConfig, pending: &str, next: &str) -> Result<Response, AppError> {
+    let location = format!(
+        "/login/two-factor?next={}",
+        percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let mut response = Redirect::to(&location).into_response();
+    append_set_cookie(
+        response.headers_mut(),
+        pending_cookie(config, pending, PENDING_MINUTES * 60)?,
+    );
+    Ok(response)
 }

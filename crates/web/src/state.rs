@@ -78,6 +78,15 @@ impl DemoAccount {
     }
 }
 
+/// Agendas this build serves pages for; an agenda joins the list together with its routes.
+/// The navigation shows the intersection with what the signed-in user may enter.
+pub const SERVED_AGENDAS: &[Agenda] = &[
+    Agenda::Protocols,
+    Agenda::CustomizationOrders,
+    Agenda::SupportDocuments,
+    Agenda::Podpora,
+];
+
 /// State shared by every handler.
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);
@@ -104,7 +113,7 @@ impl AppState {
             app: App::new(store, files, config.app.clone()),
             config,
             demo_accounts,
-            served_agendas: crate::pages::SERVED_AGENDAS.to_vec(),
+            served_agendas: SERVED_AGENDAS.to_vec(),
         }))
     }
 

@@ -22,7 +22,7 @@ use supportweb_storage::customization_orders::OrderRecord;
 use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
 use supportweb_storage::{Store, StoreError};
 
-use crate::notify::recipient;
+use crate::notify::recipients::recipient;
 use supportweb_i18n::Tr;
 
 /// The users an event about `order` is for (before the access check).

@@ -7,7 +7,7 @@ use supportweb_i18n::Tr;
 use supportweb_storage::notifications::{EventRecord, NewMessage};
 use supportweb_storage::{Store, StoreError};
 
-use crate::notify::recipient;
+use crate::notify::recipients::recipient;
 
 /// A published patch: each member with a podpora right of an organisation it is offered to,
 /// reading it as themselves, hears of it only if they may download it.

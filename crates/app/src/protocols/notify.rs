@@ -14,7 +14,7 @@ use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
 use supportweb_storage::protocols::ProtocolRecord;
 use supportweb_storage::{Store, StoreError};
 
-use crate::notify::recipient;
+use crate::notify::recipients::recipient;
 use supportweb_i18n::Tr;
 
 /// The users an event about `protocol` is for (before the access check).

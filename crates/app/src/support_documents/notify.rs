@@ -17,7 +17,7 @@ use supportweb_storage::notifications::{AudienceRole, EventKind, EventRecord, Ne
 use supportweb_storage::support_documents::{CommentRecord, DocumentRecord};
 use supportweb_storage::{Store, StoreError};
 
-use crate::notify::recipient;
+use crate::notify::recipients::recipient;
 
 /// Whether someone holding `roles` hears about an event of `kind`.
 pub fn addressed(kind: EventKind, roles: &[AudienceRole], assigned: bool) -> bool {

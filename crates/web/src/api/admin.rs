@@ -24,7 +24,7 @@ use crate::api::json;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::state::AppState;
 
 /// An organisation.

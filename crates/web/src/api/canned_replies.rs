@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::api::json;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::state::AppState;
 
 /// A canned reply.

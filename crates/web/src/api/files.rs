@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::multipart::multipart_error;
 use crate::state::AppState;
 

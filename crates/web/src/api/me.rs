@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::state::AppState;
 
 /// The signed-in user.

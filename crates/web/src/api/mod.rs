@@ -39,7 +39,7 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
 (`application/problem+json`) with a `request_id`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(crate::middleware::Problem, crate::middleware::ProblemField)),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
     tags(
         (name = "account", description = "The signed-in user"),
         (name = "files", description = "Uploading and downloading files"),

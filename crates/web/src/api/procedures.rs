@@ -22,7 +22,7 @@ use crate::api::patches::PatchFileJson;
 use crate::api::support_documents::HistoryEntry;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::state::AppState;
 
 /// Where the API names a field otherwise than the form the use cases speak of.

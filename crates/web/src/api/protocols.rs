@@ -25,7 +25,7 @@ use crate::api::json;
 use crate::api::support_documents::HistoryEntry;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::state::AppState;
 
 /// A participant.

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::api::json;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::Problem;
+use crate::error::Problem;
 use crate::state::AppState;
 
 /// Where the API names a field otherwise than the form the use cases speak of.

@@ -18,8 +18,8 @@ use uuid::Uuid;
 use crate::api::json;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
+use crate::error::Problem;
 use crate::error::{AppError, FieldError};
-use crate::middleware::Problem;
 use crate::state::AppState;
 
 /// A validation code without its value.

@@ -20,14 +20,14 @@ use supportweb_domain::permissions::{Action, AdminArea};
 use supportweb_domain::user::{StaffRole, UserKind};
 
 use super::form::FormErrors;
+use super::layout::{Layout, render};
 use super::organisation::RightsView;
 use super::rights_form::{Choice, RightsChoices, RightsFields};
-use super::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::{Tr, role_key};
-use crate::middleware::KeepBody;
 use crate::state::AppState;
 
 /// One row of the overview.

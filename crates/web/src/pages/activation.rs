@@ -10,11 +10,11 @@ use serde::Deserialize;
 use supportweb_app::Error;
 
 use super::form::FormErrors;
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
-use crate::middleware::KeepBody;
+use crate::error::KeepBody;
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -10,11 +10,11 @@ use supportweb_domain::audit::AuditEvent;
 use supportweb_domain::calendar::prague_time;
 
 use super::form::FormErrors;
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::{Tr, event_key};
-use crate::middleware::KeepBody;
 use crate::state::AppState;
 
 /// One row as shown.

@@ -13,16 +13,16 @@ use supportweb_domain::permissions::{Action, AdminArea};
 
 use super::form::{FormErrors, form_values, refused};
 use super::history::{self, HistoryLine};
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::state::AppState;
 
 /// Reads the contract form from a form body (the products are a checkbox group).
-fn read_form(body: &Bytes) -> Result<ContractForm, AppError> {
+pub(super) fn read_form(body: &Bytes) -> Result<ContractForm, AppError> {
     let mut form: ContractForm =
         serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("bad_request"))?;
     form.products = form_values(body, "product");
@@ -157,35 +157,4 @@ pub(super) async fn update(
     let detail = admin.contract(&signed.actor, &id).await?;
     let page = contract_page(&signed, detail, Some(form), errors);
     Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
-}
-
-/// Adds a contract to an organisation (the form on the organisation's page).
-pub(super) async fn create(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    ClientAddress(address): ClientAddress,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let admin = state.app().administration();
-    admin.require_contract_manager(&signed.actor)?;
-    let form = read_form(&body)?;
-    let error = match admin
-        .create_contract(&signed.actor, &id, &form, &address)
-        .await
-    {
-        Ok(contract) => {
-            return Ok(Redirect::to(&format!(
-                "/admin/organisations/{}#contracts",
-                contract.organisation_id
-            ))
-            .into_response());
-        }
-        Err(error) => error,
-    };
-    let t = Tr::new(signed.ctx.lang);
-    let (_, errors) = refused(&t, error, "version")?;
-    let catalogue = admin.contract_catalogue(true).await?;
-    let fields = ContractFields::new(&t, form, errors, &catalogue);
-    super::organisations::contract_form_again(&state, &signed, &id, fields).await
 }

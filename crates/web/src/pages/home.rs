@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::Html;
 
 use super::account::AccountSummary;
+use super::layout::{Layout, NavLink, render};
 use super::organisation::SupportStatus;
-use super::{Layout, NavLink, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub(super) async fn show(
     let t = layout.t;
     let start = state.app().start_page(&signed.actor).await?;
     let user = start.account;
-    let today = super::today();
+    let today = supportweb_app::today();
 
     let mut notices = Vec::new();
     for (organisation, contracts) in start.organisations {

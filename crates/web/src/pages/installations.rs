@@ -15,11 +15,11 @@ use supportweb_domain::permissions::{Action, AdminArea};
 
 use super::form::{FormErrors, form_values, refused};
 use super::history::{self, HistoryLine};
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::state::AppState;
 
 /// Reads the installation form; modules arrive as repeated `module` fields.

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use supportweb_domain::Language;
 
-use super::safe_return_path;
+use super::layout::safe_return_path;
 use crate::context::Ctx;
 use crate::error::{AppError, FieldError};
 use crate::session;

@@ -3,19 +3,18 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::header::{LOCATION, RETRY_AFTER};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use supportweb_app::identity::sign_in::{Client, SignIn};
-use supportweb_domain::Language;
+use supportweb_app::identity::sign_in::SignIn;
 
-use super::{Layout, render, safe_return_path};
+use super::layout::{Layout, render, safe_return_path};
 use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
-use crate::middleware::KeepBody;
+use crate::error::KeepBody;
 use crate::session;
 use crate::state::{AppState, DemoAccount};
 
@@ -77,21 +76,6 @@ pub(super) async fn show(
     Ok(render(&login_page)?.into_response())
 }
 
-/// What the browser brings to a sign-in: its address, a language chosen before signing in,
-/// and the session it may still carry.
-pub(super) fn client<'r>(
-    headers: &HeaderMap,
-    address: &'r str,
-    previous_session: Option<&'r str>,
-) -> Client<'r> {
-    Client {
-        address,
-        language: session::read_cookie(headers, session::LANGUAGE_COOKIE)
-            .and_then(|tag| Language::from_tag(&tag)),
-        previous_session,
-    }
-}
-
 pub(super) async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -102,16 +86,16 @@ pub(super) async fn submit(
     let next = safe_return_path(form.next.as_deref());
     let t = crate::i18n::Tr::new(ctx.lang);
     let previous = session::session_token(&state, &headers);
-    let client = client(&headers, &address, previous.as_deref());
+    let client = session::sign_in_client(&headers, &address, previous.as_deref());
     let outcome = state
         .app()
         .identity()
         .sign_in(&form.login, form.password, client)
         .await?;
     let (status, message) = match outcome {
-        SignIn::SignedIn(token) => return signed_in(&state, &token, &next),
+        SignIn::SignedIn(token) => return session::signed_in(state.config(), &token, &next),
         SignIn::SecondFactor(pending) => {
-            return super::two_factor::second_step(&state, &pending, &next);
+            return session::second_step(state.config(), &pending, &next);
         }
         SignIn::Throttled(until) => return throttled(&state, &ctx, form.login, next, until),
         SignIn::Missing => (StatusCode::UNPROCESSABLE_ENTITY, "login-error-missing"),
@@ -142,18 +126,6 @@ pub(super) fn throttled(
         body,
     )
         .into_response())
-}
-
-/// Signed in: the new session's cookie and the way on to `next`.
-pub(super) fn signed_in(state: &AppState, token: &str, next: &str) -> Result<Response, AppError> {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let location = HeaderValue::from_str(next).map_err(|e| AppError::Internal(e.to_string()))?;
-    response.headers_mut().insert(LOCATION, location);
-    session::append_set_cookie(
-        response.headers_mut(),
-        session::session_cookie(state.config(), token)?,
-    );
-    Ok(response)
 }
 
 pub(super) async fn logout(

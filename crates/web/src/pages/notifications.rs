@@ -9,7 +9,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::state::AppState;

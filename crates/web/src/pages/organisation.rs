@@ -13,8 +13,8 @@ use supportweb_domain::Agenda;
 use supportweb_domain::contract::{ends_soon, entitled_on};
 use supportweb_domain::membership::MembershipRights;
 
+use super::layout::{Layout, render};
 use super::remote_access::RemoteSection;
-use super::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -171,7 +171,7 @@ pub(super) async fn show(
         .await?;
     let layout = Layout::new(&signed.ctx, "organisation-title");
     let t = layout.t;
-    let today = crate::pages::today();
+    let today = crate::pages::layout::today();
     let mut organisations = Vec::with_capacity(own.len());
     for own in own {
         let id = own.organisation.id;

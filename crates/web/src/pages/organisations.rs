@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use bytes::Bytes;
 use serde::Deserialize;
 use supportweb_app::administration::organisations::{OrganisationDetail, OrganisationForm};
 use supportweb_app::administration::{
@@ -17,13 +18,14 @@ use supportweb_domain::permissions::{Action, AdminArea};
 
 use super::contracts::ContractFields;
 use super::form::{FormErrors, refused};
+use super::layout::{Layout, render};
 use super::organisation::{ContractView, SupportStatus};
 use super::remote_access::RemoteSection;
-use super::{Layout, render};
+use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::state::AppState;
 
 /// A form page again with its problems: 422, or 409 for a stale form.
@@ -58,7 +60,7 @@ pub(super) async fn list(
         .await?;
     let layout = Layout::new(&signed.ctx, "organisations-title");
     let t = layout.t;
-    let today = super::today();
+    let today = supportweb_app::today();
     let rows = page
         .rows
         .into_iter()
@@ -177,7 +179,7 @@ async fn detail_page(
     } = admin.organisation_detail(actor, id).await?;
     let layout = Layout::new(&signed.ctx, "organisation-admin-title");
     let t = layout.t;
-    let today = super::today();
+    let today = supportweb_app::today();
     let contract = match contract {
         Some(fields) => fields,
         None => ContractFields::new(
@@ -263,6 +265,37 @@ pub(super) async fn team(
         .change_team(&signed.actor, &id, &form.user, form.remove.is_none())
         .await?;
     Ok(Redirect::to(&format!("/admin/organisations/{id}#team")).into_response())
+}
+
+/// Adds a contract to an organisation (the form on the organisation's page).
+pub(super) async fn create_contract(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    ClientAddress(address): ClientAddress,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let admin = state.app().administration();
+    admin.require_contract_manager(&signed.actor)?;
+    let form = super::contracts::read_form(&body)?;
+    let error = match admin
+        .create_contract(&signed.actor, &id, &form, &address)
+        .await
+    {
+        Ok(contract) => {
+            return Ok(Redirect::to(&format!(
+                "/admin/organisations/{}#contracts",
+                contract.organisation_id
+            ))
+            .into_response());
+        }
+        Err(error) => error,
+    };
+    let t = Tr::new(signed.ctx.lang);
+    let (_, errors) = refused(&t, error, "version")?;
+    let catalogue = admin.contract_catalogue(true).await?;
+    let fields = ContractFields::new(&t, form, errors, &catalogue);
+    contract_form_again(&state, &signed, &id, fields).await
 }
 
 /// The organisation page again with the new-contract form as typed and its errors (422).

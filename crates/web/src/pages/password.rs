@@ -11,11 +11,11 @@ use serde::Deserialize;
 use supportweb_app::Error;
 
 use super::form::FormErrors;
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::KeepBody;
+use crate::error::KeepBody;
 use crate::session;
 use crate::state::AppState;
 

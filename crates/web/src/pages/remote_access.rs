@@ -13,8 +13,8 @@ use supportweb_domain::Actor;
 use supportweb_domain::ids::OrganisationId;
 use supportweb_domain::remote_access::RemoteAccessMethod;
 
+use super::layout::{Layout, render};
 use super::rights_form::Choice;
-use super::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;

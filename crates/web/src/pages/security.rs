@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;

@@ -11,12 +11,12 @@ use supportweb_app::identity::api_tokens::TokenForm;
 use supportweb_domain::calendar::prague_time;
 
 use super::form::FormErrors;
-use super::{Layout, render};
+use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::state::AppState;
 
 /// One token in the list.

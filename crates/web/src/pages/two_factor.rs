@@ -7,44 +7,22 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use supportweb_app::Error;
-use supportweb_app::identity::sign_in::{PENDING_MINUTES, SecondStep};
+use supportweb_app::identity::sign_in::SecondStep;
 use supportweb_app::identity::totp;
 use supportweb_app::identity::two_factor::{TwoFactor, TwoFactorPage};
 
-use super::{Layout, render, safe_return_path};
+use super::layout::{Layout, render, safe_return_path};
 use crate::client::ClientAddress;
 use crate::context::{Ctx, SignedIn};
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::session;
 use crate::state::AppState;
-
-/// The cookie of a sign-in waiting for its second factor.
-fn pending_cookie_name(state: &AppState) -> &'static str {
-    if state.config().secure_cookies {
-        "__Host-sw-pending"
-    } else {
-        "sw-pending"
-    }
-}
-
-fn pending_cookie(state: &AppState, value: &str, max_age: i64) -> Result<HeaderValue, AppError> {
-    let secure = if state.config().secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        pending_cookie_name(state)
-    ))
-    .map_err(|e| AppError::Internal(e.to_string()))
-}
 
 fn unprocessable(page: Html<String>) -> Response {
     (
@@ -252,25 +230,6 @@ pub(super) async fn disable(
     }
 }
 
-/// After a correct password of an account with a second factor: remembers the pending
-/// sign-in in a cookie and sends the browser to the second step.
-pub(super) fn second_step(
-    state: &AppState,
-    pending: &str,
-    next: &str,
-) -> Result<Response, AppError> {
-    let location = format!(
-        "/login/two-factor?next={}",
-        percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
-    );
-    let mut response = Redirect::to(&location).into_response();
-    session::append_set_cookie(
-        response.headers_mut(),
-        pending_cookie(state, pending, PENDING_MINUTES * 60)?,
-    );
-    Ok(response)
-}
-
 #[derive(Template)]
 #[template(path = "login_two_factor.html")]
 struct SecondStepPage {
@@ -294,7 +253,8 @@ pub(super) async fn second_step_form(
     if ctx.actor.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let pending = session::read_cookie(&headers, pending_cookie_name(&state)).unwrap_or_default();
+    let pending = session::read_cookie(&headers, session::pending_cookie_name(state.config()))
+        .unwrap_or_default();
     if state
         .app()
         .identity()
@@ -328,9 +288,10 @@ pub(super) async fn second_step_submit(
     Form(form): Form<SecondStepForm>,
 ) -> Result<Response, AppError> {
     let next = safe_return_path(form.next.as_deref());
-    let pending = session::read_cookie(&headers, pending_cookie_name(&state)).unwrap_or_default();
+    let pending = session::read_cookie(&headers, session::pending_cookie_name(state.config()))
+        .unwrap_or_default();
     let previous = session::session_token(&state, &headers);
-    let client = super::login::client(&headers, &address, previous.as_deref());
+    let client = session::sign_in_client(&headers, &address, previous.as_deref());
     let t = Tr::new(ctx.lang);
     let page = |error: String| SecondStepPage {
         layout: Layout::new(&ctx, "two-factor-login-title"),
@@ -356,8 +317,11 @@ pub(super) async fn second_step_submit(
         }
         SecondStep::WrongCode => Ok(unprocessable(render(&page(t.t("two-factor-error-code")))?)),
         SecondStep::SignedIn(token) => {
-            let mut response = super::login::signed_in(&state, &token, &next)?;
-            session::append_set_cookie(response.headers_mut(), pending_cookie(&state, "", 0)?);
+            let mut response = session::signed_in(state.config(), &token, &next)?;
+            session::append_set_cookie(
+                response.headers_mut(),
+                session::pending_cookie(state.config(), "", 0)?,
+            );
             Ok(response)
         }
     }

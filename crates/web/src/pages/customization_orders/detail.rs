@@ -20,15 +20,15 @@ use supportweb_domain::money::{format_amount, format_hours, parse_hours};
 
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
-use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
-use crate::pages::Choice;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render, today};
 use crate::pages::support_documents::view::when;
-use crate::pages::{Layout, render, today};
 use crate::state::AppState;
 
 fn day(d: NaiveDate) -> String {

@@ -13,12 +13,12 @@ use supportweb_app::customization_orders::OrderInput;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
-use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::{Layout, render};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 #[derive(Template)]

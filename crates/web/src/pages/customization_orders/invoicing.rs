@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::csv::csv_response;
 use crate::pages::form::form_values;
-use crate::pages::{Layout, render};
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 /// An order to invoice as shown.

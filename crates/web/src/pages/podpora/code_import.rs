@@ -11,10 +11,10 @@ use supportweb_app::podpora::validation_codes::{ImportOutcome, MAX_IMPORT_BYTES}
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::multipart::{multipart_error, read_capped};
-use crate::pages::{Layout, render};
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 /// One problem as shown.

@@ -18,13 +18,13 @@ use super::patches::day;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
-use crate::pages::Choice;
 use crate::pages::csv::csv_stream;
 use crate::pages::form::{FormErrors, form_values};
 use crate::pages::history::{self, HistoryLine};
-use crate::pages::{Layout, render, today};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render, today};
 use crate::state::AppState;
 
 /// The validity period as a person reads it.

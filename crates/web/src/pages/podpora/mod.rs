@@ -93,14 +93,14 @@ async fn start(signed: SignedIn) -> Result<Redirect, AppError> {
 /// The products to filter the overviews by (retired ones too).
 pub(crate) async fn product_choices(
     state: &AppState,
-) -> Result<Vec<crate::pages::Choice>, AppError> {
+) -> Result<Vec<crate::pages::layout::Choice>, AppError> {
     Ok(state
         .app()
         .podpora()
         .product_filter()
         .await?
         .into_iter()
-        .map(crate::pages::Choice::from)
+        .map(crate::pages::layout::Choice::from)
         .collect())
 }
 

@@ -22,12 +22,12 @@ use super::patches::day;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
-use crate::middleware::KeepBody;
-use crate::pages::Choice;
 use crate::pages::history::{self, HistoryLine};
-use crate::pages::{Layout, render};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 #[derive(Template)]

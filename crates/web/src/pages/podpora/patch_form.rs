@@ -16,11 +16,11 @@ use supportweb_domain::patch::PatchVisibility;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
-use crate::pages::{Choice, Layout, render, today};
+use crate::pages::layout::{Choice, Layout, render, today};
 use crate::state::AppState;
 
 fn typed(form: &MultipartForm) -> PatchInput {

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::csv::csv_stream;
 use crate::pages::form::FormErrors;
-use crate::pages::{Choice, Layout, render};
+use crate::pages::layout::{Choice, Layout, render};
 use crate::state::AppState;
 
 /// One row of the overview.

@@ -16,12 +16,12 @@ use supportweb_domain::procedure::ProcedureVisibility;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
-use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::{Layout, render};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 fn typed(form: &MultipartForm) -> ProcedureInput {

@@ -18,12 +18,12 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
-use crate::pages::Choice;
 use crate::pages::csv::csv_stream;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render};
 use crate::pages::support_documents::view::when;
-use crate::pages::{Layout, render};
 use crate::state::AppState;
 
 pub(crate) struct ProcedureRow {

@@ -16,13 +16,13 @@ use supportweb_domain::text_diff::diff_lines;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
-use crate::middleware::KeepBody;
-use crate::pages::Choice;
 use crate::pages::history::{self, HistoryLine};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render};
 use crate::pages::support_documents::view::when;
-use crate::pages::{Layout, render};
 use crate::state::AppState;
 
 /// An agenda item as shown.

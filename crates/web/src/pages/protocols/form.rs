@@ -19,12 +19,12 @@ use supportweb_app::protocols::{
 
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::i18n::Tr;
-use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
-use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::{Layout, render, today};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render, today};
 use crate::state::AppState;
 
 /// The form as typed.

@@ -12,10 +12,10 @@ use supportweb_app::protocols::{
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::Choice;
 use crate::pages::csv::csv_stream;
 use crate::pages::form::FormErrors;
-use crate::pages::{Layout, render};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 pub(crate) struct ProtocolRow {

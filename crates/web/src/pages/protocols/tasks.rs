@@ -13,9 +13,9 @@ use supportweb_app::protocols::{TaskParams, TaskRecord, TaskState, may_write};
 use super::overview::organisation_choices;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::pages::Choice;
 use crate::pages::form::FormErrors;
-use crate::pages::{Layout, render, safe_return_path, today};
+use crate::pages::layout::Choice;
+use crate::pages::layout::{Layout, render, safe_return_path, today};
 use crate::state::AppState;
 
 #[derive(Template)]

@@ -12,9 +12,9 @@ use supportweb_app::support_documents::canned_replies::{CannedInput, CannedReply
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::KeepBody;
+use crate::error::KeepBody;
 use crate::pages::form::FormErrors;
-use crate::pages::{Layout, render};
+use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]

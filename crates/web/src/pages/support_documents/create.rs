@@ -17,10 +17,10 @@ use supportweb_domain::severity::Severity;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::middleware::KeepBody;
+use crate::error::KeepBody;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
-use crate::pages::{Choice, Layout, render};
+use crate::pages::layout::{Choice, Layout, render};
 use crate::state::AppState;
 
 /// The form as typed.

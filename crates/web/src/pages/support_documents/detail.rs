@@ -22,12 +22,12 @@ use supportweb_domain::sla::SlaStatus;
 use super::view::{duration, sla, when};
 use crate::context::SignedIn;
 use crate::error::AppError;
+use crate::error::KeepBody;
 use crate::markdown::to_safe_html;
-use crate::middleware::KeepBody;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
-use crate::pages::{Choice, Layout, render, today};
+use crate::pages::layout::{Choice, Layout, render, today};
 use crate::state::AppState;
 use supportweb_app::typed::hours_to_minutes;
 

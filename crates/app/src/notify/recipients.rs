@@ -1,25 +1,12 @@
-//! Turning notification events into e-mails: the dispatcher that claims recorded events and
-//! hands each to the agenda that caused it, and the rules every agenda's e-mails share. Who
-//! hears about what is written next to each agenda's use cases:
-//!
-//! - support documents: [`crate::support_documents::notify`]
-//! - patches: [`crate::podpora::notify`]
-//! - protocols and their tasks: [`crate::protocols::notify`]
-//! - customization orders: [`crate::customization_orders::notify`]
-//!
-//! Nobody hears about their own change. Each recipient is rebuilt as an actor and reads the
-//! document (and the comment) through the access layer: an account deactivated, a right
-//! withdrawn or a comment that is internal means no message. Switched-off kinds (per-user
-//! preferences) are skipped.
+//! Who may receive a notification e-mail: the kinds each kind of user can receive, and an
+//! account rebuilt as an actor when it is active, may receive the kind and has not switched
+//! it off. Every agenda's notifications ask here.
 
 use supportweb_domain::Actor;
-use supportweb_domain::agenda::Agenda;
 use supportweb_domain::ids::UserId;
 use supportweb_i18n::notification_kind_key;
-use supportweb_storage::notifications::{EventKind, EventRecord, NewMessage};
+use supportweb_storage::notifications::EventKind;
 use supportweb_storage::{Store, StoreError};
-
-use crate::{App, Result};
 
 /// The kinds a user of this kind can receive (and switch off).
 pub fn kinds_for(is_staff: bool) -> Vec<EventKind> {
@@ -59,41 +46,6 @@ fn staff_only(kind: EventKind) -> bool {
             | EventKind::OrderNotAccepted
             | EventKind::OrderNote
     )
-}
-
-impl App {
-    /// Claims up to `batch` pending events and writes their messages to the outbox, in one
-    /// transaction per event; returns how many events were processed. Several instances
-    /// may run this at once: each event is claimed by one.
-    pub async fn process_events(&self, batch: i64) -> Result<usize> {
-        let store = self.store();
-        let public_url = self.settings().public_url.as_str();
-        let events = store.claim_events(batch).await?;
-        let count = events.len();
-        for event in events {
-            let messages = messages_for(store, public_url, &event).await?;
-            store.finish_event(event.id, &messages).await?;
-        }
-        Ok(count)
-    }
-}
-
-/// The messages of one event.
-async fn messages_for(
-    store: &Store,
-    public_url: &str,
-    event: &EventRecord,
-) -> std::result::Result<Vec<NewMessage>, StoreError> {
-    match event.kind.agenda() {
-        Agenda::Podpora => crate::podpora::notify::messages(store, public_url, event).await,
-        Agenda::Protocols => crate::protocols::notify::messages(store, public_url, event).await,
-        Agenda::CustomizationOrders => {
-            crate::customization_orders::notify::messages(store, public_url, event).await
-        }
-        Agenda::SupportDocuments => {
-            crate::support_documents::notify::messages(store, public_url, event).await
-        }
-    }
 }
 
 /// A recipient as an actor, with the address to write to.
