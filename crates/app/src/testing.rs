@@ -5,7 +5,7 @@
 
 use supportweb_storage::testing::{self as store_testing, TestStore};
 
-use crate::{App, FileStore, Settings};
+use crate::{App, Error, FileStore, Settings};
 
 pub use supportweb_storage::testing::build;
 pub use supportweb_storage::testing::in_ci;
@@ -52,6 +52,18 @@ pub async fn sqlite() -> TestApp {
 /// is reachable outside CI.
 pub async fn postgres() -> Option<TestApp> {
     store_testing::postgres().await.map(TestApp::on)
+}
+
+/// The refused fields of a use case's answer, in field order: each field's name and message
+/// id. Anything but refused fields fails the test.
+pub fn field_codes(error: Error) -> Vec<(String, &'static str)> {
+    match error {
+        Error::Invalid(fields) => fields
+            .iter()
+            .map(|(field, problem)| (field.to_owned(), problem.code))
+            .collect(),
+        other => panic!("expected field problems, got {other:?}"),
+    }
 }
 
 /// Both backends: SQLite always, PostgreSQL when reachable (required with `CI=true`).

@@ -10,7 +10,7 @@ use supportweb_app::administration::audit_log::AuditParams;
 use supportweb_app::administration::contracts::ContractForm;
 use supportweb_app::administration::organisations::OrganisationForm;
 use supportweb_app::administration::remote_access::EntryForm;
-use supportweb_app::testing::{TestApp, build};
+use supportweb_app::testing::{TestApp, build, field_codes};
 use supportweb_app::{Actor, App, Error};
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
@@ -18,16 +18,6 @@ use supportweb_domain::user::StaffRole;
 use supportweb_storage::testing::{count_rows, fail_inserts_into};
 
 const ADDRESS: &str = "192.0.2.7";
-
-fn codes_of(error: Error) -> Vec<(String, &'static str)> {
-    match error {
-        Error::Invalid(fields) => fields
-            .iter()
-            .map(|(field, problem)| (field.to_owned(), problem.code))
-            .collect(),
-        other => panic!("expected field problems, got {other:?}"),
-    }
-}
 
 fn town_hall(name: &str, ico: &str) -> OrganisationForm {
     OrganisationForm {
@@ -82,8 +72,7 @@ async fn organisations_are_checked_and_edits_never_overwrite(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let mut fields = codes_of(refused);
-    fields.sort();
+    let fields = field_codes(refused);
     assert_eq!(
         fields,
         [
@@ -104,7 +93,7 @@ async fn organisations_are_checked_and_edits_never_overwrite(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(taken),
+        field_codes(taken),
         [("ico".to_owned(), "organisation-error-ico-taken")]
     );
     // Technicians read organisations but do not manage them.
@@ -151,7 +140,7 @@ async fn organisations_are_checked_and_edits_never_overwrite(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(not_staff),
+        field_codes(not_staff),
         [("user".to_owned(), "team-error-user")]
     );
     admin
@@ -203,8 +192,7 @@ async fn contracts_are_audited_in_the_change_s_transaction(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let mut fields = codes_of(refused);
-    fields.sort();
+    let fields = field_codes(refused);
     assert_eq!(
         fields,
         [
@@ -237,7 +225,7 @@ async fn contracts_are_audited_in_the_change_s_transaction(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(duplicate),
+        field_codes(duplicate),
         [("number".to_owned(), "contract-error-number-taken")]
     );
 
@@ -333,7 +321,7 @@ async fn accounts_are_created_whole_or_not_at_all(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(staff),
+        field_codes(staff),
         [("kind".to_owned(), "account-error-staff-admin-only")]
     );
 
@@ -362,7 +350,7 @@ async fn accounts_are_created_whole_or_not_at_all(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(taken),
+        field_codes(taken),
         [("login".to_owned(), "account-error-login-taken")]
     );
 
@@ -373,7 +361,7 @@ async fn accounts_are_created_whole_or_not_at_all(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(second),
+        field_codes(second),
         [("membership".to_owned(), "membership-error-one-organisation")]
     );
     // Staff accounts are managed by administrators only; nobody deactivates themselves.
@@ -451,7 +439,7 @@ async fn remote_access_secrets_are_sealed_and_reveals_audited(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(blank),
+        field_codes(blank),
         [("host".to_owned(), "form-error-required")]
     );
     // Another organisation's entries, or a reader's attempt, answer like missing ones.

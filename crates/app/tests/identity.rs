@@ -11,7 +11,7 @@ use supportweb_app::identity::sessions::Session;
 use supportweb_app::identity::sign_in::{Client, SecondStep, SignIn};
 use supportweb_app::identity::totp;
 use supportweb_app::identity::two_factor::TwoFactor;
-use supportweb_app::testing::{TestApp, build};
+use supportweb_app::testing::{TestApp, build, field_codes};
 use supportweb_app::{Actor, App, Error};
 use supportweb_domain::Language;
 use supportweb_domain::agenda::AgendaRight;
@@ -27,16 +27,6 @@ fn client() -> Client<'static> {
         address: ADDRESS,
         language: None,
         previous_session: None,
-    }
-}
-
-fn codes_of(error: Error) -> Vec<(String, &'static str)> {
-    match error {
-        Error::Invalid(fields) => fields
-            .iter()
-            .map(|(field, problem)| (field.to_owned(), problem.code))
-            .collect(),
-        other => panic!("expected field problems, got {other:?}"),
     }
 }
 
@@ -126,7 +116,7 @@ async fn activation_and_sign_in_with_throttling(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(short),
+        field_codes(short),
         [("password".to_owned(), "activate-error-short")]
     );
     let mismatch = identity
@@ -134,7 +124,7 @@ async fn activation_and_sign_in_with_throttling(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(mismatch),
+        field_codes(mismatch),
         [("password".to_owned(), "activate-error-mismatch")]
     );
     // A link whose audit entry cannot be written stays unspent.
@@ -245,7 +235,7 @@ async fn a_second_factor_and_its_recovery_codes(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(wrong),
+        field_codes(wrong),
         [("code".to_owned(), "two-factor-error-code")]
     );
     let key = totp::from_base32(&secret).unwrap();
@@ -323,7 +313,7 @@ async fn a_second_factor_and_its_recovery_codes(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(refused),
+        field_codes(refused),
         [("password".to_owned(), "password-error-current")]
     );
     identity
@@ -364,8 +354,7 @@ async fn a_new_password_ends_every_other_session(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let mut fields = codes_of(refused);
-    fields.sort();
+    let fields = field_codes(refused);
     assert_eq!(
         fields,
         [
@@ -414,8 +403,7 @@ async fn api_tokens_and_preferences(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let mut fields = codes_of(refused);
-    fields.sort();
+    let fields = field_codes(refused);
     assert_eq!(
         fields,
         [
@@ -472,7 +460,7 @@ async fn api_tokens_and_preferences(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(refused),
+        field_codes(refused),
         [("kind".to_owned(), "notify-error-kind")]
     );
     assert_eq!(identity.notifications(&customer).await.unwrap(), before);

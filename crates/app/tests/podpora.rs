@@ -9,7 +9,7 @@ use supportweb_app::attachments::FileRecord;
 use supportweb_app::podpora::patches::{PatchInput, PatchParams};
 use supportweb_app::podpora::procedures::{ProcedureInput, ProcedureParams};
 use supportweb_app::podpora::validation_codes::{CodeInput, ImportOutcome};
-use supportweb_app::testing::{TestApp, build};
+use supportweb_app::testing::{TestApp, build, field_codes};
 use supportweb_app::{Actor, App, Error};
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
@@ -43,16 +43,6 @@ fn patch_input(product: &str, files: Vec<supportweb_domain::ids::FileId>) -> Pat
     }
 }
 
-fn codes_of(error: Error) -> Vec<(String, &'static str)> {
-    match error {
-        Error::Invalid(fields) => fields
-            .iter()
-            .map(|(field, problem)| (field.to_owned(), problem.code))
-            .collect(),
-        other => panic!("expected field problems, got {other:?}"),
-    }
-}
-
 async fn a_patch_from_draft_to_download(test: TestApp) {
     let app = &test.app;
     let store = test.store();
@@ -77,7 +67,7 @@ async fn a_patch_from_draft_to_download(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let fields = codes_of(refused);
+    let fields = field_codes(refused);
     assert!(fields.contains(&("module".into(), "patch-error-module")));
     assert!(fields.contains(&("released_on".into(), "patch-error-released")));
 
@@ -87,7 +77,7 @@ async fn a_patch_from_draft_to_download(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        codes_of(claimed),
+        field_codes(claimed),
         vec![("files".into(), "patch-error-files")],
         "another user's upload never becomes a patch's file"
     );
@@ -301,7 +291,7 @@ async fn procedures_keep_their_visibility(test: TestApp) {
         .create(&technician, &input(" ", "chosen", vec![]))
         .await
         .unwrap_err();
-    let fields = codes_of(empty);
+    let fields = field_codes(empty);
     assert!(fields.contains(&("title".into(), "procedure-error-title")));
     assert!(fields.contains(&("organisations".into(), "patch-error-organisations")));
 }

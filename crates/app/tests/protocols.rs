@@ -7,7 +7,7 @@ use supportweb_app::Error;
 use supportweb_app::protocols::{
     ItemInput, ProtocolInput, ProtocolParams, ProtocolStep, TaskInput, TaskParams, TaskState,
 };
-use supportweb_app::testing::{TestApp, build};
+use supportweb_app::testing::{TestApp, build, field_codes};
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
 use supportweb_domain::user::StaffRole;
@@ -17,16 +17,6 @@ fn verifier_rights() -> MembershipRights {
         protocols: AgendaRight::Read,
         may_confirm_protocols: true,
         ..MembershipRights::NONE
-    }
-}
-
-fn field_codes(error: Error) -> Vec<(String, &'static str)> {
-    match error {
-        Error::Invalid(fields) => fields
-            .iter()
-            .map(|(field, problem)| (field.to_owned(), problem.code))
-            .collect(),
-        other => panic!("expected field problems, got {other:?}"),
     }
 }
 

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use supportweb_app::Error;
 use supportweb_app::support_documents::canned_replies::CannedInput;
 use supportweb_app::support_documents::{OpenDocument, OverviewParams, TimeInput, Transition};
-use supportweb_app::testing::{TestApp, build};
+use supportweb_app::testing::{TestApp, build, field_codes};
 use supportweb_domain::Language;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
@@ -33,16 +33,6 @@ fn typed(organisation: &str, subject: &str) -> OpenDocument {
     }
 }
 
-fn problems(error: Error) -> Vec<(String, &'static str)> {
-    match error {
-        Error::Invalid(fields) => fields
-            .iter()
-            .map(|(field, problem)| (field.to_owned(), problem.code))
-            .collect(),
-        other => panic!("expected field problems, got {other:?}"),
-    }
-}
-
 async fn opening_is_checked_and_gated(test: TestApp) {
     let store = test.store();
     let brno = build::entitled_organisation(store, "Statutární město Brno", Some(600)).await;
@@ -61,7 +51,7 @@ async fn opening_is_checked_and_gated(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let fields = problems(empty);
+    let fields = field_codes(empty);
     assert!(fields.contains(&("category".into(), "support-error-category")));
     assert!(fields.contains(&("subject".into(), "support-error-subject")));
 
@@ -70,7 +60,7 @@ async fn opening_is_checked_and_gated(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        problems(gated),
+        field_codes(gated),
         vec![("organisation".into(), "support-not-entitled")]
     );
 
@@ -131,7 +121,7 @@ async fn conversation_and_workflow(test: TestApp) {
     );
     let empty = documents.comment(&customer, &id, "  ", false, &[]).await;
     assert_eq!(
-        problems(empty.unwrap_err()),
+        field_codes(empty.unwrap_err()),
         vec![("body".into(), "support-error-reply")]
     );
 
@@ -157,7 +147,7 @@ async fn conversation_and_workflow(test: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(
-        problems(not_staff),
+        field_codes(not_staff),
         vec![("assignee".into(), "support-error-invalid")]
     );
     let assigned = documents
@@ -179,7 +169,7 @@ async fn conversation_and_workflow(test: TestApp) {
         )
         .await
         .unwrap_err();
-    let fields = problems(bad_time);
+    let fields = field_codes(bad_time);
     assert!(fields.contains(&("activity".into(), "support-error-activity")));
     assert!(fields.contains(&("minutes".into(), "support-error-hours")));
     assert!(fields.contains(&("note".into(), "support-error-note")));
@@ -289,7 +279,7 @@ async fn canned_replies_for_staff(test: TestApp) {
     let created = canned.create(&manager, &input).await.unwrap();
     let twice = canned.create(&manager, &input).await.unwrap_err();
     assert_eq!(
-        problems(twice),
+        field_codes(twice),
         vec![("title".into(), "support-canned-error-duplicate")]
     );
     assert!(

@@ -2,7 +2,8 @@
 //! `/api/v1`, and the middleware every response passes (request id, security headers,
 //! same-origin protection, sessions, error rendering).
 //!
-//! Pages and the API call the same store functions; neither contains SQL.
+//! Pages and the API are thin adapters over the same use cases (`supportweb_app`): they parse
+//! a form or a JSON body, call a use case and render. Neither reaches the store.
 
 pub mod api;
 pub mod api_tokens;

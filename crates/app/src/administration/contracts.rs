@@ -211,7 +211,7 @@ impl ContractForm {
 
     /// The form of a stored contract.
     pub fn of(c: &ContractRecord) -> Self {
-        let mut form = ContractForm {
+        ContractForm {
             number: c.number.clone(),
             valid_from: c.term.valid_from.to_string(),
             valid_to: c.term.valid_to.to_string(),
@@ -221,18 +221,45 @@ impl ContractForm {
             version: c.version,
             products: c.products.iter().map(|(id, _)| id.to_string()).collect(),
             ..ContractForm::default()
-        };
-        for target in &c.sla {
-            let (response, resolution) = match target.severity {
-                Severity::Critical => (&mut form.critical_response, &mut form.critical_resolution),
-                Severity::High => (&mut form.high_response, &mut form.high_resolution),
-                Severity::Medium => (&mut form.medium_response, &mut form.medium_resolution),
-                Severity::Low => (&mut form.low_response, &mut form.low_resolution),
-            };
-            *response = hours(target.response_minutes);
-            *resolution = hours(target.resolution_minutes);
         }
-        form
+        .with_sla(&c.sla)
+    }
+
+    /// The form with each severity's response and resolution in hours from `targets` (the
+    /// first target of a severity counts; a severity without one stays empty).
+    pub fn with_sla(mut self, targets: &[SlaTarget]) -> Self {
+        let fields = [
+            (
+                Severity::Critical,
+                &mut self.critical_response,
+                &mut self.critical_resolution,
+            ),
+            (
+                Severity::High,
+                &mut self.high_response,
+                &mut self.high_resolution,
+            ),
+            (
+                Severity::Medium,
+                &mut self.medium_response,
+                &mut self.medium_resolution,
+            ),
+            (
+                Severity::Low,
+                &mut self.low_response,
+                &mut self.low_resolution,
+            ),
+        ];
+        for (severity, response, resolution) in fields {
+            let target = targets.iter().find(|t| t.severity == severity);
+            *response = target
+                .map(|t| hours(t.response_minutes))
+                .unwrap_or_default();
+            *resolution = target
+                .map(|t| hours(t.resolution_minutes))
+                .unwrap_or_default();
+        }
+        self
     }
 }
 

@@ -16,7 +16,7 @@ use supportweb_app::administration::{
     ContractRecord, InstallationRecord, OrganisationRecord, ProductRecord,
 };
 use supportweb_app::typed::hours;
-use supportweb_domain::severity::Severity;
+use supportweb_domain::severity::{Severity, SlaTarget};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -394,17 +394,17 @@ pub struct ContractBody {
 
 impl ContractBody {
     fn form(&self) -> ContractForm {
-        let target = |s: Severity| {
-            self.sla
-                .iter()
-                .find(|t| t.severity == s.as_str())
-                .map(|t| (hours(t.response_minutes), hours(t.resolution_minutes)))
-                .unwrap_or_default()
-        };
-        let (critical_response, critical_resolution) = target(Severity::Critical);
-        let (high_response, high_resolution) = target(Severity::High);
-        let (medium_response, medium_resolution) = target(Severity::Medium);
-        let (low_response, low_resolution) = target(Severity::Low);
+        let sla: Vec<SlaTarget> = self
+            .sla
+            .iter()
+            .filter_map(|t| {
+                Some(SlaTarget {
+                    severity: Severity::parse(&t.severity)?,
+                    response_minutes: t.response_minutes,
+                    resolution_minutes: t.resolution_minutes,
+                })
+            })
+            .collect();
         ContractForm {
             number: self.number.clone(),
             valid_from: self.valid_from.clone(),
@@ -412,17 +412,11 @@ impl ContractBody {
             state: self.state.clone(),
             covered_scope: self.covered_scope.clone(),
             prepaid_hours: self.prepaid_minutes.map(hours).unwrap_or_default(),
-            critical_response,
-            critical_resolution,
-            high_response,
-            high_resolution,
-            medium_response,
-            medium_resolution,
-            low_response,
-            low_resolution,
             version: self.version,
             products: self.product_ids.iter().map(Uuid::to_string).collect(),
+            ..ContractForm::default()
         }
+        .with_sla(&sla)
     }
 }
 

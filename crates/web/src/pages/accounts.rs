@@ -26,8 +26,8 @@ use super::rights_form::{Choice, RightsChoices, RightsFields};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::{Tr, role_key};
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 /// One row of the overview.
@@ -285,12 +285,7 @@ pub(super) async fn create(
         Err(Error::Invalid(problems)) => {
             let errors = FormErrors::from_fields(&problems, &Tr::new(signed.ctx.lang));
             let page = form_page(&state, &signed, form, errors).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other.into()),
     }
@@ -467,12 +462,7 @@ pub(super) async fn membership(
             page.membership_error = FormErrors::from_fields(&problems, &t)
                 .get("membership")
                 .cloned();
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other.into()),
     }

@@ -14,7 +14,7 @@ use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::Ctx;
 use crate::error::AppError;
-use crate::error::KeepBody;
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -41,12 +41,7 @@ fn invalid(ctx: &Ctx) -> Result<Response, AppError> {
         login: String::new(),
         error: None,
     };
-    Ok((
-        StatusCode::NOT_FOUND,
-        axum::Extension(KeepBody),
-        render(&page)?,
-    )
-        .into_response())
+    again(StatusCode::NOT_FOUND, &page)
 }
 
 pub(super) async fn show(
@@ -97,12 +92,7 @@ pub(super) async fn submit(
                 login: user.login,
                 error,
             };
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other.into()),
     }

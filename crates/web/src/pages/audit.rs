@@ -4,17 +4,17 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use supportweb_app::administration::audit_log::{AuditParams, AuditRecord};
 use supportweb_domain::audit::AuditEvent;
 use supportweb_domain::calendar::prague_time;
 
 use super::form::FormErrors;
-use super::layout::{Layout, render};
+use super::layout::Layout;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::{Tr, event_key};
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 /// One row as shown.
@@ -93,5 +93,5 @@ pub(super) async fn show(
         query,
         layout,
     };
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+    again(status, &page)
 }

@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use supportweb_app::administration::catalogue::ProductForm;
 use supportweb_app::administration::{self, ProductRecord};
@@ -17,8 +16,8 @@ use super::history::{self, HistoryLine};
 use super::layout::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -53,10 +52,6 @@ struct ProductPage {
     errors: FormErrors,
     may_manage: bool,
     history: Vec<HistoryLine>,
-}
-
-fn again(status: StatusCode, page: &ProductPage) -> Result<Response, AppError> {
-    Ok((status, axum::Extension(KeepBody), render(page)?).into_response())
 }
 
 pub(super) async fn new_form(

@@ -17,8 +17,8 @@ use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 /// Reads the contract form from a form body (the products are a checkbox group).
@@ -156,5 +156,5 @@ pub(super) async fn update(
     let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
     let detail = admin.contract(&signed.actor, &id).await?;
     let page = contract_page(&signed, detail, Some(form), errors);
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+    again(status, &page)
 }

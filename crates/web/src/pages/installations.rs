@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -18,8 +17,8 @@ use super::history::{self, HistoryLine};
 use super::layout::{Layout, render};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 /// Reads the installation form; modules arrive as repeated `module` fields.
@@ -49,10 +48,6 @@ impl InstallationPage {
     fn checked(&self, module: &str) -> bool {
         self.form.modules.iter().any(|m| m == module)
     }
-}
-
-fn again(status: StatusCode, page: &InstallationPage) -> Result<Response, AppError> {
-    Ok((status, axum::Extension(KeepBody), render(page)?).into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,12 +3,12 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use supportweb_domain::Language;
 use supportweb_domain::permissions::{Action, AdminArea, Area};
 
 use crate::context::Ctx;
-use crate::error::{AppError, ErrorInfo};
+use crate::error::{AppError, ErrorInfo, KeepBody};
 use crate::i18n::Tr;
 
 /// A choice in a select: the value sent and the label shown.
@@ -179,6 +179,12 @@ impl Layout {
 }
 
 pub use supportweb_app::today;
+
+/// A page shown again with what was typed and what is wrong (422, 409 for a stale form, 403
+/// for a refused download): the error layer keeps the body the handler rendered.
+pub fn again<T: Template>(status: StatusCode, page: &T) -> Result<Response, AppError> {
+    Ok((status, axum::Extension(KeepBody), render(page)?).into_response())
+}
 
 /// Renders a template to HTML.
 pub fn render<T: Template>(template: &T) -> Result<Html<String>, AppError> {

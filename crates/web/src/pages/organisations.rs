@@ -24,14 +24,9 @@ use super::remote_access::RemoteSection;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
+use crate::pages::layout::again;
 use crate::state::AppState;
-
-/// A form page again with its problems: 422, or 409 for a stale form.
-fn again(status: StatusCode, page: impl Template) -> Result<Response, AppError> {
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
-}
 
 #[derive(Template)]
 #[template(path = "admin_organisations.html")]
@@ -130,7 +125,7 @@ pub(super) async fn create(
     let (status, errors) = refused(&layout.t, error, "version")?;
     again(
         status,
-        NewPage {
+        &NewPage {
             layout,
             form,
             errors,
@@ -242,7 +237,7 @@ pub(super) async fn update(
     };
     let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
     let page = detail_page(&state, &signed, &id, Some(form), errors, None).await?;
-    again(status, page)
+    again(status, &page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,5 +301,5 @@ pub(super) async fn contract_form_again(
     fields: ContractFields,
 ) -> Result<Response, AppError> {
     let page = detail_page(state, signed, id, None, FormErrors::default(), Some(fields)).await?;
-    again(StatusCode::UNPROCESSABLE_ENTITY, page)
+    again(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

@@ -15,7 +15,7 @@ use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
+use crate::pages::layout::again;
 use crate::session;
 use crate::state::AppState;
 
@@ -96,10 +96,5 @@ pub(super) async fn change(
         changed: false,
         layout,
     };
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::Extension(KeepBody),
-        render(&page)?,
-    )
-        .into_response())
+    again(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

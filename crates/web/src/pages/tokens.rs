@@ -15,8 +15,8 @@ use super::layout::{Layout, render};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
+use crate::pages::layout::again;
 use crate::state::AppState;
 
 /// One token in the list.
@@ -137,12 +137,7 @@ pub(super) async fn create(
         Err(Error::Invalid(problems)) => {
             let errors = FormErrors::from_fields(&problems, &Tr::new(signed.ctx.lang));
             let page = page(&state, &signed, form, errors, None).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other.into()),
     }

@@ -20,13 +20,13 @@ use supportweb_domain::money::{format_amount, format_hours, parse_hours};
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render, today};
 use crate::pages::support_documents::view::when;
 use crate::state::AppState;
@@ -373,12 +373,7 @@ async fn refused(
         errors.add_t("quote_files", &t, "order-error-files-again");
     }
     let page = detail_page(state, signed, id, errors, typed).await?;
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::Extension(KeepBody),
-        render(&page)?,
-    )
-        .into_response())
+    again(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 fn back(o: &OrderRecord, anchor: &str) -> Response {

@@ -13,11 +13,11 @@ use supportweb_app::customization_orders::OrderInput;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::layout::Choice;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
@@ -136,12 +136,7 @@ pub(super) async fn create(
     };
     let errors = FormErrors::from_fields(&problems, &Tr::new(signed.ctx.lang));
     let page = page(&state, &signed, organisations, form, typed.files, errors).await?;
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::Extension(KeepBody),
-        render(&page)?,
-    )
-        .into_response())
+    again(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 /// Converts a support document into an order (staff who write orders) and opens it.

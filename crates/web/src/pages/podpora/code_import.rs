@@ -11,9 +11,9 @@ use supportweb_app::podpora::validation_codes::{ImportOutcome, MAX_IMPORT_BYTES}
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::multipart::{multipart_error, read_capped};
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
@@ -93,12 +93,7 @@ pub(super) async fn submit(
                     .collect(),
                 csv,
             };
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }

@@ -18,12 +18,12 @@ use super::patches::day;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::pages::csv::csv_stream;
 use crate::pages::form::{FormErrors, form_values};
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render, today};
 use crate::state::AppState;
 
@@ -204,12 +204,7 @@ pub(super) async fn create(
         form: input,
         errors: FormErrors::from_fields(&problems, &Tr::new(signed.ctx.lang)),
     };
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::Extension(KeepBody),
-        render(&page)?,
-    )
-        .into_response())
+    again(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 #[derive(Template)]
@@ -332,5 +327,5 @@ pub(super) async fn update(
         Err(other) => return Err(other.into()),
     };
     let page = detail_page(&state, &signed, before, None, Some(input), errors).await?;
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+    again(status, &page)
 }

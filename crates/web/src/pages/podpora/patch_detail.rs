@@ -22,11 +22,11 @@ use super::patches::day;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
@@ -182,12 +182,7 @@ pub(super) async fn step(
             let t = Tr::new(signed.ctx.lang);
             let message = problems.iter().next().map(|(_, p)| t.t(p.code));
             let page = detail_page(&state, &signed, &id, message).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(error) => Err(error.into()),
     }
@@ -208,12 +203,7 @@ pub(super) async fn download(
     {
         Err(AppError::DownloadClosed(_)) => {
             let page = detail_page(&state, &signed, &id, None).await?;
-            Ok((
-                StatusCode::FORBIDDEN,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::FORBIDDEN, &page)
         }
         other => other,
     }

@@ -16,10 +16,10 @@ use supportweb_domain::patch::PatchVisibility;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
+use crate::pages::layout::again;
 use crate::pages::layout::{Choice, Layout, render, today};
 use crate::state::AppState;
 
@@ -179,7 +179,7 @@ async fn refused(
         other => return Err(other.into()),
     };
     let page = page(state, signed, shown).await?;
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+    again(status, &page)
 }
 
 pub(super) async fn create(

@@ -16,11 +16,11 @@ use supportweb_domain::text_diff::diff_lines;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::markdown::to_safe_html;
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render};
 use crate::pages::support_documents::view::when;
 use crate::state::AppState;
@@ -201,12 +201,7 @@ pub(super) async fn step(
             let t = Tr::new(signed.ctx.lang);
             let page =
                 detail_page(&state, &signed, &id, Some(t.t("protocol-error-comment"))).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Extension(KeepBody),
-                render(&page)?,
-            )
-                .into_response())
+            again(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(error) => Err(error.into()),
     }

@@ -19,11 +19,11 @@ use supportweb_app::protocols::{
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::i18n::Tr;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::layout::Choice;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render, today};
 use crate::state::AppState;
 
@@ -222,7 +222,7 @@ async fn refused(
         other => return Err(other.into()),
     };
     let page = page(state, signed, shown).await?;
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+    again(status, &page)
 }
 
 #[derive(Debug, Deserialize)]

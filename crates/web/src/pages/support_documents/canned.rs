@@ -12,8 +12,8 @@ use supportweb_app::support_documents::canned_replies::{CannedInput, CannedReply
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::pages::form::FormErrors;
+use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
 
@@ -100,7 +100,7 @@ async fn refused(
         other => return Err(other.into()),
     };
     let page = page(state, signed, form, errors).await?;
-    Ok((status, axum::Extension(KeepBody), render(&page)?).into_response())
+    again(status, &page)
 }
 
 fn read_form(body: &[u8]) -> Result<CannedForm, AppError> {

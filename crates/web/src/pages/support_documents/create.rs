@@ -17,9 +17,9 @@ use supportweb_domain::severity::Severity;
 
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
+use crate::pages::layout::again;
 use crate::pages::layout::{Choice, Layout, render};
 use crate::state::AppState;
 
@@ -164,10 +164,5 @@ pub(super) async fn submit(
     let t = crate::i18n::Tr::new(signed.ctx.lang);
     let errors = FormErrors::from_fields(&problems, &t);
     let page = page(&signed, choices, form, typed_form.files, errors);
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::Extension(KeepBody),
-        render(&page)?,
-    )
-        .into_response())
+    again(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

@@ -22,11 +22,11 @@ use supportweb_domain::sla::SlaStatus;
 use super::view::{duration, sla, when};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::error::KeepBody;
 use crate::markdown::to_safe_html;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
+use crate::pages::layout::again;
 use crate::pages::layout::{Choice, Layout, render, today};
 use crate::state::AppState;
 use supportweb_app::typed::hours_to_minutes;
@@ -229,12 +229,7 @@ async fn page(
 }
 
 fn with_errors(page: &DetailPage) -> Result<Response, AppError> {
-    Ok((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        axum::Extension(KeepBody),
-        render(page)?,
-    )
-        .into_response())
+    again(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 fn parse_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
