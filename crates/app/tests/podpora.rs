@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use supportweb_app::attachments::FileRecord;
 use supportweb_app::podpora::patches::{PatchInput, PatchParams};
 use supportweb_app::podpora::procedures::{ProcedureInput, ProcedureParams};
@@ -228,6 +229,65 @@ async fn codes_are_audited_with_their_change(test: TestApp) {
     );
 }
 
+async fn an_export_longer_than_one_page_holds_every_code_once(test: TestApp) {
+    let app = &test.app;
+    let store = test.store();
+    let developer = build::staff(store, "vyvojar", StaffRole::Developer).await;
+    build::product(store, &developer, "ESS").await;
+    build::organisation_from(
+        store,
+        &supportweb_storage::organisations::NewOrganisation {
+            ico: Some(supportweb_domain::organisation::Ico::parse("44992785").unwrap()),
+            ..build::new_organisation("Brno")
+        },
+    )
+    .await;
+    // 1,001 codes: two full pages of the export and one row on a third.
+    let mut file = String::from("ico;product;module;code;valid_from;valid_to;note\n");
+    for n in 0..1001 {
+        file.push_str(&format!(
+            "44992785;ESS;;KOD-{n:04};2026-01-01;;poznámka {n:04}\n"
+        ));
+    }
+    let codes = app.podpora().validation_codes();
+    let outcome = codes.import(&developer, &file, "192.0.2.1").await.unwrap();
+    assert!(
+        matches!(outcome, ImportOutcome::Imported(1001)),
+        "{outcome:?}"
+    );
+    let mut stream = Box::pin(
+        codes
+            .export(
+                &developer,
+                &Default::default(),
+                supportweb_i18n::Tr::new(supportweb_domain::Language::Cs),
+            )
+            .unwrap(),
+    );
+    let mut chunks = 0;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        chunks += 1;
+        body.extend_from_slice(&chunk.unwrap());
+    }
+    assert!(
+        chunks >= 4,
+        "the header and a chunk per page of 500: {chunks}"
+    );
+    let text = String::from_utf8(body).unwrap();
+    let mut notes: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|line| line.rsplit(';').nth(1).unwrap().trim_matches('"'))
+        .collect();
+    assert_eq!(notes.len(), 1001);
+    notes.sort_unstable();
+    notes.dedup();
+    assert_eq!(notes.len(), 1001, "no code twice across the pages");
+    assert_eq!(notes[0], "poznámka 0000");
+    assert_eq!(notes[1000], "poznámka 1000");
+}
+
 async fn procedures_keep_their_visibility(test: TestApp) {
     let app = &test.app;
     let store = test.store();
@@ -297,6 +357,7 @@ async fn procedures_keep_their_visibility(test: TestApp) {
 }
 
 supportweb_app::both_backends!(
+    an_export_longer_than_one_page_holds_every_code_once,
     a_patch_from_draft_to_download,
     codes_are_audited_with_their_change,
     procedures_keep_their_visibility
