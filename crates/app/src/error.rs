@@ -59,6 +59,16 @@ impl Error {
     }
 }
 
+/// `Ok` when the actor may reach what it asked for, else [`Error::NotFound`]: anything an
+/// actor may not reach answers like a missing page.
+pub fn reachable(allowed: bool) -> Result<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
 /// The use cases' result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

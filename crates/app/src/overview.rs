@@ -13,6 +13,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::Stream;
 use supportweb_domain::Actor;
+use supportweb_domain::calendar::{end_of_day, start_of_day};
 use supportweb_i18n::Tr;
 
 use crate::App;
@@ -63,6 +64,24 @@ impl<'a> FilterReader<'a> {
     /// A day as `YYYY-MM-DD`.
     pub fn day(&mut self, text: &str, field: &'static str) -> Option<chrono::NaiveDate> {
         self.parsed(text, field)
+    }
+
+    /// The first instant (Prague time) of a day typed as `YYYY-MM-DD`: a "from" filter.
+    pub fn day_start(
+        &mut self,
+        text: &str,
+        field: &'static str,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.day(text, field).map(start_of_day)
+    }
+
+    /// The first instant after a day typed as `YYYY-MM-DD`: a "to" filter, the day included.
+    pub fn day_end(
+        &mut self,
+        text: &str,
+        field: &'static str,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.day(text, field).map(end_of_day)
     }
 
     /// Records a problem of `field` found otherwise.
@@ -195,18 +214,23 @@ pub fn neutralise_cell(cell: &str) -> String {
 /// them, so memory stays flat however long the export. A failure after the first chunk ends
 /// the body early (the download is visibly cut short) and is logged.
 pub fn export<O: Overview>(
-    app: App,
-    actor: Actor,
+    app: &App,
+    actor: &Actor,
     mut query: O::Query,
     columns: Vec<Column<O::Row>>,
-    context: CellContext,
-) -> impl Stream<Item = std::result::Result<Bytes, std::io::Error>> + Send {
+    t: Tr,
+) -> impl Stream<Item = std::result::Result<Bytes, std::io::Error>> + Send + use<O> {
+    let context = CellContext {
+        t,
+        now: chrono::Utc::now(),
+        hours: app.settings().support.hours,
+    };
     O::position(&mut query, None, EXPORT_PAGE);
     let mut header = String::from(BOM);
     push_record(&mut header, columns.iter().map(|c| context.t.t(c.header)));
     let state = ExportState::<O> {
-        app,
-        actor: Arc::new(actor),
+        app: app.clone(),
+        actor: Arc::new(actor.clone()),
         query,
         columns,
         context,

@@ -134,6 +134,16 @@ pub fn from_prague_time(local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// The first instant of `day` in Prague (a filter "from this day").
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    from_prague_time(day.and_time(chrono::NaiveTime::MIN))
+}
+
+/// The first instant after `day` in Prague (a filter "to this day", the day included).
+pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
+    start_of_day(day + Duration::days(1))
+}
+
 /// Working hours of a business calendar: Monday to Friday, except Czech public holidays,
 /// from `opens` to `closes` Prague time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

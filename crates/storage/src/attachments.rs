@@ -167,46 +167,66 @@ impl Tx {
                 .await?
                 .rows_affected()
             }),
-            Link::Protocol(id) => on_tx!(self, conn => {
-                sqlx::query(concat!(
-                    "INSERT INTO protocol_files (file_id, protocol_id)
-                     SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3",
-                    unattached!()
-                ))
-                .bind(file.0)
-                .bind(id.0)
-                .bind(user)
-                .execute(conn)
+            Link::Protocol(id) => {
+                self.attach_to_record(
+                    concat!(
+                        "INSERT INTO protocol_files (file_id, protocol_id)
+                         SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3",
+                        unattached!()
+                    ),
+                    file,
+                    id.0,
+                    user,
+                )
                 .await?
-                .rows_affected()
-            }),
-            Link::Patch(id) => on_tx!(self, conn => {
-                sqlx::query(concat!(
-                    "INSERT INTO patch_files (file_id, patch_id)
-                     SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3",
-                    unattached!()
-                ))
-                .bind(file.0)
-                .bind(id.0)
-                .bind(user)
-                .execute(conn)
+            }
+            Link::Patch(id) => {
+                self.attach_to_record(
+                    concat!(
+                        "INSERT INTO patch_files (file_id, patch_id)
+                         SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3",
+                        unattached!()
+                    ),
+                    file,
+                    id.0,
+                    user,
+                )
                 .await?
-                .rows_affected()
-            }),
-            Link::Procedure(id) => on_tx!(self, conn => {
-                sqlx::query(concat!(
-                    "INSERT INTO procedure_files (file_id, procedure_id)
-                     SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3",
-                    unattached!()
-                ))
-                .bind(file.0)
-                .bind(id.0)
-                .bind(user)
-                .execute(conn)
+            }
+            Link::Procedure(id) => {
+                self.attach_to_record(
+                    concat!(
+                        "INSERT INTO procedure_files (file_id, procedure_id)
+                         SELECT f.id, $2 FROM files f WHERE f.id = $1 AND f.uploaded_by = $3",
+                        unattached!()
+                    ),
+                    file,
+                    id.0,
+                    user,
+                )
                 .await?
-                .rows_affected()
-            }),
+            }
         };
         Ok(inserted == 1)
+    }
+
+    /// Runs `sql`, an insert of the upload `file` of `user` into a file table whose only
+    /// other column is the record `owner`; returns the rows written.
+    async fn attach_to_record(
+        &mut self,
+        sql: &'static str,
+        file: FileId,
+        owner: Uuid,
+        user: Uuid,
+    ) -> Result<u64, StoreError> {
+        Ok(on_tx!(self, conn => {
+            sqlx::query(sql)
+                .bind(file.0)
+                .bind(owner)
+                .bind(user)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        }))
     }
 }

@@ -315,23 +315,6 @@ impl Store {
         tx.commit().await
     }
 
-    /// Removes a staff user from an organisation's account team.
-    pub async fn remove_from_account_team(
-        &self,
-        organisation_id: OrganisationId,
-        user_id: UserId,
-    ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query("DELETE FROM account_team WHERE organisation_id = $1 AND user_id = $2")
-                .bind(organisation_id.0)
-                .bind(user_id.0)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(())
-    }
-
     /// Adds `user` to the organisation's account team (`member`) or removes them, recording
     /// in the organisation's history who joined or left (`name`), in one transaction.
     /// Returns whether anything changed.
@@ -345,28 +328,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         self.organisation(actor, organisation_id).await?;
         let mut tx = self.begin().await?;
-        let changed = if member {
-            on_tx!(tx, conn => {
-                sqlx::query(
-                    "INSERT INTO account_team (organisation_id, user_id) VALUES ($1, $2)
-                     ON CONFLICT (organisation_id, user_id) DO NOTHING",
-                )
-                .bind(organisation_id.0)
-                .bind(user_id.0)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            })
-        } else {
-            on_tx!(tx, conn => {
-                sqlx::query("DELETE FROM account_team WHERE organisation_id = $1 AND user_id = $2")
-                    .bind(organisation_id.0)
-                    .bind(user_id.0)
-                    .execute(conn)
-                    .await?
-                    .rows_affected()
-            })
-        } > 0;
+        let changed = tx.set_team_member(organisation_id, user_id, member).await?;
         if changed {
             let (old, new) = if member {
                 (String::new(), name.to_owned())
@@ -461,18 +423,6 @@ impl Store {
         tx.set_membership(user_id, organisation_id, rights).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Ends a user's membership in an organisation; returns whether there was one.
-    pub async fn remove_membership(
-        &self,
-        user_id: UserId,
-        organisation_id: OrganisationId,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        let out = tx.remove_membership(user_id, organisation_id).await?;
-        tx.commit().await?;
-        Ok(out)
     }
 
     /// The acting user behind an account, with its current memberships (staff enter every
@@ -601,24 +551,16 @@ impl Store {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// Puts a staff user on an organisation's account team.
+    /// Puts a staff user on an organisation's account team (sample data and tests; the
+    /// administration goes through [`Store::change_account_team`], which keeps history).
     pub async fn add_to_account_team(
         &self,
         organisation_id: OrganisationId,
         user_id: UserId,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO account_team (organisation_id, user_id) VALUES ($1, $2)
-                 ON CONFLICT (organisation_id, user_id) DO NOTHING",
-            )
-            .bind(organisation_id.0)
-            .bind(user_id.0)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.set_team_member(organisation_id, user_id, true).await?;
+        tx.commit().await
     }
 
     /// The account team of an organisation the actor may see, by name.
@@ -654,6 +596,31 @@ impl Store {
 /// The same writes inside a transaction the caller holds, so that its history and audit
 /// entries are written with it.
 impl crate::Tx {
+    /// Puts `user` on the organisation's account team (`member`) or takes them off; returns
+    /// whether anything changed.
+    pub async fn set_team_member(
+        &mut self,
+        organisation_id: OrganisationId,
+        user_id: UserId,
+        member: bool,
+    ) -> Result<bool, StoreError> {
+        let sql = if member {
+            "INSERT INTO account_team (organisation_id, user_id) VALUES ($1, $2)
+             ON CONFLICT (organisation_id, user_id) DO NOTHING"
+        } else {
+            "DELETE FROM account_team WHERE organisation_id = $1 AND user_id = $2"
+        };
+        let changed = on_tx!(self, conn => {
+            sqlx::query(sql)
+                .bind(organisation_id.0)
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed > 0)
+    }
+
     /// Grants or replaces a user's membership in an organisation.
     pub async fn set_membership(
         &mut self,

@@ -193,9 +193,9 @@ impl Administration<'_> {
     }
 
     /// Organisations a new account may belong to.
-    pub async fn account_organisations(&self, actor: &Actor) -> Result<Vec<OrganisationRecord>> {
+    pub async fn account_organisations(&self, actor: &Actor) -> Result<Vec<Named<OrganisationId>>> {
         require(actor, AdminArea::Accounts, Action::Manage)?;
-        Ok(self.app.store().organisations(actor, None, 1000).await?)
+        self.app.organisation_choices(actor, |_| true).await
     }
 
     /// A new activation link for `account`, replacing any earlier one, in the caller's
@@ -340,15 +340,7 @@ impl Administration<'_> {
         let organisations = if account.kind == UserKind::Staff {
             Vec::new()
         } else {
-            store
-                .organisations(actor, None, 1000)
-                .await?
-                .into_iter()
-                .map(|o| Named {
-                    id: o.id,
-                    name: o.name,
-                })
-                .collect()
+            self.app.organisation_choices(actor, |_| true).await?
         };
         Ok(AccountDetail {
             may_manage: may_manage(actor, &account),

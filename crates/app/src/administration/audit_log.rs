@@ -1,18 +1,16 @@
 //! The audit log for administrators: filters by event, account (done by or concerning) and
 //! dates; newest first, keyset-paged.
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::audit::AuditEvent;
-use supportweb_domain::calendar::from_prague_time;
 use supportweb_domain::permissions::{Action, AdminArea};
 use supportweb_storage::audit::AuditFilter;
 
 pub use supportweb_storage::audit::AuditRecord;
 
 use super::{Administration, require};
-use crate::overview::{Overview, Page, page};
+use crate::overview::{FilterReader, Overview, Page, page};
 use crate::{App, FieldErrors, Result};
 
 /// Entries on one page.
@@ -99,23 +97,9 @@ impl Administration<'_> {
                 None => errors.add("login", "audit-error-login"),
             }
         }
-        let day = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-        if !params.from.is_empty() {
-            match day(&params.from) {
-                Some(d) => {
-                    filter.from = Some(from_prague_time(d.and_time(chrono::NaiveTime::MIN)));
-                }
-                None => errors.add("from", "audit-error-date"),
-            }
-        }
-        if !params.to.is_empty() {
-            match day(&params.to).and_then(|d| d.succ_opt()) {
-                Some(d) => {
-                    filter.until = Some(from_prague_time(d.and_time(chrono::NaiveTime::MIN)));
-                }
-                None => errors.add("to", "audit-error-date"),
-            }
-        }
+        let mut dates = FilterReader::new(&mut errors, "audit-error-date");
+        filter.from = dates.day_start(&params.from, "from");
+        filter.until = dates.day_end(&params.to, "to");
         if !errors.is_empty() {
             return Ok((
                 Page {

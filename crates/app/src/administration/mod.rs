@@ -23,6 +23,7 @@ pub use supportweb_storage::catalogue::{InstallationRecord, ProductRecord};
 pub use supportweb_storage::contracts::ContractRecord;
 pub use supportweb_storage::organisations::{Member, OrganisationRecord, TeamMember};
 
+use crate::error::reachable;
 use crate::{App, Error, Result};
 
 /// The administration use cases.
@@ -44,11 +45,7 @@ pub fn may(actor: &Actor, area: AdminArea, action: Action) -> bool {
 
 /// [`may`], or a missing page.
 pub fn require(actor: &Actor, area: AdminArea, action: Action) -> Result<()> {
-    if may(actor, area, action) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may(actor, area, action))
 }
 
 /// Parses an id from a path; anything else is a missing record.

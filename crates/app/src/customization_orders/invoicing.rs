@@ -11,8 +11,9 @@ use supportweb_i18n::Tr;
 use supportweb_storage::customization_orders::{OrderRecord, QuoteRecord};
 
 use super::{Orders, require_reader, staff_writes};
+use crate::Result;
+use crate::error::reachable;
 use crate::overview::{BOM, push_record};
-use crate::{Error, Result};
 
 /// What an invoice needs besides the order and its quote: from the approval, the acceptance
 /// and the organisation.
@@ -43,11 +44,7 @@ pub struct InvoiceLine {
 
 fn require_invoicer(actor: &Actor) -> Result<()> {
     require_reader(actor)?;
-    if actor.is_staff() && staff_writes(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(actor.is_staff() && staff_writes(actor))
 }
 
 impl Orders<'_> {

@@ -33,6 +33,7 @@ pub use supportweb_storage::customization_orders::{
     ReservationRecord, StepInput, WorkRecord,
 };
 
+use crate::error::reachable;
 use crate::{App, Error, FieldErrors, Result};
 
 /// History entity name of customization orders.
@@ -57,11 +58,7 @@ pub fn may_read(actor: &Actor) -> bool {
 
 /// [`may_read`], or a missing page.
 pub fn require_reader(actor: &Actor) -> Result<()> {
-    if may_read(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_read(actor))
 }
 
 /// Staff who work on orders (quote, deliver, log hours, invoice).

@@ -188,25 +188,14 @@ pub(crate) async fn messages(
             body.push_str(answer.reason.trim_end());
             body.push('\n');
         }
-        body.push('\n');
-        body.push_str(&tr.t1(
-            "mail-open-order",
-            "url",
-            &format!("{public_url}/customization-orders/{}", seen.id),
-        ));
-        body.push_str("\n\n-- \n");
-        body.push_str(&tr.t1(
-            "mail-footer",
-            "url",
-            &format!("{public_url}/account/notifications"),
-        ));
-        body.push('\n');
-        messages.push(NewMessage {
-            recipient_id: Some(user),
-            recipient_email: recipient.email,
+        messages.push(recipient.message(
+            &tr,
+            public_url,
             subject,
             body,
-        });
+            "mail-open-order",
+            &format!("/customization-orders/{}", seen.id),
+        ));
     }
     Ok(messages)
 }

@@ -2,10 +2,9 @@
 //! open reservations and dates, newest or oldest first, grouped by organisation or state,
 //! keyset-paged, all through the actor's scope.
 
-use chrono::{Duration, NaiveTime, Utc};
 use serde::Deserialize;
 use supportweb_domain::Actor;
-use supportweb_domain::calendar::{from_prague_time, prague_time};
+use supportweb_domain::calendar::prague_time;
 use supportweb_domain::customization_order::OrderState;
 use supportweb_domain::ids::{OrderId, OrganisationId};
 use supportweb_domain::protocol::Side;
@@ -14,7 +13,7 @@ use supportweb_storage::customization_orders::{OrderGroup, OrderQuery, OrderReco
 
 use super::{Orders, require_reader, state_label};
 use crate::choices::Named;
-use crate::overview::{self, CellContext, Column, FilterReader, Overview, Page};
+use crate::overview::{self, Column, FilterReader, Overview, Page};
 use crate::{App, FieldErrors, Result};
 
 /// The overview's query string, as typed; the page and the API's list read the same.
@@ -72,8 +71,8 @@ impl OrderParams {
         let open_reservations = read.value(&self.reservations, "reservations", |r| {
             (r == "open").then_some(true)
         }) == Some(true);
-        let from = read.day(&self.from, "from");
-        let to = read.day(&self.to, "to");
+        let from = read.day_start(&self.from, "from");
+        let to = read.day_end(&self.to, "to");
         let group = read.value(&self.group, "group", |g| match g {
             "organisation" => Some(OrderGroup::Organisation),
             "state" => Some(OrderGroup::State),
@@ -91,8 +90,8 @@ impl OrderParams {
             open_reservations,
             group,
             oldest_first,
-            from: from.map(|d| from_prague_time(d.and_time(NaiveTime::MIN))),
-            before: to.map(|d| from_prague_time((d + Duration::days(1)).and_time(NaiveTime::MIN))),
+            from,
+            before: to,
             after,
             limit: 50,
         }
@@ -228,17 +227,12 @@ impl Orders<'_> {
     {
         let (query, errors) = self.overview_query(actor, params)?;
         errors.into_result()?;
-        let context = CellContext {
-            t,
-            now: Utc::now(),
-            hours: self.app.settings().support.hours,
-        };
         Ok(overview::export::<OrderOverview>(
-            self.app.clone(),
-            actor.clone(),
+            self.app,
+            actor,
             query,
             columns(),
-            context,
+            t,
         ))
     }
 

@@ -4,8 +4,8 @@
 
 use supportweb_domain::Actor;
 use supportweb_domain::ids::UserId;
-use supportweb_i18n::notification_kind_key;
-use supportweb_storage::notifications::EventKind;
+use supportweb_i18n::{Tr, notification_kind_key};
+use supportweb_storage::notifications::{EventKind, NewMessage};
 use supportweb_storage::{Store, StoreError};
 
 /// The kinds a user of this kind can receive (and switch off).
@@ -52,6 +52,36 @@ fn staff_only(kind: EventKind) -> bool {
 pub(crate) struct Recipient {
     pub actor: Actor,
     pub email: String,
+}
+
+impl Recipient {
+    /// The message to this recipient: `body`, then a line opening `path` (message
+    /// `open_key`, in `tr`'s language) and the footer that points to the preferences.
+    pub fn message(
+        self,
+        tr: &Tr,
+        public_url: &str,
+        subject: String,
+        mut body: String,
+        open_key: &str,
+        path: &str,
+    ) -> NewMessage {
+        body.push('\n');
+        body.push_str(&tr.t1(open_key, "url", &format!("{public_url}{path}")));
+        body.push_str("\n\n-- \n");
+        body.push_str(&tr.t1(
+            "mail-footer",
+            "url",
+            &format!("{public_url}/account/notifications"),
+        ));
+        body.push('\n');
+        NewMessage {
+            recipient_id: Some(self.actor.user_id),
+            recipient_email: self.email,
+            subject,
+            body,
+        }
+    }
 }
 
 /// The account as an actor, if it is active, may receive `kind` and has not switched it off.

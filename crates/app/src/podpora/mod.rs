@@ -19,7 +19,8 @@ use supportweb_domain::permissions::{Action, Area};
 pub use notify::applies_text;
 pub use patches::PatchRecord;
 
-use crate::{App, Error, Result};
+use crate::error::reachable;
+use crate::{App, Result};
 
 /// The podpora use cases.
 pub struct Podpora<'a> {
@@ -40,16 +41,17 @@ pub fn may_read(actor: &Actor) -> bool {
 
 /// [`may_read`], or a missing page.
 pub fn require_reader(actor: &Actor) -> Result<()> {
-    if may_read(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_read(actor))
 }
 
 /// Staff who prepare and publish patches, issue codes and write procedures.
 pub fn may_write(actor: &Actor) -> bool {
     actor.staff_may(Area::Agenda(Agenda::Podpora), Action::Write)
+}
+
+/// [`may_write`], or a missing page.
+pub fn require_writer(actor: &Actor) -> Result<()> {
+    reachable(may_write(actor))
 }
 
 /// Whether the actor may see any validation codes (the tab is shown).

@@ -61,25 +61,15 @@ pub(crate) async fn messages(
         }
         body.push('\n');
         body.push_str(patch.release_notes.trim_end());
-        body.push_str("\n\n");
-        body.push_str(&tr.t1(
-            "mail-open-patch",
-            "url",
-            &format!("{public_url}/podpora/patches/{}", patch.id),
-        ));
-        body.push_str("\n\n-- \n");
-        body.push_str(&tr.t1(
-            "mail-footer",
-            "url",
-            &format!("{public_url}/account/notifications"),
-        ));
         body.push('\n');
-        messages.push(NewMessage {
-            recipient_id: Some(user_id),
-            recipient_email: recipient.email,
+        messages.push(recipient.message(
+            &tr,
+            public_url,
             subject,
             body,
-        });
+            "mail-open-patch",
+            &format!("/podpora/patches/{}", patch.id),
+        ));
     }
     Ok(messages)
 }

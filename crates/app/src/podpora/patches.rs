@@ -2,7 +2,7 @@
 //! the reader's access, staff's form with kept files, the steps (publish, withdraw with a
 //! reason, publish again), downloads with the log, and who a patch reaches.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::ids::{FileId, OrganisationId, PatchId, ProductId};
@@ -17,9 +17,9 @@ use supportweb_storage::support_documents::DocumentRecord;
 
 pub use supportweb_storage::patches::{DownloadRecord, PatchFile, PatchRecord};
 
-use super::{Podpora, may_write, require_reader};
+use super::{Podpora, may_write, require_reader, require_writer};
 use crate::attachments::FileRecord;
-use crate::overview::{self, CellContext, Column, FilterReader, Overview, Page};
+use crate::overview::{self, Column, FilterReader, Overview, Page};
 use crate::{App, Error, FieldErrors, Result};
 
 /// Parses a patch id from a path; anything else is a missing patch.
@@ -389,14 +389,6 @@ impl<'a> Podpora<'a> {
     }
 }
 
-fn require_writer(actor: &Actor) -> Result<()> {
-    if may_write(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
 impl Patches<'_> {
     /// The store query of an overview's query string, and the problems of its filters.
     pub fn overview_query(
@@ -426,17 +418,12 @@ impl Patches<'_> {
     {
         let (query, errors) = self.overview_query(actor, params)?;
         errors.into_result()?;
-        let context = CellContext {
-            t,
-            now: Utc::now(),
-            hours: self.app.settings().support.hours,
-        };
         Ok(overview::export::<PatchOverview>(
-            self.app.clone(),
-            actor.clone(),
+            self.app,
+            actor,
             query,
             columns(actor),
-            context,
+            t,
         ))
     }
 

@@ -2,7 +2,6 @@
 //! history, any past revision, the file downloads — all within the reader's visibility — and
 //! staff writing new procedures and new revisions.
 
-use chrono::Utc;
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::ids::{FileId, OrganisationId, ProcedureId, ProductId};
@@ -13,9 +12,9 @@ use supportweb_storage::procedures::{ENTITY, NewProcedure, ProcedureError, Proce
 
 pub use supportweb_storage::procedures::{ProcedureRecord, RevisionRecord};
 
-use super::{Podpora, may_write, require_reader};
+use super::{Podpora, require_reader, require_writer};
 use crate::attachments::FileRecord;
-use crate::overview::{self, CellContext, Column, FilterReader, Overview, Page};
+use crate::overview::{self, Column, FilterReader, Overview, Page};
 use crate::{App, Error, FieldErrors, Result};
 
 /// Parses a procedure id from a path; anything else is a missing procedure.
@@ -283,14 +282,6 @@ impl<'a> Podpora<'a> {
     }
 }
 
-fn require_writer(actor: &Actor) -> Result<()> {
-    if may_write(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
 impl Procedures<'_> {
     /// The store query of an overview's query string, and the problems of its filters.
     pub fn overview_query(
@@ -324,17 +315,12 @@ impl Procedures<'_> {
     {
         let (query, errors) = self.overview_query(actor, params)?;
         errors.into_result()?;
-        let context = CellContext {
-            t,
-            now: Utc::now(),
-            hours: self.app.settings().support.hours,
-        };
         Ok(overview::export::<ProcedureOverview>(
-            self.app.clone(),
-            actor.clone(),
+            self.app,
+            actor,
             query,
             columns(actor),
-            context,
+            t,
         ))
     }
 

@@ -3,7 +3,7 @@
 //! changing codes; the all-or-nothing CSV import. Every issue and change is audited in its own
 //! transaction; the code itself is sealed with the portal's key before it is stored.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::audit::AuditEvent;
@@ -17,10 +17,11 @@ use supportweb_storage::validation_codes::{CodeError, CodeQuery, ENTITY, NewCode
 pub use supportweb_domain::validation_code::RowError;
 pub use supportweb_storage::validation_codes::CodeRecord;
 
-use super::{Podpora, may_see_codes, may_write};
+use super::{Podpora, may_see_codes, require_writer};
 use crate::audit::{Concerning, NewAuditEvent, entry};
 use crate::choices::Named;
-use crate::overview::{self, CellContext, Column, FilterReader, Overview, Page};
+use crate::error::reachable;
+use crate::overview::{self, Column, FilterReader, Overview, Page};
 use crate::{App, Error, FieldErrors, Result, today};
 
 /// The largest import accepted, in bytes.
@@ -311,19 +312,7 @@ impl<'a> Podpora<'a> {
 }
 
 fn require_codes(actor: &Actor) -> Result<()> {
-    if may_see_codes(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
-fn require_issuer(actor: &Actor) -> Result<()> {
-    if may_write(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_see_codes(actor))
 }
 
 /// The audit entry of issuing or changing codes of `organisation`.
@@ -370,17 +359,12 @@ impl ValidationCodes<'_> {
     {
         let (query, errors) = self.overview_query(actor, params)?;
         errors.into_result()?;
-        let context = CellContext {
-            t,
-            now: Utc::now(),
-            hours: self.app.settings().support.hours,
-        };
         Ok(overview::export::<CodeOverview>(
-            self.app.clone(),
-            actor.clone(),
+            self.app,
+            actor,
             query,
             columns(),
-            context,
+            t,
         ))
     }
 
@@ -395,7 +379,7 @@ impl ValidationCodes<'_> {
 
     /// Offered products with their modules (the form).
     pub async fn products(&self, actor: &Actor) -> Result<Vec<ProductRecord>> {
-        require_issuer(actor)?;
+        require_writer(actor)?;
         Ok(self.app.store().products(false).await?)
     }
 
@@ -420,7 +404,7 @@ impl ValidationCodes<'_> {
 
     /// Checks that the actor issues codes (before a request is read).
     pub fn require_issuer(&self, actor: &Actor) -> Result<()> {
-        require_issuer(actor)
+        require_writer(actor)
     }
 
     fn seal(&self, id: ValidationCodeId, code: &str) -> Result<Vec<u8>> {
@@ -438,7 +422,7 @@ impl ValidationCodes<'_> {
         input: &CodeInput,
         address: &str,
     ) -> Result<CodeRecord> {
-        require_issuer(actor)?;
+        require_writer(actor)?;
         let store = self.app.store();
         let (code, secret) = input.validate(&store.products(true).await?, true)?;
         let secret = secret.ok_or_else(|| Error::field("code", "code-error-code"))?;
@@ -463,7 +447,7 @@ impl ValidationCodes<'_> {
         address: &str,
     ) -> Result<CodeRecord> {
         let before = self.get(actor, id).await?;
-        require_issuer(actor)?;
+        require_writer(actor)?;
         let store = self.app.store();
         let (code, secret) = input.validate(&store.products(true).await?, false)?;
         let sealed = secret.map(|s| self.seal(before.id, &s)).transpose()?;
@@ -515,7 +499,7 @@ impl ValidationCodes<'_> {
     /// code, the module — and nothing is written unless all are valid; then all are written in
     /// one transaction, with one audit entry per organisation.
     pub async fn import(&self, actor: &Actor, text: &str, address: &str) -> Result<ImportOutcome> {
-        require_issuer(actor)?;
+        require_writer(actor)?;
         let store = self.app.store();
         // Every row that could be read is checked against the organisations and the catalogue
         // too, so the file comes back once with all its problems.

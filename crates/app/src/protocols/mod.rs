@@ -28,6 +28,7 @@ pub use record::{FormChoices, ItemInput, ProtocolInput, TaskInput};
 pub use supportweb_domain::protocol::{ProtocolKind, ProtocolState, ProtocolStep, Side, TaskState};
 pub use supportweb_storage::protocols::{ProtocolRecord, TaskRecord};
 
+use crate::error::reachable;
 use crate::{App, Error, Result};
 
 /// History entity name of protocols.
@@ -52,11 +53,7 @@ pub fn may_read(actor: &Actor) -> bool {
 
 /// [`may_read`], or a missing page.
 pub fn require_reader(actor: &Actor) -> Result<()> {
-    if may_read(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_read(actor))
 }
 
 /// Staff who record protocols.
@@ -65,11 +62,7 @@ pub fn may_write(actor: &Actor) -> bool {
 }
 
 fn require_writer(actor: &Actor) -> Result<()> {
-    if may_write(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_write(actor))
 }
 
 /// Parses a protocol id from a path; anything else is a missing protocol.

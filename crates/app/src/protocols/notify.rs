@@ -161,25 +161,14 @@ pub(crate) async fn messages(
             body.push_str(response.comment.trim_end());
             body.push('\n');
         }
-        body.push('\n');
-        body.push_str(&tr.t1(
-            "mail-open-protocol",
-            "url",
-            &format!("{public_url}/protocols/{}", seen.id),
-        ));
-        body.push_str("\n\n-- \n");
-        body.push_str(&tr.t1(
-            "mail-footer",
-            "url",
-            &format!("{public_url}/account/notifications"),
-        ));
-        body.push('\n');
-        messages.push(NewMessage {
-            recipient_id: Some(user),
-            recipient_email: recipient.email,
+        messages.push(recipient.message(
+            &tr,
+            public_url,
             subject,
             body,
-        });
+            "mail-open-protocol",
+            &format!("/protocols/{}", seen.id),
+        ));
     }
     Ok(messages)
 }

@@ -2,10 +2,8 @@
 //! dates, latest first or grouped by organisation; customers never see drafts) and the tasks
 //! overview across all protocols: "what we owe the customer, what it owes us".
 
-use chrono::{Duration, NaiveTime, Utc};
 use serde::Deserialize;
 use supportweb_domain::Actor;
-use supportweb_domain::calendar::from_prague_time;
 use supportweb_domain::ids::{OrganisationId, ProjectId, ProtocolId, TaskId};
 use supportweb_domain::protocol::{ProtocolKind, ProtocolState, Side, TaskState};
 use supportweb_i18n::Tr;
@@ -15,7 +13,7 @@ use supportweb_storage::protocols::{
 
 use super::{Protocols, held, require_reader};
 use crate::choices::Named;
-use crate::overview::{self, CellContext, Column, FilterReader, Overview, Page};
+use crate::overview::{self, Column, FilterReader, Overview, Page};
 use crate::{App, FieldErrors, Result, today};
 
 /// The overview's query string, as typed; the page and the API's list read the same.
@@ -65,15 +63,15 @@ impl ProtocolParams {
         let after = read.parsed::<ProtocolId>(&self.after, "after");
         let state = read.value(&self.state, "state", ProtocolState::parse);
         let kind = read.value(&self.kind, "kind", ProtocolKind::parse);
-        let from = read.day(&self.from, "from");
-        let to = read.day(&self.to, "to");
+        let from = read.day_start(&self.from, "from");
+        let to = read.day_end(&self.to, "to");
         ProtocolQuery {
             state,
             organisation,
             project,
             kind,
-            from: from.map(|d| from_prague_time(d.and_time(NaiveTime::MIN))),
-            before: to.map(|d| from_prague_time((d + Duration::days(1)).and_time(NaiveTime::MIN))),
+            from,
+            before: to,
             by_organisation: self.group == "organisation",
             after,
             limit: 50,
@@ -291,17 +289,12 @@ impl Protocols<'_> {
     {
         let (query, errors) = self.overview_query(actor, params)?;
         errors.into_result()?;
-        let context = CellContext {
-            t,
-            now: Utc::now(),
-            hours: self.app.settings().support.hours,
-        };
         Ok(overview::export::<ProtocolOverview>(
-            self.app.clone(),
-            actor.clone(),
+            self.app,
+            actor,
             query,
             columns(),
-            context,
+            t,
         ))
     }
 

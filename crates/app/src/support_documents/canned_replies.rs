@@ -9,6 +9,7 @@ use supportweb_storage::StoreError;
 
 pub use supportweb_storage::canned_replies::CannedReply;
 
+use crate::error::reachable;
 use crate::{App, Error, FieldErrors, Result};
 
 const AREA: Area = Area::Agenda(Agenda::SupportDocuments);
@@ -52,11 +53,7 @@ impl App {
 }
 
 fn require(actor: &Actor, action: Action) -> Result<()> {
-    if actor.staff_may(AREA, action) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(actor.staff_may(AREA, action))
 }
 
 /// Whether the actor maintains canned replies.

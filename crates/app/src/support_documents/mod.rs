@@ -34,6 +34,7 @@ pub use supportweb_storage::support_documents::{
     DocumentView, StateFilter, TimeEntryRecord, WatcherRecord,
 };
 
+use crate::error::reachable;
 use crate::{App, Error};
 
 /// History entity name of support documents.
@@ -64,11 +65,7 @@ pub fn may_read(actor: &Actor) -> bool {
 
 /// [`may_read`], or a missing page.
 pub fn require_reader(actor: &Actor) -> Result<(), Error> {
-    if may_read(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_read(actor))
 }
 
 /// Whether the actor may open documents for at least one organisation.
@@ -82,11 +79,7 @@ pub fn may_open(actor: &Actor) -> bool {
 
 /// [`may_open`], or a missing page.
 pub fn require_opener(actor: &Actor) -> Result<(), Error> {
-    if may_open(actor) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
+    reachable(may_open(actor))
 }
 
 impl From<DocumentError> for Error {

@@ -91,15 +91,16 @@ pub(crate) async fn messages(
                 comment: comment.as_ref(),
                 actor_name: actor_name.as_deref(),
                 detail: &event.detail,
-                public_url,
             },
         );
-        messages.push(NewMessage {
-            recipient_id: Some(user_id),
-            recipient_email: recipient.email,
+        messages.push(recipient.message(
+            &tr,
+            public_url,
             subject,
             body,
-        });
+            "mail-open",
+            &format!("/support-documents/{}", seen.id),
+        ));
     }
     Ok(messages)
 }
@@ -116,11 +117,10 @@ pub struct Rendered<'a> {
     pub actor_name: Option<&'a str>,
     /// Event detail (`from>to` for a state change).
     pub detail: &'a str,
-    /// The portal's address.
-    pub public_url: &'a str,
 }
 
-/// Subject and plain-text body in the translator's language.
+/// Subject and plain-text body in the translator's language (the link to the document and
+/// the footer follow, see [`crate::notify::recipients::Recipient::message`]).
 pub fn render(tr: &Tr, what: &Rendered<'_>) -> (String, String) {
     let d = what.document;
     let kind_key = what.kind.as_str().replace('_', "-");
@@ -203,15 +203,5 @@ pub fn render(tr: &Tr, what: &Rendered<'_>) -> (String, String) {
         body.push_str(text.trim_end());
         body.push('\n');
     }
-    let link = format!("{}/support-documents/{}", what.public_url, d.id);
-    body.push('\n');
-    body.push_str(&tr.t1("mail-open", "url", &link));
-    body.push_str("\n\n-- \n");
-    body.push_str(&tr.t1(
-        "mail-footer",
-        "url",
-        &format!("{}/account/notifications", what.public_url),
-    ));
-    body.push('\n');
     (subject, body)
 }

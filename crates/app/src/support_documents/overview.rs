@@ -1,10 +1,10 @@
 //! The overview of support documents and its CSV export: views, filters, order, grouping and
 //! keyset paging, all through the actor's scope.
 
-use chrono::{Duration, NaiveDate, NaiveTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use supportweb_domain::Actor;
-use supportweb_domain::calendar::{from_prague_time, prague_time};
+use supportweb_domain::calendar::prague_time;
 use supportweb_domain::ids::{DocumentId, OrganisationId, ProductId, UserId};
 use supportweb_domain::severity::Severity;
 use supportweb_domain::sla::SlaStatus;
@@ -14,7 +14,7 @@ use supportweb_storage::support_documents::{
 };
 
 use super::SupportDocuments;
-use crate::overview::{self, CellContext, Column, FilterReader, Overview, Page};
+use crate::overview::{self, Column, FilterReader, Overview, Page};
 use crate::{App, FieldErrors, Result};
 
 /// The overview's query string, as typed; the page and the API's list read the same.
@@ -100,8 +100,8 @@ impl OverviewParams {
             other => DocumentState::parse(other).map(StateFilter::Is),
         });
         let severity = read.value(&self.severity, "severity", Severity::parse);
-        let from = read.day(&self.from, "from");
-        let to = read.day(&self.to, "to");
+        let from = read.day_start(&self.from, "from");
+        let to = read.day_end(&self.to, "to");
         let organisation = read.parsed::<OrganisationId>(&self.organisation, "organisation");
         let assignee = read.parsed::<UserId>(&self.assignee, "assignee");
         let product = read.parsed::<ProductId>(&self.product, "product");
@@ -113,9 +113,8 @@ impl OverviewParams {
             organisation,
             assignee,
             product,
-            created_from: from.map(|d: NaiveDate| from_prague_time(d.and_time(NaiveTime::MIN))),
-            created_before: to
-                .map(|d| from_prague_time((d + Duration::days(1)).and_time(NaiveTime::MIN))),
+            created_from: from,
+            created_before: to,
             sort: DocumentSort::parse(&self.sort).unwrap_or(DocumentSort::Newest),
             grouping: DocumentGrouping::parse(&self.group).unwrap_or(DocumentGrouping::None),
             after,
@@ -297,17 +296,12 @@ impl SupportDocuments<'_> {
     {
         let (query, errors) = self.overview_query(actor, params)?;
         errors.into_result()?;
-        let context = CellContext {
-            t,
-            now: Utc::now(),
-            hours: self.app.settings().support.hours,
-        };
         Ok(overview::export::<DocumentOverview>(
-            self.app.clone(),
-            actor.clone(),
+            self.app,
+            actor,
             query,
             columns(),
-            context,
+            t,
         ))
     }
 }

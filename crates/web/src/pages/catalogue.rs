@@ -11,7 +11,7 @@ use supportweb_app::administration::catalogue::ProductForm;
 use supportweb_app::administration::{self, ProductRecord};
 use supportweb_domain::permissions::{Action, AdminArea};
 
-use super::form::{FormErrors, refused};
+use super::form::{FormErrors, problems_of};
 use super::history::{self, HistoryLine};
 use super::layout::{Layout, render};
 use crate::context::SignedIn;
@@ -92,7 +92,7 @@ pub(super) async fn create(
         Err(error) => error,
     };
     let layout = Layout::new(&signed.ctx, "product-new-title");
-    let (status, errors) = refused(&layout.t, error, "version")?;
+    let (status, errors) = problems_of(&layout.t, error, "version")?;
     let page = ProductPage {
         layout,
         id: None,
@@ -153,7 +153,7 @@ pub(super) async fn update(
         }
         Err(error) => error,
     };
-    let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
+    let (status, errors) = problems_of(&Tr::new(signed.ctx.lang), error, "version")?;
     let page = product_page(&state, &signed, &id, Some(form), errors).await?;
     again(status, &page)
 }

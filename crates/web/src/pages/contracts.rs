@@ -11,7 +11,7 @@ use supportweb_app::administration::{self, ProductRecord};
 use supportweb_domain::ids::OrganisationId;
 use supportweb_domain::permissions::{Action, AdminArea};
 
-use super::form::{FormErrors, form_values, refused};
+use super::form::{FormErrors, form_values, problems_of};
 use super::history::{self, HistoryLine};
 use super::layout::{Layout, render};
 use crate::client::ClientAddress;
@@ -153,7 +153,7 @@ pub(super) async fn update(
         }
         Err(error) => error,
     };
-    let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
+    let (status, errors) = problems_of(&Tr::new(signed.ctx.lang), error, "version")?;
     let detail = admin.contract(&signed.actor, &id).await?;
     let page = contract_page(&signed, detail, Some(form), errors);
     again(status, &page)

@@ -55,7 +55,7 @@ impl FormErrors {
 /// What a refused use case puts next to a form's fields, with the answer's status: the
 /// field problems (422), or a stale form (409) whose note goes next to `conflict_field`.
 /// Any other error is the page's error.
-pub fn refused(
+pub fn problems_of(
     t: &Tr,
     error: Error,
     conflict_field: &'static str,

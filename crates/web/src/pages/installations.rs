@@ -12,7 +12,7 @@ use supportweb_app::administration::{self, ProductRecord};
 use supportweb_domain::ids::{InstallationId, OrganisationId};
 use supportweb_domain::permissions::{Action, AdminArea};
 
-use super::form::{FormErrors, form_values, refused};
+use super::form::{FormErrors, form_values, problems_of};
 use super::history::{self, HistoryLine};
 use super::layout::{Layout, render};
 use crate::context::SignedIn;
@@ -113,7 +113,7 @@ pub(super) async fn create(
         Err(error) => error,
     };
     let layout = Layout::new(&signed.ctx, "installation-new-title");
-    let (status, errors) = refused(&layout.t, error, "version")?;
+    let (status, errors) = problems_of(&layout.t, error, "version")?;
     let page = InstallationPage {
         layout,
         organisation_id: organisation.id,
@@ -180,7 +180,7 @@ pub(super) async fn update(
         }
         Err(error) => error,
     };
-    let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
+    let (status, errors) = problems_of(&Tr::new(signed.ctx.lang), error, "version")?;
     again(status, &edit_page(&signed, detail, Some(form), errors))
 }
 

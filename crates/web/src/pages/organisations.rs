@@ -17,7 +17,7 @@ use supportweb_app::administration::{
 use supportweb_domain::permissions::{Action, AdminArea};
 
 use super::contracts::ContractFields;
-use super::form::{FormErrors, refused};
+use super::form::{FormErrors, problems_of};
 use super::layout::{Layout, render};
 use super::organisation::{ContractView, SupportStatus};
 use super::remote_access::RemoteSection;
@@ -122,7 +122,7 @@ pub(super) async fn create(
         Err(error) => error,
     };
     let layout = Layout::new(&signed.ctx, "organisation-new-title");
-    let (status, errors) = refused(&layout.t, error, "version")?;
+    let (status, errors) = problems_of(&layout.t, error, "version")?;
     again(
         status,
         &NewPage {
@@ -235,7 +235,7 @@ pub(super) async fn update(
         }
         Err(error) => error,
     };
-    let (status, errors) = refused(&Tr::new(signed.ctx.lang), error, "version")?;
+    let (status, errors) = problems_of(&Tr::new(signed.ctx.lang), error, "version")?;
     let page = detail_page(&state, &signed, &id, Some(form), errors, None).await?;
     again(status, &page)
 }
@@ -287,7 +287,7 @@ pub(super) async fn create_contract(
         Err(error) => error,
     };
     let t = Tr::new(signed.ctx.lang);
-    let (_, errors) = refused(&t, error, "version")?;
+    let (_, errors) = problems_of(&t, error, "version")?;
     let catalogue = admin.contract_catalogue(true).await?;
     let fields = ContractFields::new(&t, form, errors, &catalogue);
     contract_form_again(&state, &signed, &id, fields).await

@@ -20,6 +20,7 @@ use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::pages::csv::csv_stream;
+use crate::pages::form::problems_of;
 use crate::pages::form::{FormErrors, form_values};
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
@@ -315,16 +316,7 @@ pub(super) async fn update(
         Ok(code) => {
             return Ok(Redirect::to(&format!("/podpora/codes/{}", code.id)).into_response());
         }
-        Err(Error::Invalid(problems)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormErrors::from_fields(&problems, &t),
-        ),
-        Err(Error::Conflict) => {
-            let mut errors = FormErrors::default();
-            errors.add_t("note", &t, "error-conflict-detail");
-            (StatusCode::CONFLICT, errors)
-        }
-        Err(other) => return Err(other.into()),
+        Err(error) => problems_of(&t, error, "note")?,
     };
     let page = detail_page(&state, &signed, before, None, Some(input), errors).await?;
     again(status, &page)

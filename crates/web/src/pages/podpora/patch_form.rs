@@ -7,7 +7,6 @@
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use supportweb_app::Error;
 use supportweb_app::attachments::{FileRecord, FormFiles, RecordFile};
@@ -19,6 +18,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
+use crate::pages::form::problems_of;
 use crate::pages::layout::again;
 use crate::pages::layout::{Choice, Layout, render, today};
 use crate::state::AppState;
@@ -166,18 +166,8 @@ async fn refused(
     mut shown: Shown,
     error: Error,
 ) -> Result<Response, AppError> {
-    let t = Tr::new(signed.ctx.lang);
-    let status = match error {
-        Error::Invalid(problems) => {
-            shown.errors = FormErrors::from_fields(&problems, &t);
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Error::Conflict => {
-            shown.errors.add_t("title", &t, "error-conflict-detail");
-            StatusCode::CONFLICT
-        }
-        other => return Err(other.into()),
-    };
+    let (status, errors) = problems_of(&Tr::new(signed.ctx.lang), error, "title")?;
+    shown.errors = errors;
     let page = page(state, signed, shown).await?;
     again(status, &page)
 }

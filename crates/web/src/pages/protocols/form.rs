@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
+use crate::pages::form::problems_of;
 use crate::pages::layout::Choice;
 use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render, today};
@@ -206,20 +207,13 @@ async fn refused(
     error: Error,
 ) -> Result<Response, AppError> {
     let t = Tr::new(signed.ctx.lang);
-    let status = match error {
-        Error::Invalid(problems) => {
-            shown.errors = FormErrors::from_fields(&problems, &t);
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Error::Conflict => {
-            shown.errors.add_t("subject", &t, "error-conflict-detail");
-            StatusCode::CONFLICT
-        }
-        Error::Locked => {
-            shown.errors.add_t("subject", &t, "protocol-error-locked");
-            StatusCode::CONFLICT
-        }
-        other => return Err(other.into()),
+    let status = if let Error::Locked = error {
+        shown.errors.add_t("subject", &t, "protocol-error-locked");
+        StatusCode::CONFLICT
+    } else {
+        let (status, errors) = problems_of(&t, error, "subject")?;
+        shown.errors = errors;
+        status
     };
     let page = page(state, signed, shown).await?;
     again(status, &page)

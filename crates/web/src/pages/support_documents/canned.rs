@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
@@ -13,6 +12,7 @@ use supportweb_app::support_documents::canned_replies::{CannedInput, CannedReply
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::pages::form::FormErrors;
+use crate::pages::form::problems_of;
 use crate::pages::layout::again;
 use crate::pages::layout::{Layout, render};
 use crate::state::AppState;
@@ -87,18 +87,7 @@ async fn refused(
     error: Error,
 ) -> Result<Response, AppError> {
     let t = crate::i18n::Tr::new(signed.ctx.lang);
-    let (status, errors) = match error {
-        Error::Invalid(problems) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormErrors::from_fields(&problems, &t),
-        ),
-        Error::Conflict => {
-            let mut errors = FormErrors::default();
-            errors.add_t("title", &t, "error-conflict-detail");
-            (StatusCode::CONFLICT, errors)
-        }
-        other => return Err(other.into()),
-    };
+    let (status, errors) = problems_of(&t, error, "title")?;
     let page = page(state, signed, form, errors).await?;
     again(status, &page)
 }
