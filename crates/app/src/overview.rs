@@ -83,11 +83,6 @@ impl<'a> FilterReader<'a> {
     ) -> Option<chrono::DateTime<chrono::Utc>> {
         self.day(text, field).map(end_of_day)
     }
-
-    /// Records a problem of `field` found otherwise.
-    pub fn refuse(&mut self, field: &'static str) {
-        self.errors.add(field, self.code);
-    }
 }
 
 /// The query string of `pairs` as a form sends it (for links to other pages and the export).

@@ -37,8 +37,6 @@ pub enum TwoFactor {
 /// The account's second factor and whether it may be turned off.
 #[derive(Debug)]
 pub struct TwoFactorPage {
-    /// The account.
-    pub account: UserRecord,
     /// Its state.
     pub state: TwoFactor,
     /// Staff while administrators require it: it stays on.
@@ -62,6 +60,11 @@ impl Identity<'_> {
             .secret_key
             .open(&totp::seal_context(user), sealed)
             .map_err(|_| Error::Internal("two-factor secret cannot be opened".into()))
+    }
+
+    /// Whether the actor may not turn its second factor off: staff, when required.
+    pub async fn two_factor_required(&self, actor: &Actor) -> Result<bool> {
+        self.required_for(&self.own_account(actor).await?).await
     }
 
     /// Whether this account may not turn its second factor off: staff, when required.
@@ -89,7 +92,6 @@ impl Identity<'_> {
         Ok(TwoFactorPage {
             required: self.required_for(&account).await?,
             state,
-            account,
         })
     }
 

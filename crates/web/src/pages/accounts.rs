@@ -20,9 +20,10 @@ use supportweb_domain::permissions::{Action, AdminArea};
 use supportweb_domain::user::{StaffRole, UserKind};
 
 use super::form::FormErrors;
+use super::layout::Choice;
 use super::layout::{Layout, render};
 use super::organisation::RightsView;
-use super::rights_form::{Choice, RightsChoices, RightsFields};
+use super::rights_form::{RightsChoices, RightsFields};
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;

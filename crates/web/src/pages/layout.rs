@@ -11,13 +11,17 @@ use crate::context::Ctx;
 use crate::error::{AppError, ErrorInfo, KeepBody};
 use crate::i18n::Tr;
 
-/// A choice in a select: the value sent and the label shown.
+/// A choice in a select or a checkbox: the value sent (or the field name, for a checkbox),
+/// the label shown, and whether it is selected (forms that compare with the typed value in
+/// the template leave it `false`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     /// Value.
     pub value: String,
     /// Label in the user's language.
     pub label: String,
+    /// Selected / checked.
+    pub selected: bool,
 }
 
 impl Choice {
@@ -26,6 +30,7 @@ impl Choice {
         Choice {
             value: value.to_owned(),
             label: t.t(key),
+            selected: false,
         }
     }
 }
@@ -35,6 +40,7 @@ impl<Id: std::fmt::Display> From<supportweb_app::choices::Named<Id>> for Choice 
         Choice {
             value: named.id.to_string(),
             label: named.name,
+            selected: false,
         }
     }
 }

@@ -13,8 +13,8 @@ use supportweb_domain::Actor;
 use supportweb_domain::ids::OrganisationId;
 use supportweb_domain::remote_access::RemoteAccessMethod;
 
+use super::layout::Choice;
 use super::layout::{Layout, render};
-use super::rights_form::Choice;
 use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
@@ -73,10 +73,12 @@ pub fn views(t: &Tr, entries: Vec<RemoteAccessEntry>) -> Vec<EntryView> {
 pub fn method_choices(t: &Tr) -> Vec<Choice> {
     RemoteAccessMethod::ALL
         .into_iter()
-        .map(|m| Choice {
-            value: m.as_str().into(),
-            label: t.t(format!("remote-method-{}", m.as_str().replace('_', "-"))),
-            selected: false,
+        .map(|m| {
+            Choice::translated(
+                t,
+                m.as_str(),
+                format!("remote-method-{}", m.as_str().replace('_', "-")),
+            )
         })
         .collect()
 }

@@ -5,18 +5,8 @@ use serde::Deserialize;
 use supportweb_domain::agenda::{Agenda, AgendaRight};
 use supportweb_domain::membership::MembershipRights;
 
+use super::layout::Choice;
 use crate::i18n::Tr;
-
-/// A choice in a select or a checkbox.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    /// Submitted value (or field name, for checkboxes).
-    pub value: String,
-    /// Label in the user's language.
-    pub label: String,
-    /// Selected / checked.
-    pub selected: bool,
-}
 
 /// The rights fields as submitted.
 #[derive(Debug, Default, Deserialize)]

@@ -127,9 +127,8 @@ async fn codes_page(
     let required = state
         .app()
         .identity()
-        .two_factor(&signed.actor)
-        .await?
-        .required;
+        .two_factor_required(&signed.actor)
+        .await?;
     let layout = Layout::new(&signed.ctx, "two-factor-title");
     Ok(render(&AccountPage::new(layout, Mode::Codes(codes), required))?.into_response())
 }

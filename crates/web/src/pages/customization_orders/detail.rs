@@ -223,6 +223,7 @@ async fn detail_page(
             .map(|p| Choice {
                 value: p.id.to_string(),
                 label: format!("{} · {} {}", p.title, p.product_name, p.build),
+                selected: false,
             })
             .collect()
     } else {

@@ -96,6 +96,7 @@ pub(super) async fn list(
             .map(|s| Choice {
                 value: s.as_str().to_owned(),
                 label: state_label(&t, s),
+                selected: false,
             })
             .collect(),
         organisations: orders

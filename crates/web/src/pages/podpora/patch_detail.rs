@@ -119,6 +119,7 @@ async fn detail_page(
         .map(|s| Choice {
             value: s.as_str().to_owned(),
             label: t.t(format!("patch-step-{}", s.as_str())),
+            selected: false,
         })
         .collect();
     Ok(DetailPage {

@@ -111,6 +111,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
             .map(|(id, name)| Choice {
                 value: id.to_string(),
                 label: name,
+                selected: false,
             })
             .collect(),
         form,

@@ -84,6 +84,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
             .map(|(id, name)| Choice {
                 value: id.to_string(),
                 label: name,
+                selected: false,
             })
             .collect(),
         visibilities: ProcedureVisibility::ALL
@@ -91,6 +92,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
             .map(|v| Choice {
                 value: v.as_str().to_owned(),
                 label: t.t(format!("procedure-visibility-{}", v.as_str())),
+                selected: false,
             })
             .collect(),
         editing: shown.editing,

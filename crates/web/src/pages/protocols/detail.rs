@@ -152,6 +152,7 @@ async fn detail_page(
             .map(|s| Choice {
                 value: s.as_str().to_owned(),
                 label: t.t(format!("protocol-step-{}", s.as_str())),
+                selected: false,
             })
             .collect(),
         revisions: revisions

@@ -129,6 +129,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
         .map(|m| Choice {
             value: m.user_id.to_string(),
             label: m.display_name.clone(),
+            selected: false,
         })
         .collect();
     let confirmers = choices
@@ -138,6 +139,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
         .map(|m| Choice {
             value: m.user_id.to_string(),
             label: m.display_name.clone(),
+            selected: false,
         })
         .collect();
     let organisation_name = choices.organisation_name;
@@ -146,10 +148,12 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
         .map(|c| Choice {
             value: c.value.clone(),
             label: format!("{} ({})", c.label, t.t("protocol-side-vendor")),
+            selected: false,
         })
         .chain(member_choices.iter().map(|c| Choice {
             value: c.value.clone(),
             label: format!("{} ({})", c.label, organisation_name),
+            selected: false,
         }))
         .collect();
     Ok(FormPage {
@@ -170,6 +174,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
             .map(|k| Choice {
                 value: k.as_str().to_owned(),
                 label: kind_label(&t, k),
+                selected: false,
             })
             .collect(),
         staff,
@@ -181,6 +186,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
             .map(|s| Choice {
                 value: s.as_str().to_owned(),
                 label: t.t(format!("protocol-owed-by-{}", s.as_str())),
+                selected: false,
             })
             .collect(),
         task_states: TaskState::ALL
@@ -188,6 +194,7 @@ async fn page(state: &AppState, signed: &SignedIn, shown: Shown) -> Result<FormP
             .map(|s| Choice {
                 value: s.as_str().to_owned(),
                 label: t.t(format!("protocol-task-state-{}", s.as_str())),
+                selected: false,
             })
             .collect(),
         form: shown.form.with_blank_rows(),

@@ -115,6 +115,7 @@ pub(super) async fn list(
             .map(|s| Choice {
                 value: s.as_str().to_owned(),
                 label: state_label(&t, s),
+                selected: false,
             })
             .collect(),
         kinds: ProtocolKind::ALL
@@ -122,6 +123,7 @@ pub(super) async fn list(
             .map(|k| Choice {
                 value: k.as_str().to_owned(),
                 label: kind_label(&t, k),
+                selected: false,
             })
             .collect(),
         organisations: organisation_choices(&state, &signed).await?,

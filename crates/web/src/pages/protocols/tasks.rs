@@ -61,6 +61,7 @@ pub(super) async fn list(
             .map(|s| Choice {
                 value: s.as_str().to_owned(),
                 label: t.t(format!("protocol-task-state-{}", s.as_str())),
+                selected: false,
             })
             .collect(),
         errors: FormErrors::from_fields(&problems, &t),

@@ -153,6 +153,7 @@ async fn page(
     let label = |p: &supportweb_app::podpora::PatchRecord| Choice {
         value: p.id.to_string(),
         label: format!("{} · {} {}", p.title, p.product_name, p.build),
+        selected: false,
     };
     let may_reply = detail.may_reply();
     let may_manage = detail.may_manage();
@@ -175,6 +176,7 @@ async fn page(
         order: order.map(|(id, number, title)| Choice {
             value: id.to_string(),
             label: format!("{number} · {title}"),
+            selected: false,
         }),
         may_convert,
         patches: patches.iter().map(label).collect(),
