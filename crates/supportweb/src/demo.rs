@@ -29,11 +29,12 @@ use supportweb_web::DemoAccount;
 /// The password of every sample account.
 pub const DEMO_PASSWORD: &str = "ukazka-2026";
 
-/// Support documents `serve --demo` creates, so every overview has something to show.
-pub const SERVE_DOCUMENTS: u64 = 300;
+/// Support documents the sample set holds (`demo` and `serve --demo` alike), so every
+/// overview has something to show.
+pub const SAMPLE_DOCUMENTS: u64 = 300;
 
 /// How much sample data to create beyond the showcase.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Scale {
     /// Additional customer organisations (municipalities) with contracts.
     pub organisations: u32,
@@ -42,6 +43,17 @@ pub struct Scale {
     /// Support documents to have in total (generated with conversations until there are
     /// this many).
     pub documents: u64,
+}
+
+impl Default for Scale {
+    /// The sample set: the showcase and [`SAMPLE_DOCUMENTS`] support documents.
+    fn default() -> Self {
+        Scale {
+            organisations: 0,
+            users: 0,
+            documents: SAMPLE_DOCUMENTS,
+        }
+    }
 }
 
 /// One sample staff account per role.

@@ -60,7 +60,7 @@ enum Command {
         users: u32,
         /// Support documents to have in total, generated with conversations (for benchmarks:
         /// a million take a few minutes). Running again with the same number adds nothing.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = demo::SAMPLE_DOCUMENTS)]
         documents: u64,
         /// Write the sample accounts (login, password, role, organisation) to this JSON file.
         #[arg(long, value_name = "FILE")]
@@ -224,10 +224,7 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             &store,
             &files,
             &secret_key,
-            demo::Scale {
-                documents: demo::SERVE_DOCUMENTS,
-                ..demo::Scale::default()
-            },
+            demo::Scale::default(),
             supportweb_app::today(),
         )
         .await

@@ -706,6 +706,47 @@ fn serve_demo_answers_and_sigterm_lets_a_request_in_flight_finish() {
         stdout.contains(&format!("http://{address}")) && stdout.contains("ukazka-2026"),
         "{stdout}"
     );
+
+    // `demo` alone fills the very sample set `serve --demo` filled.
+    let alone = tempfile::tempdir().unwrap();
+    let output = run(
+        {
+            let mut c = command(alone.path());
+            c.arg("demo");
+            c
+        },
+        "",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let served = runtime.block_on(sample_set(folder.path()));
+    assert_eq!(served[0], ("support_documents", 300), "as README.md says");
+    assert_eq!(runtime.block_on(sample_set(alone.path())), served);
+}
+
+/// How many rows of each agenda's main table the sample data in `folder` holds.
+async fn sample_set(folder: &Path) -> Vec<(&'static str, i64)> {
+    let url = format!("sqlite://{}", folder.join("data/supportweb.db").display());
+    let store = Store::connect(&url, 1).await.unwrap();
+    let mut counts = Vec::new();
+    for table in [
+        "support_documents",
+        "support_document_comments",
+        "users",
+        "organisations",
+        "patches",
+        "validation_codes",
+        "procedures",
+        "protocols",
+        "customization_orders",
+    ] {
+        counts.push((table, testing::count_rows(&store, table).await));
+    }
+    store.close().await;
+    counts
 }
 
 #[test]
