@@ -18,8 +18,10 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
-/// The header value offering `name` as a download.
+/// The header value offering `name` as a download, cleaned as an upload's name is (a name
+/// stored before that cleaning cannot disguise itself either).
 pub fn attachment(name: &str) -> String {
+    let name = &crate::name::clean_file_name(name);
     format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         ascii_fallback(name),

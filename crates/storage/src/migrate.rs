@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
         "document_state_grouping"
     ),
     migration!(19, "0019_protocol_review.sql", "protocol_review"),
+    migration!(20, "0020_clean_file_names.sql", "clean_file_names"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,7 +10,7 @@ use supportweb_domain::{Actor, Language, NumberedAgenda};
 use supportweb_storage::files::NewFile;
 use supportweb_storage::testing::build;
 use supportweb_storage::users::NewUser;
-use supportweb_storage::{Store, StoreError, both_backends, now};
+use supportweb_storage::{Store, StoreError, both_backends, now, testing};
 
 /// An account with a (dummy) password.
 fn new_user(login: &str, kind: UserKind, roles: Vec<StaffRole>) -> NewUser {
@@ -210,6 +210,49 @@ async fn sessions_expire_and_end(store: Store) {
     assert!(store.live_session(&hash_b, now()).await.unwrap().is_none());
 }
 
+async fn migration_20_strips_invisible_characters_from_stored_file_names(store: Store) {
+    let uploader = build::staff(&store, "uploader", StaffRole::Technician).await;
+    let mut ids = Vec::new();
+    for name in [
+        "faktura\u{202e}fdp.exe",
+        "zápis\u{2066}\u{200b}.pdf",
+        "\u{202e}\u{feff}",
+        "Smlouva č. 12 – příloha.pdf",
+    ] {
+        let id = FileId::generate();
+        store
+            .insert_file(
+                &uploader,
+                &NewFile {
+                    id,
+                    storage_key: format!("attachments/{id}"),
+                    file_name: name.into(),
+                    content_type: "application/pdf".into(),
+                    size_bytes: 1,
+                    sha256: "ab".repeat(32),
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    testing::forget_migration(&store, 20).await;
+    assert_eq!(store.migrate().await.unwrap(), vec![20]);
+    let mut names = Vec::new();
+    for id in ids {
+        names.push(store.file_for(&uploader, id).await.unwrap().file_name);
+    }
+    assert_eq!(
+        names,
+        [
+            "fakturafdp.exe",
+            "zápis.pdf",
+            "soubor",
+            "Smlouva č. 12 – příloha.pdf"
+        ]
+    );
+}
+
 async fn a_file_is_visible_only_to_its_uploader(store: Store) {
     store
         .create_user(&new_user("uploader", UserKind::Staff, vec![]))
@@ -249,6 +292,7 @@ async fn a_file_is_visible_only_to_its_uploader(store: Store) {
 }
 
 both_backends!(
+    migration_20_strips_invisible_characters_from_stored_file_names,
     numbers_never_repeat_under_concurrent_writers,
     numbers_are_per_agenda_and_year_and_survive_rollback,
     migrate_twice_applies_nothing_new,

@@ -405,3 +405,16 @@ pub async fn count_rows(store: &Store, table: &str) -> i64 {
             .unwrap_or_else(|e| panic!("count {table}: {e}"))
     })
 }
+
+/// Removes `version` from the migration ledger, so the next `migrate` applies it again to the
+/// rows written since (how a test shows what a migration does to older data).
+pub async fn forget_migration(store: &Store, version: i64) {
+    crate::on_pool!(store, pool => {
+        sqlx::query("DELETE FROM schema_migrations WHERE version = $1")
+            .bind(version)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("forget migration {version}: {e}"))
+            .rows_affected()
+    });
+}

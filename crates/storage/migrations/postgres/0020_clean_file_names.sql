@@ -1,0 +1,9 @@
+-- File names cannot disguise themselves: remove the bidirectional controls and other
+-- invisible format characters (U+202A–U+202E, U+2066–U+2069, U+200B–U+200F, U+061C, the
+-- soft hyphen, the byte-order mark …) from names stored before uploads were cleaned of them
+-- (`supportweb_files::name::clean_file_name`). A name of nothing but such characters
+-- becomes `soubor`, as an upload's would.
+UPDATE files SET file_name = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(file_name, chr(173), ''), chr(1564), ''), chr(6158), ''), chr(8203), ''), chr(8204), ''), chr(8205), ''), chr(8206), ''), chr(8207), ''), chr(8234), ''), chr(8235), ''), chr(8236), ''), chr(8237), ''), chr(8238), ''), chr(8288), ''), chr(8289), ''), chr(8290), ''), chr(8291), ''), chr(8292), ''), chr(8294), ''), chr(8295), ''), chr(8296), ''), chr(8297), ''), chr(8298), ''), chr(8299), ''), chr(8300), ''), chr(8301), ''), chr(8302), ''), chr(8303), ''), chr(65279), '')
+WHERE file_name <> replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(file_name, chr(173), ''), chr(1564), ''), chr(6158), ''), chr(8203), ''), chr(8204), ''), chr(8205), ''), chr(8206), ''), chr(8207), ''), chr(8234), ''), chr(8235), ''), chr(8236), ''), chr(8237), ''), chr(8238), ''), chr(8288), ''), chr(8289), ''), chr(8290), ''), chr(8291), ''), chr(8292), ''), chr(8294), ''), chr(8295), ''), chr(8296), ''), chr(8297), ''), chr(8298), ''), chr(8299), ''), chr(8300), ''), chr(8301), ''), chr(8302), ''), chr(8303), ''), chr(65279), '');
+
+UPDATE files SET file_name = 'soubor' WHERE trim(file_name) = '';
