@@ -21,7 +21,7 @@ use supportweb_domain::money::{format_amount, format_hours, parse_hours};
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::markdown::to_safe_html;
+use crate::markdown::{RecordFile, to_safe_html};
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
@@ -54,7 +54,13 @@ pub(crate) struct QuoteView {
 }
 
 impl QuoteView {
-    fn new(t: &Tr, q: &QuoteRecord, o: &OrderRecord, today: NaiveDate) -> Self {
+    fn new(
+        t: &Tr,
+        q: &QuoteRecord,
+        o: &OrderRecord,
+        today: NaiveDate,
+        record_files: &[RecordFile],
+    ) -> Self {
         let status = if o.approved_revision == Some(q.revision) {
             "order-quote-approved"
         } else if q.revision != o.quote_revision {
@@ -67,7 +73,7 @@ impl QuoteView {
         QuoteView {
             revision: q.revision,
             status: t.t(status),
-            scope_html: to_safe_html(&q.scope),
+            scope_html: to_safe_html(&q.scope, record_files),
             hours: format_hours(q.estimated_centi_hours),
             rate: format_amount(q.hourly_rate, q.currency),
             net: format_amount(q.totals.net, q.currency),
@@ -243,6 +249,17 @@ async fn detail_page(
         delivered_patch,
         ..
     } = detail;
+    let record_files: Vec<RecordFile> = files
+        .iter()
+        .chain(quotes.iter().flat_map(|q| q.files.iter()))
+        .map(|f| {
+            RecordFile::new(
+                f.id,
+                &f.file_name,
+                format!("/customization-orders/{}/files/{}", o.id, f.id),
+            )
+        })
+        .collect();
     let answers = answers
         .into_iter()
         .map(|a| AnswerView {
@@ -297,7 +314,7 @@ async fn detail_page(
     let comments = comments
         .into_iter()
         .map(|c| CommentView {
-            body_html: to_safe_html(&c.body),
+            body_html: to_safe_html(&c.body, &record_files),
             when: when(c.created_at),
             c,
         })
@@ -311,10 +328,10 @@ async fn detail_page(
         patch_choices,
         state: state_label(&t, o.state),
         waiting: waiting_label(&t, o.state),
-        description_html: to_safe_html(&o.description),
+        description_html: to_safe_html(&o.description, &record_files),
         quotes: quotes
             .iter()
-            .map(|q| QuoteView::new(&t, q, &o, today))
+            .map(|q| QuoteView::new(&t, q, &o, today, &record_files))
             .collect(),
         answers,
         reservations,

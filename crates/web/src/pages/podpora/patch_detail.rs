@@ -23,7 +23,7 @@ use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::markdown::to_safe_html;
+use crate::markdown::{RecordFile, to_safe_html};
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
 use crate::pages::layout::again;
@@ -122,6 +122,21 @@ async fn detail_page(
             selected: false,
         })
         .collect();
+    // Its pictures show only to those who may download its files.
+    let record_files: Vec<RecordFile> = if p.access == DownloadAccess::Allowed {
+        p.files
+            .iter()
+            .map(|f| {
+                RecordFile::new(
+                    f.file_id,
+                    &f.file_name,
+                    format!("/podpora/patches/{}/files/{}", p.id, f.file_id),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(DetailPage {
         documents,
         product: product_text(&p),
@@ -129,7 +144,7 @@ async fn detail_page(
         released: day(p.released_on),
         state: state_label(&t, p.state),
         access: access_label(&t, p.access),
-        notes_html: to_safe_html(&p.release_notes),
+        notes_html: to_safe_html(&p.release_notes, &record_files),
         history: history::format(&t, "patch", history),
         closed,
         team,

@@ -17,7 +17,21 @@ use super::Tabs;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::markdown::to_safe_html;
+use crate::markdown::{RecordFile, to_safe_html};
+
+/// The procedure's files, which its text's pictures may show.
+fn record_files(p: &ProcedureRecord) -> Vec<RecordFile> {
+    p.files
+        .iter()
+        .map(|f| {
+            RecordFile::new(
+                f.file_id,
+                &f.file_name,
+                format!("/podpora/procedures/{}/files/{}", p.id, f.file_id),
+            )
+        })
+        .collect()
+}
 use crate::pages::csv::csv_stream;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
@@ -156,7 +170,7 @@ pub(super) async fn show(
     let layout = Layout::new(&signed.ctx, "procedure-title");
     let t = layout.t;
     render(&DetailPage {
-        body_html: to_safe_html(&p.body),
+        body_html: to_safe_html(&p.body, &record_files(&p)),
         products: products_text(&p),
         visibility: visibility_label(&t, &p),
         updated: when(p.updated_at),
@@ -211,7 +225,7 @@ pub(super) async fn revision(
         .collect::<Vec<_>>();
     render(&RevisionPage {
         layout: Layout::new(&signed.ctx, "procedure-revision-title"),
-        body_html: to_safe_html(&shown.body),
+        body_html: to_safe_html(&shown.body, &record_files(&p)),
         previous: before.map(|b| b.revision),
         shown: RevisionLine::from(&shown),
         changes,

@@ -17,7 +17,7 @@ use supportweb_domain::text_diff::diff_lines;
 use crate::context::SignedIn;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::markdown::to_safe_html;
+use crate::markdown::{RecordFile, to_safe_html};
 use crate::pages::history::{self, HistoryLine};
 use crate::pages::layout::Choice;
 use crate::pages::layout::again;
@@ -63,6 +63,17 @@ pub(crate) struct Shown {
 
 impl Shown {
     pub(crate) fn of(t: &Tr, p: ProtocolRecord, review: Vec<TaskRecord>) -> Self {
+        let files: Vec<RecordFile> = p
+            .files
+            .iter()
+            .map(|f| {
+                RecordFile::new(
+                    f.file_id,
+                    &f.file_name,
+                    format!("/protocols/{}/files/{}", p.id, f.file_id),
+                )
+            })
+            .collect();
         Shown {
             kind: kind_label(t, p.kind),
             state: state_label(t, p.state),
@@ -91,8 +102,8 @@ impl Shown {
                 .iter()
                 .map(|i| ItemView {
                     title: i.title.clone(),
-                    summary_html: to_safe_html(&i.summary),
-                    decisions_html: to_safe_html(&i.decisions),
+                    summary_html: to_safe_html(&i.summary, &files),
+                    decisions_html: to_safe_html(&i.decisions, &files),
                 })
                 .collect(),
             responses: p

@@ -22,7 +22,7 @@ use supportweb_domain::sla::SlaStatus;
 use super::view::{duration, sla, when};
 use crate::context::SignedIn;
 use crate::error::AppError;
-use crate::markdown::to_safe_html;
+use crate::markdown::{RecordFile, to_safe_html};
 use crate::multipart::MultipartForm;
 use crate::pages::form::FormErrors;
 use crate::pages::history::{self, HistoryLine};
@@ -42,14 +42,15 @@ struct CommentView {
     files: Vec<AttachmentRecord>,
 }
 
-impl From<CommentRecord> for CommentView {
-    fn from(c: CommentRecord) -> Self {
+impl CommentView {
+    /// The comment as shown; its images may show `files` of the document.
+    fn new(c: CommentRecord, files: &[RecordFile]) -> Self {
         CommentView {
             id: c.id.to_string(),
             author: c.author_name,
             author_is_staff: c.author_is_staff,
             is_internal: c.is_internal,
-            html: to_safe_html(&c.body),
+            html: to_safe_html(&c.body, files),
             when: when(c.created_at),
             files: c.files,
         }
@@ -172,6 +173,11 @@ async fn page(
         order,
         balance,
     } = detail;
+    let files: Vec<RecordFile> = attachments
+        .iter()
+        .chain(conversation.iter().flat_map(|c| c.files.iter()))
+        .map(|a| RecordFile::new(a.file_id, &a.file_name, format!("/files/{}", a.file_id)))
+        .collect();
     Ok(DetailPage {
         order: order.map(|(id, number, title)| Choice {
             value: id.to_string(),
@@ -184,7 +190,7 @@ async fn page(
         state_label: t.t(crate::i18n::document_state_key(d.state)),
         severity_label: t.t(format!("severity-{}", d.severity.as_str())),
         category_label: t.t(format!("support-category-{}", d.category.as_str())),
-        description_html: to_safe_html(&d.description),
+        description_html: to_safe_html(&d.description, &files),
         created: when(d.created_at),
         response_sla: sla(t, d.clock.response_status(&hours, now)),
         resolution_sla: match d.clock.resolution_status(&hours, d.state, now) {
@@ -193,7 +199,10 @@ async fn page(
         },
         balance,
         attachments,
-        conversation: conversation.into_iter().map(CommentView::from).collect(),
+        conversation: conversation
+            .into_iter()
+            .map(|c| CommentView::new(c, &files))
+            .collect(),
         actions: actions
             .into_iter()
             .map(|tr| {
