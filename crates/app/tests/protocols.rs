@@ -5,7 +5,8 @@
 
 use supportweb_app::Error;
 use supportweb_app::protocols::{
-    ItemInput, ProtocolInput, ProtocolParams, ProtocolStep, TaskInput, TaskParams, TaskState,
+    ExternalInput, ItemInput, ProtocolInput, ProtocolParams, ProtocolStep, TaskInput, TaskParams,
+    TaskState,
 };
 use supportweb_app::testing::{TestApp, build, field_codes};
 use supportweb_domain::agenda::AgendaRight;
@@ -38,7 +39,11 @@ async fn a_protocol_from_draft_to_confirmation(test: TestApp) {
         subject: "Úvodní schůzka".into(),
         vendor_present: vec![consultant.user_id.to_string()],
         customer_present: vec![verifier.user_id.to_string()],
-        externals: "Ing. Jana Malá; Krajský úřad; omluvena".into(),
+        externals: vec![ExternalInput {
+            name: "Ing. Jana Malá; vedoucí odboru".into(),
+            affiliation: "Krajský úřad; odbor IT".into(),
+            presence: "excused".into(),
+        }],
         verifiers: vec![verifier.user_id.to_string()],
         items: vec![ItemInput {
             title: "Harmonogram".into(),
@@ -61,7 +66,11 @@ async fn a_protocol_from_draft_to_confirmation(test: TestApp) {
             &consultant,
             &ProtocolInput {
                 held_at: "zítra".into(),
-                externals: "Jan Novák; Firma; snad".into(),
+                externals: vec![ExternalInput {
+                    name: "Jan Novák".into(),
+                    affiliation: "Firma".into(),
+                    presence: "snad".into(),
+                }],
                 ..input.clone()
             },
         )
@@ -70,11 +79,53 @@ async fn a_protocol_from_draft_to_confirmation(test: TestApp) {
     let fields = field_codes(refused);
     assert!(fields.contains(&("held_at".into(), "protocol-error-held-at")));
     assert!(
-        fields.contains(&("externals".into(), "protocol-error-externals")),
+        fields.contains(&("externals".into(), "protocol-error-external-presence")),
         "a presence the form does not understand is asked again: {fields:?}"
+    );
+    let nameless = protocols
+        .create(
+            &consultant,
+            &ProtocolInput {
+                externals: vec![ExternalInput {
+                    name: " ".into(),
+                    affiliation: "Jen organizace".into(),
+                    presence: "present".into(),
+                }],
+                ..input.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_codes(nameless),
+        [("externals".into(), "protocol-error-externals")],
+        "a participant without a name"
     );
 
     let draft = protocols.create(&consultant, &input).await.unwrap();
+    let external = draft
+        .participants
+        .iter()
+        .find(|p| p.user_id.is_none())
+        .unwrap();
+    assert_eq!(
+        (
+            external.name.as_str(),
+            external.affiliation.as_str(),
+            external.present
+        ),
+        (
+            "Ing. Jana Malá; vedoucí odboru",
+            "Krajský úřad; odbor IT",
+            false
+        ),
+        "typed text is kept as typed"
+    );
+    assert_eq!(
+        ProtocolInput::of(&draft).externals[0].name,
+        "Ing. Jana Malá; vedoucí odboru",
+        "and comes back into the form unchanged"
+    );
     let id = draft.id.to_string();
     assert!(matches!(
         protocols.get(&verifier, &id).await,

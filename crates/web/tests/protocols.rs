@@ -64,7 +64,9 @@ fn fields(
         ("minute_taker", consultant),
         ("vendor_present", consultant),
         ("customer_present", verifier),
-        ("externals", "Ing. Petra Malá; Národní archiv; omluvena;"),
+        ("external_name", "Ing. Petra Malá; tajemnice"),
+        ("external_affiliation", "Národní archiv"),
+        ("external_presence", "excused"),
         ("verifiers", verifier),
         ("verification_due", "2026-12-04"),
         ("item_title", "Migrace dat"),
@@ -183,13 +185,10 @@ async fn life_of_a_protocol(app: TestApp) {
 
     // Field errors next to their fields, typed values and the upload kept, nothing created.
     let mut bad = fields(&lhota.to_string(), &c, &v, "", false);
-    bad.retain(|(k, val)| !(k == "task_due" && val == "2026-12-20") && k != "externals");
+    bad.retain(|(k, val)| !(k == "task_due" && val == "2026-12-20") && k != "external_presence");
     bad.push(("task_due".into(), String::new()));
     // A presence the form does not understand is asked again, never taken as "present".
-    bad.push((
-        "externals".into(),
-        "Ing. Petra Malá; Národní archiv; nevím".into(),
-    ));
+    bad.push(("external_presence".into(), "nevím".into()));
     let refused = app
         .post_multipart(
             "/protocols",
@@ -204,6 +203,10 @@ async fn life_of_a_protocol(app: TestApp) {
         "{text}"
     );
     assert!(text.contains("id=\"externals-error\""), "{text}");
+    assert!(
+        text.contains("value=\"Ing. Petra Malá; tajemnice\""),
+        "the typed name is kept as typed"
+    );
     assert!(text.contains("Dodat exportní skript") && text.contains("name=\"file_id\""));
     // Another organisation's user smuggled in as verifier.
     let mut smuggled = fields(&lhota.to_string(), &c, &v, "Cizí", false);
@@ -249,7 +252,7 @@ async fn life_of_a_protocol(app: TestApp) {
     let page = app.get(&path, Some(&staff)).await.text();
     assert!(page.contains("KP-"));
     assert!(page.contains("<strong>migrace</strong>") && !page.contains("<script>alert"));
-    assert!(page.contains("Ing. Petra Malá") && page.contains("omluven"));
+    assert!(page.contains("Ing. Petra Malá; tajemnice") && page.contains("omluven"));
     // Drafts are staff-only.
     assert_eq!(
         app.get(&path, Some(&verifier_cookie)).await.status,
@@ -573,7 +576,7 @@ async fn the_api_records_issues_and_answers_like_the_pages() {
             "participants": [
                 {"side": "vendor", "user_id": consultant.0, "present": true},
                 {"side": "customer", "user_id": verifier.0, "present": true},
-                {"side": "external", "name": "Ing. Malá", "affiliation": "Národní archiv", "present": false}
+                {"side": "external", "name": "Ing. Malá; tajemnice", "affiliation": "Národní archiv; odbor A", "present": false}
             ],
             "verifier_ids": [verifier.0],
             "items": [{"title": "Migrace", "summary": "Postup.", "decisions": "V lednu."}],
@@ -610,6 +613,17 @@ async fn the_api_records_issues_and_answers_like_the_pages() {
     let id = protocol["id"].as_str().unwrap().to_owned();
     assert_eq!(protocol["state"], "draft");
     assert_eq!(protocol["participants"][2]["present"], false);
+    assert_eq!(
+        (
+            &protocol["participants"][2]["name"],
+            &protocol["participants"][2]["affiliation"]
+        ),
+        (
+            &serde_json::json!("Ing. Malá; tajemnice"),
+            &serde_json::json!("Národní archiv; odbor A")
+        ),
+        "typed text is kept as typed"
+    );
     assert_eq!(
         common::api_call(
             &app,

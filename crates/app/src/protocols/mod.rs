@@ -24,7 +24,7 @@ pub use detail::{ProtocolDetail, RevisionText};
 pub use overview::{
     ProtocolOverview, ProtocolParams, TaskOverview, TaskParams, kind_label, state_label,
 };
-pub use record::{FormChoices, ItemInput, ProtocolInput, TaskInput};
+pub use record::{ExternalInput, FormChoices, ItemInput, ProtocolInput, TaskInput, presence_of};
 pub use supportweb_domain::protocol::{ProtocolKind, ProtocolState, ProtocolStep, Side, TaskState};
 pub use supportweb_storage::protocols::{ProtocolRecord, TaskRecord};
 

@@ -31,6 +31,16 @@ pub struct TaskInput {
     pub state: String,
 }
 
+/// One external participant as typed: name, organisation and presence in separate fields,
+/// each kept exactly as typed (no separator is parsed).
+#[derive(Debug, Default, Clone)]
+pub struct ExternalInput {
+    pub name: String,
+    pub affiliation: String,
+    /// `present` or `excused`.
+    pub presence: String,
+}
+
 /// One agenda item as typed.
 #[derive(Debug, Default, Clone)]
 pub struct ItemInput {
@@ -54,7 +64,7 @@ pub struct ProtocolInput {
     pub vendor_excused: Vec<String>,
     pub customer_present: Vec<String>,
     pub customer_excused: Vec<String>,
-    pub externals: String,
+    pub externals: Vec<ExternalInput>,
     pub verifiers: Vec<String>,
     pub items: Vec<ItemInput>,
     pub tasks: Vec<TaskInput>,
@@ -92,15 +102,12 @@ impl ProtocolInput {
                 .participants
                 .iter()
                 .filter(|x| x.side == ParticipantSide::External)
-                .map(|x| {
-                    let mut line = format!("{}; {}", x.name, x.affiliation);
-                    if !x.present {
-                        line.push_str("; omluven");
-                    }
-                    line
+                .map(|x| ExternalInput {
+                    name: x.name.clone(),
+                    affiliation: x.affiliation.clone(),
+                    presence: presence_of(x.present).to_owned(),
                 })
-                .collect::<Vec<_>>()
-                .join("\n"),
+                .collect(),
             verifiers: p.verifiers.iter().map(|(id, _)| id.to_string()).collect(),
             items: p
                 .items
@@ -142,6 +149,13 @@ impl ProtocolInput {
 
     /// The rows to show: the typed ones and empty ones to add to.
     pub fn with_blank_rows(mut self) -> Self {
+        self.externals.extend(std::iter::repeat_n(
+            ExternalInput {
+                presence: presence_of(true).to_owned(),
+                ..ExternalInput::default()
+            },
+            BLANK_ROWS,
+        ));
         self.items
             .extend(std::iter::repeat_n(ItemInput::default(), BLANK_ROWS));
         self.tasks.extend(std::iter::repeat_n(
@@ -222,17 +236,18 @@ fn validate(input: &ProtocolInput, errors: &mut FieldErrors) -> Option<NewProtoc
             });
         }
     }
-    for line in input.externals.lines().filter(|l| !l.trim().is_empty()) {
-        let mut parts: Vec<&str> = line.split(';').map(str::trim).collect();
-        while parts.len() > 1 && parts.last().is_some_and(|p| p.is_empty()) {
-            parts.pop();
-        }
-        let name = parts.first().copied().unwrap_or_default();
-        let affiliation = parts.get(1).copied().unwrap_or_default();
-        let present = presence(parts.get(2).copied().unwrap_or_default());
-        let (Some(present), false) = (present, parts.len() > 3) else {
-            errors.add("externals", "protocol-error-externals");
+    for external in &input.externals {
+        let (name, affiliation) = (external.name.trim(), external.affiliation.trim());
+        if name.is_empty() && affiliation.is_empty() {
             continue;
+        }
+        let present = match external.presence.as_str() {
+            "present" => true,
+            "excused" => false,
+            _ => {
+                errors.add("externals", "protocol-error-external-presence");
+                continue;
+            }
         };
         if name.is_empty() || name.chars().count() > 200 || affiliation.chars().count() > 200 {
             errors.add("externals", "protocol-error-externals");
@@ -425,17 +440,7 @@ impl Protocols<'_> {
     }
 }
 
-/// Whether a named person took part, from the third part of their line: nothing or
-/// "přítomen" is present, "omluven" (in any form) or "nepřítomen" is not; anything else is
-/// not understood (`None`), and the form says so rather than guess.
-fn presence(text: &str) -> Option<bool> {
-    let word = text.to_lowercase().replace(['(', ')'], "");
-    match word.as_str() {
-        "" | "přítomen" | "přítomna" | "přítomný" | "přítomná" | "přítomena" | "present" => {
-            Some(true)
-        }
-        "omluven" | "omluvena" | "omluvená" | "omluvený" | "nepřítomen" | "nepřítomna"
-        | "nepřítomný" | "nepřítomná" | "nepřítomena" | "excused" | "absent" => Some(false),
-        _ => None,
-    }
+/// The form's word for being present or excused.
+pub fn presence_of(present: bool) -> &'static str {
+    if present { "present" } else { "excused" }
 }

@@ -13,8 +13,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use supportweb_app::Error;
 use supportweb_app::protocols::{
-    ItemInput, ProtocolDetail as Detail, ProtocolInput, ProtocolParams, ProtocolRecord,
-    ProtocolStep, RevisionText as Revision, TaskInput, TaskParams, TaskRecord, TaskState,
+    ExternalInput, ItemInput, ProtocolDetail as Detail, ProtocolInput, ProtocolParams,
+    ProtocolRecord, ProtocolStep, RevisionText as Revision, TaskInput, TaskParams, TaskRecord,
+    TaskState, presence_of,
 };
 use supportweb_domain::ids::FileId;
 use supportweb_domain::protocol::ParticipantSide;
@@ -372,17 +373,12 @@ impl ProtocolBody {
                 .participants
                 .iter()
                 .filter(|p| p.side == ParticipantSide::External.as_str())
-                .map(|p| {
-                    let name = p.name.replace(';', ",");
-                    let affiliation = p.affiliation.replace(';', ",");
-                    if p.present {
-                        format!("{name}; {affiliation}")
-                    } else {
-                        format!("{name}; {affiliation}; excused")
-                    }
+                .map(|p| ExternalInput {
+                    name: p.name.clone(),
+                    affiliation: p.affiliation.clone(),
+                    presence: presence_of(p.present).to_owned(),
                 })
-                .collect::<Vec<_>>()
-                .join("\n"),
+                .collect(),
             verifiers: self.verifier_ids.iter().map(Uuid::to_string).collect(),
             items: self
                 .items

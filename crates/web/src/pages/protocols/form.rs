@@ -14,7 +14,7 @@ use serde::Deserialize;
 use supportweb_app::Error;
 use supportweb_app::attachments::{FileRecord, FormFiles, RecordFile};
 use supportweb_app::protocols::{
-    ItemInput, ProtocolInput, ProtocolKind, Side, TaskInput, TaskState, kind_label,
+    ExternalInput, ItemInput, ProtocolInput, ProtocolKind, Side, TaskInput, TaskState, kind_label,
 };
 
 use crate::context::SignedIn;
@@ -43,8 +43,16 @@ fn typed(form: &MultipartForm) -> ProtocolInput {
             decisions: decisions.get(i).cloned().unwrap_or_default(),
         })
         .collect();
-    let descriptions = column("task_description");
     let at = |name: &str, i: usize| column(name).get(i).cloned().unwrap_or_default();
+    let names = column("external_name");
+    let externals = (0..names.len())
+        .map(|i| ExternalInput {
+            name: names[i].clone(),
+            affiliation: at("external_affiliation", i),
+            presence: at("external_presence", i),
+        })
+        .collect();
+    let descriptions = column("task_description");
     let tasks = (0..descriptions.len())
         .map(|i| TaskInput {
             id: at("task_id", i),
@@ -69,7 +77,7 @@ fn typed(form: &MultipartForm) -> ProtocolInput {
         vendor_excused: column("vendor_excused"),
         customer_present: column("customer_present"),
         customer_excused: column("customer_excused"),
-        externals: form.get("externals"),
+        externals,
         verifiers: column("verifiers"),
         items,
         tasks,
