@@ -100,6 +100,13 @@ impl App {
     }
 }
 
+/// Content stored by [`Attachments::store`] that is not yet a file.
+#[derive(Debug)]
+pub struct StoredUpload {
+    id: FileId,
+    object: supportweb_files::StoredObject,
+}
+
 /// Parses a file id from a path or a form; anything else is a missing file.
 pub fn file_id(text: &str) -> Result<FileId> {
     text.parse().map_err(|_| Error::NotFound)
@@ -123,9 +130,40 @@ impl Attachments<'_> {
         S: Stream<Item = std::result::Result<Bytes, E>> + Unpin + Send,
         E: std::fmt::Display,
     {
-        let file_name = clean_file_name(file_name);
+        let stored = self.store(body).await?;
+        self.record(actor, file_name, stored).await
+    }
+
+    /// The first half of [`Attachments::upload`]: the content in the object store, durably,
+    /// not yet anyone's file. Follow with [`Attachments::record`] or [`Attachments::discard`].
+    pub async fn store<S, E>(&self, body: S) -> Result<StoredUpload>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Unpin + Send,
+        E: std::fmt::Display,
+    {
         let id = FileId::generate();
-        let stored = self.app.files().store(id, body).await?;
+        let object = self.app.files().store(id, body).await?;
+        Ok(StoredUpload { id, object })
+    }
+
+    /// Removes stored content that will not become a file (the request turned out bad).
+    pub async fn discard(&self, stored: StoredUpload) {
+        if let Err(cleanup) = self.app.files().delete(&stored.object.key).await {
+            tracing::warn!(%cleanup, key = stored.object.key, "orphaned file object");
+        }
+    }
+
+    /// The second half of [`Attachments::upload`]: records stored content as the actor's
+    /// upload named `file_name` (cleaned of any path). If the row cannot be written, the
+    /// object is removed.
+    pub async fn record(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        stored: StoredUpload,
+    ) -> Result<FileRecord> {
+        let file_name = clean_file_name(file_name);
+        let StoredUpload { id, object: stored } = stored;
         let new = NewFile {
             id,
             storage_key: stored.key.clone(),

@@ -57,6 +57,56 @@ impl Error {
         errors.add(field, code);
         Error::Invalid(errors)
     }
+
+    /// One refused field of a store write: a field that names another record (organisation,
+    /// product, files, patch, people, installation) was refused because that record does not
+    /// exist or the actor may not see it; any other field is invalid.
+    pub fn refused(field: &str, code: &'static str) -> Self {
+        const REFERENCES: &[&str] = &[
+            "organisation",
+            "product",
+            "files",
+            "patch",
+            "installation",
+            "reporter",
+            "user",
+            "assignee",
+            "minute_taker",
+            "organisations",
+            "products",
+            "requested_by",
+            "participants",
+            "verifiers",
+        ];
+        if REFERENCES.contains(&field) {
+            Error::missing(field, code)
+        } else {
+            Error::field(field, code)
+        }
+    }
+
+    /// One field whose value conflicts with other records as they are now (another record
+    /// holds it, or the organisation named has no valid contract).
+    pub fn conflicting(field: impl Into<String>, code: &'static str) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.0.insert(
+            field.into(),
+            FieldProblem {
+                code,
+                argument: None,
+                missing: false,
+                conflict: true,
+            },
+        );
+        Error::Invalid(errors)
+    }
+
+    /// One field naming a record that does not exist or that the actor may not see.
+    pub fn missing(field: impl Into<String>, code: &'static str) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add_missing(field, code);
+        Error::Invalid(errors)
+    }
 }
 
 /// `Ok` when the actor may reach what it asked for, else [`Error::NotFound`]: anything an
@@ -80,6 +130,13 @@ pub struct FieldProblem {
     pub code: &'static str,
     /// A named number in the message (`max`).
     pub argument: Option<(&'static str, i64)>,
+    /// The field names a record that does not exist or that the actor may not see (the API
+    /// answers 404 when every problem is of this kind).
+    pub missing: bool,
+    /// The value conflicts with other records as they are now: another record already holds
+    /// it (a number, a code, a name that must be unique), or the organisation named has no
+    /// valid support contract (the API answers 409 when every problem is of this kind).
+    pub conflict: bool,
 }
 
 /// Problems per field, in field-name order. The first problem recorded for a field wins.
@@ -92,7 +149,30 @@ impl FieldErrors {
         self.0.entry(field.into()).or_insert(FieldProblem {
             code,
             argument: None,
+            missing: false,
+            conflict: false,
         });
+    }
+
+    /// Records message `code` for `field`, which names a record that does not exist or that
+    /// the actor may not see.
+    pub fn add_missing(&mut self, field: impl Into<String>, code: &'static str) {
+        self.0.entry(field.into()).or_insert(FieldProblem {
+            code,
+            argument: None,
+            missing: true,
+            conflict: false,
+        });
+    }
+
+    /// Whether there are problems and each conflicts with other records as they are now.
+    pub fn all_conflicting(&self) -> bool {
+        !self.is_empty() && self.0.values().all(|p| p.conflict)
+    }
+
+    /// Whether there are problems and each names a missing record.
+    pub fn all_missing(&self) -> bool {
+        !self.is_empty() && self.0.values().all(|p| p.missing)
     }
 
     /// Records message `code` for `field`, with the number `value` as its argument `name`.
@@ -106,6 +186,8 @@ impl FieldErrors {
         self.0.entry(field.into()).or_insert(FieldProblem {
             code,
             argument: Some((name, value)),
+            missing: false,
+            conflict: false,
         });
     }
 

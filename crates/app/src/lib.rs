@@ -20,6 +20,7 @@
 //! | [`notify`] | turning recorded events into e-mails in each recipient's language |
 
 pub mod administration;
+pub mod api_schema;
 pub mod attachments;
 pub mod audit;
 pub mod choices;

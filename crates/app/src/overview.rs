@@ -40,7 +40,6 @@ impl<'a> FilterReader<'a> {
         field: &'static str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Option<T> {
-        let text = text.trim();
         if text.is_empty() {
             return None;
         }

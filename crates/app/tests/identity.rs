@@ -459,8 +459,16 @@ async fn api_tokens_and_preferences(test: TestApp) {
         )
         .await
         .unwrap_err();
+    assert!(
+        matches!(refused, supportweb_app::Error::Forbidden),
+        "{refused:?}"
+    );
+    let unknown = identity
+        .set_notifications(&customer, &[("horoscope", false)])
+        .await
+        .unwrap_err();
     assert_eq!(
-        field_codes(refused),
+        field_codes(unknown),
         [("kind".to_owned(), "notify-error-kind")]
     );
     assert_eq!(identity.notifications(&customer).await.unwrap(), before);

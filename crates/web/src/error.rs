@@ -96,6 +96,13 @@ pub enum AppError {
     /// Input failed validation.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// Every refused field names a record that does not exist or that the user may not see.
+    #[error("referenced record not found")]
+    MissingReference(Vec<FieldError>),
+    /// Every refused field conflicts with other records as they are now (a value another
+    /// record holds, an organisation without a valid contract).
+    #[error("conflicting field")]
+    FieldConflict(Vec<FieldError>),
     /// A malformed request; the code names what is wrong.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -208,6 +215,8 @@ impl AppError {
             AppError::Conflict => (StatusCode::CONFLICT, "conflict"),
             AppError::TwoFactorRequired => (StatusCode::FORBIDDEN, "two_factor_required"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+            AppError::MissingReference(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::FieldConflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::BadRequest(code) => (StatusCode::BAD_REQUEST, code),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::RangeNotSatisfiable { .. } => {
@@ -227,7 +236,9 @@ impl IntoResponse for AppError {
         }
         let (status, code) = self.status_and_code();
         let fields = match &self {
-            AppError::Invalid(fields) => fields.clone(),
+            AppError::Invalid(fields)
+            | AppError::MissingReference(fields)
+            | AppError::FieldConflict(fields) => fields.clone(),
             _ => Vec::new(),
         };
         let mut response = status.into_response();
@@ -251,16 +262,24 @@ impl From<supportweb_app::Error> for AppError {
             Error::NotFound => AppError::NotFound,
             Error::Forbidden => AppError::Forbidden,
             Error::Conflict | Error::Locked => AppError::Conflict,
-            Error::Invalid(fields) => AppError::Invalid(
-                fields
+            Error::Invalid(fields) => {
+                let (missing, conflicting) = (fields.all_missing(), fields.all_conflicting());
+                let fields = fields
                     .iter()
                     .map(|(field, problem)| FieldError {
                         field: field.to_owned(),
                         code: problem.code,
                         argument: problem.argument,
                     })
-                    .collect(),
-            ),
+                    .collect();
+                if missing {
+                    AppError::MissingReference(fields)
+                } else if conflicting {
+                    AppError::FieldConflict(fields)
+                } else {
+                    AppError::Invalid(fields)
+                }
+            }
             Error::BadRequest(code) => AppError::BadRequest(code),
             Error::PayloadTooLarge => AppError::PayloadTooLarge,
             Error::DownloadClosed(code) => AppError::DownloadClosed(code),

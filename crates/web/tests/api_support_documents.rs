@@ -450,6 +450,11 @@ async fn agenda_through_the_api(app: TestApp) {
     )
     .await;
     assert_eq!(
+        twice.status,
+        StatusCode::CONFLICT,
+        "a title another reply has"
+    );
+    assert_eq!(
         codes(&twice.json()),
         vec![("title".into(), "support-canned-error-duplicate".into())]
     );
@@ -537,7 +542,16 @@ async fn agenda_through_the_api(app: TestApp) {
         Some(json!([{"kind": "document_note", "enabled": true}])),
     )
     .await;
-    assert_eq!(staff_only.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(staff_only.status, StatusCode::FORBIDDEN);
+    let unknown = call(
+        &app,
+        "PUT",
+        "/api/v1/me/notifications",
+        &customer,
+        Some(json!([{"kind": "horoscope", "enabled": true}])),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     let staff_kinds = call(&app, "GET", "/api/v1/me/notifications", &technician, None).await;
     let staff_listed: Vec<String> = staff_kinds
         .json()

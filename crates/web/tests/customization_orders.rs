@@ -891,7 +891,11 @@ async fn api_flow(app: TestApp) {
         Some(json!({"organisation_id": brno.0, "title": "Cizí", "description": "Popis."})),
     )
     .await;
-    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        foreign.status,
+        StatusCode::NOT_FOUND,
+        "another organisation answers like a missing one"
+    );
     let created = api_call(
         &app,
         "POST",

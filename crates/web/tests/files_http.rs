@@ -304,4 +304,22 @@ async fn uploads_need_a_session_and_a_file_field() {
         problem["detail"],
         "Požadavek neobsahuje soubor (pole „file“)."
     );
+
+    // One part only, as the API document says: a file followed by anything else is refused
+    // and its content is not kept.
+    let (content_type, body) =
+        common::multipart_form(&[], &[("file", "a.txt", b"abc"), ("file", "b.txt", b"def")]);
+    let reply = app
+        .send(
+            Request::post("/api/v1/files")
+                .header("host", "127.0.0.1:8080")
+                .header("cookie", app.sign_in("bez.souboru").await)
+                .header("content-type", content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json()["code"], "unexpected_part");
+    assert!(files_under(&app.files_root).is_empty(), "nothing kept");
 }

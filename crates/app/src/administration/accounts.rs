@@ -292,7 +292,7 @@ impl Administration<'_> {
         let id = match tx.create_user(&new).await {
             Ok(id) => id,
             Err(StoreError::Duplicate(_)) => {
-                return Err(Error::field("login", "account-error-login-taken"));
+                return Err(Error::conflicting("login", "account-error-login-taken"));
             }
             Err(other) => return Err(other.into()),
         };

@@ -97,7 +97,7 @@ impl ProductForm {
 
 fn code_taken(error: StoreError) -> Error {
     match error {
-        StoreError::Duplicate(_) => Error::field("code", "product-error-code-taken"),
+        StoreError::Duplicate(_) => Error::conflicting("code", "product-error-code-taken"),
         other => other.into(),
     }
 }
@@ -152,10 +152,10 @@ impl InstallationForm {
             notes: self.notes.trim().into(),
         };
         if !product.versions.contains(&new.product_version) {
-            errors.add("product_version", "installation-error-version");
+            errors.add_missing("product_version", "installation-error-version");
         }
         if !new.fits(product) && !errors.has("product_version") {
-            errors.add("modules", "installation-error-modules");
+            errors.add_missing("modules", "installation-error-modules");
         }
         errors.into_result()?;
         Ok(new)
@@ -270,7 +270,7 @@ impl Administration<'_> {
     ) -> Result<InstallationRecord> {
         let (organisation, _) = self.installation_choices(actor, organisation).await?;
         let Some(product) = self.offered_product(&form.product).await? else {
-            return Err(Error::field("product", "installation-error-product"));
+            return Err(Error::missing("product", "installation-error-product"));
         };
         let new = form.check(&product)?;
         let store = self.app.store();

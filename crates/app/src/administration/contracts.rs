@@ -187,7 +187,7 @@ impl ContractForm {
         for typed in &self.products {
             match catalogue.iter().find(|p| p.id.to_string() == *typed) {
                 Some(product) => products.push(product.id),
-                None => errors.add("products", "contract-error-product"),
+                None => errors.add_missing("products", "contract-error-product"),
             }
         }
         let (Some(valid_from), Some(valid_to), Some(state)) = (from, to, state) else {
@@ -265,7 +265,7 @@ impl ContractForm {
 
 fn taken(error: StoreError) -> Error {
     match error {
-        StoreError::Duplicate(_) => Error::field("number", "contract-error-number-taken"),
+        StoreError::Duplicate(_) => Error::conflicting("number", "contract-error-number-taken"),
         other => other.into(),
     }
 }

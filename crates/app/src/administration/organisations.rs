@@ -186,7 +186,7 @@ impl OrganisationForm {
 
 fn taken(error: StoreError) -> Error {
     match error {
-        StoreError::Duplicate(_) => Error::field("ico", "organisation-error-ico-taken"),
+        StoreError::Duplicate(_) => Error::conflicting("ico", "organisation-error-ico-taken"),
         other => other.into(),
     }
 }
@@ -236,7 +236,7 @@ impl Administration<'_> {
         after: Option<&str>,
     ) -> Result<Page<OrganisationRecord>> {
         let mut query = OrganisationQuery::default();
-        if let Some(text) = after {
+        if let Some(text) = after.filter(|t| !t.is_empty()) {
             let id: OrganisationId = text.parse().map_err(|_| Error::BadRequest("bad_request"))?;
             let last = self.app.store().organisation(actor, id).await?;
             OrganisationOverview::position(&mut query, Some(&last), PAGE_SIZE);

@@ -371,7 +371,7 @@ impl Orders<'_> {
             text => text
                 .parse()
                 .map(|id| Some(PatchId(id)))
-                .map_err(|_| Error::field("patch", "order-error-patch")),
+                .map_err(|_| Error::missing("patch", "order-error-patch")),
         }
     }
 }

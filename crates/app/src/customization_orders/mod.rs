@@ -110,7 +110,7 @@ impl From<OrderError> for Error {
             OrderError::NotAllowed => Error::Forbidden,
             OrderError::Invalid(field) => {
                 let (field, code) = order_error_field(field);
-                Error::field(field, code)
+                Error::refused(field, code)
             }
             OrderError::TooLong(field) => {
                 let mut errors = FieldErrors::default();

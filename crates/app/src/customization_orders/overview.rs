@@ -22,39 +22,39 @@ use crate::{App, FieldErrors, Result};
 pub struct OrderParams {
     /// State.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::order_state)]
     pub state: String,
     /// Organisation id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub organisation: String,
     /// Whose move it is: `vendor` or `customer`.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::side)]
     pub waiting: String,
     /// `open`: only orders with reservations still to be fixed.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::open_reservations)]
     pub reservations: String,
     /// Submitted on or after (YYYY-MM-DD).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub from: String,
     /// Submitted on or before (YYYY-MM-DD).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub to: String,
     /// `organisation` or `state`: orders of one group follow each other.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::order_group)]
     pub group: String,
     /// `newest` (default) or `oldest` first.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::order_sort)]
     pub sort: String,
     /// The last order of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 

@@ -137,7 +137,9 @@ impl Orders<'_> {
             .create_order(actor, &new)
             .await
             .map_err(|error| match error {
-                OrderError::NotAllowed => Error::field("organisation", "order-error-organisation"),
+                OrderError::NotAllowed => {
+                    Error::missing("organisation", "order-error-organisation")
+                }
                 other => other.into(),
             })?;
         Ok(store.order(actor, id).await?)

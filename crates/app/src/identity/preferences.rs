@@ -32,14 +32,17 @@ impl Identity<'_> {
             .collect())
     }
 
-    /// Switches kinds (by name) on or off; kinds not named stay as they are. A kind the
-    /// actor cannot receive is a problem of field `kind`, and nothing changes.
+    /// Switches kinds (by name) on or off; kinds not named stay as they are. An unknown kind
+    /// is a problem of field `kind`, a kind the actor cannot receive is forbidden, and nothing
+    /// changes.
     pub async fn set_notifications(&self, actor: &Actor, settings: &[(&str, bool)]) -> Result<()> {
         let allowed = kinds_for(actor.is_staff());
         let mut parsed = Vec::with_capacity(settings.len());
         for (name, enabled) in settings {
-            match EventKind::parse(name).filter(|k| allowed.contains(k)) {
-                Some(kind) => parsed.push((kind, *enabled)),
+            match EventKind::parse(name) {
+                Some(kind) if allowed.contains(&kind) => parsed.push((kind, *enabled)),
+                // A kind of the other side (staff-only, customer-only): not the actor's to set.
+                Some(_) => return Err(Error::Forbidden),
                 None => return Err(Error::field("kind", "notify-error-kind")),
             }
         }

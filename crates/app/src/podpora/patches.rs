@@ -44,7 +44,7 @@ impl From<PatchError> for Error {
             PatchError::Store(e) => e.into(),
             PatchError::NotAllowed => Error::Forbidden,
             PatchError::WrongState => Error::Conflict,
-            PatchError::Invalid(field) => Error::field(field, patch_error_code(field)),
+            PatchError::Invalid(field) => Error::refused(field, patch_error_code(field)),
             PatchError::Closed(DownloadAccess::Withdrawn) => {
                 Error::DownloadClosed("patch_withdrawn")
             }
@@ -59,11 +59,11 @@ impl From<PatchError> for Error {
 pub struct PatchParams {
     /// Product id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub product: String,
     /// `draft` (staff), `published` or `withdrawn`.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::patch_state)]
     pub state: String,
     /// `1`: only patches matching the caller's installation cards (customers).
     #[serde(default)]
@@ -71,11 +71,11 @@ pub struct PatchParams {
     pub applicable: String,
     /// Released on or after this day (`YYYY-MM-DD`).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub from: String,
     /// Released on or before this day.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub to: String,
     /// Words in the build, title or release notes (case and diacritics do not matter).
     #[serde(default)]
@@ -83,7 +83,7 @@ pub struct PatchParams {
     pub q: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 
@@ -280,7 +280,7 @@ impl PatchInput {
             .ok()
             .and_then(|id| products.iter().find(|p| p.id == id));
         if product.is_none() {
-            errors.add("product", "patch-error-product");
+            errors.add_missing("product", "patch-error-product");
         }
         let module = self.module.trim();
         if let Some(product) = product

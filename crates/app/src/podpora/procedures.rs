@@ -27,12 +27,12 @@ impl From<ProcedureError> for Error {
         match error {
             ProcedureError::Store(e) => e.into(),
             ProcedureError::Invalid("products") => {
-                Error::field("products", "procedure-error-products")
+                Error::missing("products", "procedure-error-products")
             }
             ProcedureError::Invalid("organisations") => {
-                Error::field("organisations", "patch-error-organisations")
+                Error::missing("organisations", "patch-error-organisations")
             }
-            ProcedureError::Invalid(_) => Error::field("files", "patch-error-files"),
+            ProcedureError::Invalid(_) => Error::missing("files", "patch-error-files"),
         }
     }
 }
@@ -43,7 +43,7 @@ impl From<ProcedureError> for Error {
 pub struct ProcedureParams {
     /// Product id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub product: String,
     /// Words in the title or text (case and diacritics do not matter).
     #[serde(default)]
@@ -51,7 +51,7 @@ pub struct ProcedureParams {
     pub q: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 

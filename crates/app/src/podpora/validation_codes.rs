@@ -48,7 +48,7 @@ impl From<CodeError> for Error {
             CodeError::Store(e) => e.into(),
             CodeError::Invalid(field) => {
                 let (field, code) = code_error_field(field);
-                Error::field(field, code)
+                Error::refused(field, code)
             }
         }
     }
@@ -78,11 +78,11 @@ pub fn status_text(t: &supportweb_i18n::Tr, c: &CodeRecord) -> (String, &'static
 pub struct CodeParams {
     /// Organisation id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub organisation: String,
     /// Product id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub product: String,
     /// `1`: only codes valid today that end within 30 days.
     #[serde(default)]
@@ -90,7 +90,7 @@ pub struct CodeParams {
     pub expiring: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 
@@ -238,7 +238,7 @@ impl CodeInput {
             .ok()
             .and_then(|id| products.iter().find(|p| p.id == id));
         if product.is_none() {
-            errors.add("product", "patch-error-product");
+            errors.add_missing("product", "patch-error-product");
         }
         let module = self.module.trim();
         if let Some(p) = product

@@ -91,7 +91,7 @@ impl From<ProtocolError> for Error {
             ProtocolError::Locked => Error::Locked,
             ProtocolError::Invalid(field) => {
                 let (field, code) = protocol_error_field(field);
-                Error::field(field, code)
+                Error::refused(field, code)
             }
         }
     }

@@ -22,27 +22,27 @@ use crate::{App, FieldErrors, Result, today};
 pub struct ProtocolParams {
     /// State.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::protocol_state)]
     pub state: String,
     /// Organisation id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub organisation: String,
     /// Project id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub project: String,
     /// Kind.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::protocol_kind)]
     pub kind: String,
     /// Held on or after this day.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub from: String,
     /// Held on or before this day.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub to: String,
     /// `organisation`: keeps each organisation's protocols together.
     #[serde(default)]
@@ -50,7 +50,7 @@ pub struct ProtocolParams {
     pub group: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 
@@ -170,11 +170,11 @@ fn columns() -> Vec<Column<ProtocolRecord>> {
 pub struct TaskParams {
     /// `vendor` (what we owe) or `customer` (what the customer owes).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::side)]
     pub side: String,
     /// `open` (default), `done` or `cancelled`.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::task_state)]
     pub state: String,
     /// Words of the responsible person's name.
     #[serde(default)]
@@ -182,15 +182,15 @@ pub struct TaskParams {
     pub responsible: String,
     /// `overdue` or `soon` (within 3 days).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::task_due)]
     pub due: String,
     /// Organisation id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub organisation: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 

@@ -63,7 +63,7 @@ pub fn may_manage(actor: &Actor) -> bool {
 
 fn duplicate(error: StoreError) -> Error {
     match error {
-        StoreError::Duplicate(_) => Error::field("title", "support-canned-error-duplicate"),
+        StoreError::Duplicate(_) => Error::conflicting("title", "support-canned-error-duplicate"),
         other => other.into(),
     }
 }

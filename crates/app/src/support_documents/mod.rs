@@ -91,8 +91,10 @@ impl From<DocumentError> for Error {
                 Error::Forbidden
             }
             DocumentError::Transition(_) => Error::Conflict,
-            DocumentError::NotEntitled => Error::field("organisation", "support-not-entitled"),
-            DocumentError::Invalid(field) => Error::field(field, "support-error-invalid"),
+            DocumentError::NotEntitled => {
+                Error::conflicting("organisation", "support-not-entitled")
+            }
+            DocumentError::Invalid(field) => Error::refused(field, "support-error-invalid"),
         }
     }
 }

@@ -98,7 +98,7 @@ fn validate(
             .ok()
             .and_then(|id| installations.iter().find(|i| i.id == id));
         if found.is_none() {
-            errors.add("installation", "support-error-installation");
+            errors.add_missing("installation", "support-error-installation");
         }
         found
     };
@@ -118,7 +118,7 @@ fn validate(
         text => {
             let parsed = text.parse::<UserId>().ok();
             if parsed.is_none() {
-                errors.add("reporter", "support-error-reporter");
+                errors.add_missing("reporter", "support-error-reporter");
             }
             parsed
         }
@@ -266,9 +266,9 @@ impl SupportDocuments<'_> {
             .map_err(|error| match error {
                 DocumentError::NotEntitled => Error::field("organisation", "support-not-entitled"),
                 DocumentError::Invalid("reporter") => {
-                    Error::field("reporter", "support-error-reporter")
+                    Error::missing("reporter", "support-error-reporter")
                 }
-                DocumentError::Invalid(_) => Error::field("files", "support-error-files"),
+                DocumentError::Invalid(_) => Error::missing("files", "support-error-files"),
                 other => other.into(),
             })
     }

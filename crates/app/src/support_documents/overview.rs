@@ -28,31 +28,31 @@ pub struct OverviewParams {
     pub view: String,
     /// A state, or `unfinished`.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::document_state_filter)]
     pub state: String,
     /// A severity.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::severity)]
     pub severity: String,
     /// Organisation id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub organisation: String,
     /// Assignee id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub assignee: String,
     /// Product id.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub product: String,
     /// Opened on or after this day (`YYYY-MM-DD`).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub from: String,
     /// Opened on or before this day.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Date)]
     pub to: String,
     /// `newest` (default), `oldest`, `updated`, `severity`, `due`.
     #[serde(default)]
@@ -64,7 +64,7 @@ pub struct OverviewParams {
     pub group: String,
     /// The `next` of the previous page.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, format = Uuid)]
     pub after: String,
 }
 

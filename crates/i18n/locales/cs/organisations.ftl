@@ -160,6 +160,7 @@ product-error-code = Zadejte kód z písmen, číslic, - nebo _ (nejvýše 30 zn
 product-error-code-taken = Tento kód má jiný produkt.
 product-error-versions = Zadejte alespoň jednu verzi.
 product-error-line = Řádek smí mít nejvýše 100 znaků.
+product-error-one-line = Každý modul a každá verze je jeden neprázdný řádek bez zalomení.
 product-field-code = Kód
 product-field-name = Název
 product-field-modules = Moduly

@@ -158,6 +158,7 @@ product-error-code = Enter a code of letters, digits, - or _ (at most 30).
 product-error-code-taken = Another product has this code.
 product-error-versions = Enter at least one version.
 product-error-line = A line may have at most 100 characters.
+product-error-one-line = Each module and each version is one non-empty line without a line break.
 product-field-code = Code
 product-field-name = Name
 product-field-modules = Modules

@@ -89,6 +89,7 @@ pub struct OrganisationPage {
 #[into_params(parameter_in = Query)]
 pub struct AfterQuery {
     /// The `next` of the previous page.
+    #[param(format = Uuid)]
     pub after: Option<String>,
 }
 
@@ -123,23 +124,30 @@ pub async fn list_organisations(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OrganisationBody {
     /// Name.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub name: String,
     /// `customer` or `partner`.
+    #[schema(schema_with = supportweb_app::api_schema::organisation_kind)]
     pub kind: String,
     /// IČO; checked by its check digit.
     #[serde(default)]
+    #[schema(pattern = r"^([0-9]{1,8})?$")]
     pub ico: Option<String>,
     /// DIČ.
     #[serde(default)]
     pub dic: Option<String>,
     /// Street and number.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub street: String,
     /// City.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub city: String,
     /// Postal code.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub postal_code: String,
     /// Contact e-mail.
     #[serde(default)]
+    #[schema(schema_with = supportweb_app::api_schema::email_or_empty)]
     pub email: String,
     /// Contact phone.
     #[serde(default)]
@@ -266,10 +274,13 @@ impl From<InstallationRecord> for Installation {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SlaTargetBody {
     /// `critical`, `high`, `medium` or `low`.
+    #[schema(schema_with = supportweb_app::api_schema::severity)]
     pub severity: String,
     /// First response within (business minutes).
+    #[schema(minimum = 1, maximum = 6000000)]
     pub response_minutes: i64,
     /// Resolution within (business minutes).
+    #[schema(minimum = 1, maximum = 6000000)]
     pub resolution_minutes: i64,
 }
 
@@ -369,12 +380,16 @@ pub async fn organisation(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ContractBody {
     /// Number (unique).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub number: String,
     /// First day covered.
+    #[schema(value_type = String, format = Date)]
     pub valid_from: String,
     /// Last day covered.
+    #[schema(value_type = String, format = Date)]
     pub valid_to: String,
     /// `active`, `suspended` or `ended`.
+    #[schema(schema_with = supportweb_app::api_schema::contract_state)]
     pub state: String,
     /// Covered products of the catalogue.
     #[serde(default)]
@@ -384,6 +399,7 @@ pub struct ContractBody {
     pub covered_scope: String,
     /// Prepaid support time in minutes.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 6000000)]
     pub prepaid_minutes: Option<i64>,
     /// One target per severity, all four.
     pub sla: Vec<SlaTargetBody>,
@@ -534,13 +550,17 @@ pub async fn products(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProductBody {
     /// Code (letters, digits, `-`, `_`).
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,30}$")]
     pub code: String,
     /// Name.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Modules.
     #[serde(default)]
+    #[schema(schema_with = supportweb_app::api_schema::lines)]
     pub modules: Vec<String>,
     /// Versions, newest first (at least one).
+    #[schema(schema_with = supportweb_app::api_schema::some_lines)]
     pub versions: Vec<String>,
     /// Offered.
     #[serde(default = "offered")]
@@ -570,6 +590,15 @@ pub async fn create_product(
     let admin = state.app().administration();
     admin.require_catalogue_manager(&signed.actor)?;
     let body: ProductBody = json(&body)?;
+    // The form takes one module or version a line: a line break inside one would make two.
+    for (field, lines) in [("modules", &body.modules), ("versions", &body.versions)] {
+        if lines
+            .iter()
+            .any(|l| l.contains(['\r', '\n']) || l.trim().is_empty())
+        {
+            return Err(supportweb_app::Error::field(field, "product-error-one-line").into());
+        }
+    }
     let form = ProductForm {
         code: body.code,
         name: body.name,
@@ -588,6 +617,7 @@ pub struct InstallationBody {
     /// Product.
     pub product_id: Uuid,
     /// Which installation.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub label: String,
     /// One of the product's versions.
     pub product_version: String,

@@ -51,8 +51,10 @@ impl From<CannedReplyRecord> for CannedReply {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CannedReplyBody {
     /// Short title (at most 100 characters, unique).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub title: String,
     /// Text in Markdown (at most 20,000 characters).
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: String,
     /// On update: the version read.
     #[serde(default)]

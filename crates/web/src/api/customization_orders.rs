@@ -205,7 +205,7 @@ pub struct Work {
 
 /// A reply or (staff only) an internal note.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Comment {
+pub struct OrderComment {
     /// Id.
     pub id: Uuid,
     /// Who wrote it.
@@ -242,7 +242,7 @@ pub struct OrderDetail {
     /// The requirement's files.
     pub files: Vec<FileInfo>,
     /// The conversation, oldest first (customers never get internal notes).
-    pub comments: Vec<Comment>,
+    pub comments: Vec<OrderComment>,
 }
 
 /// A page of orders.
@@ -287,11 +287,14 @@ pub struct OrderBody {
     /// The customer organisation.
     pub organisation_id: Uuid,
     /// Title.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Description (Markdown).
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub description: String,
     /// Desired date (YYYY-MM-DD).
     #[serde(default)]
+    #[schema(schema_with = supportweb_app::api_schema::day_empty_or_null)]
     pub desired_on: Option<String>,
     /// Staff submitting on a customer's behalf: the requesting user of the organisation.
     #[serde(default)]
@@ -388,7 +391,7 @@ async fn detail_of(state: &AppState, signed: &SignedIn, id: &str) -> Result<Orde
         files: files.into_iter().map(FileInfo::from).collect(),
         comments: comments
             .into_iter()
-            .map(|c| Comment {
+            .map(|c| OrderComment {
                 id: c.id,
                 author_name: c.author_name,
                 by_staff: c.by_staff,
@@ -427,14 +430,19 @@ pub async fn detail(
 #[serde(deny_unknown_fields)]
 pub struct QuoteBody {
     /// Scope / specification (Markdown).
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub scope: String,
     /// Estimated hours in hundredths (1250 = 12.5 h).
+    #[schema(minimum = 1)]
     pub estimated_centi_hours: i64,
     /// Hourly rate in minor units.
+    #[schema(minimum = 0)]
     pub hourly_rate: i64,
     /// `CZK` or `EUR`.
+    #[schema(schema_with = supportweb_app::api_schema::currency)]
     pub currency: String,
     /// VAT rate in basis points (2100 = 21 %).
+    #[schema(maximum = 10000)]
     pub vat_basis_points: u32,
     /// Proposed delivery date.
     pub delivery_on: NaiveDate,
@@ -499,18 +507,22 @@ pub struct StepBody {
     /// `analyse`, `approve`, `reject`, `return_for_requote`, `develop`, `deliver`, `accept`,
     /// `accept_with_reservations`, `not_accept`, `invoice`, `close` or `cancel` (quotes have
     /// their own endpoint).
+    #[schema(schema_with = supportweb_app::api_schema::order_step)]
     pub step: String,
     /// Reason (reject, return, not accept, cancel) or the reservations, one a line.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub reason: String,
     /// The customer's purchase-order number (approve).
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub purchase_order: String,
     /// The quote revision the signatory read (approve, reject, return; default: the newest).
     #[serde(default)]
     pub quote_revision: Option<i64>,
     /// The version or build that contains the customization (deliver).
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub delivered_in: String,
     /// The published patch that contains it (deliver; optional).
     #[serde(default)]
@@ -566,9 +578,11 @@ pub struct WorkBody {
     /// Day.
     pub worked_on: NaiveDate,
     /// Hundredths of an hour (1–2400).
+    #[schema(minimum = 1, maximum = 2400)]
     pub centi_hours: i64,
     /// What was done.
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub note: String,
 }
 
@@ -615,6 +629,7 @@ pub async fn work(
 #[serde(deny_unknown_fields)]
 pub struct ReservationBody {
     /// `open` or `fixed`.
+    #[schema(schema_with = supportweb_app::api_schema::reservation_state)]
     pub state: String,
     /// The reservation's `version` read.
     pub version: i64,
@@ -764,6 +779,7 @@ pub async fn convert(
 pub struct CommentBody {
     /// Text (Markdown).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: String,
     /// An internal note (staff only).
     #[serde(default)]
@@ -816,7 +832,7 @@ pub async fn comment(
         ("file" = Uuid, Path, description = "File id")
     ),
     responses(
-        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The content, as an attachment, with the media type the server found in it (any type)", content_type = "*/*"),
         (status = 404, description = "No such order or file visible to the caller", body = Problem, content_type = "application/problem+json")
     )
 )]

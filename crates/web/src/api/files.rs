@@ -52,8 +52,9 @@ impl From<FileRecord> for FileInfo {
     }
 }
 
-/// Multipart body of an upload.
+/// Multipart body of an upload: one part, `file`.
 #[derive(ToSchema)]
+#[schema(max_properties = 1)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file.
@@ -80,7 +81,7 @@ pub fn upload_routes() -> UtoipaMethodRouter<AppState> {
     request_body(content = inline(UploadForm), content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = FileInfo),
-        (status = 400, description = "No file or a broken upload", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "No part `file`, a part other than `file`, or a broken upload", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the size limit; nothing stored", body = Problem, content_type = "application/problem+json")
     )
@@ -99,15 +100,30 @@ pub async fn upload(
     if attachments.too_large(declared) {
         return Err(AppError::PayloadTooLarge);
     }
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let file_name = field.file_name().unwrap_or_default().to_owned();
-        let record = attachments.upload(&signed.actor, &file_name, field).await?;
-        return Ok((StatusCode::CREATED, Json(record.into())));
+    // Exactly one part, `file`: anything else is refused and nothing is kept.
+    let Some(field) = multipart.next_field().await.map_err(multipart_error)? else {
+        return Err(AppError::BadRequest("missing_file"));
+    };
+    if field.name() != Some("file") {
+        return Err(AppError::BadRequest("missing_file"));
     }
-    Err(AppError::BadRequest("missing_file"))
+    let file_name = field.file_name().unwrap_or_default().to_owned();
+    let stored = attachments.store(field).await?;
+    match multipart.next_field().await {
+        Ok(None) => {}
+        Ok(Some(_)) => {
+            attachments.discard(stored).await;
+            return Err(AppError::BadRequest("unexpected_part"));
+        }
+        Err(error) => {
+            attachments.discard(stored).await;
+            return Err(multipart_error(error));
+        }
+    }
+    let record = attachments
+        .record(&signed.actor, &file_name, stored)
+        .await?;
+    Ok((StatusCode::CREATED, Json(record.into())))
 }
 
 /// Downloads a file the user may see. Supports `Range` (one range; invalid → 416),
@@ -118,7 +134,7 @@ pub async fn upload(
     tag = "files",
     params(("id" = Uuid, Path, description = "File id")),
     responses(
-        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The content, as an attachment, with the media type the server found in it (any type)", content_type = "*/*"),
         (status = 206, description = "The requested range"),
         (status = 304, description = "Unchanged (ETag matched)"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

@@ -61,6 +61,7 @@ pub async fn me(State(state): State<AppState>, signed: SignedIn) -> Result<Json<
 pub struct NotificationSetting {
     /// `document_created`, `document_reply`, `document_state`; staff also `document_note`
     /// and `sla_breach`.
+    #[schema(schema_with = supportweb_app::api_schema::notification_kind)]
     pub kind: String,
     /// Whether e-mails of this kind are sent.
     pub enabled: bool,

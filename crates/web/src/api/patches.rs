@@ -168,20 +168,27 @@ pub struct PatchBody {
     #[serde(default)]
     pub module: String,
     /// Version or build (at most 50 characters).
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub build: String,
     /// Title (at most 200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Release notes in Markdown.
+    #[schema(min_length = 1, max_length = 50000, pattern = r"\S")]
     pub release_notes: String,
     /// Oldest version it applies to.
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub applies_from: String,
     /// Newest version it applies to.
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub applies_to: String,
     /// Release date.
+    #[schema(value_type = String, format = Date)]
     pub released_on: String,
     /// `all` or `chosen`.
+    #[schema(schema_with = supportweb_app::api_schema::patch_visibility)]
     pub visibility: String,
     /// With `chosen`: the organisations.
     #[serde(default)]
@@ -317,6 +324,7 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct PatchStepBody {
     /// `publish` (needs a file), `withdraw` (needs a reason) or `republish`.
+    #[schema(schema_with = supportweb_app::api_schema::patch_step)]
     pub step: String,
     /// Why it is withdrawn; customers see it.
     #[serde(default)]
@@ -369,7 +377,7 @@ pub async fn step(
         ("file" = Uuid, Path, description = "File id")
     ),
     responses(
-        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The content, as an attachment, with the media type the server found in it (any type)", content_type = "*/*"),
         (status = 206, description = "The requested range"),
         (status = 304, description = "Unchanged (ETag matched)"),
         (status = 403, description = "`patch_not_covered`: no contract covered the release date; `patch_withdrawn`", body = Problem, content_type = "application/problem+json"),

@@ -138,10 +138,13 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct ProcedureBody {
     /// Title (at most 200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Text in Markdown.
+    #[schema(min_length = 1, max_length = 100000, pattern = r"\S")]
     pub body: String,
     /// `all`, `staff` or `chosen`.
+    #[schema(schema_with = supportweb_app::api_schema::procedure_visibility)]
     pub visibility: String,
     /// Products it is about.
     #[serde(default)]
@@ -311,7 +314,7 @@ pub async fn update(
         ("file" = Uuid, Path, description = "File id")
     ),
     responses(
-        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The content, as an attachment, with the media type the server found in it (any type)", content_type = "*/*"),
         (status = 206, description = "The requested range"),
         (status = 404, description = "No such procedure or file visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "Range not satisfiable", body = Problem, content_type = "application/problem+json")

@@ -34,15 +34,18 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct ParticipantJson {
     /// `vendor`, `customer` or `external`.
+    #[schema(schema_with = supportweb_app::api_schema::participant_side)]
     pub side: String,
     /// The account (vendor staff, or a user of the organisation).
     #[serde(default)]
     pub user_id: Option<Uuid>,
     /// Name (externals; for accounts it is the account's name).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name: String,
     /// Organisation or role (externals).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub affiliation: String,
     /// Present (else excused).
     pub present: bool,
@@ -53,12 +56,15 @@ pub struct ParticipantJson {
 #[serde(deny_unknown_fields)]
 pub struct ItemJson {
     /// Title.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     /// Summary (Markdown).
     #[serde(default)]
+    #[schema(max_length = 50000)]
     pub summary: String,
     /// Decisions (Markdown).
     #[serde(default)]
+    #[schema(max_length = 50000)]
     pub decisions: String,
 }
 
@@ -112,7 +118,7 @@ impl From<TaskRecord> for Task {
 
 /// A verifier's answer.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Answer {
+pub struct VerifierAnswer {
     /// The revision answered.
     pub revision: i64,
     /// Who.
@@ -169,7 +175,7 @@ pub struct Protocol {
     /// Files (`download_url` each).
     pub files: Vec<crate::api::patches::PatchFileJson>,
     /// Confirmations and objections, oldest first.
-    pub responses: Vec<Answer>,
+    pub responses: Vec<VerifierAnswer>,
     /// Send back with a change; a stale value gives 409.
     pub version: i64,
 }
@@ -229,7 +235,7 @@ impl From<ProtocolRecord> for Protocol {
             responses: p
                 .responses
                 .into_iter()
-                .map(|r| Answer {
+                .map(|r| VerifierAnswer {
                     revision: r.revision,
                     user_name: r.user_name,
                     confirmed: r.confirmed,
@@ -285,8 +291,10 @@ pub struct TaskBody {
     #[serde(default)]
     pub id: Option<Uuid>,
     /// What is to be done.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub description: String,
     /// `vendor` or `customer`.
+    #[schema(schema_with = supportweb_app::api_schema::side)]
     pub side: String,
     /// The responsible person's account.
     #[serde(default)]
@@ -295,9 +303,11 @@ pub struct TaskBody {
     #[serde(default)]
     pub responsible_name: String,
     /// Due (`YYYY-MM-DD`).
+    #[schema(value_type = String, format = Date)]
     pub due_on: String,
     /// `open` (default), `done` or `cancelled`.
     #[serde(default)]
+    #[schema(value_type = Option<String>, schema_with = supportweb_app::api_schema::task_state)]
     pub state: Option<String>,
 }
 
@@ -308,20 +318,26 @@ pub struct ProtocolBody {
     /// The organisation.
     pub organisation_id: Uuid,
     /// The project's name (created when new).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub project: String,
     /// Kind.
+    #[schema(schema_with = supportweb_app::api_schema::protocol_kind)]
     pub kind: String,
     /// When, Prague time: `YYYY-MM-DDTHH:MM`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$")]
     pub held_at: String,
     /// Where.
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub place: String,
     /// The minute-taker (staff).
     pub minute_taker_id: Uuid,
     /// Verification deadline.
     #[serde(default)]
+    #[schema(schema_with = supportweb_app::api_schema::day_empty_or_null)]
     pub verification_due: Option<String>,
     /// Subject.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub subject: String,
     /// Participants.
     #[serde(default)]
@@ -554,6 +570,7 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct ProtocolStepBody {
     /// `issue` (staff), `confirm` or `object` (a verifier).
+    #[schema(schema_with = supportweb_app::api_schema::protocol_step)]
     pub step: String,
     /// Objections (required with `object`).
     #[serde(default)]
@@ -655,7 +672,7 @@ pub async fn revision(
         ("file" = Uuid, Path, description = "File id")
     ),
     responses(
-        (status = 200, description = "The content, as an attachment", content_type = "application/octet-stream"),
+        (status = 200, description = "The content, as an attachment, with the media type the server found in it (any type)", content_type = "*/*"),
         (status = 404, description = "No such protocol or file visible to the caller", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -713,6 +730,7 @@ pub async fn tasks(
 #[serde(deny_unknown_fields)]
 pub struct TaskStateBody {
     /// `open`, `done` or `cancelled`.
+    #[schema(schema_with = supportweb_app::api_schema::task_state)]
     pub state: String,
     /// The `version` read.
     pub version: i64,

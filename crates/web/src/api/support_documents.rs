@@ -186,24 +186,31 @@ pub struct NewSupportDocument {
     /// The organisation (one where the caller may write support documents).
     pub organisation_id: Uuid,
     /// `error`, `question`, `request` or `other`.
+    #[schema(schema_with = supportweb_app::api_schema::category)]
     pub category: String,
     /// `critical`, `high`, `medium` or `low`.
+    #[schema(schema_with = supportweb_app::api_schema::severity)]
     pub severity: String,
     /// A line of the organisation's installation card: fills product and version.
     #[serde(default)]
     pub installation_id: Option<Uuid>,
     /// Module.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub module: String,
     /// Version (default: the installation's).
     #[serde(default)]
+    #[schema(max_length = 50)]
     pub product_version: String,
     /// Subject (at most 200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub subject: String,
     /// Description in Markdown (at most 20,000 characters).
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub description: String,
     /// Contact person and phone.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub contact: String,
     /// Files uploaded by the caller through `POST /api/v1/files`.
     #[serde(default)]
@@ -501,6 +508,7 @@ pub async fn detail(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewComment {
     /// Text in Markdown (at most 20,000 characters).
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: String,
     /// An internal note the customer never sees (staff only).
     #[serde(default)]
@@ -551,6 +559,7 @@ pub async fn comment(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TransitionBody {
     /// One of the detail's `actions`.
+    #[schema(schema_with = supportweb_app::api_schema::transition)]
     pub transition: String,
     /// The document's version as read.
     pub version: i64,
@@ -679,8 +688,10 @@ pub async fn watchers(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewTime {
     /// `analysis`, `fix`, `consultation`, `remote_session`, `testing`, `other`.
+    #[schema(schema_with = supportweb_app::api_schema::activity)]
     pub activity: String,
     /// Minutes (1 to 1440).
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes: i64,
     /// Billable: draws down the contract's prepaid hours.
     #[serde(default)]
@@ -690,6 +701,7 @@ pub struct NewTime {
     pub work_date: Option<NaiveDate>,
     /// Note (at most 500 characters).
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 

@@ -122,14 +122,18 @@ pub struct CodeBody {
     pub module: String,
     /// The code (required when issuing; on a change, absent keeps it).
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub code: String,
     /// First valid day (`YYYY-MM-DD`).
+    #[schema(value_type = String, format = Date)]
     pub valid_from: String,
     /// Last valid day (absent: no end).
     #[serde(default)]
+    #[schema(schema_with = supportweb_app::api_schema::day_or_empty)]
     pub valid_to: String,
     /// Note.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
     /// For a change: the `version` read.
     #[serde(default)]
