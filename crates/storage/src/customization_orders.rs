@@ -955,6 +955,11 @@ impl Store {
         let at = now();
         let mut tx = self.begin().await?;
         tx.move_order(&order, to, version).await?;
+        // Checked again after the order's row is taken: a reservation reopened meanwhile
+        // cannot slip past the check above.
+        if step == OrderStep::Close && tx.open_reservations(id).await? > 0 {
+            return Err(OrderError::Invalid("reservations"));
+        }
         match step {
             OrderStep::Approve => {
                 on_tx!(tx, conn => {
@@ -1137,7 +1142,8 @@ impl Store {
     }
 
     /// Marks a reservation fixed or open again (staff who write orders), guarded by
-    /// `version`.
+    /// `version`, while the order is accepted or invoiced. The order's version moves too, so
+    /// a step decided on the reservations as they were (closing) is refused as stale.
     pub async fn set_reservation_state(
         &self,
         actor: &Actor,
@@ -1156,6 +1162,21 @@ impl Store {
             .find(|r| r.id == reservation)
             .ok_or(StoreError::NotFound)?;
         let mut tx = self.begin().await?;
+        // First the order's row: two writers of one order queue here on both backends.
+        let order_moved = on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE customization_orders SET version = version + 1, updated_at = $2
+                 WHERE id = $1 AND state IN ('accepted', 'invoiced')",
+            )
+            .bind(order.0)
+            .bind(now())
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if order_moved != 1 {
+            return Err(StoreError::Conflict.into());
+        }
         let updated = on_tx!(tx, conn => {
             sqlx::query(
                 "UPDATE order_reservations SET state = $3, fixed_at = $4, version = version + 1
@@ -1560,6 +1581,18 @@ impl Tx {
     }
 
     /// Moves an order to `to`, guarded by the version and state the caller read.
+    /// How many reservations of order `id` are still open, read in this transaction.
+    async fn open_reservations(&mut self, id: OrderId) -> Result<i64, StoreError> {
+        Ok(on_tx!(self, conn => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM order_reservations WHERE order_id = $1 AND state = 'open'",
+            )
+            .bind(id.0)
+            .fetch_one(conn)
+            .await?
+        }))
+    }
+
     async fn move_order(
         &mut self,
         order: &OrderRecord,

@@ -1317,7 +1317,164 @@ async fn a_document_reported_by_staff_converts_with_staff_as_requester(store: St
     assert_eq!(order.support_document_id, Some(document.id));
 }
 
+/// An order driven to "invoiced" with one reservation, fixed; what the race needs.
+async fn invoiced_with_a_fixed_reservation(
+    store: &Store,
+    manager: &Actor,
+    writer: &Actor,
+    signatory: &Actor,
+    title: &str,
+) -> OrderId {
+    let obec = writer.memberships[0].organisation_id;
+    let id = store
+        .create_order(writer, &requirement(obec, title))
+        .await
+        .unwrap();
+    step(store, manager, id, OrderStep::Analyse, StepInput::default())
+        .await
+        .unwrap();
+    let version = store.order(manager, id).await.unwrap().version;
+    store
+        .issue_quote(
+            manager,
+            id,
+            &quote(1250, d(2026, 12, 31)),
+            &[],
+            today(),
+            version,
+        )
+        .await
+        .unwrap();
+    step(
+        store,
+        signatory,
+        id,
+        OrderStep::Approve,
+        StepInput::default(),
+    )
+    .await
+    .unwrap();
+    step(store, manager, id, OrderStep::Develop, StepInput::default())
+        .await
+        .unwrap();
+    let deliver = StepInput {
+        delivered_in: "5.4.2".into(),
+        ..StepInput::default()
+    };
+    step(store, manager, id, OrderStep::Deliver, deliver)
+        .await
+        .unwrap();
+    step(
+        store,
+        writer,
+        id,
+        OrderStep::AcceptWithReservations,
+        because("Chybí součet za měsíc"),
+    )
+    .await
+    .unwrap();
+    let reservation = &store.order_reservations(manager, id).await.unwrap()[0];
+    store
+        .set_reservation_state(
+            manager,
+            id,
+            reservation.id,
+            ReservationState::Fixed,
+            reservation.version,
+        )
+        .await
+        .unwrap();
+    step(store, manager, id, OrderStep::Invoice, StepInput::default())
+        .await
+        .unwrap();
+    id
+}
+
+/// Closing checks that every reservation is fixed; a reservation reopened at the same instant
+/// must not slip through: either the order closes with every reservation fixed, or the close
+/// is refused. Two writers race many times; then the same interleaving step by step.
+async fn an_order_never_closes_while_a_reservation_is_reopened(store: Store) {
+    let manager = staff(&store, "vedouci", StaffRole::ProjectManager).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let writer = member(&store, "referent", obec, AgendaRight::Write, false).await;
+    let signatory = member(&store, "starosta", obec, AgendaRight::Read, true).await;
+    for round in 0..12 {
+        let id = invoiced_with_a_fixed_reservation(
+            &store,
+            &manager,
+            &writer,
+            &signatory,
+            &format!("Sestava {round}"),
+        )
+        .await;
+        let order = store.order(&manager, id).await.unwrap();
+        let reservation = store.order_reservations(&manager, id).await.unwrap()[0].clone();
+        let nothing = StepInput::default();
+        let (closed, reopened) = tokio::join!(
+            store.order_step(
+                &manager,
+                id,
+                OrderStep::Close,
+                &nothing,
+                today(),
+                order.version
+            ),
+            store.set_reservation_state(
+                &manager,
+                id,
+                reservation.id,
+                ReservationState::Open,
+                reservation.version
+            )
+        );
+        let state = store.order(&manager, id).await.unwrap().state;
+        let open = store.order_reservations(&manager, id).await.unwrap()[0].state;
+        assert!(
+            !(state == OrderState::Closed && open == ReservationState::Open),
+            "round {round}: closed with an open reservation ({closed:?}, {reopened:?})"
+        );
+        assert!(
+            closed.is_err() || reopened.is_err(),
+            "round {round}: both won"
+        );
+    }
+
+    // Step by step: the order as read before the reservation was reopened is stale.
+    let id =
+        invoiced_with_a_fixed_reservation(&store, &manager, &writer, &signatory, "Pomalá").await;
+    let read = store.order(&manager, id).await.unwrap();
+    let reservation = store.order_reservations(&manager, id).await.unwrap()[0].clone();
+    store
+        .set_reservation_state(
+            &manager,
+            id,
+            reservation.id,
+            ReservationState::Open,
+            reservation.version,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .order_step(
+                &manager,
+                id,
+                OrderStep::Close,
+                &StepInput::default(),
+                today(),
+                read.version
+            )
+            .await,
+        Err(OrderError::Store(StoreError::Conflict) | OrderError::Invalid("reservations"))
+    ));
+    assert_eq!(
+        store.order(&manager, id).await.unwrap().state,
+        OrderState::Invoiced
+    );
+}
+
 both_backends!(
+    an_order_never_closes_while_a_reservation_is_reopened,
     reading_parties_only_answer_and_foreign_cursors_are_no_cursors,
     a_document_reported_by_staff_converts_with_staff_as_requester,
     delivery_links_only_a_published_patch_offered_to_the_organisation,
