@@ -1327,6 +1327,20 @@ impl Store {
             return Err(ProtocolError::NotAllowed);
         }
         let mut tx = self.begin().await?;
+        // A protocol still being written carries its tasks' states in its form: moving its
+        // version makes a form read before this change stale (409) instead of silently
+        // setting the task back; an issued one is not touched (its answers name a revision).
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE protocols SET version = version + 1, updated_at = $2
+                 WHERE id = $1 AND state IN ('draft', 'objected')",
+            )
+            .bind(row.protocol_id.0)
+            .bind(now())
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
         let updated = on_tx!(tx, conn => {
             sqlx::query(
                 "UPDATE protocol_tasks SET state = $2, version = version + 1, updated_at = $3

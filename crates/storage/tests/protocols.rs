@@ -905,7 +905,54 @@ async fn paged_ids(
     paged
 }
 
+/// A task marked done on the tasks overview while someone edits the draft protocol with the
+/// form read before: the edit must not silently set the task back to open.
+async fn an_edit_read_before_a_task_changed_cannot_undo_it(store: Store) {
+    let consultant = staff(&store, "konzultant", StaffRole::Consultant).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let verifier = member(&store, "starosta", obec, true).await;
+    let new = protocol(
+        obec,
+        consultant.user_id,
+        verifier.user_id,
+        "Úvodní schůzka",
+        2,
+    );
+    let id = store.create_protocol(&consultant, &new).await.unwrap();
+    let read = store.protocol(&consultant, id).await.unwrap();
+    let task = read.tasks[0].clone();
+    // The form as read: the same protocol with its tasks (by id) as they were.
+    let mut edited = new.clone();
+    edited.subject = "Úvodní schůzka k migraci".into();
+    for (typed, stored) in edited.tasks.iter_mut().zip(&read.tasks) {
+        typed.id = Some(stored.id);
+        typed.state = stored.state;
+    }
+    let (marked, saved) = tokio::join!(
+        store.set_task_state(&consultant, task.id, TaskState::Done, task.version),
+        store.update_protocol(&consultant, id, &edited, read.version)
+    );
+    // Exactly one of the two writers wins, and what is stored is the winner's.
+    let now = store.protocol(&consultant, id).await.unwrap();
+    let state = now.tasks.iter().find(|t| t.id == task.id).unwrap().state;
+    match (&marked, &saved) {
+        (Ok(()), Err(ProtocolError::Store(StoreError::Conflict))) => {
+            assert_eq!(state, TaskState::Done);
+            assert_eq!(
+                now.subject, "Úvodní schůzka",
+                "nothing of the stale edit kept"
+            );
+        }
+        (Err(ProtocolError::Store(StoreError::Conflict)), Ok(())) => {
+            assert_eq!(state, TaskState::Open);
+            assert_eq!(now.subject, "Úvodní schůzka k migraci");
+        }
+        _ => panic!("both or neither won: {marked:?}, {saved:?}, the task is {state:?}"),
+    }
+}
+
 both_backends!(
+    an_edit_read_before_a_task_changed_cannot_undo_it,
     the_lifecycle_binds_answers_to_revisions_and_locks_confirmed_protocols,
     customers_see_only_their_issued_protocols_and_ids_are_checked,
     open_tasks_carry_over_and_reminders_go_once,
