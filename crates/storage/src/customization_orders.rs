@@ -960,6 +960,14 @@ impl Store {
         if step == OrderStep::Close && tx.open_reservations(id).await? > 0 {
             return Err(OrderError::Invalid("reservations"));
         }
+        // Likewise the delivered patch: still published and offered to the organisation.
+        if let Some(patch) = delivered_patch
+            && !tx
+                .patch_offered(patch, order.organisation_id, false)
+                .await?
+        {
+            return Err(OrderError::Invalid("patch"));
+        }
         match step {
             OrderStep::Approve => {
                 on_tx!(tx, conn => {

@@ -50,6 +50,13 @@ impl Store {
         }
         let label = format!("{} {}", patch.title, patch.build);
         let mut tx = self.begin().await?;
+        if linked
+            && !tx
+                .patch_offered(patch.id, record.organisation_id, true)
+                .await?
+        {
+            return Err(DocumentError::Invalid("patch"));
+        }
         let changed = if linked {
             on_tx!(tx, conn => {
                 sqlx::query(

@@ -1045,3 +1045,54 @@ impl Tx {
         Ok(names.join(", "))
     }
 }
+
+impl crate::Tx {
+    /// Whether patch `id` is published (or, with `withdrawn_too`, published once) and offered
+    /// to `organisation`, read in this transaction after taking the patch's row: a patch
+    /// withdrawn or narrowed to other organisations at the same instant is seen as it is now.
+    pub(crate) async fn patch_offered(
+        &mut self,
+        id: PatchId,
+        organisation: OrganisationId,
+        withdrawn_too: bool,
+    ) -> Result<bool, StoreError> {
+        let states: &[&str] = if withdrawn_too {
+            &["published", "withdrawn"]
+        } else {
+            &["published"]
+        };
+        let mut taken = 0;
+        for state in states {
+            taken += crate::on_tx!(self, conn => {
+                sqlx::query("UPDATE patches SET version = version WHERE id = $1 AND state = $2")
+                    .bind(id.0)
+                    .bind(*state)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+            });
+        }
+        if taken != 1 {
+            return Ok(false);
+        }
+        let visibility: String = crate::on_tx!(self, conn => {
+            sqlx::query_scalar("SELECT visibility FROM patches WHERE id = $1")
+                .bind(id.0)
+                .fetch_one(&mut *conn)
+                .await?
+        });
+        if visibility == PatchVisibility::All.as_str() {
+            return Ok(true);
+        }
+        let chosen: i64 = crate::on_tx!(self, conn => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM patch_organisations WHERE patch_id = $1 AND organisation_id = $2",
+            )
+            .bind(id.0)
+            .bind(organisation.0)
+            .fetch_one(&mut *conn)
+            .await?
+        });
+        Ok(chosen > 0)
+    }
+}

@@ -704,6 +704,23 @@ impl Store {
         let clock = SlaClock::start(hours, at, target);
         let id = DocumentId::generate();
         let mut tx = self.begin().await?;
+        // The contract read above must still cover today when the document is written: a
+        // contract ended or suspended at the same instant is seen here (the row is taken).
+        let still_covering = on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE contracts SET version = version
+                 WHERE id = $1 AND state = $2 AND valid_from <= $3 AND valid_to >= $3",
+            )
+            .bind(contract_id.0)
+            .bind(ContractState::Active.as_str())
+            .bind(today)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        if still_covering != 1 {
+            return Err(DocumentError::NotEntitled);
+        }
         let number = tx
             .next_number(NumberedAgenda::SupportDocument, today_year(at))
             .await?;

@@ -753,7 +753,67 @@ async fn keyset_pages_equal_the_whole_list(store: Store) {
     assert_eq!(filtered.len(), 4);
 }
 
+/// A patch narrowed to other organisations at the same instant as staff link it to a
+/// document: the link read the patch as offered, but by the time it writes it is not.
+async fn a_patch_narrowed_while_it_is_linked_is_not_linked(store: Store) {
+    let developer = staff(&store, "vyvojar", StaffRole::Developer).await;
+    let technician = staff(&store, "technik", StaffRole::Technician).await;
+    let product = product(&store, &developer, "SPIS").await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    build::contract(&store, obec, Some(600)).await;
+    let reporter =
+        supportweb_storage::testing::build::customer(&store, "referent", obec, AgendaRight::Write)
+            .await;
+    let document = supportweb_storage::testing::build::document_in(
+        &store,
+        &reporter,
+        &technician,
+        obec,
+        "Padá podatelna",
+        supportweb_domain::support_document::DocumentState::InProgress,
+    )
+    .await;
+    let file = upload(&store, &developer, "f.zip").await;
+    let fix = published(
+        &store,
+        &developer,
+        new_patch(product, "Oprava podatelny", (2026, 6, 2), vec![file]),
+    )
+    .await;
+    let narrowed = supportweb_storage::testing::hold_write(
+        &store,
+        &[(
+            "UPDATE patches SET visibility = 'chosen', version = version + 1 WHERE id = $1",
+            fix.0,
+        )],
+    )
+    .await;
+    let linking = {
+        let store = store.clone();
+        let technician = technician.clone();
+        tokio::spawn(async move { store.link_patch(&technician, document.id, fix, true).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    narrowed.commit().await.unwrap();
+    let linked = linking.await.unwrap();
+    assert!(
+        matches!(
+            linked,
+            Err(supportweb_storage::support_documents::DocumentError::Invalid("patch"))
+        ),
+        "linked a patch no longer offered to the organisation: {linked:?}"
+    );
+    assert!(
+        store
+            .document_patches(&technician, &document)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 both_backends!(
+    a_patch_narrowed_while_it_is_linked_is_not_linked,
     entitlement_follows_the_release_date,
     drafts_and_chosen_patches_never_reach_other_organisations,
     applicable_patches_match_the_installation_card,

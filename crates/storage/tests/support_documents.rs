@@ -937,7 +937,49 @@ async fn the_state_filter_finds_each_state_and_unfinished_means_open(store: Stor
     assert_eq!(ids(StateFilter::Unfinished).await, unfinished);
 }
 
+/// A contract ended at the same instant as a customer opens a document: the opening read the
+/// contract as active, but by the time it writes the contract no longer covers today.
+async fn a_contract_ended_while_a_document_opens_stops_it(store: Store) {
+    let obec = organisation(&store, "Obec Lhota").await;
+    let id = contract(&store, obec, Some(600)).await;
+    let referent = customer(&store, "referent", obec, AgendaRight::Write).await;
+    let ended = supportweb_storage::testing::hold_write(
+        &store,
+        &[(
+            "UPDATE contracts SET state = 'ended', version = version + 1 WHERE id = $1",
+            id.0,
+        )],
+    )
+    .await;
+    let opening = {
+        let store = store.clone();
+        let referent = referent.clone();
+        tokio::spawn(async move {
+            store
+                .create_document(
+                    &referent,
+                    &new_document(obec, "Padá podatelna"),
+                    &hours(),
+                    today(),
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    ended.commit().await.unwrap();
+    let opened = opening.await.unwrap();
+    assert!(
+        matches!(opened, Err(DocumentError::NotEntitled)),
+        "opened on an ended contract: {opened:?}"
+    );
+    assert_eq!(
+        supportweb_storage::testing::count_rows(&store, "support_documents").await,
+        0
+    );
+}
+
 both_backends!(
+    a_contract_ended_while_a_document_opens_stops_it,
     the_state_filter_finds_each_state_and_unfinished_means_open,
     creating_needs_write_right_entitlement_and_own_files,
     the_workflow_refuses_what_the_party_may_not_do_and_stale_edits,

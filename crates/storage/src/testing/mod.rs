@@ -418,3 +418,22 @@ pub async fn forget_migration(store: &Store, version: i64) {
             .rows_affected()
     });
 }
+
+/// Opens a write transaction and runs each `(statement, id)` in it (the id bound as `$1`),
+/// without committing: another writer that checks now reads what was committed before, and
+/// its own write waits for this transaction. Commit it to let that writer go on — how a test
+/// puts a change exactly between another writer's check and its write.
+pub async fn hold_write(store: &Store, statements: &[(&str, uuid::Uuid)]) -> crate::Tx {
+    let mut tx = store.begin().await.unwrap_or_else(|e| panic!("begin: {e}"));
+    for (statement, id) in statements {
+        crate::on_tx!(tx, conn => {
+            sqlx::query(sqlx::AssertSqlSafe(*statement))
+                .bind(*id)
+                .execute(&mut *conn)
+                .await
+                .unwrap_or_else(|e| panic!("{statement}: {e}"))
+                .rows_affected()
+        });
+    }
+    tx
+}
