@@ -1170,6 +1170,44 @@ async fn delivery_links_only_a_published_patch_offered_to_the_organisation(store
         OrderState::InDevelopment,
         "nothing was written"
     );
+    // A patch withdrawn between the delivery's check and its write is not delivered.
+    let withdrawn_meanwhile = store
+        .create_patch(
+            &developer,
+            &patch("Stažená", PatchVisibility::All, vec![], upload().await),
+        )
+        .await
+        .unwrap();
+    publish(withdrawn_meanwhile).await;
+    let withdrawing = supportweb_storage::testing::hold_write(
+        &store,
+        &[(
+            "UPDATE patches SET state = 'withdrawn', version = version + 1 WHERE id = $1",
+            withdrawn_meanwhile.0,
+        )],
+    )
+    .await;
+    let version = store.order(&manager, id).await.unwrap().version;
+    let delivering = {
+        let (store, manager) = (store.clone(), manager.clone());
+        tokio::spawn(async move {
+            let input = StepInput {
+                delivered_in: "5.3.0.1".into(),
+                patch: Some(withdrawn_meanwhile),
+                ..StepInput::default()
+            };
+            store
+                .order_step(&manager, id, OrderStep::Deliver, &input, today(), version)
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    withdrawing.commit().await.unwrap();
+    let delivered = delivering.await.unwrap();
+    assert!(
+        matches!(delivered, Err(OrderError::Invalid("patch"))),
+        "delivered in a patch withdrawn meanwhile: {delivered:?}"
+    );
     let input = StepInput {
         delivered_in: "5.3.0.1".into(),
         patch: Some(for_all),
