@@ -722,8 +722,12 @@ impl Store {
     }
 
     /// Takes a step: staff issue (`snapshot` is the revision's text, kept for comparison and
-    /// bound to the number); a verifier confirms or objects (with `comment`) to the current
-    /// revision, guarded by `version` so an answer always names the revision it read.
+    /// bound to the number, written with `review`, the open tasks of earlier protocols as
+    /// [`Store::open_tasks_before`] read them — checked again in the transaction, so a task
+    /// changed meanwhile makes the issue stale rather than the kept review wrong); a verifier
+    /// confirms or objects (with `comment`) to the current revision, guarded by `version` so
+    /// an answer always names the revision it read.
+    #[allow(clippy::too_many_arguments)]
     pub async fn protocol_step(
         &self,
         actor: &Actor,
@@ -731,6 +735,7 @@ impl Store {
         step: ProtocolStep,
         comment: &str,
         snapshot: &str,
+        review: &[TaskRecord],
         version: i64,
     ) -> Result<ProtocolState, ProtocolError> {
         let protocol = self.protocol(actor, id).await?;
@@ -747,9 +752,8 @@ impl Store {
             protocol.revision
         };
         // The review of open tasks as it stands at the issue is kept with the revision.
-        let review = if step == ProtocolStep::Issue {
-            let review = self.open_tasks_before(actor, &protocol).await?;
-            serde_json::to_string(&review).map_err(|e| StoreError::Corrupt(e.to_string()))?
+        let review_json = if step == ProtocolStep::Issue {
+            serde_json::to_string(review).map_err(|e| StoreError::Corrupt(e.to_string()))?
         } else {
             String::new()
         };
@@ -773,6 +777,9 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::Conflict.into());
         }
+        if step == ProtocolStep::Issue && !tx.review_unchanged(&protocol, review).await? {
+            return Err(StoreError::Conflict.into());
+        }
         // What customers read while staff revise after an objection: the protocol as issued.
         let record =
             serde_json::to_string(&protocol).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -789,7 +796,7 @@ impl Store {
                     .bind(record.as_str())
                     .bind(actor.user_id.0)
                     .bind(at)
-                    .bind(review.as_str())
+                    .bind(review_json.as_str())
                     .execute(conn)
                     .await?
                     .rows_affected()
@@ -1627,5 +1634,41 @@ impl Tx {
             return Err(ProtocolError::Invalid("files"));
         }
         Ok(())
+    }
+}
+
+impl crate::Tx {
+    /// Whether the open tasks of earlier protocols of `protocol`'s project (the review an
+    /// issue keeps) are still `review`, task for task and version for version. On PostgreSQL
+    /// the tasks are locked until the issue commits, so none changes before it does.
+    async fn review_unchanged(
+        &mut self,
+        protocol: &ProtocolRecord,
+        review: &[TaskRecord],
+    ) -> Result<bool, StoreError> {
+        let sql =
+            "SELECT t.id, t.version FROM protocol_tasks t JOIN protocols p ON p.id = t.protocol_id
+             WHERE t.project_id = $1 AND t.state = 'open' AND p.state IN ('issued', 'confirmed')
+             AND p.held_at < $2 AND p.id <> $3 ORDER BY t.due_on, t.id";
+        let now: Vec<(Uuid, i64)> = match &mut self.inner {
+            crate::TxInner::Sqlite(tx) => {
+                sqlx::query_as(sql)
+                    .bind(protocol.project_id.0)
+                    .bind(protocol.held_at)
+                    .bind(protocol.id.0)
+                    .fetch_all(&mut **tx)
+                    .await?
+            }
+            crate::TxInner::Postgres(tx) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{sql} FOR SHARE OF t")))
+                    .bind(protocol.project_id.0)
+                    .bind(protocol.held_at)
+                    .bind(protocol.id.0)
+                    .fetch_all(&mut **tx)
+                    .await?
+            }
+        };
+        let read: Vec<(Uuid, i64)> = review.iter().map(|t| (t.id.0, t.version)).collect();
+        Ok(now == read)
     }
 }

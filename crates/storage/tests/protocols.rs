@@ -117,7 +117,17 @@ async fn step(
 ) -> Result<ProtocolState, ProtocolError> {
     let version = store.protocol(who, id).await?.version;
     store
-        .protocol_step(who, id, step, comment, "snapshot", version)
+        .protocol_step(
+            who,
+            id,
+            step,
+            comment,
+            "snapshot",
+            &store
+                .open_tasks_before(who, &store.protocol(who, id).await?)
+                .await?,
+            version,
+        )
         .await
 }
 
@@ -214,7 +224,7 @@ async fn the_lifecycle_binds_answers_to_revisions_and_locks_confirmed_protocols(
     );
     assert!(matches!(
         store
-            .protocol_step(&verifier, id, ProtocolStep::Confirm, "", "", read)
+            .protocol_step(&verifier, id, ProtocolStep::Confirm, "", "", &[], read)
             .await,
         Err(ProtocolError::NotAllowed | ProtocolError::Store(StoreError::Conflict))
     ));
@@ -951,7 +961,66 @@ async fn an_edit_read_before_a_task_changed_cannot_undo_it(store: Store) {
     }
 }
 
+/// An issue keeps the review of open tasks from earlier protocols with its revision; a task
+/// of an earlier protocol marked done between the review's read and the issue's write makes
+/// the issue stale (409) instead of keeping a review that was no longer true.
+async fn an_issue_keeps_the_review_as_it_stands_when_it_is_written(store: Store) {
+    let consultant = staff(&store, "konzultant", StaffRole::Consultant).await;
+    let obec = organisation(&store, "Obec Lhota").await;
+    let verifier = member(&store, "starosta", obec, true).await;
+    let earlier = protocol(obec, consultant.user_id, verifier.user_id, "První", 10);
+    let first = store.create_protocol(&consultant, &earlier).await.unwrap();
+    step(&store, &consultant, first, ProtocolStep::Issue, "")
+        .await
+        .unwrap();
+    let later = protocol(obec, consultant.user_id, verifier.user_id, "Druhá", 2);
+    let second = store.create_protocol(&consultant, &later).await.unwrap();
+    let read = store.protocol(&consultant, second).await.unwrap();
+    let review = store.open_tasks_before(&consultant, &read).await.unwrap();
+    assert_eq!(review.len(), 2, "the first protocol's tasks are open");
+    let done = supportweb_storage::testing::hold_write(
+        &store,
+        &[(
+            "UPDATE protocol_tasks SET state = 'done', version = version + 1 WHERE id = $1",
+            review[0].id.0,
+        )],
+    )
+    .await;
+    let issuing = {
+        let (store, consultant) = (store.clone(), consultant.clone());
+        tokio::spawn(async move {
+            store
+                .protocol_step(
+                    &consultant,
+                    second,
+                    ProtocolStep::Issue,
+                    "",
+                    "text with both tasks open",
+                    &review,
+                    read.version,
+                )
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    done.commit().await.unwrap();
+    let issued = issuing.await.unwrap();
+    assert!(
+        matches!(issued, Err(ProtocolError::Store(StoreError::Conflict))),
+        "issued with a review no longer true: {issued:?}"
+    );
+    assert_eq!(
+        store.protocol(&consultant, second).await.unwrap().state,
+        ProtocolState::Draft
+    );
+    // Read again, it issues with the review as it is now.
+    step(&store, &consultant, second, ProtocolStep::Issue, "")
+        .await
+        .unwrap();
+}
+
 both_backends!(
+    an_issue_keeps_the_review_as_it_stands_when_it_is_written,
     an_edit_read_before_a_task_changed_cannot_undo_it,
     the_lifecycle_binds_answers_to_revisions_and_locks_confirmed_protocols,
     customers_see_only_their_issued_protocols_and_ids_are_checked,

@@ -218,7 +218,7 @@ pub async fn fill(
                     let review = store.open_tasks_before(&who, &p).await?;
                     let text = supportweb_app::protocols::snapshot(&p, &review);
                     store
-                        .protocol_step(&who, id, step, comment, &text, p.version)
+                        .protocol_step(&who, id, step, comment, &text, &review, p.version)
                         .await
                         .map_err(|e| DemoError(e.to_string()))
                 }

@@ -104,14 +104,18 @@ impl Protocols<'_> {
     ) -> Result<ProtocolRecord> {
         let protocol = self.get(actor, id).await?;
         let store = self.app.store();
+        let review = if step == ProtocolStep::Issue {
+            store.open_tasks_before(actor, &protocol).await?
+        } else {
+            Vec::new()
+        };
         let text = if step == ProtocolStep::Issue {
-            let review = store.open_tasks_before(actor, &protocol).await?;
             snapshot(&protocol, &review)
         } else {
             String::new()
         };
         store
-            .protocol_step(actor, protocol.id, step, comment, &text, version)
+            .protocol_step(actor, protocol.id, step, comment, &text, &review, version)
             .await?;
         Ok(store.protocol(actor, protocol.id).await?)
     }
