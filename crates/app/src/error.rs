@@ -59,8 +59,9 @@ impl Error {
     }
 
     /// One refused field of a store write: a field that names another record (organisation,
-    /// product, files, patch, people, installation) was refused because that record does not
-    /// exist or the actor may not see it; any other field is invalid.
+    /// product, files, patch, installation, minute-taker) was refused because that record does
+    /// not exist or the actor may not see it; any other field — people who exist but may not
+    /// take that part, a version or module the product lacks — is invalid.
     pub fn refused(field: &str, code: &'static str) -> Self {
         const REFERENCES: &[&str] = &[
             "organisation",
@@ -68,15 +69,9 @@ impl Error {
             "files",
             "patch",
             "installation",
-            "reporter",
-            "user",
-            "assignee",
             "minute_taker",
             "organisations",
             "products",
-            "requested_by",
-            "participants",
-            "verifiers",
         ];
         if REFERENCES.contains(&field) {
             Error::missing(field, code)

@@ -1588,7 +1588,6 @@ impl Tx {
         }
     }
 
-    /// Moves an order to `to`, guarded by the version and state the caller read.
     /// How many reservations of order `id` are still open, read in this transaction.
     async fn open_reservations(&mut self, id: OrderId) -> Result<i64, StoreError> {
         Ok(on_tx!(self, conn => {
@@ -1601,6 +1600,7 @@ impl Tx {
         }))
     }
 
+    /// Moves an order to `to`, guarded by the version and state the caller read.
     async fn move_order(
         &mut self,
         order: &OrderRecord,

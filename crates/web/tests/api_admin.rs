@@ -102,11 +102,7 @@ async fn staff_administer_organisations_contracts_and_the_catalogue_through_the_
     let wrong_module = call(&app, "POST", &format!("/api/v1/organisations/{id}/installations"), &pm, Some(json!({
         "product_id": product_id, "label": "Produkce", "product_version": "5.4", "modules": ["Mzdy"]
     }))).await;
-    assert_eq!(
-        wrong_module.status,
-        StatusCode::NOT_FOUND,
-        "the product has no such module"
-    );
+    assert_eq!(wrong_module.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong_module.json()["errors"][0]["field"], "modules");
     let installed = call(&app, "POST", &format!("/api/v1/organisations/{id}/installations"), &pm, Some(json!({
         "product_id": product_id, "label": "Produkce", "product_version": "5.4", "modules": ["Podatelna"]

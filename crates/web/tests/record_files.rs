@@ -361,6 +361,30 @@ async fn markdown_shows_pictures_only_from_its_own_records_files_in_every_agenda
         &page,
         &format!("/customization-orders/{order}/files/{file}"),
     );
+    // A reply's own picture.
+    let reply_file = upload_named(&app, &customer, "snimek.png").await;
+    let replied = api_call(
+        &app,
+        "POST",
+        &format!("/api/v1/customization-orders/{order}/comments"),
+        &customer,
+        Some(json!({"body": "Viz ![snímek](snimek.png)", "file_ids": [reply_file]})),
+    )
+    .await;
+    assert_eq!(replied.status, StatusCode::CREATED, "{}", replied.text());
+    let page = app
+        .get(
+            &format!("/customization-orders/{order}"),
+            Some(&customer_cookie),
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(&format!(
+            "<img src=\"/customization-orders/{order}/files/{reply_file}\" alt=\"snímek\""
+        )),
+        "a reply's picture: {page}"
+    );
 
     // A patch's release notes.
     let file = upload_named(&app, &staff, "schema.png").await;

@@ -152,10 +152,10 @@ impl InstallationForm {
             notes: self.notes.trim().into(),
         };
         if !product.versions.contains(&new.product_version) {
-            errors.add_missing("product_version", "installation-error-version");
+            errors.add("product_version", "installation-error-version");
         }
         if !new.fits(product) && !errors.has("product_version") {
-            errors.add_missing("modules", "installation-error-modules");
+            errors.add("modules", "installation-error-modules");
         }
         errors.into_result()?;
         Ok(new)

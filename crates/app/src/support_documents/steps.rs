@@ -119,7 +119,7 @@ impl SupportDocuments<'_> {
             .assign_document(actor, document.id, assignee, version)
             .await
             .map_err(|error| match error {
-                DocumentError::Invalid(_) => Error::missing("assignee", "support-error-invalid"),
+                DocumentError::Invalid(_) => Error::field("assignee", "support-error-invalid"),
                 other => other.into(),
             })?;
         Ok(store.document(actor, document.id).await?)
@@ -140,7 +140,7 @@ impl SupportDocuments<'_> {
             .set_watcher(actor, document.id, user.unwrap_or(actor.user_id), watch)
             .await
             .map_err(|error| match error {
-                DocumentError::Invalid(_) => Error::missing("user", "support-error-invalid"),
+                DocumentError::Invalid(_) => Error::field("user", "support-error-invalid"),
                 other => other.into(),
             })?;
         Ok(store.watchers(document.id).await?)
@@ -192,7 +192,7 @@ impl SupportDocuments<'_> {
             .link_patch(actor, document.id, patch, linked)
             .await
             .map_err(|error| match error {
-                DocumentError::Invalid(_) => Error::missing("patch", "support-error-patch"),
+                DocumentError::Invalid(_) => Error::field("patch", "support-error-patch"),
                 other => other.into(),
             })?;
         Ok(store.document_patches(actor, &document).await?)

@@ -252,6 +252,7 @@ async fn detail_page(
     let record_files: Vec<RecordFile> = files
         .iter()
         .chain(quotes.iter().flat_map(|q| q.files.iter()))
+        .chain(comments.iter().flat_map(|c| c.files.iter()))
         .map(|f| {
             RecordFile::new(
                 f.id,
