@@ -11,22 +11,12 @@
 //! operations they concern in `tests/schemathesis.toml`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_supportweb");
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::{Server, command, free_address, post_form, serve, sign_in};
 
 /// The Schemathesis command line, if installed.
 fn schemathesis() -> Option<PathBuf> {
@@ -40,74 +30,28 @@ fn schemathesis() -> Option<PathBuf> {
     })
 }
 
-/// One HTTP/1.1 exchange with `Connection: close`; the whole answer as text.
-fn http(address: &str, request: &str) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    String::from_utf8_lossy(&answer).into_owned()
-}
-
 /// Signs in as `login` through the form and creates a read-write API token on the page.
 fn token(address: &str, login: &str) -> String {
-    let origin = format!("http://{address}");
-    let form = format!("login={login}&password=ukazka-2026");
-    let signed_in = http(
+    let cookie = sign_in(address, login);
+    let page = post_form(
         address,
-        &format!(
-            "POST /login HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nOrigin: {origin}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        ),
-    );
-    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
-    let cookie = signed_in
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
-    let form = "name=schemathesis&scope=read_write&days=1";
-    let page = http(
-        address,
-        &format!(
-            "POST /account/tokens HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nOrigin: {origin}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        ),
+        "/account/tokens",
+        Some(&cookie),
+        "name=schemathesis&scope=read_write&days=1",
     );
     let start = page.find("swt_").expect("a new token on the page");
     page[start..start + 68].to_owned()
 }
 
 fn serve_demo(folder: &Path) -> (Server, String) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let mut command = Command::new(BIN);
-    command.current_dir(folder).env("RUST_LOG", "error");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("SUPPORTWEB__") || key == "DATABASE_URL" {
-            command.env_remove(key);
-        }
-    }
-    command
-        .args(["serve", "--demo"])
+    let address = free_address();
+    let mut c = command(folder);
+    c.args(["serve", "--demo"])
+        .env("RUST_LOG", "error")
         .env("SUPPORTWEB__SERVER__LISTEN", &address)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let server = Server(command.spawn().unwrap());
-    let started = Instant::now();
-    while TcpStream::connect(&address).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the portal did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (server, address)
+    (serve(c, &address), address)
 }
 
 #[test]

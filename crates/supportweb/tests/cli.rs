@@ -2,27 +2,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use supportweb_domain::user::StaffRole;
 use supportweb_storage::{Store, testing};
 
-const BIN: &str = env!("CARGO_BIN_EXE_supportweb");
+mod common;
 
-/// The binary in a fresh working folder with no configuration from the environment.
-fn command(folder: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    command.current_dir(folder).env("RUST_LOG", "warn");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("SUPPORTWEB__") || key == "DATABASE_URL" {
-            command.env_remove(key);
-        }
-    }
-    command
-}
+use common::{command, free_address, http, serve, sign_in};
 
 fn run(mut command: Command, stdin: &str) -> Output {
     let mut child = command
@@ -570,50 +560,16 @@ async fn database_url_selects_postgresql() {
     );
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn http(address: &str, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream.write_all(request).unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).unwrap();
-    String::from_utf8_lossy(&answer).into_owned()
-}
-
 #[test]
 fn serve_demo_answers_and_sigterm_lets_a_request_in_flight_finish() {
     let folder = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let address = free_address();
     let mut c = command(folder.path());
     c.args(["serve", "--demo"])
         .env("SUPPORTWEB__SERVER__LISTEN", &address)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut server = Server(c.spawn().unwrap());
-
-    let started = Instant::now();
-    loop {
-        if TcpStream::connect(&address).is_ok() {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the portal did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let mut server = serve(c, &address);
     let close = format!("Host: {address}\r\nConnection: close\r\n");
     let health = http(
         &address,
@@ -629,22 +585,7 @@ fn serve_demo_answers_and_sigterm_lets_a_request_in_flight_finish() {
         "demo accounts are listed"
     );
 
-    let form = "login=admin&password=ukazka-2026";
-    let signed_in = http(
-        &address,
-        format!(
-            "POST /login HTTP/1.1\r\n{close}Origin: http://{address}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        )
-        .as_bytes(),
-    );
-    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
-    let cookie = signed_in
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
+    let cookie = sign_in(&address, "admin");
 
     let boundary = "hranice";
     let content = "a".repeat(100_000);
@@ -752,27 +693,14 @@ async fn sample_set(folder: &Path) -> Vec<(&'static str, i64)> {
 #[test]
 fn a_stalled_request_cannot_hold_shutdown_beyond_the_grace_period() {
     let folder = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let address = free_address();
     let mut c = command(folder.path());
     c.arg("serve")
         .env("SUPPORTWEB__SERVER__LISTEN", &address)
         .env("SUPPORTWEB__SERVER__SHUTDOWN_GRACE_SECONDS", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let mut server = Server(c.spawn().unwrap());
-    let started = Instant::now();
-    while TcpStream::connect(&address).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the portal did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let mut server = serve(c, &address);
     // A request whose body never arrives.
     let mut stalled = TcpStream::connect(&address).unwrap();
     stalled

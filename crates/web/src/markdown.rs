@@ -30,12 +30,14 @@ pub struct RecordFile {
 }
 
 impl RecordFile {
-    /// A file of `id` and `name` downloaded at `route`.
-    pub fn new(id: impl ToString, name: &str, route: String) -> Self {
+    /// A file of `id` and `name` downloaded at `{folder}/{id}` (e.g. `folder`
+    /// `/customization-orders/{order}/files`).
+    pub fn under(folder: &str, id: impl ToString, name: &str) -> Self {
+        let id = id.to_string();
         RecordFile {
-            id: id.to_string(),
+            route: format!("{folder}/{id}"),
+            id,
             name: name.to_owned(),
-            route,
         }
     }
 
@@ -211,15 +213,15 @@ mod tests {
 
     fn files() -> Vec<RecordFile> {
         vec![
-            RecordFile::new(
+            RecordFile::under(
+                "/customization-orders/7/files",
                 "01a2-schema",
                 "schéma zapojení.png",
-                "/customization-orders/7/files/01a2-schema".into(),
             ),
-            RecordFile::new(
+            RecordFile::under(
+                "/customization-orders/7/files",
                 "01a2-smlouva",
                 "smlouva.pdf",
-                "/customization-orders/7/files/01a2-smlouva".into(),
             ),
         ]
     }

@@ -254,10 +254,10 @@ async fn detail_page(
         .chain(quotes.iter().flat_map(|q| q.files.iter()))
         .chain(comments.iter().flat_map(|c| c.files.iter()))
         .map(|f| {
-            RecordFile::new(
+            RecordFile::under(
+                &format!("/customization-orders/{}/files", o.id),
                 f.id,
                 &f.file_name,
-                format!("/customization-orders/{}/files/{}", o.id, f.id),
             )
         })
         .collect();

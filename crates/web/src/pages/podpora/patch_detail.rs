@@ -127,10 +127,10 @@ async fn detail_page(
         p.files
             .iter()
             .map(|f| {
-                RecordFile::new(
+                RecordFile::under(
+                    &format!("/podpora/patches/{}/files", p.id),
                     f.file_id,
                     &f.file_name,
-                    format!("/podpora/patches/{}/files/{}", p.id, f.file_id),
                 )
             })
             .collect()

@@ -24,10 +24,10 @@ fn record_files(p: &ProcedureRecord) -> Vec<RecordFile> {
     p.files
         .iter()
         .map(|f| {
-            RecordFile::new(
+            RecordFile::under(
+                &format!("/podpora/procedures/{}/files", p.id),
                 f.file_id,
                 &f.file_name,
-                format!("/podpora/procedures/{}/files/{}", p.id, f.file_id),
             )
         })
         .collect()

@@ -67,10 +67,10 @@ impl Shown {
             .files
             .iter()
             .map(|f| {
-                RecordFile::new(
+                RecordFile::under(
+                    &format!("/protocols/{}/files", p.id),
                     f.file_id,
                     &f.file_name,
-                    format!("/protocols/{}/files/{}", p.id, f.file_id),
                 )
             })
             .collect();

@@ -176,7 +176,7 @@ async fn page(
     let files: Vec<RecordFile> = attachments
         .iter()
         .chain(conversation.iter().flat_map(|c| c.files.iter()))
-        .map(|a| RecordFile::new(a.file_id, &a.file_name, format!("/files/{}", a.file_id)))
+        .map(|a| RecordFile::under("/files", a.file_id, &a.file_name))
         .collect();
     Ok(DetailPage {
         order: order.map(|(id, number, title)| Choice {
