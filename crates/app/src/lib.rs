@@ -18,6 +18,7 @@
 //! | [`overview`] | the kit every overview uses: filters from a query string, keyset pages, CSV |
 //! | [`attachments`] | the kit every agenda's files use: uploads, kept files, download rules |
 //! | [`notify`] | turning recorded events into e-mails in each recipient's language |
+//! | [`mail_in`] | e-mail in: replies become comments, new documents, held mail for staff |
 
 pub mod administration;
 pub mod api_schema;
@@ -28,6 +29,7 @@ pub mod customization_orders;
 pub mod error;
 pub mod identity;
 pub mod jobs;
+pub mod mail_in;
 pub mod notify;
 pub mod overview;
 pub mod podpora;
@@ -61,6 +63,8 @@ pub struct Settings {
     pub secret_key: secrets::SecretKey,
     /// Support-document workflow settings.
     pub support: SupportSettings,
+    /// E-mail in.
+    pub mail_in: mail_in::MailInSettings,
 }
 
 impl Settings {
@@ -73,6 +77,7 @@ impl Settings {
             session_absolute: Duration::from_secs(24 * 3600),
             secret_key: secrets::SecretKey::generate(),
             support: SupportSettings::default(),
+            mail_in: mail_in::MailInSettings::default(),
         }
     }
 }

@@ -13,6 +13,9 @@ pub use supportweb_storage::testing::in_ci;
 /// The public address the test application believes it has.
 pub const ORIGIN: &str = "http://127.0.0.1:8080";
 
+/// The support address of the test application (e-mail in is on).
+pub const SUPPORT_ADDRESS: &str = "podpora@example.cz";
+
 /// An application over a temporary store and files folder; both live as long as this value.
 pub struct TestApp {
     /// The application.
@@ -28,7 +31,9 @@ impl TestApp {
         let files_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary folder: {e}"));
         let files = FileStore::local(files_dir.path(), 10 * 1024 * 1024)
             .unwrap_or_else(|e| panic!("files folder: {e}"));
-        let app = App::new(db.store.clone(), files, Settings::for_url(ORIGIN));
+        let mut settings = Settings::for_url(ORIGIN);
+        settings.mail_in.address = Some(SUPPORT_ADDRESS.to_owned());
+        let app = App::new(db.store.clone(), files, settings);
         TestApp { app, db, files_dir }
     }
 

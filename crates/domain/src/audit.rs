@@ -60,11 +60,13 @@ pub enum AuditEvent {
     ValidationCodeRevealed,
     /// Staff issued, changed or imported validation codes.
     ValidationCodesIssued,
+    /// Staff decided about a held incoming e-mail (attached, opened a document, discarded).
+    HeldMailDecided,
 }
 
 impl AuditEvent {
     /// Every event kind.
-    pub const ALL: [AuditEvent; 27] = [
+    pub const ALL: [AuditEvent; 28] = [
         AuditEvent::SignIn,
         AuditEvent::SignInFailed,
         AuditEvent::SignInThrottled,
@@ -92,6 +94,7 @@ impl AuditEvent {
         AuditEvent::ContractChanged,
         AuditEvent::ValidationCodeRevealed,
         AuditEvent::ValidationCodesIssued,
+        AuditEvent::HeldMailDecided,
     ];
 
     /// Database / API name.
@@ -124,6 +127,7 @@ impl AuditEvent {
             AuditEvent::ContractChanged => "contract_changed",
             AuditEvent::ValidationCodeRevealed => "validation_code_revealed",
             AuditEvent::ValidationCodesIssued => "validation_codes_issued",
+            AuditEvent::HeldMailDecided => "held_mail_decided",
         }
     }
 

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -162,17 +162,41 @@ impl Mailer {
     }
 
     /// Builds the e-mail of an outbox row: plain text, UTF-8, with a Message-ID derived from
-    /// the row so a resend can be recognised by the recipient's mail system.
+    /// the row so a resend can be recognised by the recipient's mail system (and a reply
+    /// traced back to it). A message about a record refers to the record's thread id
+    /// (`In-Reply-To`, `References`) so mail programs keep one conversation per record, and
+    /// carries the recipient's reply address when the row has one. Every message is marked
+    /// automatic (RFC 3834), so out-of-office programs do not answer it.
     pub fn compose(&self, message: &OutboxMessage) -> Result<Message, MailError> {
         let to: Mailbox = message
             .recipient_email
             .parse()
             .map_err(|e| MailError::Recipient(format!("{e}")))?;
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.as_str())
-            .message_id(Some(format!("<{}@{}>", message.id, self.domain)))
+            .message_id(Some(format!("<{}@{}>", message.id, self.domain)));
+        if let Some(record) = message.record {
+            let thread = record.thread_id(&self.domain);
+            builder = builder.in_reply_to(thread.clone()).references(thread);
+        }
+        if let Some(reply_to) = &message.reply_to {
+            let address: Mailbox = reply_to
+                .parse()
+                .map_err(|e| MailError::Build(format!("reply address: {e}")))?;
+            builder = builder.reply_to(address);
+        }
+        let automatic = if message.auto_reply {
+            "auto-replied"
+        } else {
+            "auto-generated"
+        };
+        builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                automatic.to_owned(),
+            ))
             .header(ContentType::TEXT_PLAIN)
             .body(message.body.clone())
             .map_err(|e| MailError::Build(e.to_string()))
@@ -261,6 +285,8 @@ pub async fn send_claimed(
     }
     Ok(delivery)
 }
+
+pub mod imap;
 
 #[cfg(feature = "testing")]
 pub mod testing;

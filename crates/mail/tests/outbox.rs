@@ -5,9 +5,10 @@
 
 use std::collections::HashSet;
 
+use supportweb_domain::agenda::Agenda;
 use supportweb_mail::testing::{SmtpServer, settings_for, unused_address};
 use supportweb_mail::{Delivery, Mailer, send_claimed, send_due};
-use supportweb_storage::notifications::{EventKind, NewMessage};
+use supportweb_storage::notifications::{EventKind, NewMessage, RecordRef};
 use supportweb_storage::testing::TestStore;
 use supportweb_storage::{Store, testing};
 
@@ -27,12 +28,19 @@ async fn queue(store: &Store, count: usize) {
     tx.commit().await.unwrap();
     let events = store.claim_events(10).await.unwrap();
     assert_eq!(events.len(), 1);
+    let document = events[0].entity_id;
     let messages: Vec<NewMessage> = (0..count)
         .map(|i| NewMessage {
             recipient_id: None,
             recipient_email: format!("zakaznik{i}@urad.example.cz"),
             subject: format!("[SD-2026-{i:06}] Nefunguje podatelna"),
             body: format!("Dobrý den,\nodpověď č. {i}: příliš žluťoučký kůň úpěl ďábelské ódy.\n"),
+            record: Some(RecordRef {
+                agenda: Agenda::SupportDocuments,
+                id: document,
+            }),
+            reply_to: Some(format!("podpora+r.token{i}@example.cz")),
+            ..NewMessage::default()
         })
         .collect();
     store.finish_event(events[0].id, &messages).await.unwrap();
@@ -87,6 +95,22 @@ async fn server_down_then_up(test: TestStore) {
     assert!(
         message_id.starts_with('<') && message_id.ends_with("@podpora.example.cz>"),
         "{message_id}"
+    );
+    // What e-mail in needs from a reply: the reply address, one thread per record, and a
+    // mark that keeps out-of-office programs from answering.
+    assert_eq!(
+        first.header("Reply-To").as_deref(),
+        Some("podpora+r.token0@example.cz")
+    );
+    let thread = first.header("In-Reply-To").unwrap();
+    assert!(
+        thread.starts_with("<support-documents.") && thread.ends_with("@podpora.example.cz>"),
+        "{thread}"
+    );
+    assert_eq!(first.header("References"), Some(thread));
+    assert_eq!(
+        first.header("Auto-Submitted").as_deref(),
+        Some("auto-generated")
     );
     for entry in store.outbox_entries().await.unwrap() {
         assert!(entry.sent_at.is_some(), "{entry:?}");

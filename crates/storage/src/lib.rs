@@ -18,6 +18,7 @@ pub mod document_patches;
 pub mod files;
 pub mod history;
 pub mod login_failures;
+pub mod mail_in;
 pub mod migrate;
 pub mod notifications;
 pub mod numbering;

@@ -177,7 +177,7 @@ pub struct EventRecord {
 }
 
 /// A rendered message for one recipient.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewMessage {
     /// The account (for preferences and the recipient's own view of sent mail).
     pub recipient_id: Option<UserId>,
@@ -187,6 +187,31 @@ pub struct NewMessage {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The record the message is about (threading, replies); filled from the event.
+    pub record: Option<RecordRef>,
+    /// The recipient's reply token for that record (see `supportweb_app::mail_in`).
+    pub reply_token: Option<String>,
+    /// The address replies go to (carries the reply token).
+    pub reply_to: Option<String>,
+    /// An answer to an incoming e-mail (`Auto-Submitted: auto-replied`), not a notification.
+    pub auto_reply: bool,
+}
+
+/// A record a message is about: its agenda and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef {
+    /// The agenda.
+    pub agenda: supportweb_domain::agenda::Agenda,
+    /// The record's id.
+    pub id: Uuid,
+}
+
+impl RecordRef {
+    /// The Message-ID every message about this record refers to, so mail programs thread
+    /// them: `<support-documents.{id}@{domain}>`.
+    pub fn thread_id(&self, domain: &str) -> String {
+        format!("<{}.{}@{}>", self.agenda.slug(), self.id, domain)
+    }
 }
 
 /// A claimed outbox row to send.
@@ -202,11 +227,21 @@ pub struct OutboxMessage {
     pub body: String,
     /// Attempts so far.
     pub attempts: i64,
+    /// The record it is about.
+    pub record: Option<RecordRef>,
+    /// The address replies go to.
+    pub reply_to: Option<String>,
+    /// An answer to an incoming e-mail rather than a notification.
+    pub auto_reply: bool,
 }
 
 /// The state of one outbox row, for tests and the operator.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxEntry {
+    /// Id (the local part of its Message-ID).
+    pub id: Uuid,
+    /// The address replies go to.
+    pub reply_to: Option<String>,
     /// Address.
     pub recipient_email: String,
     /// Subject.
@@ -262,6 +297,77 @@ impl Tx {
             .rows_affected()
         });
         Ok(())
+    }
+}
+
+impl Tx {
+    /// Writes one message to the outbox (of event `event`, or none for an answer to an
+    /// incoming e-mail); returns its id, which is also its Message-ID.
+    pub async fn queue_message(
+        &mut self,
+        event: Option<Uuid>,
+        message: &NewMessage,
+        at: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        on_tx!(self, conn => {
+            sqlx::query(
+                "INSERT INTO outbox (id, event_id, recipient_id, recipient_email, subject, body,
+                 created_at, next_attempt_at, attempts, claimed_by, claimed_until, sent_at, last_error,
+                 record_agenda, record_id, reply_token, reply_to, auto_reply)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, NULL, NULL, NULL, NULL, $8, $9, $10, $11, $12)",
+            )
+            .bind(id)
+            .bind(event)
+            .bind(message.recipient_id.map(|r| r.0))
+            .bind(message.recipient_email.as_str())
+            .bind(message.subject.as_str())
+            .bind(message.body.as_str())
+            .bind(at)
+            .bind(message.record.map(|r| r.agenda.slug()))
+            .bind(message.record.map(|r| r.id))
+            .bind(message.reply_token.as_deref())
+            .bind(message.reply_to.as_deref())
+            .bind(message.auto_reply)
+            .execute(conn)
+            .await?
+            .rows_affected()
+        });
+        Ok(id)
+    }
+}
+
+/// A claimed outbox row as read.
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    id: Uuid,
+    recipient_email: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+    record_agenda: Option<String>,
+    record_id: Option<Uuid>,
+    reply_to: Option<String>,
+    auto_reply: bool,
+}
+
+impl OutboxRow {
+    fn into_message(self) -> OutboxMessage {
+        let record = match (self.record_agenda, self.record_id) {
+            (Some(agenda), Some(id)) => supportweb_domain::agenda::Agenda::from_slug(&agenda)
+                .map(|agenda| RecordRef { agenda, id }),
+            _ => None,
+        };
+        OutboxMessage {
+            id: self.id,
+            recipient_email: self.recipient_email,
+            subject: self.subject,
+            body: self.body,
+            attempts: self.attempts,
+            record,
+            reply_to: self.reply_to,
+            auto_reply: self.auto_reply,
+        }
     }
 }
 
@@ -341,23 +447,7 @@ impl Store {
             return Ok(());
         }
         for message in messages {
-            on_tx!(tx, conn => {
-                sqlx::query(
-                    "INSERT INTO outbox (id, event_id, recipient_id, recipient_email, subject, body,
-                     created_at, next_attempt_at, attempts, claimed_by, claimed_until, sent_at, last_error)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, NULL, NULL, NULL, NULL)",
-                )
-                .bind(Uuid::now_v7())
-                .bind(event)
-                .bind(message.recipient_id.map(|r| r.0))
-                .bind(message.recipient_email.as_str())
-                .bind(message.subject.as_str())
-                .bind(message.body.as_str())
-                .bind(at)
-                .execute(conn)
-                .await?
-                .rows_affected()
-            });
+            tx.queue_message(Some(event), message, at).await?;
         }
         tx.commit().await
     }
@@ -370,9 +460,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let at = now();
-        let candidates: Vec<(Uuid, String, String, String, i64)> = on_pool!(self, pool => {
+        let candidates: Vec<OutboxRow> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, recipient_email, subject, body, attempts FROM outbox
+                "SELECT id, recipient_email, subject, body, attempts, record_agenda, record_id,
+                 reply_to, auto_reply FROM outbox
                  WHERE sent_at IS NULL AND next_attempt_at <= $1
                  AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY next_attempt_at, id LIMIT $2",
             )
@@ -382,7 +473,8 @@ impl Store {
             .await?
         });
         let mut claimed = Vec::new();
-        for (id, recipient_email, subject, body, attempts) in candidates {
+        for row in candidates {
+            let id = row.id;
             let won = on_pool!(self, pool => {
                 sqlx::query(
                     "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id = $3
@@ -397,13 +489,7 @@ impl Store {
                 .rows_affected()
             });
             if won == 1 {
-                claimed.push(OutboxMessage {
-                    id,
-                    recipient_email,
-                    subject,
-                    body,
-                    attempts,
-                });
+                claimed.push(row.into_message());
             }
         }
         Ok(claimed)
@@ -488,7 +574,8 @@ impl Store {
     pub async fn outbox_entries(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         Ok(on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT recipient_email, subject, body, attempts, sent_at, last_error FROM outbox ORDER BY id",
+                "SELECT id, reply_to, recipient_email, subject, body, attempts, sent_at, last_error
+                 FROM outbox ORDER BY id",
             )
             .fetch_all(pool)
             .await?

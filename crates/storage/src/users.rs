@@ -119,6 +119,24 @@ impl Store {
         }
     }
 
+    /// The active accounts with this e-mail address (any case): who wrote an incoming
+    /// e-mail. More than one means the address does not name one person.
+    pub async fn active_users_by_email(&self, email: &str) -> Result<Vec<UserRecord>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE lower(email) = $1 AND is_active = $2 ORDER BY id"
+        ));
+        let email = email.trim().to_ascii_lowercase();
+        let rows: Vec<UserRow> = on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(email).bind(true).fetch_all(pool).await?
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let roles = self.roles_of(UserId(row.id)).await?;
+            out.push(row.into_record(roles)?);
+        }
+        Ok(out)
+    }
+
     /// The account with this id.
     pub async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));

@@ -824,6 +824,7 @@ async fn events_and_outbox_are_claimed_by_one_instance_each(store: Store) {
                     recipient_email: "tym@dodavatel.cz".into(),
                     subject: format!("Nový dokument {}", event.entity_id),
                     body: "Text".into(),
+                    ..NewMessage::default()
                 }],
             )
             .await
@@ -837,6 +838,7 @@ async fn events_and_outbox_are_claimed_by_one_instance_each(store: Store) {
                     recipient_email: "znovu@dodavatel.cz".into(),
                     subject: "x".into(),
                     body: "x".into(),
+                    ..NewMessage::default()
                 }],
             )
             .await

@@ -45,6 +45,11 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// E-mail in.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Administration tasks.
     Admin {
         #[command(subcommand)]
@@ -67,6 +72,17 @@ enum Command {
         accounts_json: Option<PathBuf>,
     },
 }
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Receive one e-mail (RFC 5322) from standard input, as a mail server's pipe delivers
+    /// it. Exit 0 when it was stored, held or deliberately ignored; 75 (EX_TEMPFAIL) when
+    /// the database cannot be reached, so the mail server tries again later.
+    Receive,
+}
+
+/// Exit status asking the mail server to deliver again later (sysexits.h).
+const EX_TEMPFAIL: u8 = 75;
 
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
@@ -92,6 +108,8 @@ enum Failure {
     Settings(#[from] SettingsError),
     #[error("{0}")]
     Other(String),
+    #[error("{0}")]
+    TryLater(String),
 }
 
 impl Failure {
@@ -125,6 +143,10 @@ fn main() -> ExitCode {
         Err(Failure::Settings(error)) => {
             eprintln!("supportweb: {error}");
             ExitCode::from(2)
+        }
+        Err(Failure::TryLater(error)) => {
+            eprintln!("supportweb: {error}");
+            ExitCode::from(EX_TEMPFAIL)
         }
         Err(error) => {
             eprintln!("supportweb: {error}");
@@ -168,6 +190,9 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             store.close().await;
             Ok(())
         }
+        Command::Mail {
+            command: MailCommand::Receive,
+        } => receive_mail(settings).await,
         Command::Admin {
             command: AdminCommand::CreateUser { login, name, email },
         } => {
@@ -214,6 +239,57 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
     }
 }
 
+/// `mail receive`: one message from standard input through the e-mail in pipeline.
+async fn receive_mail(settings: Settings) -> Result<(), Failure> {
+    use std::io::Read;
+    // Read at most one byte over what e-mail in takes whole; the rest is drained (the mail
+    // server's pipe must not break) and the message is held as too large.
+    let limit = supportweb_app::mail_in::max_message_bytes(settings.files.max_upload_bytes);
+    let mut raw = Vec::new();
+    let mut stdin = std::io::stdin();
+    (&mut stdin)
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut raw)
+        .and_then(|_| std::io::copy(&mut stdin, &mut std::io::sink()))
+        .map_err(|e| Failure::TryLater(format!("cannot read the message: {e}")))?;
+    let store = open_store(&settings)
+        .await
+        .map_err(|e| Failure::TryLater(e.to_string()))?;
+    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
+        .map_err(|e| Failure::TryLater(e.to_string()))?;
+    let key = settings.secrets.load_key()?;
+    let app = supportweb_app::App::new(store.clone(), files, settings.web_config(key).app);
+    let received = app
+        .receive_mail(&raw)
+        .await
+        .map_err(|e| Failure::TryLater(format!("message not stored, try again: {e}")))?;
+    if received == supportweb_app::mail_in::Received::Busy {
+        store.close().await;
+        return Err(Failure::TryLater(
+            "the same message is being received right now; try again".into(),
+        ));
+    }
+    println!("{}", describe(&received));
+    store.close().await;
+    Ok(())
+}
+
+/// One line saying what became of a received message.
+fn describe(received: &supportweb_app::mail_in::Received) -> String {
+    use supportweb_app::mail_in::Received;
+    match received {
+        Received::Comment(record) => {
+            format!("comment added to {} {}", record.agenda.slug(), record.id)
+        }
+        Received::Document(number) => format!("support document {number} opened"),
+        Received::Answered(reason) => format!("answered ({})", reason.as_str()),
+        Received::Held(reason) => format!("held for staff ({})", reason.as_str()),
+        Received::Ignored(reason) => format!("ignored ({})", reason.as_str()),
+        Received::Duplicate => "already received".to_owned(),
+        Received::Busy => "being received by another delivery".to_owned(),
+    }
+}
+
 async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let store = open_store(&settings).await?;
     let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
@@ -256,7 +332,8 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let support_jobs = tokio::spawn(minute_jobs(app.clone()));
     let mailer = match settings.smtp.mailer() {
         Some(smtp) => Some(
-            supportweb_mail::Mailer::new(&smtp, &host_of(&public_url)).map_err(Failure::other)?,
+            supportweb_mail::Mailer::new(&smtp, &supportweb_app::mail_in::host_of(&public_url))
+                .map_err(Failure::other)?,
         ),
         None => {
             tracing::warn!(
@@ -265,6 +342,13 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             None
         }
     };
+    let mail_in = settings.mail_in.imap().map(|imap| {
+        tokio::spawn(poll_mail(
+            app.clone(),
+            imap,
+            Duration::from_secs(settings.mail_in.poll_seconds),
+        ))
+    });
     let notifications = tokio::spawn(notification_jobs(app, store.clone(), mailer));
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let signal = {
@@ -288,6 +372,9 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     housekeeping.abort();
     support_jobs.abort();
     notifications.abort();
+    if let Some(mail_in) = mail_in {
+        mail_in.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -347,25 +434,37 @@ async fn notification_jobs(
     }
 }
 
-/// The host of the public address (names the portal in SMTP and in Message-IDs).
-fn host_of(public_url: &str) -> String {
-    let rest = public_url
-        .split_once("://")
-        .map_or(public_url, |(_, rest)| rest);
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let host = if authority.starts_with('[') {
-        authority
-            .split(']')
-            .next()
-            .unwrap_or(authority)
-            .trim_start_matches('[')
-    } else {
-        authority.split(':').next().unwrap_or(authority)
-    };
-    if host.is_empty() {
-        "localhost".to_owned()
-    } else {
-        host.to_owned()
+/// Every `every`: one round of the IMAP mailbox through the e-mail in pipeline. A message
+/// is moved or marked only after its result is committed; when the database is down the
+/// round stops and the message waits on the server.
+async fn poll_mail(
+    app: supportweb_app::App,
+    imap: supportweb_mail::imap::ImapSettings,
+    every: Duration,
+) {
+    use supportweb_mail::imap::{Handled, poll_once};
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        let round = poll_once(&imap, 100, |raw| {
+            let app = app.clone();
+            async move {
+                match app.receive_mail(&raw).await {
+                    Ok(supportweb_app::mail_in::Received::Busy) => Handled::Skip,
+                    Ok(_) => Handled::Done,
+                    Err(error) => {
+                        tracing::warn!(%error, "incoming e-mail not stored; will retry");
+                        Handled::Retry
+                    }
+                }
+            }
+        })
+        .await;
+        match round {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "e-mails received"),
+            Err(error) => tracing::warn!(%error, "could not poll the IMAP mailbox"),
+        }
     }
 }
 
@@ -404,20 +503,4 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_of;
-
-    #[test]
-    fn the_host_of_the_public_address_names_the_portal_in_mail() {
-        assert_eq!(host_of("https://podpora.example.cz"), "podpora.example.cz");
-        assert_eq!(host_of("http://127.0.0.1:8080/"), "127.0.0.1");
-        assert_eq!(host_of("http://[::1]:8080"), "::1");
-        assert_eq!(
-            host_of("https://podpora.example.cz/portal"),
-            "podpora.example.cz"
-        );
-    }
 }

@@ -30,6 +30,89 @@ pub struct Settings {
     pub support: SupportSettings,
     /// `[smtp]`
     pub smtp: SmtpSettings,
+    /// `[mail_in]`
+    pub mail_in: MailInSettings,
+}
+
+/// `[mail_in]`: e-mail in. `address` turns it on (notifications then carry reply addresses
+/// under it); `host` adds polling of an IMAP mailbox by `serve` (without it, the mail server
+/// pipes messages to `supportweb mail receive`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailInSettings {
+    /// The support address, e.g. `podpora@example.cz`; empty: e-mail in is off.
+    pub address: String,
+    /// Days a reply address stays valid after the last message that carried it.
+    pub token_days: i64,
+    /// IMAP server host; empty: no polling.
+    pub host: String,
+    /// IMAP port (993 with TLS).
+    pub port: u16,
+    /// TLS from the first byte (IMAPS).
+    pub tls: bool,
+    /// IMAP user name.
+    pub user: String,
+    /// IMAP password.
+    pub password: String,
+    /// The folder to read.
+    pub folder: String,
+    /// Where processed messages are moved; empty: they are marked seen.
+    pub done_folder: String,
+    /// Seconds between two rounds of polling.
+    pub poll_seconds: u64,
+}
+
+impl Default for MailInSettings {
+    fn default() -> Self {
+        MailInSettings {
+            address: String::new(),
+            token_days: 180,
+            host: String::new(),
+            port: 993,
+            tls: true,
+            user: String::new(),
+            password: String::new(),
+            folder: "INBOX".into(),
+            done_folder: String::new(),
+            poll_seconds: 60,
+        }
+    }
+}
+
+impl fmt::Debug for MailInSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailInSettings")
+            .field("address", &self.address)
+            .field("token_days", &self.token_days)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &"***")
+            .field("folder", &self.folder)
+            .field("done_folder", &self.done_folder)
+            .field("poll_seconds", &self.poll_seconds)
+            .finish()
+    }
+}
+
+impl MailInSettings {
+    /// The IMAP mailbox to poll, if one is configured.
+    pub fn imap(&self) -> Option<supportweb_mail::imap::ImapSettings> {
+        if self.host.is_empty() {
+            return None;
+        }
+        Some(supportweb_mail::imap::ImapSettings {
+            host: self.host.clone(),
+            port: self.port,
+            tls: self.tls,
+            user: self.user.clone(),
+            password: self.password.clone(),
+            folder: self.folder.clone(),
+            done_folder: (!self.done_folder.is_empty()).then(|| self.done_folder.clone()),
+            timeout: Duration::from_secs(60),
+        })
+    }
 }
 
 /// `[smtp]`: the mail server notifications are sent through. Without a host, messages are
@@ -461,6 +544,30 @@ impl Settings {
                 ),
             );
         }
+        if !self.mail_in.address.is_empty()
+            && !supportweb_mail::is_valid_mailbox(&self.mail_in.address)
+            || self.mail_in.address.contains(['<', '>', ' '])
+        {
+            return bad(
+                "mail_in.address",
+                format!(
+                    "{:?} is not an address like podpora@example.cz",
+                    self.mail_in.address
+                ),
+            );
+        }
+        if !(1..=3650).contains(&self.mail_in.token_days) {
+            return bad("mail_in.token_days", "must be between 1 and 3650".into());
+        }
+        if !self.mail_in.host.is_empty() && self.mail_in.address.is_empty() {
+            return bad(
+                "mail_in.host",
+                "polling needs mail_in.address (the support address)".into(),
+            );
+        }
+        if !(5..=3600).contains(&self.mail_in.poll_seconds) {
+            return bad("mail_in.poll_seconds", "must be between 5 and 3600".into());
+        }
         if !(1..=600).contains(&self.smtp.timeout_seconds) {
             return bad("smtp.timeout_seconds", "must be between 1 and 600".into());
         }
@@ -520,6 +627,11 @@ impl Settings {
         web.app.session_absolute = Duration::from_secs(self.session.absolute_hours * 3600);
         web.app.support.auto_close_days = self.support.auto_close_days;
         web.app.support.reopen_days = self.support.reopen_days;
+        web.app.mail_in = supportweb_app::mail_in::MailInSettings {
+            address: (!self.mail_in.address.is_empty())
+                .then(|| self.mail_in.address.to_ascii_lowercase()),
+            token_days: self.mail_in.token_days,
+        };
         web.client_ip_header = self.server.client_ip_header.clone();
         web
     }

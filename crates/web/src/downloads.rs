@@ -157,3 +157,22 @@ pub async fn respond(
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     Ok(response)
 }
+
+/// A file held only in memory (an attachment of a held e-mail), always as a download of
+/// opaque bytes: never shown inline, never sniffed into something that runs.
+pub fn bytes_attachment(name: &str, bytes: Vec<u8>) -> Result<Response, AppError> {
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    headers.insert(CONTENT_DISPOSITION, header(&disposition::attachment(name))?);
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DOWNLOAD_CSP),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    Ok(response)
+}

@@ -17,7 +17,7 @@ pub mod recipients;
 pub use recipients::{kind_label_key, kinds_for};
 
 use supportweb_domain::agenda::Agenda;
-use supportweb_storage::notifications::{EventRecord, NewMessage};
+use supportweb_storage::notifications::{EventRecord, NewMessage, RecordRef};
 use supportweb_storage::{Store, StoreError};
 
 use crate::{App, Result};
@@ -32,7 +32,15 @@ impl App {
         let events = store.claim_events(batch).await?;
         let count = events.len();
         for event in events {
-            let messages = messages_for(store, public_url, &event).await?;
+            let mut messages = messages_for(store, public_url, &event).await?;
+            let record = RecordRef {
+                agenda: event.kind.agenda(),
+                id: event.entity_id,
+            };
+            for message in &mut messages {
+                message.record = Some(record);
+                self.add_reply_address(message);
+            }
             store.finish_event(event.id, &messages).await?;
         }
         Ok(count)

@@ -80,6 +80,7 @@ impl Recipient {
             recipient_email: self.email,
             subject,
             body,
+            ..NewMessage::default()
         }
     }
 }

@@ -45,6 +45,9 @@ pub struct DocumentDetail {
     pub order: Option<(OrderId, String, String)>,
     /// Prepaid hours of the contract it was opened under.
     pub balance: Option<PrepaidBalance>,
+    /// Comments that came by e-mail, each with its received message (staff who read held
+    /// mail; `/mail/{id}` shows the whole original).
+    pub from_mail: Vec<(uuid::Uuid, uuid::Uuid)>,
 }
 
 impl DocumentDetail {
@@ -118,7 +121,13 @@ impl SupportDocuments<'_> {
             None
         };
         let balance = store.prepaid_balance(&document).await?;
+        let from_mail = if self.app.sees_held_mail(actor) {
+            store.mails_of_record(document.id.0).await?
+        } else {
+            Vec::new()
+        };
         Ok(DocumentDetail {
+            from_mail,
             document,
             party,
             actions,

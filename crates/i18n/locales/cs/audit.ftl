@@ -44,5 +44,6 @@ audit-event-second-factor-failed = chybný kód dvoufázového přihlášení
 audit-event-security-settings-changed = změna nastavení zabezpečení
 audit-event-contract-created = smlouva založena
 audit-event-contract-changed = smlouva změněna
+audit-event-held-mail-decided = rozhodnuto o zadrženém e-mailu
 audit-event-validation-code-revealed = validační kód zobrazen
 audit-event-validation-codes-issued = validační kódy vydány nebo změněny

@@ -44,5 +44,6 @@ audit-event-second-factor-failed = wrong two-factor code
 audit-event-security-settings-changed = security settings changed
 audit-event-contract-created = contract created
 audit-event-contract-changed = contract changed
+audit-event-held-mail-decided = held e-mail decided
 audit-event-validation-code-revealed = validation code revealed
 audit-event-validation-codes-issued = validation codes issued or changed

@@ -437,3 +437,25 @@ pub async fn hold_write(store: &Store, statements: &[(&str, uuid::Uuid)]) -> cra
     }
     tx
 }
+
+/// Makes every outbox message `days` older (reply tokens expire by the last message).
+pub async fn backdate_outbox(store: &Store, days: i64) {
+    let by = chrono::Duration::days(days);
+    let rows: Vec<(uuid::Uuid, chrono::DateTime<chrono::Utc>)> = crate::on_pool!(store, pool => {
+        sqlx::query_as("SELECT id, created_at FROM outbox")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    for (id, at) in rows {
+        crate::on_pool!(store, pool => {
+            sqlx::query("UPDATE outbox SET created_at = $1 WHERE id = $2")
+                .bind(at - by)
+                .bind(id)
+                .execute(pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .rows_affected()
+        });
+    }
+}

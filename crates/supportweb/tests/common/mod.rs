@@ -2,6 +2,8 @@
 //! from the environment, a served portal on a free loopback port, and plain HTTP/1.1 to it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod dovecot;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod canned_replies;
 pub mod customization_orders;
 pub mod files;
+pub mod mail;
 pub mod me;
 mod openapi;
 pub mod patches;
@@ -102,6 +103,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(support_documents::link_patch))
         .routes(routes!(canned_replies::list, canned_replies::create))
         .routes(routes!(canned_replies::update, canned_replies::delete))
+        .routes(routes!(mail::held))
+        .routes(routes!(mail::detail))
+        .routes(routes!(mail::decide))
         .routes(routes!(patches::list, patches::create))
         .routes(routes!(patches::detail, patches::update))
         .routes(routes!(patches::step))

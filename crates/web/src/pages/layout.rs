@@ -174,6 +174,21 @@ impl Layout {
                     id,
                     label: t.t(key),
                 })
+                .chain(
+                    ctx.actor
+                        .as_ref()
+                        .filter(|a| {
+                            a.staff_may(
+                                Area::Agenda(supportweb_domain::agenda::Agenda::SupportDocuments),
+                                Action::Manage,
+                            )
+                        })
+                        .map(|_| AdminLink {
+                            href: "/mail/held",
+                            id: "held-mail-link",
+                            label: t.t("mail-held-title"),
+                        }),
+                )
                 .collect(),
             my_organisation: ctx
                 .actor

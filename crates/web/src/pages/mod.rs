@@ -16,6 +16,7 @@ mod installations;
 mod language;
 pub mod layout;
 mod login;
+mod mail;
 mod notifications;
 pub mod organisation;
 pub(crate) mod organisations;
@@ -57,6 +58,12 @@ pub fn router() -> Router<AppState> {
             get(notifications::show).post(notifications::save),
         )
         .route("/language", post(language::choose))
+        .route("/mail/held", get(mail::held))
+        .route("/mail/{id}", get(mail::show))
+        .route("/mail/{id}/files/{index}", get(mail::file))
+        .route("/mail/{id}/attach", post(mail::attach))
+        .route("/mail/{id}/open", post(mail::open))
+        .route("/mail/{id}/discard", post(mail::discard))
         .route("/organisation", get(organisation::show))
         .route(
             "/account/password",

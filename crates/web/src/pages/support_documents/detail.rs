@@ -40,12 +40,19 @@ struct CommentView {
     html: String,
     when: String,
     files: Vec<AttachmentRecord>,
+    /// The received e-mail it came from (staff who read held mail).
+    mail: Option<String>,
 }
 
 impl CommentView {
-    /// The comment as shown; its images may show `files` of the document.
-    fn new(c: CommentRecord, files: &[RecordFile]) -> Self {
+    /// The comment as shown; its images may show `files` of the document; `from_mail` names
+    /// the comments that came by e-mail.
+    fn new(c: CommentRecord, files: &[RecordFile], from_mail: &[(uuid::Uuid, uuid::Uuid)]) -> Self {
         CommentView {
+            mail: from_mail
+                .iter()
+                .find(|(comment, _)| *comment == c.id.0)
+                .map(|(_, mail)| mail.to_string()),
             id: c.id.to_string(),
             author: c.author_name,
             author_is_staff: c.author_is_staff,
@@ -172,6 +179,7 @@ async fn page(
         patches,
         order,
         balance,
+        from_mail,
     } = detail;
     let files: Vec<RecordFile> = attachments
         .iter()
@@ -201,7 +209,7 @@ async fn page(
         attachments,
         conversation: conversation
             .into_iter()
-            .map(|c| CommentView::new(c, &files))
+            .map(|c| CommentView::new(c, &files, &from_mail))
             .collect(),
         actions: actions
             .into_iter()
