@@ -37,6 +37,16 @@ impl TestApp {
         TestApp { app, db, files_dir }
     }
 
+    /// The same store and files folder with settings changed by `change`.
+    pub fn configured(mut self, change: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = self.app.settings().clone();
+        change(&mut settings);
+        let files = FileStore::local(self.files_dir.path(), self.app.files().max_upload_bytes())
+            .unwrap_or_else(|e| panic!("files folder: {e}"));
+        self.app = App::new(self.db.store.clone(), files, settings);
+        self
+    }
+
     /// The folder the files are stored in.
     pub fn files_root(&self) -> &std::path::Path {
         self.files_dir.path()

@@ -821,6 +821,89 @@ async fn control_characters_and_oversized_mail_are_held_not_stuck(test: TestApp)
     );
 }
 
+async fn with_an_authserv_id_new_documents_need_the_mail_servers_word(test: TestApp) {
+    let test = test.configured(|settings| {
+        settings.mail_in.authserv_id = Some("mx.example.cz".into());
+    });
+    let s = scene(&test).await;
+    let documents =
+        supportweb_storage::testing::count_rows(test.store(), "support_documents").await;
+    let with = |results: &str, id: &str| {
+        String::from_utf8(reply(
+            "jana@example.cz",
+            SUPPORT_ADDRESS,
+            "Nový dotaz",
+            None,
+            "Text.",
+        ))
+        .unwrap()
+        .replacen(
+            "Message-ID: <",
+            &format!("Authentication-Results: {results}\r\nMessage-ID: <{id}"),
+            1,
+        )
+    };
+    // Anyone can write "From: jana@example.cz"; without the server's verdict it is held.
+    let forged = reply(
+        "jana@example.cz",
+        SUPPORT_ADDRESS,
+        "Nový dotaz",
+        None,
+        "CANARY-FORGED-FROM",
+    );
+    assert_eq!(
+        test.app.receive_mail(&forged).await.unwrap(),
+        Received::Held(Reason::Unauthenticated)
+    );
+    // A verdict of another server (the sender can write any header) does not count, nor a
+    // failed or foreign-domain one.
+    for (results, id) in [
+        ("mx.attacker.cz; dmarc=pass header.from=example.cz", "a"),
+        ("mx.example.cz; dmarc=fail header.from=example.cz", "b"),
+        ("mx.example.cz; dkim=pass header.d=attacker.cz", "c"),
+    ] {
+        let raw = with(results, id);
+        assert_eq!(
+            test.app.receive_mail(raw.as_bytes()).await.unwrap(),
+            Received::Held(Reason::Unauthenticated),
+            "{results}"
+        );
+    }
+    assert_eq!(
+        supportweb_storage::testing::count_rows(test.store(), "support_documents").await,
+        documents
+    );
+    let dmarc = with(
+        "mx.example.cz 1; spf=pass smtp.mailfrom=example.cz;\r\n dmarc=pass (p=none) header.from=example.cz",
+        "d",
+    );
+    assert!(matches!(
+        test.app.receive_mail(dmarc.as_bytes()).await.unwrap(),
+        Received::Document(_)
+    ));
+    let dkim = with(
+        "MX.example.cz; dkim=pass header.d=example.cz header.s=sel",
+        "e",
+    );
+    assert!(matches!(
+        test.app.receive_mail(dkim.as_bytes()).await.unwrap(),
+        Received::Document(_)
+    ));
+    // Replies are bound to the person by their token and are not affected.
+    let notification = mail_to(&test, "jana@example.cz", &s.number).await;
+    let answer = reply(
+        "jana@example.cz",
+        notification.reply_to.as_deref().unwrap(),
+        "Re: x",
+        None,
+        "Odpověď.",
+    );
+    assert!(matches!(
+        test.app.receive_mail(&answer).await.unwrap(),
+        Received::Comment(_)
+    ));
+}
+
 #[test]
 fn czech_mail_is_decoded() {
     // iso-8859-2 in base64, an RFC 2047 attachment name, format=flowed.
@@ -853,4 +936,5 @@ supportweb_app::both_backends!(
     the_records_thread_id_never_identifies_a_sender,
     a_message_being_received_is_not_taken_twice,
     control_characters_and_oversized_mail_are_held_not_stuck,
+    with_an_authserv_id_new_documents_need_the_mail_servers_word,
 );

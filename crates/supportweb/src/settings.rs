@@ -44,6 +44,9 @@ pub struct MailInSettings {
     pub address: String,
     /// Days a reply address stays valid after the last message that carried it.
     pub token_days: i64,
+    /// The mail server's `authserv-id` in `Authentication-Results`; set: new documents by
+    /// e-mail need its DMARC (or own-domain DKIM) pass.
+    pub authserv_id: String,
     /// IMAP server host; empty: no polling.
     pub host: String,
     /// IMAP port (993 with TLS).
@@ -67,6 +70,7 @@ impl Default for MailInSettings {
         MailInSettings {
             address: String::new(),
             token_days: 180,
+            authserv_id: String::new(),
             host: String::new(),
             port: 993,
             tls: true,
@@ -84,6 +88,7 @@ impl fmt::Debug for MailInSettings {
         f.debug_struct("MailInSettings")
             .field("address", &self.address)
             .field("token_days", &self.token_days)
+            .field("authserv_id", &self.authserv_id)
             .field("host", &self.host)
             .field("port", &self.port)
             .field("tls", &self.tls)
@@ -631,6 +636,8 @@ impl Settings {
             address: (!self.mail_in.address.is_empty())
                 .then(|| self.mail_in.address.to_ascii_lowercase()),
             token_days: self.mail_in.token_days,
+            authserv_id: (!self.mail_in.authserv_id.is_empty())
+                .then(|| self.mail_in.authserv_id.clone()),
         };
         web.client_ip_header = self.server.client_ip_header.clone();
         web

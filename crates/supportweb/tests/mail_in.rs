@@ -22,11 +22,14 @@ use supportweb_storage::testing::{build, count_rows};
 
 const SUPPORT: &str = "podpora@example.cz";
 
+/// The configuration of one instance; `done_folder` makes it move processed mail there
+/// instead of marking it seen.
 fn config(
     folder: &std::path::Path,
     listen: &str,
     smtp: &str,
     imap_port: u16,
+    done_folder: &str,
 ) -> std::path::PathBuf {
     let (host, port) = smtp.rsplit_once(':').unwrap();
     let path = folder.join(format!(
@@ -39,7 +42,7 @@ fn config(
             "[server]\nlisten = \"{listen}\"\npublic_url = \"https://podpora.example.cz\"\n\n\
              [smtp]\nhost = \"{host}\"\nport = {port}\nsecurity = \"none\"\nfrom = \"Podpora <{SUPPORT}>\"\n\n\
              [mail_in]\naddress = \"{SUPPORT}\"\nhost = \"127.0.0.1\"\nport = {imap_port}\ntls = false\n\
-             user = \"{}\"\npassword = \"{}\"\npoll_seconds = 5\n",
+             user = \"{}\"\npassword = \"{}\"\npoll_seconds = 5\ndone_folder = \"{done_folder}\"\n",
             dovecot::USER,
             dovecot::PASSWORD
         ),
@@ -135,24 +138,23 @@ async fn a_reply_by_email_round_trip_through_smtp_and_imap() {
         .await
         .unwrap();
 
-    // Two instances on the same database and mailbox.
-    let addresses = [free_address(), free_address()];
-    let _servers: Vec<_> = addresses
-        .iter()
-        .map(|listen| {
-            let mut serve_command = command(folder.path());
-            serve_command
-                .arg("--config")
-                .arg(config(
-                    folder.path(),
-                    listen,
-                    &smtp.address.to_string(),
-                    dovecot.port,
-                ))
-                .arg("serve");
-            serve(serve_command, listen)
-        })
-        .collect();
+    // Two instances on the same database and mailbox: the first moves processed mail to a
+    // folder, the second (started later) marks it seen.
+    let start = |listen: &str, done_folder: &str| {
+        let mut serve_command = command(folder.path());
+        serve_command
+            .arg("--config")
+            .arg(config(
+                folder.path(),
+                listen,
+                &smtp.address.to_string(),
+                dovecot.port,
+                done_folder,
+            ))
+            .arg("serve");
+        serve(serve_command, listen)
+    };
+    let mover = start(&free_address(), "Zpracovano");
 
     let notification = wait_for("the notification to Jana", async || {
         smtp.received().into_iter().find(|m| {
@@ -160,15 +162,6 @@ async fn a_reply_by_email_round_trip_through_smtp_and_imap() {
         })
     })
     .await;
-    let mut ids: Vec<_> = smtp
-        .received()
-        .iter()
-        .filter_map(|m| m.header("Message-ID"))
-        .collect();
-    let sent = ids.len();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), sent, "each message sent once by two instances");
     let reply_to = notification.header("Reply-To").unwrap();
     assert!(
         reply_to.starts_with("podpora+r.") && reply_to.ends_with("@example.cz"),
@@ -223,21 +216,64 @@ async fn a_reply_by_email_round_trip_through_smtp_and_imap() {
         ));
     }
     let mut session = imap(dovecot.port).await;
-    for raw in &inbox {
+    let taken = async |session: &mut async_imap::Session<tokio::net::TcpStream>, rows: i64| {
+        wait_for("every message taken", async || {
+            session.select("INBOX").await.unwrap();
+            let unseen = session.uid_search("UNSEEN").await.unwrap();
+            (unseen.is_empty() && count_rows(&store, "mail_in").await == rows).then_some(())
+        })
+        .await;
+        let inbox = session.uid_search("ALL").await.unwrap().len();
+        session.select("Zpracovano").await.unwrap();
+        let moved = session.uid_search("ALL").await.unwrap().len();
+        (inbox, moved)
+    };
+
+    // The first instance alone takes Jana's reply and moves it, once it is stored.
+    session
+        .append("INBOX", None, None, inbox[0].as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(taken(&mut session, 1).await, (0, 1));
+
+    // With the second instance polling too, each message is taken once; the duplicate
+    // (same Message-ID) changes nothing.
+    let _marker = start(&free_address(), "");
+    for raw in &inbox[1..] {
         session
             .append("INBOX", None, None, raw.as_bytes())
             .await
             .unwrap();
     }
+    let (left, moved) = taken(&mut session, 8).await;
+    assert_eq!(left + moved, inbox.len(), "nothing lost, nothing copied");
 
-    // Each message is taken once, and marked only after it is stored.
-    wait_for("every message taken", async || {
-        let unseen = session.uid_search("UNSEEN").await.unwrap();
-        (unseen.is_empty() && count_rows(&store, "mail_in").await == 8).then_some(())
-    })
-    .await;
-    let all = session.uid_search("ALL").await.unwrap();
-    assert_eq!(all.len(), inbox.len());
+    // The second instance alone marks what it took as seen and leaves it in the folder.
+    drop(mover);
+    let last = message(
+        "jana@example.cz",
+        &reply_to,
+        "Re: výpis",
+        "doplneni-posledni",
+        "",
+        "Poslední doplnění.",
+    );
+    session.select("INBOX").await.unwrap();
+    session
+        .append("INBOX", None, None, last.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(taken(&mut session, 9).await, (left + 1, moved));
+
+    let mut ids: Vec<_> = smtp
+        .received()
+        .iter()
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    let sent = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), sent, "each message sent once by two instances");
 
     let seen = store.document(&jana, document.id).await.unwrap();
     let conversation = store.conversation(&jana, &seen).await.unwrap();
@@ -247,8 +283,8 @@ async fn a_reply_by_email_round_trip_through_smtp_and_imap() {
         .collect();
     assert_eq!(
         from_jana.len(),
-        5,
-        "the reply once and four additions, each once"
+        6,
+        "the reply once and five additions, each once"
     );
     assert_eq!(from_jana[0].body, "Posílám výpis chyby.");
     assert_eq!(from_jana[0].files.len(), 1);

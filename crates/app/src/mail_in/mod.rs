@@ -45,6 +45,11 @@ pub struct MailInSettings {
     pub address: Option<String>,
     /// A reply token is accepted this many days after the last message that carried it.
     pub token_days: i64,
+    /// The `authserv-id` of the mail server's `Authentication-Results`: when set, a new
+    /// document by e-mail needs its verdict that the sender's domain is authentic (DMARC, or
+    /// DKIM of that domain); otherwise the message is held. None: the `From` is trusted as
+    /// delivered.
+    pub authserv_id: Option<String>,
 }
 
 impl Default for MailInSettings {
@@ -52,6 +57,7 @@ impl Default for MailInSettings {
         MailInSettings {
             address: None,
             token_days: 180,
+            authserv_id: None,
         }
     }
 }
@@ -105,11 +111,13 @@ pub enum Reason {
     Interrupted,
     /// Larger than the portal takes; only its beginning is kept.
     TooLarge,
+    /// The mail server did not vouch for the sender's address (a new document).
+    Unauthenticated,
 }
 
 impl Reason {
     /// Every reason.
-    pub const ALL: [Reason; 23] = [
+    pub const ALL: [Reason; 24] = [
         Reason::Unreadable,
         Reason::UnknownSender,
         Reason::AmbiguousSender,
@@ -133,6 +141,7 @@ impl Reason {
         Reason::OutOfOffice,
         Reason::Interrupted,
         Reason::TooLarge,
+        Reason::Unauthenticated,
     ];
 
     /// Stored name.
@@ -161,6 +170,7 @@ impl Reason {
             Reason::OutOfOffice => "out_of_office",
             Reason::Interrupted => "interrupted",
             Reason::TooLarge => "too_large",
+            Reason::Unauthenticated => "unauthenticated",
         }
     }
 
@@ -571,6 +581,11 @@ impl App {
         wrote: &std::sync::atomic::AtomicBool,
     ) -> Result<Decision> {
         let store = self.store();
+        if let Some(authserv_id) = self.settings().mail_in.authserv_id.as_deref()
+            && !incoming.sender_authenticated(authserv_id)
+        {
+            return Ok(Decision::held(Reason::Unauthenticated, None));
+        }
         let mut users = store.active_users_by_email(&incoming.sender).await?;
         let user = match users.len() {
             0 => return Ok(Decision::held(Reason::UnknownSender, None)),

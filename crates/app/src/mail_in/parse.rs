@@ -35,6 +35,8 @@ pub struct Incoming {
     pub automatic: Option<&'static str>,
     /// Only its subject says it is automatic (no header does): it may be real mail.
     pub automatic_by_subject_only: bool,
+    /// The `Authentication-Results` headers (RFC 8601) as received.
+    pub authentication_results: Vec<String>,
     /// The whole text (HTML-only mail converted, `format=flowed` joined).
     pub text: String,
     /// Attachments.
@@ -74,6 +76,11 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
             recipients.push(value.trim().trim_matches(['<', '>']).to_lowercase());
         }
     }
+    let authentication_results = message
+        .headers_raw()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
+        .map(|(_, value)| value.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     let mut references = Vec::new();
     for value in [message.in_reply_to(), message.references()] {
         if let Some(list) = value.as_text_list() {
@@ -123,6 +130,7 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
         references,
         automatic,
         automatic_by_subject_only: by_headers.is_none() && by_subject.is_some(),
+        authentication_results,
         text: clean(&text::normalise(&body)),
         files,
     })
@@ -184,4 +192,35 @@ fn out_of_office_subject(subject: &str) -> Option<&'static str> {
     .iter()
     .any(|mark| lower.starts_with(mark) || lower.contains(&format!(": {mark}")))
     .then_some("out_of_office")
+}
+
+impl Incoming {
+    /// Whether the mail server `authserv_id` vouches for the sender's domain: DMARC passed,
+    /// or a DKIM signature of the sender's own domain verified (RFC 8601 results it added).
+    pub fn sender_authenticated(&self, authserv_id: &str) -> bool {
+        let domain = self
+            .sender
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_default();
+        let own_signature = [format!("header.d={domain}"), format!("header.i=@{domain}")];
+        self.authentication_results.iter().any(|value| {
+            let mut parts = value.split(';');
+            let id = parts
+                .next()
+                .and_then(|first| first.split_whitespace().next())
+                .unwrap_or_default();
+            if !id.eq_ignore_ascii_case(authserv_id) {
+                return false;
+            }
+            parts.any(|result| {
+                let result = result.trim().to_ascii_lowercase();
+                result.starts_with("dmarc=pass")
+                    || (result.starts_with("dkim=pass")
+                        && result
+                            .split_whitespace()
+                            .any(|p| own_signature.iter().any(|own| own == p)))
+            })
+        })
+    }
 }

@@ -54,6 +54,7 @@ mail-reason-delivery-report = Zpráva o doručení.
 mail-reason-out-of-office = Automatická odpověď o nepřítomnosti.
 mail-reason-interrupted = Zpracování se přerušilo; zkontrolujte, zda odpověď v záznamu je.
 mail-reason-too-large = Zpráva je větší, než portál přijímá; uložen je jen její začátek.
+mail-reason-unauthenticated = Poštovní server nepotvrdil, že zpráva opravdu přišla z adresy odesílatele (DMARC/DKIM).
 mail-in-no-subject = (bez předmětu)
 mail-in-no-text = (e-mail bez textu, viz přílohy)
 mail-in-opened-subject = Přijato: { $subject }

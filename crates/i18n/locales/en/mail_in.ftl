@@ -54,6 +54,7 @@ mail-reason-delivery-report = A delivery report.
 mail-reason-out-of-office = An out-of-office reply.
 mail-reason-interrupted = Processing broke off; check whether the reply is in the record.
 mail-reason-too-large = The message is larger than the portal takes; only its beginning is kept.
+mail-reason-unauthenticated = The mail server did not confirm that the message really came from the sender's address (DMARC/DKIM).
 mail-in-no-subject = (no subject)
 mail-in-no-text = (e-mail without text, see the attachments)
 mail-in-opened-subject = Received: { $subject }
