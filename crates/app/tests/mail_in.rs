@@ -730,6 +730,15 @@ async fn a_reply_about_an_order_joins_its_conversation(test: TestApp) {
     let last = detail.comments.last().unwrap();
     assert_eq!(last.body, "Odbor dopravy a odbor školství.");
     assert!(!last.by_staff && !last.internal);
+    assert!(
+        detail.from_mail.is_empty(),
+        "customers see no link to the received e-mail"
+    );
+    // Staff who read held mail reach the original from the comment.
+    let technician = build::staff(store, "technik", StaffRole::Technician).await;
+    let seen = orders.detail(&technician, &id).await.unwrap();
+    assert_eq!(seen.from_mail.len(), 1);
+    assert_eq!(seen.from_mail[0].0, last.id);
 }
 
 async fn the_records_thread_id_never_identifies_a_sender(test: TestApp) {

@@ -1364,7 +1364,7 @@ impl Store {
         body: &str,
         internal: bool,
         files: &[FileId],
-    ) -> Result<(), OrderError> {
+    ) -> Result<Uuid, OrderError> {
         let order = self.order(actor, id).await?;
         let party = OrderParty::of(actor, order.organisation_id).ok_or(StoreError::NotFound)?;
         if !party.may_write(internal) {
@@ -1401,7 +1401,7 @@ impl Store {
         tx.record_event(event, id.0, Some(actor.user_id), Some(comment), "")
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(comment)
     }
 
     /// The conversation of an order the actor may see, oldest first; customers never get

@@ -45,6 +45,9 @@ pub struct OrderDetail {
     pub files: Vec<FileRecord>,
     /// Replies (and for staff internal notes), oldest first.
     pub comments: Vec<OrderCommentRecord>,
+    /// Comments that came by e-mail, each with its received message (staff who read held
+    /// mail; `/mail/{id}` shows the whole original).
+    pub from_mail: Vec<(uuid::Uuid, uuid::Uuid)>,
     /// Every change the reader may read, newest first.
     pub history: Vec<HistoryRecord>,
     /// The support document it came from, when the reader may see it.
@@ -214,7 +217,13 @@ impl Orders<'_> {
             Some(id) => seen(store.patch(actor, id).await)?,
             None => None,
         };
+        let from_mail = if self.app.sees_held_mail(actor) {
+            store.mails_of_record(order.id.0).await?
+        } else {
+            Vec::new()
+        };
         Ok(OrderDetail {
+            from_mail,
             steps: available_steps(party, order.state),
             quotes: store.order_quotes(actor, order.id).await?,
             answers: store.order_answers(actor, order.id).await?,
@@ -321,7 +330,8 @@ impl Orders<'_> {
         Ok(store.order(actor, order.id).await?)
     }
 
-    /// Adds a reply (staff, customer users who may write) or an internal note (staff).
+    /// Adds a reply (staff, customer users who may write) or an internal note (staff); the
+    /// order after it and the comment's id.
     pub async fn comment(
         &self,
         actor: &Actor,
@@ -329,13 +339,13 @@ impl Orders<'_> {
         body: &str,
         internal: bool,
         files: &[FileId],
-    ) -> Result<OrderRecord> {
+    ) -> Result<(OrderRecord, uuid::Uuid)> {
         let order = self.get(actor, id).await?;
         let store = self.app.store();
-        store
+        let comment = store
             .add_order_comment(actor, order.id, body, internal, files)
             .await?;
-        Ok(store.order(actor, order.id).await?)
+        Ok((store.order(actor, order.id).await?, comment))
     }
 
     /// Marks a reservation fixed or open again (staff who write orders).

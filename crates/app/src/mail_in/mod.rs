@@ -557,7 +557,7 @@ impl App {
                 .customization_orders()
                 .comment(&actor, &id, &text, false, &files)
                 .await
-                .map(|_| None),
+                .map(|(_, comment)| Some(comment)),
         };
         match result {
             Ok(comment) => Ok(Decision {

@@ -103,6 +103,8 @@ pub(crate) struct CommentView {
     pub c: OrderCommentRecord,
     pub body_html: String,
     pub when: String,
+    /// The received e-mail it came from (staff who read held mail).
+    pub mail: Option<String>,
 }
 
 /// A step the user may take, with what its form asks for.
@@ -247,6 +249,7 @@ async fn detail_page(
         history,
         document,
         delivered_patch,
+        from_mail,
         ..
     } = detail;
     let record_files: Vec<RecordFile> = files
@@ -317,6 +320,10 @@ async fn detail_page(
         .map(|c| CommentView {
             body_html: to_safe_html(&c.body, &record_files),
             when: when(c.created_at),
+            mail: from_mail
+                .iter()
+                .find(|(comment, _)| *comment == c.id)
+                .map(|(_, mail)| mail.to_string()),
             c,
         })
         .collect();
@@ -557,7 +564,7 @@ pub(super) async fn comment(
         .comment(&signed.actor, &id, &body, internal, &files)
         .await
     {
-        Ok(o) => Ok(back(&o, "#conversation")),
+        Ok((o, _)) => Ok(back(&o, "#conversation")),
         Err(error) => {
             let typed = Typed {
                 reply: body,
