@@ -213,6 +213,24 @@ impl crate::Tx {
         Ok(())
     }
 
+    /// Removes an account's password: it no longer signs in until an activation link sets a
+    /// new one.
+    pub async fn clear_password(&mut self, user_id: UserId) -> Result<(), StoreError> {
+        let updated = on_tx!(self, conn => {
+            sqlx::query("UPDATE users SET password_hash = NULL, updated_at = $1 WHERE id = $2")
+                .bind(now())
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        if updated == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
     /// Activates or deactivates an account. Deactivation ends all its sessions in the same
     /// transaction, so it takes effect at once.
     pub async fn set_user_active(

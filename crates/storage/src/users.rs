@@ -137,6 +137,23 @@ impl Store {
         Ok(out)
     }
 
+    /// The accounts holding staff role `role`, active or not, by login.
+    pub async fn users_with_role(&self, role: StaffRole) -> Result<Vec<UserRecord>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id IN
+             (SELECT user_id FROM user_roles WHERE role = $1) ORDER BY login"
+        ));
+        let rows: Vec<UserRow> = on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(role.as_str()).fetch_all(pool).await?
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let roles = self.roles_of(UserId(row.id)).await?;
+            out.push(row.into_record(roles)?);
+        }
+        Ok(out)
+    }
+
     /// The account with this id.
     pub async fn user(&self, id: UserId) -> Result<Option<UserRecord>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));

@@ -99,6 +99,21 @@ enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Reset a password: the old one stops working, every session of the account ends, and
+    /// a one-time activation link (valid 72 hours) is printed to hand over. Audited.
+    ResetPassword {
+        /// Login name of the account.
+        #[arg(long)]
+        login: String,
+    },
+    /// Deactivate an account at once (its sessions end). Audited.
+    Deactivate {
+        /// Login name of the account.
+        #[arg(long)]
+        login: String,
+    },
+    /// List the administrators (login, name, e-mail, active or not).
+    List,
 }
 
 /// A failure that ends the program with one line on standard error.
@@ -110,6 +125,8 @@ enum Failure {
     Other(String),
     #[error("{0}")]
     TryLater(String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl Failure {
@@ -141,6 +158,10 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli.command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Settings(error)) => {
+            eprintln!("supportweb: {error}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Refused(error)) => {
             eprintln!("supportweb: {error}");
             ExitCode::from(2)
         }
@@ -193,18 +214,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Mail {
             command: MailCommand::Receive,
         } => receive_mail(settings).await,
-        Command::Admin {
-            command: AdminCommand::CreateUser { login, name, email },
-        } => {
-            let store = open_store(&settings).await?;
-            let password = admin::read_password().map_err(Failure::other)?;
-            let created = admin::create_administrator(&store, &login, &name, &email, &password)
-                .await
-                .map_err(Failure::other)?;
-            println!("administrator {created} created");
-            store.close().await;
-            Ok(())
-        }
+        Command::Admin { command } => administer(settings, command).await,
         Command::Demo {
             organisations,
             users,
@@ -237,6 +247,65 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `admin …`: account administration from the command line. Bad input is one line and
+/// exit code 2.
+async fn administer(settings: Settings, command: AdminCommand) -> Result<(), Failure> {
+    use supportweb_app::administration::command_line::CommandError;
+    let refused = |error: CommandError| match error {
+        CommandError::Refused(refused) => Failure::Refused(refused.to_string()),
+        CommandError::Failed(failed) => Failure::other(failed),
+    };
+    let store = open_store(&settings).await?;
+    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
+        .map_err(Failure::other)?;
+    let key = settings.secrets.load_key()?;
+    let app = supportweb_app::App::new(store.clone(), files, settings.web_config(key).app);
+    let accounts = app.administration();
+    let result = match command {
+        AdminCommand::CreateUser { login, name, email } => {
+            let password = admin::read_password().map_err(Failure::other)?;
+            admin::create_administrator(&store, &login, &name, &email, &password)
+                .await
+                .map(|created| println!("administrator {created} created"))
+                .map_err(Failure::Refused)
+        }
+        AdminCommand::ResetPassword { login } => accounts
+            .reset_password_from_command_line(&login)
+            .await
+            .map(|link| {
+                println!("password of {login} reset; every session ended");
+                println!("one-time activation link (valid 72 hours): {link}");
+            })
+            .map_err(refused),
+        AdminCommand::Deactivate { login } => accounts
+            .deactivate_from_command_line(&login)
+            .await
+            .map(|login| println!("{login} deactivated; every session ended"))
+            .map_err(refused),
+        AdminCommand::List => accounts
+            .administrators_for_command_line()
+            .await
+            .map(|list| {
+                for user in list {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        user.login,
+                        user.display_name,
+                        user.email,
+                        if user.is_active {
+                            "active"
+                        } else {
+                            "deactivated"
+                        }
+                    );
+                }
+            })
+            .map_err(refused),
+    };
+    store.close().await;
+    result
 }
 
 /// `mail receive`: one message from standard input through the e-mail in pipeline.

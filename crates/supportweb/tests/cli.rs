@@ -153,7 +153,7 @@ async fn admin_create_user_reads_the_password_from_stdin_and_creates_an_administ
         run(c, &format!("{password}\n"))
     };
     let short = create("alena", "kratke");
-    assert_eq!(short.status.code(), Some(1));
+    assert_eq!(short.status.code(), Some(2));
     assert!(
         stderr(&short).contains("at least 10 characters"),
         "{}",
@@ -164,7 +164,7 @@ async fn admin_create_user_reads_the_password_from_stdin_and_creates_an_administ
     assert!(made.status.success(), "{}", stderr(&made));
     assert!(String::from_utf8_lossy(&made.stdout).contains("administrator alena created"));
     let twice = create("alena", "Velmi-tajne-heslo-2026");
-    assert_eq!(twice.status.code(), Some(1));
+    assert_eq!(twice.status.code(), Some(2));
     assert!(
         stderr(&twice).contains("already taken"),
         "{}",
@@ -734,4 +734,160 @@ fn a_stalled_request_cannot_hold_shutdown_beyond_the_grace_period() {
         "the grace period was granted"
     );
     assert!(status.success());
+}
+
+/// Signs in with `password`: the session cookie, or `None` when refused.
+fn sign_in_with(address: &str, login: &str, password: &str) -> Option<String> {
+    let answer = common::post_form(
+        address,
+        "/login",
+        None,
+        &format!("login={login}&password={password}"),
+    );
+    if !answer.starts_with("HTTP/1.1 303") {
+        return None;
+    }
+    answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn an_operator_resets_a_password_deactivates_and_lists_administrators() {
+    let folder = tempfile::tempdir().unwrap();
+    let admin = |args: &[&str], stdin: &str| {
+        let mut c = command(folder.path());
+        c.arg("admin").args(args);
+        run(c, stdin)
+    };
+    for login in ["alena", "borek"] {
+        let made = admin(
+            &[
+                "create-user",
+                "--login",
+                login,
+                "--name",
+                "Správce",
+                "--email",
+                &format!("{login}@dodavatel.cz"),
+            ],
+            "Velmi-tajne-heslo-2026\n",
+        );
+        assert!(made.status.success(), "{}", stderr(&made));
+    }
+    let listed = admin(&["list"], "");
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout),
+        "alena\tSprávce\talena@dodavatel.cz\tactive\nborek\tSprávce\tborek@dodavatel.cz\tactive\n"
+    );
+
+    let address = free_address();
+    let mut serve_command = command(folder.path());
+    serve_command
+        .env("SUPPORTWEB__SERVER__LISTEN", &address)
+        .arg("serve");
+    let _server = serve(serve_command, &address);
+    let session = sign_in_with(&address, "alena", "Velmi-tajne-heslo-2026").expect("signed in");
+    let home = |cookie: &str| {
+        http(
+            &address,
+            format!(
+                "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+    };
+    assert!(home(&session).starts_with("HTTP/1.1 200"));
+
+    // A lost password: the old one stops working, the session ends, a link is printed.
+    let reset = admin(&["reset-password", "--login", "alena"], "");
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let printed = String::from_utf8_lossy(&reset.stdout).into_owned();
+    let link = printed
+        .split_whitespace()
+        .find(|w| w.contains("/activate/"))
+        .unwrap_or_else(|| panic!("no link in {printed}"));
+    assert!(
+        !home(&session).starts_with("HTTP/1.1 200"),
+        "the session ended"
+    );
+    assert!(sign_in_with(&address, "alena", "Velmi-tajne-heslo-2026").is_none());
+    let path = &link[link.find("/activate/").unwrap()..];
+    let form = http(
+        &address,
+        format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert!(form.starts_with("HTTP/1.1 200"), "{form}");
+
+    // Deactivation ends borek's session at once.
+    let borek = sign_in_with(&address, "borek", "Velmi-tajne-heslo-2026").expect("signed in");
+    let deactivated = admin(&["deactivate", "--login", "borek"], "");
+    assert!(deactivated.status.success(), "{}", stderr(&deactivated));
+    assert!(!home(&borek).starts_with("HTTP/1.1 200"));
+    assert!(sign_in_with(&address, "borek", "Velmi-tajne-heslo-2026").is_none());
+    let listed = admin(&["list"], "");
+    assert!(
+        String::from_utf8_lossy(&listed.stdout)
+            .contains("borek\tSprávce\tborek@dodavatel.cz\tdeactivated")
+    );
+
+    // Bad input: one line naming the option, exit code 2, nothing changed.
+    for (args, says) in [
+        (
+            vec!["deactivate", "--login", "nikdo"],
+            "--login: no account is named \"nikdo\"",
+        ),
+        (
+            vec!["deactivate", "--login", "borek"],
+            "--login: \"borek\" is already deactivated",
+        ),
+        (
+            vec!["reset-password", "--login", "borek"],
+            "--login: \"borek\" is deactivated",
+        ),
+        (
+            vec!["reset-password", "--login", " "],
+            "--login: must not be empty",
+        ),
+    ] {
+        let refused = admin(&args, "");
+        assert_eq!(
+            refused.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+        let text = stderr(&refused);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains(says), "{args:?}: {text}");
+    }
+
+    // Both changes are audited as done from the command line.
+    let url = format!(
+        "sqlite://{}",
+        folder.path().join("data/supportweb.db").display()
+    );
+    let store = Store::connect(&url, 1).await.unwrap();
+    let audit = store
+        .audit_page(&Default::default(), None, 100)
+        .await
+        .unwrap();
+    for (event, detail) in [
+        (
+            "activation_link_issued",
+            "password reset from the command line",
+        ),
+        ("account_deactivated", "deactivated from the command line"),
+    ] {
+        assert!(
+            audit.iter().any(|e| e.event == event
+                && e.address == "command line"
+                && e.detail == detail
+                && e.actor_name.is_none()),
+            "{event}: {audit:?}"
+        );
+    }
 }

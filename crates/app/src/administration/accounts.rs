@@ -200,15 +200,15 @@ impl Administration<'_> {
 
     /// A new activation link for `account`, replacing any earlier one, in the caller's
     /// transaction.
-    async fn activation(
+    pub(crate) async fn activation(
         &self,
         tx: &mut supportweb_storage::Tx,
-        actor: &Actor,
+        issued_by: UserId,
         account: UserId,
     ) -> Result<String> {
         let (token, hash) = new_token()?;
         let expires = supportweb_storage::now() + Duration::hours(ACTIVATION_HOURS);
-        tx.create_activation(account, &hash, actor.user_id, expires)
+        tx.create_activation(account, &hash, issued_by, expires)
             .await?;
         Ok(format!(
             "{}/activate/{token}",
@@ -315,7 +315,7 @@ impl Administration<'_> {
                 describe(&input.rights),
             ));
         }
-        let link = self.activation(&mut tx, actor, id).await?;
+        let link = self.activation(&mut tx, actor.user_id, id).await?;
         audit.push(entry(AuditEvent::ActivationLinkIssued, by, address, ""));
         tx.record_audit(&audit).await?;
         tx.commit().await?;
@@ -434,7 +434,7 @@ impl Administration<'_> {
     ) -> Result<String> {
         let account = self.managed(actor, id).await?;
         let mut tx = self.app.store().begin().await?;
-        let link = self.activation(&mut tx, actor, account.id).await?;
+        let link = self.activation(&mut tx, actor.user_id, account.id).await?;
         tx.record_audit(&[entry(
             AuditEvent::ActivationLinkIssued,
             Concerning::by(actor.user_id, account.id),

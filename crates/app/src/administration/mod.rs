@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod catalogue;
+pub mod command_line;
 pub mod contracts;
 pub mod organisations;
 pub mod remote_access;
