@@ -173,7 +173,10 @@ impl Attachments<'_> {
             sha256: stored.sha256,
         };
         match self.app.store().insert_file(actor, &new).await {
-            Ok(record) => Ok(record),
+            Ok(record) => {
+                self.app.metrics().uploaded(stored.size);
+                Ok(record)
+            }
             Err(error) => {
                 if let Err(cleanup) = self.app.files().delete(&stored.key).await {
                     tracing::warn!(%cleanup, key = stored.key, "orphaned file object");
@@ -201,6 +204,12 @@ impl Attachments<'_> {
 
     /// The content of a file found through its record's rules, whole or one range.
     pub async fn open(&self, record: &FileRecord, range: Option<Range<u64>>) -> Result<Content> {
-        Ok(self.app.files().open(&record.storage_key, range).await?)
+        let bytes = match &range {
+            Some(range) => range.end.saturating_sub(range.start),
+            None => u64::try_from(record.size_bytes).unwrap_or_default(),
+        };
+        let content = self.app.files().open(&record.storage_key, range).await?;
+        self.app.metrics().downloaded(bytes);
+        Ok(content)
     }
 }

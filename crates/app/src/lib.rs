@@ -19,17 +19,20 @@
 //! | [`attachments`] | the kit every agenda's files use: uploads, kept files, download rules |
 //! | [`notify`] | turning recorded events into e-mails in each recipient's language |
 //! | [`mail_in`] | e-mail in: replies become comments, new documents, held mail for staff |
+//! | [`metrics`] | Prometheus metrics of the instance |
 
 pub mod administration;
 pub mod api_schema;
 pub mod attachments;
 pub mod audit;
+pub mod check;
 pub mod choices;
 pub mod customization_orders;
 pub mod error;
 pub mod identity;
 pub mod jobs;
 pub mod mail_in;
+pub mod metrics;
 pub mod notify;
 pub mod overview;
 pub mod podpora;
@@ -113,6 +116,7 @@ struct Inner {
     store: Store,
     files: FileStore,
     settings: Settings,
+    metrics: metrics::Metrics,
 }
 
 impl App {
@@ -122,6 +126,7 @@ impl App {
             store,
             files,
             settings,
+            metrics: metrics::Metrics::default(),
         }))
     }
 

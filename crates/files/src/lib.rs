@@ -186,6 +186,35 @@ impl FileStore {
             .boxed())
     }
 
+    /// The size and lower-case hex SHA-256 of stored content, read through; `None` when
+    /// there is no object under `key`.
+    pub async fn digest(&self, key: &str) -> Result<Option<(u64, String)>, FileError> {
+        let mut stream = match self.open(key, None).await {
+            Ok(stream) => stream,
+            Err(FileError::Storage(object_store::Error::NotFound { .. })) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk?;
+            size += chunk.len() as u64;
+            hasher.update(&chunk);
+        }
+        Ok(Some((size, hex::encode(hasher.finalize()))))
+    }
+
+    /// Every stored object's key with the time it was last written.
+    pub async fn objects(&self) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, FileError> {
+        let mut listing = self.store.list(Some(&ObjectPath::from("objects")));
+        let mut out = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            out.push((meta.location.to_string(), meta.last_modified));
+        }
+        Ok(out)
+    }
+
     /// Removes stored content (e.g. when its database row could not be committed).
     pub async fn delete(&self, key: &str) -> Result<(), FileError> {
         self.store.delete(&ObjectPath::from(key)).await?;

@@ -71,6 +71,7 @@ impl Store {
                 .await
                 .map_err(ConnectError::Open)?;
             Ok(Store {
+                waiting: Default::default(),
                 pool: Pool::Sqlite(pool),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -83,6 +84,7 @@ impl Store {
                 .await
                 .map_err(ConnectError::Open)?;
             Ok(Store {
+                waiting: Default::default(),
                 pool: Pool::Postgres(pool),
             })
         } else {

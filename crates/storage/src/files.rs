@@ -156,3 +156,65 @@ impl Store {
         }
     }
 }
+
+/// A stored file's row as the consistency check reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredFileRow {
+    /// Id.
+    pub id: Uuid,
+    /// Its object's key.
+    pub storage_key: String,
+    /// Size recorded at upload.
+    pub size_bytes: i64,
+    /// SHA-256 recorded at upload.
+    pub sha256: String,
+}
+
+impl Store {
+    /// File rows after `after` by id, `limit` of them (the consistency check pages through).
+    pub async fn file_rows(
+        &self,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<StoredFileRow>, StoreError> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, storage_key, size_bytes, sha256 FROM files WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after.unwrap_or(Uuid::nil()))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Problems the database finds in itself (SQLite `PRAGMA integrity_check` and
+    /// `foreign_key_check`; PostgreSQL checks its pages itself and answers or not).
+    pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        match &self.pool {
+            crate::Pool::Sqlite(pool) => {
+                let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(pool)
+                    .await?
+                    .into_iter()
+                    .filter(|line: &String| line != "ok")
+                    .collect();
+                let foreign: Vec<(String, Option<i64>, String)> =
+                    sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                        .fetch_all(pool)
+                        .await?;
+                problems.extend(foreign.into_iter().map(|(table, row, parent)| {
+                    format!(
+                        "{table} row {} names a missing {parent} row",
+                        row.unwrap_or_default()
+                    )
+                }));
+                Ok(problems)
+            }
+            crate::Pool::Postgres(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+                Ok(Vec::new())
+            }
+        }
+    }
+}

@@ -79,6 +79,21 @@ pub(crate) enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// Transactions waiting for a connection or the write lock right now (metrics).
+    pub(crate) waiting: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// The state of the connection pool, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections lent out.
+    pub in_use: u64,
+    /// Connections open and idle.
+    pub idle: u64,
+    /// The most connections the pool opens.
+    pub max: u64,
+    /// Transactions waiting to begin.
+    pub waiting: u64,
 }
 
 /// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
@@ -135,11 +150,33 @@ impl Store {
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing
     /// when a read lock cannot be upgraded.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
         let inner = match &self.pool {
-            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+            Pool::Sqlite(pool) => pool
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map(TxInner::Sqlite),
+            Pool::Postgres(pool) => pool.begin().await.map(TxInner::Postgres),
         };
-        Ok(Tx { inner })
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        Ok(Tx { inner: inner? })
+    }
+
+    /// The connection pool now: connections in use and idle, the most it opens, and the
+    /// transactions waiting to begin.
+    pub fn pool_status(&self) -> PoolStatus {
+        let (size, idle, max) = on_pool!(self, pool => (
+            u64::from(pool.size()),
+            u64::try_from(pool.num_idle()).unwrap_or(u64::MAX),
+            u64::from(pool.options().get_max_connections()),
+        ));
+        PoolStatus {
+            in_use: size.saturating_sub(idle),
+            idle,
+            max,
+            waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// Checks that the database answers (readiness).

@@ -372,6 +372,16 @@ impl OutboxRow {
 }
 
 impl Store {
+    /// The e-mails not sent yet: how many, and when the oldest was written.
+    pub async fn outbox_backlog(&self) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
+        // The unsent rows are few and found through `outbox_pending_idx`.
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// Claims up to `limit` pending events for this instance. A claim is taken by a guarded
     /// update, so of several instances exactly one wins each event; an instance that dies
     /// leaves its claim to expire.

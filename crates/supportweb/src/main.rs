@@ -45,6 +45,14 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Check a running installation: the database's integrity, every file row with its
+    /// object of the recorded size and SHA-256, and objects no row names. Exit 0 when whole,
+    /// 1 when something is wrong (one line per problem).
+    Check {
+        /// Delete the orphaned objects found (older than an hour).
+        #[arg(long)]
+        remove_orphans: bool,
+    },
     /// E-mail in.
     Mail {
         #[command(subcommand)]
@@ -215,6 +223,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
             command: MailCommand::Receive,
         } => receive_mail(settings).await,
         Command::Admin { command } => administer(settings, command).await,
+        Command::Check { remove_orphans } => check(settings, remove_orphans).await,
         Command::Demo {
             organisations,
             users,
@@ -306,6 +315,50 @@ async fn administer(settings: Settings, command: AdminCommand) -> Result<(), Fai
     };
     store.close().await;
     result
+}
+
+/// `check`: prints what is wrong, one line each, and a summary.
+async fn check(settings: Settings, remove_orphans: bool) -> Result<(), Failure> {
+    let store = open_store(&settings).await?;
+    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
+        .map_err(Failure::other)?;
+    let key = settings.secrets.load_key()?;
+    let app = supportweb_app::App::new(store.clone(), files, settings.web_config(key).app);
+    let report = app.check(remove_orphans).await.map_err(Failure::other)?;
+    store.close().await;
+    for problem in &report.database {
+        println!("database: {problem}");
+    }
+    for missing in &report.missing {
+        println!("missing object: {missing}");
+    }
+    for damaged in &report.damaged {
+        println!("damaged object: {damaged}");
+    }
+    for orphan in &report.orphans {
+        if remove_orphans {
+            println!("orphaned object removed: {orphan}");
+        } else {
+            println!("orphaned object: {orphan} (remove with --remove-orphans)");
+        }
+    }
+    println!(
+        "{} files checked: {} missing, {} damaged, {} orphaned{}",
+        report.files_checked,
+        report.missing.len(),
+        report.damaged.len(),
+        report.orphans.len(),
+        if report.database.is_empty() {
+            "; database intact".to_owned()
+        } else {
+            format!("; {} database problems", report.database.len())
+        }
+    );
+    if report.is_whole() {
+        Ok(())
+    } else {
+        Err(Failure::Other("the installation is not whole".into()))
+    }
 }
 
 /// `mail receive`: one message from standard input through the e-mail in pipeline.
@@ -418,6 +471,24 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
             Duration::from_secs(settings.mail_in.poll_seconds),
         ))
     });
+    let metrics = if settings.metrics.listen.is_empty() {
+        None
+    } else {
+        let listener = TcpListener::bind(&settings.metrics.listen)
+            .await
+            .map_err(|e| {
+                Failure::Other(format!("cannot listen on {}: {e}", settings.metrics.listen))
+            })?;
+        println!("Metrics at http://{}/metrics", settings.metrics.listen);
+        let router = supportweb_web::metrics::router(app.clone());
+        Some(tokio::spawn(async move {
+            if let Err(error) =
+                supportweb_web::serve(listener, router, std::future::pending()).await
+            {
+                tracing::warn!(%error, "the metrics listener stopped");
+            }
+        }))
+    };
     let notifications = tokio::spawn(notification_jobs(app, store.clone(), mailer));
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let signal = {
@@ -444,6 +515,9 @@ async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     if let Some(mail_in) = mail_in {
         mail_in.abort();
     }
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -456,7 +530,9 @@ async fn minute_jobs(app: supportweb_app::App) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match app.minute_jobs(&holder).await {
+        let done = app.minute_jobs(&holder).await;
+        app.metrics().job("minute_jobs", done.is_ok());
+        match done {
             Ok(report) => {
                 if report.breaches > 0 {
                     tracing::info!(found = report.breaches, "SLA breaches recorded");
@@ -488,11 +564,15 @@ async fn notification_jobs(
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     loop {
         tick.tick().await;
-        if let Err(error) = app.process_events(100).await {
+        let processed = app.process_events(100).await;
+        app.metrics().job("notifications", processed.is_ok());
+        if let Err(error) = processed {
             tracing::warn!(%error, "could not process notification events");
         }
         if let Some(mailer) = &mailer {
-            match supportweb_mail::send_due(&store, mailer, &holder, 50).await {
+            let sent = supportweb_mail::send_due(&store, mailer, &holder, 50).await;
+            app.metrics().job("outbox", sent.is_ok());
+            match sent {
                 Ok(delivery) if delivery.sent > 0 => {
                     tracing::info!(sent = delivery.sent, "e-mails sent")
                 }
@@ -529,6 +609,7 @@ async fn poll_mail(
             }
         })
         .await;
+        app.metrics().job("mail_in", round.is_ok());
         match round {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "e-mails received"),

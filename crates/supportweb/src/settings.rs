@@ -32,6 +32,16 @@ pub struct Settings {
     pub smtp: SmtpSettings,
     /// `[mail_in]`
     pub mail_in: MailInSettings,
+    /// `[metrics]`
+    pub metrics: MetricsSettings,
+}
+
+/// `[metrics]`: Prometheus metrics on a listener of their own.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    /// Address of the metrics listener (`127.0.0.1:9464`); empty: no metrics.
+    pub listen: String,
 }
 
 /// `[mail_in]`: e-mail in. `address` turns it on (notifications then carry reply addresses
@@ -572,6 +582,15 @@ impl Settings {
         }
         if !(5..=3600).contains(&self.mail_in.poll_seconds) {
             return bad("mail_in.poll_seconds", "must be between 5 and 3600".into());
+        }
+        if !self.metrics.listen.is_empty() && self.metrics.listen.parse::<SocketAddr>().is_err() {
+            return bad(
+                "metrics.listen",
+                format!(
+                    "{:?} is not an address like 127.0.0.1:9464",
+                    self.metrics.listen
+                ),
+            );
         }
         if !(1..=600).contains(&self.smtp.timeout_seconds) {
             return bad("smtp.timeout_seconds", "must be between 1 and 600".into());

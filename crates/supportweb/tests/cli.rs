@@ -891,3 +891,97 @@ async fn an_operator_resets_a_password_deactivates_and_lists_administrators() {
         );
     }
 }
+
+/// Every object under the files folder.
+fn objects_under(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn check_finds_missing_damaged_and_orphaned_objects_and_removes_orphans() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut demo = command(folder.path());
+    demo.arg("demo");
+    assert!(run(demo, "").status.success());
+    let check = |extra: &[&str]| {
+        let mut c = command(folder.path());
+        c.arg("check").args(extra);
+        run(c, "")
+    };
+    let whole = check(&[]);
+    let said = String::from_utf8_lossy(&whole.stdout).into_owned();
+    assert!(whole.status.success(), "{said}{}", stderr(&whole));
+    let checked: u64 = said.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(checked > 5, "the sample files are checked: {said}");
+    assert!(
+        said.contains("0 missing, 0 damaged, 0 orphaned; database intact"),
+        "{said}"
+    );
+
+    let objects = folder.path().join("data/files/objects");
+    let stored = objects_under(&objects);
+    std::fs::remove_file(&stored[0]).unwrap();
+    std::fs::write(&stored[1], b"prepsano").unwrap();
+    let orphan = objects.join("zz/opusteny");
+    let fresh = objects.join("zz/prave-nahravany");
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"nikdo").unwrap();
+    std::fs::write(&fresh, b"nahrava se").unwrap();
+    let aged = Command::new("touch")
+        .args(["-d", "2 hours ago"])
+        .arg(&orphan)
+        .status()
+        .unwrap();
+    assert!(aged.success());
+
+    let broken = check(&[]);
+    assert_eq!(broken.status.code(), Some(1), "{}", stderr(&broken));
+    let said = String::from_utf8_lossy(&broken.stdout).into_owned();
+    let key = |path: &Path| {
+        path.strip_prefix(folder.path().join("data/files"))
+            .unwrap()
+            .display()
+            .to_string()
+    };
+    assert!(
+        said.contains(&format!("missing object: {}", key(&stored[0]))),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("damaged object: {}", key(&stored[1]))),
+        "{said}"
+    );
+    assert!(said.contains("8 bytes"), "{said}");
+    assert!(
+        said.contains("orphaned object: objects/zz/opusteny (remove with --remove-orphans)"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("prave-nahravany"),
+        "an upload in progress is no orphan: {said}"
+    );
+    assert!(orphan.exists(), "nothing removed without --remove-orphans");
+
+    let cleaned = check(&["--remove-orphans"]);
+    assert_eq!(cleaned.status.code(), Some(1), "missing and damaged remain");
+    let said = String::from_utf8_lossy(&cleaned.stdout).into_owned();
+    assert!(
+        said.contains("orphaned object removed: objects/zz/opusteny"),
+        "{said}"
+    );
+    assert!(!orphan.exists());
+    assert!(fresh.exists());
+}

@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod error;
 mod health;
 pub mod markdown;
+pub mod metrics;
 pub mod middleware;
 mod multipart;
 pub mod pages;

@@ -7,6 +7,8 @@
 //! 4. error rendering — error bodies in the user's language, HTML or problem+json;
 //! 5. context — session, actor, language, navigation;
 //! 6. same-origin protection (`Sec-Fetch-Site` / `Origin`) on every state change.
+//!
+//! Around them all, every request is counted for the metrics (`crate::metrics`).
 
 use axum::Router;
 use axum::body::Body;
@@ -64,6 +66,10 @@ pub fn wrap(routes: Router<AppState>, state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(from_fn(request_id))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_request,
+        ))
         .with_state(state)
 }
 

@@ -87,6 +87,7 @@ impl Identity<'_> {
         concerning: Concerning,
         address: &str,
     ) -> Result<()> {
+        self.app.metrics().sign_in_failed();
         let mut tx = self.app.store().begin().await?;
         tx.record_login_failure(key, address, supportweb_storage::now())
             .await?;
@@ -109,6 +110,7 @@ impl Identity<'_> {
         let key = login_key(login);
         let now = supportweb_storage::now();
         if let Some(until) = self.blocked_until(&key, client.address, now).await? {
+            self.app.metrics().sign_in_throttled();
             self.app
                 .record_audit(entry(
                     AuditEvent::SignInThrottled,
