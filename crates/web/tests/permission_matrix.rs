@@ -1447,6 +1447,9 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         Orders(Action::Read),
         Missing,
     ),
+    // The metrics listen on their own address (`crate::metrics::router`): the public
+    // router answers 404 to everyone.
+    ("GET", "/metrics", "/metrics", Public, Missing),
     // Last: signing out ends the actor's session for every row after it.
     ("POST", "/logout", "/logout", Public, Served),
 ];
