@@ -913,6 +913,52 @@ async fn with_an_authserv_id_new_documents_need_the_mail_servers_word(test: Test
     ));
 }
 
+async fn an_oversized_attachment_is_explained_when_staff_decide(test: TestApp) {
+    let s = scene(&test).await;
+    // 11 MiB against the test's 10 MiB upload limit: held, never half-attached.
+    let big = vec![b'x'; 11 * 1024 * 1024];
+    let raw = reply_with_file(
+        "jana@example.cz",
+        SUPPORT_ADDRESS,
+        "<x@elsewhere.cz>",
+        "Velký log.",
+        "velky.log",
+        &big,
+    );
+    let raw = String::from_utf8(raw)
+        .unwrap()
+        .replace("Subject: Re: odpověď", "Subject: Velký log");
+    assert_eq!(
+        test.app.receive_mail(raw.as_bytes()).await.unwrap(),
+        Received::Held(Reason::AttachmentRefused)
+    );
+    let mail = test.app.held_mail(&s.staff, None).await.unwrap().items[0].clone();
+    let id = mail.id.to_string();
+    let refused = test
+        .app
+        .attach_held(&s.staff, &id, &s.number, "127.0.0.1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        supportweb_app::testing::field_codes(refused),
+        vec![("document".into(), "mail-error-too-large")]
+    );
+    let refused = test
+        .app
+        .open_from_held(&s.staff, &id, &s.brno.to_string(), "jana", "127.0.0.1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        supportweb_app::testing::field_codes(refused),
+        vec![("organisation".into(), "mail-error-too-large")]
+    );
+    // Still held, for discarding or another decision.
+    assert_eq!(
+        test.store().mail(mail.id).await.unwrap().unwrap().outcome,
+        MailOutcome::Held
+    );
+}
+
 #[test]
 fn czech_mail_is_decoded() {
     // iso-8859-2 in base64, an RFC 2047 attachment name, format=flowed.
@@ -946,4 +992,5 @@ supportweb_app::both_backends!(
     a_message_being_received_is_not_taken_twice,
     control_characters_and_oversized_mail_are_held_not_stuck,
     with_an_authserv_id_new_documents_need_the_mail_servers_word,
+    an_oversized_attachment_is_explained_when_staff_decide,
 );

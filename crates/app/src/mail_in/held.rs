@@ -215,6 +215,7 @@ impl App {
                 store.undecide_mail(message.mail.id).await?;
                 Err(match error {
                     Error::Internal(detail) => Error::Internal(detail),
+                    Error::PayloadTooLarge => Error::field("document", "mail-error-too-large"),
                     _ => Error::field("document", "mail-error-not-allowed"),
                 })
             }
@@ -305,7 +306,10 @@ impl App {
             }
             Err(error) => {
                 store.undecide_mail(message.mail.id).await?;
-                Err(error)
+                Err(match error {
+                    Error::PayloadTooLarge => Error::field("organisation", "mail-error-too-large"),
+                    other => other,
+                })
             }
         }
     }

@@ -21,6 +21,7 @@ mail-from-email = z e-mailu
 mail-original = původní e-mail
 mail-error-sender-unknown = Odesílatel nemá právě jeden aktivní účet; e-mail nelze připojit jeho jménem.
 mail-error-document = Podpůrný dokument s tímto číslem neexistuje.
+mail-error-too-large = Příloha e-mailu je větší, než portál přijímá; e-mail nelze připojit. Požádejte odesílatele o menší soubor.
 mail-error-not-allowed = Odesílatel k tomuto dokumentu nemůže odpovídat.
 mail-outcome-processing = zpracovává se
 mail-outcome-comment = odpověď v záznamu

@@ -21,6 +21,7 @@ mail-from-email = by e-mail
 mail-original = original e-mail
 mail-error-sender-unknown = The sender does not have exactly one active account; the e-mail cannot be attached in their name.
 mail-error-document = No support document has this number.
+mail-error-too-large = An attachment of the e-mail is larger than the portal accepts; the e-mail cannot be attached. Ask the sender for a smaller file.
 mail-error-not-allowed = The sender cannot reply to this document.
 mail-outcome-processing = being processed
 mail-outcome-comment = reply in the record
