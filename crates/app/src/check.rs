@@ -83,10 +83,23 @@ impl App {
             }
         }
         if remove_orphans {
-            for key in &report.orphans {
-                files.delete(key).await?;
-                report.removed += 1;
+            if report.files_checked == 0 && !report.orphans.is_empty() {
+                // Objects but not one row: the wrong database, never a store of orphans.
+                return Err(crate::Error::Internal(
+                    "no file rows in this database: refusing to remove any object".into(),
+                ));
             }
+            let mut removed = Vec::new();
+            for key in std::mem::take(&mut report.orphans) {
+                // A row committed since the scan (a slow upload) saves its object.
+                if store.file_key_known(&key).await? {
+                    continue;
+                }
+                files.delete(&key).await?;
+                removed.push(key);
+            }
+            report.removed = removed.len();
+            report.orphans = removed;
         }
         Ok(report)
     }

@@ -249,12 +249,18 @@ impl App {
             .set(gauge(pool.idle));
         metrics.connections_max.set(gauge(pool.max));
         metrics.waiting.set(gauge(pool.waiting));
-        let (count, oldest) = store.outbox_backlog().await?;
-        metrics.outbox.set(count);
-        metrics.outbox_oldest.set(match oldest {
-            Some(at) => (chrono::Utc::now() - at).num_milliseconds().max(0) as f64 / 1000.0,
-            None => 0.0,
-        });
+        // A database in trouble must not blank the scrape: the outbox gauges keep their last
+        // values and everything else is still served.
+        match store.outbox_backlog().await {
+            Ok((count, oldest)) => {
+                metrics.outbox.set(count);
+                metrics.outbox_oldest.set(match oldest {
+                    Some(at) => (chrono::Utc::now() - at).num_milliseconds().max(0) as f64 / 1000.0,
+                    None => 0.0,
+                });
+            }
+            Err(error) => tracing::warn!(%error, "outbox backlog not read for the metrics"),
+        }
         let mut out = String::new();
         encode(&mut out, &metrics.registry).map_err(|e| crate::Error::Internal(e.to_string()))?;
         Ok(out)

@@ -213,6 +213,27 @@ impl crate::Tx {
         Ok(())
     }
 
+    /// Revokes every API token of an account and drops its half-done sign-ins (waiting for
+    /// the second factor): nothing signed in before keeps working.
+    pub async fn revoke_access(&mut self, user_id: UserId) -> Result<(), StoreError> {
+        on_tx!(self, conn => {
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        on_tx!(self, conn => {
+            sqlx::query("DELETE FROM pending_sign_ins WHERE user_id = $1")
+                .bind(user_id.0)
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        Ok(())
+    }
+
     /// Removes an account's password: it no longer signs in until an activation link sets a
     /// new one.
     pub async fn clear_password(&mut self, user_id: UserId) -> Result<(), StoreError> {

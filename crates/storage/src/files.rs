@@ -218,3 +218,17 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Whether a file row names the object `key` (asked again right before an orphan is
+    /// removed).
+    pub async fn file_key_known(&self, key: &str) -> Result<bool, StoreError> {
+        let found: Option<(Uuid,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id FROM files WHERE storage_key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(found.is_some())
+    }
+}

@@ -83,6 +83,23 @@ pub struct Store {
     pub(crate) waiting: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
+/// One transaction counted as waiting to begin until dropped (also when the waiting future is
+/// cancelled: a client gone, a timeout, shutdown).
+struct Waiting<'a>(&'a std::sync::atomic::AtomicU64);
+
+impl<'a> Waiting<'a> {
+    fn start(counter: &'a std::sync::atomic::AtomicU64) -> Self {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Waiting(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// The state of the connection pool, for metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolStatus {
@@ -150,8 +167,7 @@ impl Store {
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing
     /// when a read lock cannot be upgraded.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        use std::sync::atomic::Ordering;
-        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let waiting = Waiting::start(&self.waiting);
         let inner = match &self.pool {
             Pool::Sqlite(pool) => pool
                 .begin_with("BEGIN IMMEDIATE")
@@ -159,7 +175,7 @@ impl Store {
                 .map(TxInner::Sqlite),
             Pool::Postgres(pool) => pool.begin().await.map(TxInner::Postgres),
         };
-        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        drop(waiting);
         Ok(Tx { inner: inner? })
     }
 

@@ -267,19 +267,20 @@ async fn administer(settings: Settings, command: AdminCommand) -> Result<(), Fai
         CommandError::Failed(failed) => Failure::other(failed),
     };
     let store = open_store(&settings).await?;
-    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
-        .map_err(Failure::other)?;
-    let key = settings.secrets.load_key()?;
-    let app = supportweb_app::App::new(store.clone(), files, settings.web_config(key).app);
+    if let AdminCommand::CreateUser { login, name, email } = &command {
+        // Before the first start: nothing but the account is created (no key, no folders).
+        let password = admin::read_password().map_err(Failure::other)?;
+        let created = admin::create_administrator(&store, login, name, email, &password)
+            .await
+            .map(|created| println!("administrator {created} created"))
+            .map_err(Failure::Refused);
+        store.close().await;
+        return created;
+    }
+    let app = command_line_app(&settings, &store)?;
     let accounts = app.administration();
     let result = match command {
-        AdminCommand::CreateUser { login, name, email } => {
-            let password = admin::read_password().map_err(Failure::other)?;
-            admin::create_administrator(&store, &login, &name, &email, &password)
-                .await
-                .map(|created| println!("administrator {created} created"))
-                .map_err(Failure::Refused)
-        }
+        AdminCommand::CreateUser { .. } => Ok(()),
         AdminCommand::ResetPassword { login } => accounts
             .reset_password_from_command_line(&login)
             .await
@@ -317,13 +318,49 @@ async fn administer(settings: Settings, command: AdminCommand) -> Result<(), Fai
     result
 }
 
-/// `check`: prints what is wrong, one line each, and a summary.
-async fn check(settings: Settings, remove_orphans: bool) -> Result<(), Failure> {
-    let store = open_store(&settings).await?;
+/// The application for a command-line use case on `store`.
+fn command_line_app(settings: &Settings, store: &Store) -> Result<supportweb_app::App, Failure> {
     let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
         .map_err(Failure::other)?;
     let key = settings.secrets.load_key()?;
-    let app = supportweb_app::App::new(store.clone(), files, settings.web_config(key).app);
+    Ok(supportweb_app::App::new(
+        store.clone(),
+        files,
+        settings.web_config(key).app,
+    ))
+}
+
+/// `check`: prints what is wrong, one line each, and a summary. It opens the database as it
+/// is — never creating or migrating one — so a wrong address can never make every file look
+/// orphaned.
+async fn check(settings: Settings, remove_orphans: bool) -> Result<(), Failure> {
+    let url = &settings.database.url;
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        && !std::path::Path::new(path).is_file()
+    {
+        return Err(Failure::Refused(format!(
+            "database.url: {path} does not exist"
+        )));
+    }
+    let store = Store::connect(url, settings.database.max_connections)
+        .await
+        .map_err(Failure::other)?;
+    let applied = store.applied_migrations().await.map_err(Failure::other)?;
+    let expected = supportweb_storage::migrate::MIGRATIONS
+        .last()
+        .map(|m| m.version)
+        .unwrap_or_default();
+    if applied.last().copied() != Some(expected) {
+        store.close().await;
+        return Err(Failure::Refused(format!(
+            "the database is at version {}, this build expects {expected}: run `supportweb migrate` first",
+            applied.last().copied().unwrap_or_default()
+        )));
+    }
+    let app = command_line_app(&settings, &store)?;
     let report = app.check(remove_orphans).await.map_err(Failure::other)?;
     store.close().await;
     for problem in &report.database {

@@ -802,7 +802,24 @@ async fn an_operator_resets_a_password_deactivates_and_lists_administrators() {
     };
     assert!(home(&session).starts_with("HTTP/1.1 200"));
 
-    // A lost password: the old one stops working, the session ends, a link is printed.
+    // An API token made before: it must stop working with the reset.
+    let made = common::post_form(
+        &address,
+        "/account/tokens",
+        Some(&session),
+        "name=skript&scope=read_write&days=30",
+    );
+    let token = made[made.find("swt_").expect("a token")..][..68].to_owned();
+    let me = |token: &str| {
+        http(
+            &address,
+            format!("GET /api/v1/me HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\r\n").as_bytes(),
+        )
+    };
+    assert!(me(&token).starts_with("HTTP/1.1 200"), "{}", me(&token));
+
+    // A lost password: the old one stops working, the session and the token end, a link is
+    // printed.
     let reset = admin(&["reset-password", "--login", "alena"], "");
     assert!(reset.status.success(), "{}", stderr(&reset));
     let printed = String::from_utf8_lossy(&reset.stdout).into_owned();
@@ -813,6 +830,10 @@ async fn an_operator_resets_a_password_deactivates_and_lists_administrators() {
     assert!(
         !home(&session).starts_with("HTTP/1.1 200"),
         "the session ended"
+    );
+    assert!(
+        me(&token).starts_with("HTTP/1.1 401"),
+        "the API token ended"
     );
     assert!(sign_in_with(&address, "alena", "Velmi-tajne-heslo-2026").is_none());
     let path = &link[link.find("/activate/").unwrap()..];
@@ -974,6 +995,53 @@ fn check_finds_missing_damaged_and_orphaned_objects_and_removes_orphans() {
         "an upload in progress is no orphan: {said}"
     );
     assert!(orphan.exists(), "nothing removed without --remove-orphans");
+
+    // A wrong database address is refused rather than created, and a database without a
+    // single file row never makes the objects orphans to remove.
+    let nowhere = folder.path().join("jinde/supportweb.db");
+    let mut wrong = command(folder.path());
+    wrong
+        .env("DATABASE_URL", format!("sqlite://{}", nowhere.display()))
+        .args(["check", "--remove-orphans"]);
+    let wrong = run(wrong, "");
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("does not exist"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(!nowhere.exists());
+    let empty = folder.path().join("prazdna.db");
+    let mut migrate = command(folder.path());
+    migrate
+        .env("DATABASE_URL", format!("sqlite://{}", empty.display()))
+        .arg("migrate");
+    assert!(run(migrate, "").status.success());
+    let aged_objects: Vec<_> = objects_under(&objects)
+        .into_iter()
+        .filter(|o| *o != fresh)
+        .collect();
+    for object in &aged_objects {
+        let aged = Command::new("touch")
+            .args(["-d", "2 hours ago"])
+            .arg(object)
+            .status()
+            .unwrap();
+        assert!(aged.success());
+    }
+    let before = objects_under(&objects).len();
+    let mut emptied = command(folder.path());
+    emptied
+        .env("DATABASE_URL", format!("sqlite://{}", empty.display()))
+        .args(["check", "--remove-orphans"]);
+    let emptied = run(emptied, "");
+    assert_eq!(emptied.status.code(), Some(1), "{}", stderr(&emptied));
+    assert!(
+        stderr(&emptied).contains("refusing to remove"),
+        "{}",
+        stderr(&emptied)
+    );
+    assert_eq!(objects_under(&objects).len(), before, "nothing removed");
 
     let cleaned = check(&["--remove-orphans"]);
     assert_eq!(cleaned.status.code(), Some(1), "missing and damaged remain");

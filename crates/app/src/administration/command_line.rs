@@ -50,8 +50,9 @@ impl Administration<'_> {
             .ok_or_else(|| Refused(format!("--login: no account is named {login:?}")).into())
     }
 
-    /// Resets an account's password: the password stops working, every session ends, and a
-    /// one-time activation link (valid 72 hours) is returned for choosing a new one; audited.
+    /// Resets an account's password: the password stops working, every session, API token
+    /// and half-done sign-in ends, and a one-time activation link (valid 72 hours) is
+    /// returned for choosing a new one; audited.
     pub async fn reset_password_from_command_line(
         &self,
         login: &str,
@@ -67,6 +68,7 @@ impl Administration<'_> {
         let mut tx = self.app.store().begin().await?;
         tx.clear_password(account.id).await?;
         tx.end_sessions_of(account.id).await?;
+        tx.revoke_access(account.id).await?;
         let link = self.activation(&mut tx, account.id, account.id).await?;
         tx.record_audit(&[entry(
             AuditEvent::ActivationLinkIssued,
