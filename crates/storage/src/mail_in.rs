@@ -359,17 +359,6 @@ impl Store {
         Ok(raw.map(|(raw,)| raw))
     }
 
-    /// The recorded message a comment came from.
-    pub async fn mail_of_comment(&self, comment: Uuid) -> Result<Option<Uuid>, StoreError> {
-        let id: Option<(Uuid,)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id FROM mail_in WHERE comment_id = $1")
-                .bind(comment)
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(id.map(|(id,)| id))
-    }
-
     /// Messages staff still have to decide about, newest first: held ones, and claims whose
     /// processing broke off more than [`STALE`] ago; `before` continues a page.
     pub async fn held_mail(
@@ -421,27 +410,6 @@ impl Store {
             out.extend(row.map(SentRow::into_sent));
         }
         Ok(out)
-    }
-
-    /// The newest message we sent about `record` to `email` (any case).
-    pub async fn sent_about(
-        &self,
-        record: RecordRef,
-        email: &str,
-    ) -> Result<Option<SentMail>, StoreError> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {SENT_COLUMNS} FROM outbox WHERE record_id = $1 AND record_agenda = $2
-             AND lower(recipient_email) = $3 ORDER BY id DESC LIMIT 1"
-        ));
-        let row: Option<SentRow> = on_pool!(self, pool => {
-            sqlx::query_as(sql)
-                .bind(record.id)
-                .bind(record.agenda.slug())
-                .bind(email.to_ascii_lowercase())
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(row.map(SentRow::into_sent))
     }
 
     /// Writes an answer to an incoming e-mail to the outbox.

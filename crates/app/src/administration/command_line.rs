@@ -36,6 +36,24 @@ impl From<supportweb_storage::StoreError> for CommandError {
     }
 }
 
+/// The audit entry of a change made from the command line to `account` (no actor).
+fn by_command_line(
+    event: AuditEvent,
+    account: &UserRecord,
+    detail: &str,
+) -> supportweb_storage::audit::NewAuditEvent {
+    entry(
+        event,
+        Concerning {
+            actor: None,
+            subject: Some(account.id),
+            organisation: None,
+        },
+        COMMAND_LINE,
+        detail,
+    )
+}
+
 impl Administration<'_> {
     /// The account with `login`, or a refusal naming it.
     async fn by_login(&self, login: &str) -> std::result::Result<UserRecord, CommandError> {
@@ -70,14 +88,9 @@ impl Administration<'_> {
         tx.end_sessions_of(account.id).await?;
         tx.revoke_access(account.id).await?;
         let link = self.activation(&mut tx, account.id, account.id).await?;
-        tx.record_audit(&[entry(
+        tx.record_audit(&[by_command_line(
             AuditEvent::ActivationLinkIssued,
-            Concerning {
-                actor: None,
-                subject: Some(account.id),
-                organisation: None,
-            },
-            COMMAND_LINE,
+            &account,
             "password reset from the command line",
         )])
         .await?;
@@ -101,14 +114,9 @@ impl Administration<'_> {
         }
         let mut tx = self.app.store().begin().await?;
         tx.set_user_active(account.id, false).await?;
-        tx.record_audit(&[entry(
+        tx.record_audit(&[by_command_line(
             AuditEvent::AccountDeactivated,
-            Concerning {
-                actor: None,
-                subject: Some(account.id),
-                organisation: None,
-            },
-            COMMAND_LINE,
+            &account,
             "deactivated from the command line",
         )])
         .await?;

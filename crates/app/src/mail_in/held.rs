@@ -131,14 +131,6 @@ impl App {
         })
     }
 
-    /// The message a comment came from, for staff (the comment keeps only the new text).
-    pub async fn mail_of_comment(&self, actor: &Actor, comment: Uuid) -> Result<Option<Uuid>> {
-        if require_mail_staff(actor).is_err() {
-            return Ok(None);
-        }
-        Ok(self.store().mail_of_comment(comment).await?)
-    }
-
     /// Attachment `index` of a recorded message.
     pub async fn mail_file(&self, actor: &Actor, id: &str, index: usize) -> Result<IncomingFile> {
         require_mail_staff(actor)?;

@@ -291,7 +291,7 @@ impl App {
         };
         let Some(incoming) = parse::parse(kept) else {
             let mail = NewMail {
-                message_id: format!("sha256:{}", hex::encode(sha2_digest(raw))),
+                message_id: parse::digest_id(raw),
                 raw: kept.to_vec(),
                 ..NewMail::default()
             };
@@ -842,11 +842,6 @@ fn strip_reply_prefixes(subject: &str) -> &str {
         };
         rest = rest[prefix.len()..].trim_start();
     }
-}
-
-fn sha2_digest(raw: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(raw).into()
 }
 
 /// The host of a public address (`https://podpora.example.cz/` → `podpora.example.cz`).

@@ -43,6 +43,12 @@ pub struct Incoming {
     pub files: Vec<IncomingFile>,
 }
 
+/// The id of a message without a `Message-ID`: `sha256:` and the digest of its bytes, so the
+/// same message delivered twice is still recognised.
+pub fn digest_id(raw: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(raw)))
+}
+
 /// Decodes `raw`; `None` when it is not a message at all.
 pub fn parse(raw: &[u8]) -> Option<Incoming> {
     let message = MessageParser::default().parse(raw)?;
@@ -51,7 +57,7 @@ pub fn parse(raw: &[u8]) -> Option<Incoming> {
     }
     let message_id = match message.message_id() {
         Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
-        _ => format!("sha256:{}", hex::encode(Sha256::digest(raw))),
+        _ => digest_id(raw),
     };
     let (sender, sender_name) = message
         .from()

@@ -59,11 +59,6 @@ pub fn token_in(recipient: &str, address: &str) -> Option<String> {
     (token.len() == 24 && token.bytes().all(|b| ALPHABET.contains(&b))).then_some(token)
 }
 
-/// Whether `recipient` is the support address itself.
-pub fn is_support_address(recipient: &str, address: &str) -> bool {
-    recipient.eq_ignore_ascii_case(address)
-}
-
 /// The characters of a token (base32, lower case).
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
