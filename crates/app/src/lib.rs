@@ -25,6 +25,7 @@ pub mod administration;
 pub mod api_schema;
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod check;
 pub mod choices;
 pub mod customization_orders;

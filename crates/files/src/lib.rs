@@ -111,11 +111,29 @@ impl FileStore {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: Display,
     {
-        let key = Self::key_for(id);
+        self.write(Self::key_for(id), body, self.max_upload_bytes)
+            .await
+    }
+
+    /// Streams `body` into the store under `key` as it was in a backup (no size limit: the
+    /// limit applies to uploads, and a backup holds what was accepted when it was taken).
+    pub async fn restore<S, E>(&self, key: &str, body: S) -> Result<StoredObject, FileError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: Display,
+    {
+        self.write(key.to_owned(), body, u64::MAX).await
+    }
+
+    async fn write<S, E>(&self, key: String, body: S, limit: u64) -> Result<StoredObject, FileError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: Display,
+    {
         let location = ObjectPath::from(key.as_str());
         let upload = self.store.put_multipart(&location).await?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
-        match self.copy_body(body, &mut writer).await {
+        match copy_body(body, &mut writer, limit).await {
             Ok((size, sha256, content_type)) => {
                 writer.finish().await?;
                 Ok(StoredObject {
@@ -132,41 +150,6 @@ impl FileStore {
                 Err(error)
             }
         }
-    }
-
-    async fn copy_body<S, E>(
-        &self,
-        mut body: S,
-        writer: &mut WriteMultipart,
-    ) -> Result<(u64, String, &'static str), FileError>
-    where
-        S: Stream<Item = Result<Bytes, E>> + Unpin,
-        E: Display,
-    {
-        let mut hasher = Sha256::new();
-        let mut size: u64 = 0;
-        let mut head: Vec<u8> = Vec::with_capacity(sniff::HEAD_BYTES);
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| FileError::Body(e.to_string()))?;
-            size += chunk.len() as u64;
-            if size > self.max_upload_bytes {
-                return Err(FileError::TooLarge {
-                    limit: self.max_upload_bytes,
-                });
-            }
-            if head.len() < sniff::HEAD_BYTES {
-                let take = (sniff::HEAD_BYTES - head.len()).min(chunk.len());
-                head.extend_from_slice(&chunk[..take]);
-            }
-            hasher.update(&chunk);
-            writer.wait_for_capacity(2).await?;
-            writer.put(chunk);
-        }
-        Ok((
-            size,
-            hex::encode(hasher.finalize()),
-            sniff::content_type(&head),
-        ))
     }
 
     /// Streams the stored content, or the given byte range of it.
@@ -220,4 +203,38 @@ impl FileStore {
         self.store.delete(&ObjectPath::from(key)).await?;
         Ok(())
     }
+}
+
+/// Copies `body` into `writer` up to `limit` bytes: its size, SHA-256 and sniffed type.
+async fn copy_body<S, E>(
+    mut body: S,
+    writer: &mut WriteMultipart,
+    limit: u64,
+) -> Result<(u64, String, &'static str), FileError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: Display,
+{
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut head: Vec<u8> = Vec::with_capacity(sniff::HEAD_BYTES);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| FileError::Body(e.to_string()))?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(FileError::TooLarge { limit });
+        }
+        if head.len() < sniff::HEAD_BYTES {
+            let take = (sniff::HEAD_BYTES - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        hasher.update(&chunk);
+        writer.wait_for_capacity(2).await?;
+        writer.put(chunk);
+    }
+    Ok((
+        size,
+        hex::encode(hasher.finalize()),
+        sniff::content_type(&head),
+    ))
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api_tokens;
 mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod canned_replies;
 pub mod catalogue;
 mod connect;

@@ -14,7 +14,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use supportweb_files::FileStore;
 use supportweb_storage::Store;
 use supportweb_web::AppState;
 use tokio::net::TcpListener;
@@ -52,6 +51,21 @@ enum Command {
         /// Delete the orphaned objects found (older than an hour).
         #[arg(long)]
         remove_orphans: bool,
+    },
+    /// Back the installation up while it runs: a consistent snapshot of the database
+    /// (SQLite `VACUUM INTO`, PostgreSQL `pg_dump -Fc`), every file object its rows name, and
+    /// a manifest of SHA-256 sums. The folder must be new or empty.
+    Backup {
+        /// The folder to write.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Restore a backup into the configured database and files store, both of which must be
+    /// empty. Every SHA-256 is verified before anything is written.
+    Restore {
+        /// The backup folder.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
     },
     /// E-mail in.
     Mail {
@@ -224,6 +238,8 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         } => receive_mail(settings).await,
         Command::Admin { command } => administer(settings, command).await,
         Command::Check { remove_orphans } => check(settings, remove_orphans).await,
+        Command::Backup { to } => backup(settings, &to).await,
+        Command::Restore { from } => restore(settings, &from).await,
         Command::Demo {
             organisations,
             users,
@@ -236,8 +252,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
                 users,
                 documents,
             };
-            let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
-                .map_err(Failure::other)?;
+            let files = settings.file_store().map_err(Failure::other)?;
             let key = settings.secrets.load_key()?;
             let accounts = demo::fill(&store, &files, &key, scale, supportweb_app::today())
                 .await
@@ -261,11 +276,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
 /// `admin …`: account administration from the command line. Bad input is one line and
 /// exit code 2.
 async fn administer(settings: Settings, command: AdminCommand) -> Result<(), Failure> {
-    use supportweb_app::administration::command_line::CommandError;
-    let refused = |error: CommandError| match error {
-        CommandError::Refused(refused) => Failure::Refused(refused.to_string()),
-        CommandError::Failed(failed) => Failure::other(failed),
-    };
+    let refused = command_failure;
     let store = open_store(&settings).await?;
     if let AdminCommand::CreateUser { login, name, email } = &command {
         // Before the first start: nothing but the account is created (no key, no folders).
@@ -320,8 +331,7 @@ async fn administer(settings: Settings, command: AdminCommand) -> Result<(), Fai
 
 /// The application for a command-line use case on `store`.
 fn command_line_app(settings: &Settings, store: &Store) -> Result<supportweb_app::App, Failure> {
-    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
-        .map_err(Failure::other)?;
+    let files = settings.file_store().map_err(Failure::other)?;
     let key = settings.secrets.load_key()?;
     Ok(supportweb_app::App::new(
         store.clone(),
@@ -330,10 +340,57 @@ fn command_line_app(settings: &Settings, store: &Store) -> Result<supportweb_app
     ))
 }
 
-/// `check`: prints what is wrong, one line each, and a summary. It opens the database as it
-/// is — never creating or migrating one — so a wrong address can never make every file look
-/// orphaned.
-async fn check(settings: Settings, remove_orphans: bool) -> Result<(), Failure> {
+/// The command-line failure of a use case: refusals exit 2.
+fn command_failure(error: supportweb_app::administration::command_line::CommandError) -> Failure {
+    use supportweb_app::administration::command_line::CommandError;
+    match error {
+        CommandError::Refused(refused) => Failure::Refused(refused.to_string()),
+        CommandError::Failed(failed) => Failure::other(failed),
+    }
+}
+
+/// `backup --to DIR`.
+async fn backup(settings: Settings, folder: &std::path::Path) -> Result<(), Failure> {
+    let store = open_existing(&settings).await?;
+    let app = command_line_app(&settings, &store)?;
+    let started = std::time::Instant::now();
+    let report = app.backup(&settings.database.url, folder).await;
+    store.close().await;
+    let report = report.map_err(command_failure)?;
+    println!(
+        "backup written to {}: database {} bytes, {} files ({} bytes), in {:.1} s",
+        folder.display(),
+        report.database_bytes,
+        report.files,
+        report.file_bytes,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "the secret key ({}) is not in the backup: keep a copy of it apart, a restore needs it for remote-access secrets and second factors",
+        settings.secrets.key_file.display()
+    );
+    Ok(())
+}
+
+/// `restore --from DIR`.
+async fn restore(settings: Settings, folder: &std::path::Path) -> Result<(), Failure> {
+    let files = settings.file_store().map_err(Failure::other)?;
+    let started = std::time::Instant::now();
+    let report = supportweb_app::backup::restore(&settings.database.url, &files, folder)
+        .await
+        .map_err(command_failure)?;
+    println!(
+        "restored {} files and the database at version {} in {:.1} s; `supportweb serve` migrates it when this build is newer",
+        report.files,
+        report.schema_version,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Opens the configured database as it is — never creating or migrating one — and refuses
+/// one that is missing or not at this build's version.
+async fn open_existing(settings: &Settings) -> Result<Store, Failure> {
     let url = &settings.database.url;
     if let Some(path) = url
         .strip_prefix("sqlite://")
@@ -360,6 +417,14 @@ async fn check(settings: Settings, remove_orphans: bool) -> Result<(), Failure> 
             applied.last().copied().unwrap_or_default()
         )));
     }
+    Ok(store)
+}
+
+/// `check`: prints what is wrong, one line each, and a summary. It opens the database as it
+/// is — never creating or migrating one — so a wrong address can never make every file look
+/// orphaned.
+async fn check(settings: Settings, remove_orphans: bool) -> Result<(), Failure> {
+    let store = open_existing(&settings).await?;
     let app = command_line_app(&settings, &store)?;
     let report = app.check(remove_orphans).await.map_err(Failure::other)?;
     store.close().await;
@@ -414,7 +479,8 @@ async fn receive_mail(settings: Settings) -> Result<(), Failure> {
     let store = open_store(&settings)
         .await
         .map_err(|e| Failure::TryLater(e.to_string()))?;
-    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
+    let files = settings
+        .file_store()
         .map_err(|e| Failure::TryLater(e.to_string()))?;
     let key = settings.secrets.load_key()?;
     let app = supportweb_app::App::new(store.clone(), files, settings.web_config(key).app);
@@ -451,8 +517,7 @@ fn describe(received: &supportweb_app::mail_in::Received) -> String {
 
 async fn serve(settings: Settings, demo: bool) -> Result<(), Failure> {
     let store = open_store(&settings).await?;
-    let files = FileStore::local(&settings.files.root, settings.files.max_upload_bytes)
-        .map_err(Failure::other)?;
+    let files = settings.file_store().map_err(Failure::other)?;
     let secret_key = settings.secrets.load_key()?;
     let demo_accounts = if demo {
         demo::fill(

@@ -378,6 +378,13 @@ pub struct FileSettings {
     pub max_upload_bytes: u64,
 }
 
+impl Settings {
+    /// The configured files store.
+    pub fn file_store(&self) -> Result<supportweb_files::FileStore, supportweb_files::FileError> {
+        supportweb_files::FileStore::local(&self.files.root, self.files.max_upload_bytes)
+    }
+}
+
 impl Default for FileSettings {
     fn default() -> Self {
         FileSettings {
