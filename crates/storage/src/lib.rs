@@ -14,6 +14,7 @@ pub mod canned_replies;
 pub mod catalogue;
 mod connect;
 pub mod contracts;
+pub mod copy;
 pub mod customization_orders;
 pub mod document_patches;
 pub mod files;

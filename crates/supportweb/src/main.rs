@@ -67,6 +67,17 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         from: PathBuf,
     },
+    /// Copy a whole installation's database from SQLite into an empty PostgreSQL database
+    /// (every table and the numbering counters; files stay where they are), verifying row
+    /// counts and a checksum per table before committing. Stop the portal first.
+    CopyData {
+        /// The SQLite database, e.g. sqlite://data/supportweb.db.
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The PostgreSQL database, empty (or only migrated), e.g. postgres://…/supportweb.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// E-mail in.
     Mail {
         #[command(subcommand)]
@@ -240,6 +251,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         Command::Check { remove_orphans } => check(settings, remove_orphans).await,
         Command::Backup { to } => backup(settings, &to).await,
         Command::Restore { from } => restore(settings, &from).await,
+        Command::CopyData { from, to } => copy_data(&from, &to).await,
         Command::Demo {
             organisations,
             users,
@@ -391,7 +403,11 @@ async fn restore(settings: Settings, folder: &std::path::Path) -> Result<(), Fai
 /// Opens the configured database as it is — never creating or migrating one — and refuses
 /// one that is missing or not at this build's version.
 async fn open_existing(settings: &Settings) -> Result<Store, Failure> {
-    let url = &settings.database.url;
+    open_existing_url(&settings.database.url, settings.database.max_connections).await
+}
+
+/// [`open_existing`] for the database at `url`.
+async fn open_existing_url(url: &str, max_connections: u32) -> Result<Store, Failure> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -402,7 +418,7 @@ async fn open_existing(settings: &Settings) -> Result<Store, Failure> {
             "database.url: {path} does not exist"
         )));
     }
-    let store = Store::connect(url, settings.database.max_connections)
+    let store = Store::connect(url, max_connections)
         .await
         .map_err(Failure::other)?;
     let applied = store.applied_migrations().await.map_err(Failure::other)?;
@@ -418,6 +434,68 @@ async fn open_existing(settings: &Settings) -> Result<Store, Failure> {
         )));
     }
     Ok(store)
+}
+
+/// `copy-data --from sqlite://… --to postgres://…`.
+async fn copy_data(from: &str, to: &str) -> Result<(), Failure> {
+    use supportweb_storage::copy::CopyError;
+    if !from.starts_with("sqlite:")
+        || !(to.starts_with("postgres:") || to.starts_with("postgresql:"))
+    {
+        return Err(Failure::Refused(
+            "copy-data copies from --from sqlite://… to --to postgres://…".into(),
+        ));
+    }
+    let source = open_existing_url(from, 2).await?;
+    let target = Store::connect(to, 2).await.map_err(Failure::other)?;
+    let tables = target.user_tables().await.map_err(Failure::other)?;
+    if !tables.is_empty() && !tables.iter().any(|t| t == "schema_migrations") {
+        source.close().await;
+        target.close().await;
+        return Err(Failure::Refused(format!(
+            "the target database holds other tables ({}): copy only into an empty one",
+            tables
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    target.migrate().await.map_err(Failure::other)?;
+    let started = std::time::Instant::now();
+    let copied = supportweb_storage::copy::copy_data(&source, &target).await;
+    source.close().await;
+    target.close().await;
+    let copied = copied.map_err(|error| match error {
+        CopyError::Refused(why) => Failure::Refused(why),
+        other => Failure::other(other),
+    })?;
+    for table in &copied {
+        println!("{}\t{} rows\t{}", table.table, table.rows, table.checksum);
+    }
+    println!(
+        "copied {} tables, {} rows, in {:.1} s; every table's rows and checksum verified. Point database.url at {} (files.root stays the same)",
+        copied.len(),
+        copied.iter().map(|t| t.rows).sum::<u64>(),
+        started.elapsed().as_secs_f64(),
+        redacted(to)
+    );
+    Ok(())
+}
+
+/// A database URL without its password, for printing.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user_part = &url[scheme + 3..at];
+            match user_part.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// `check`: prints what is wrong, one line each, and a summary. It opens the database as it
