@@ -10,6 +10,8 @@ pub mod disposition;
 pub mod name;
 pub mod range;
 pub mod sniff;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::fmt::Display;
 use std::ops::Range;
@@ -19,8 +21,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
+use object_store::prefix::PrefixStore;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
 use sha2::{Digest, Sha256};
 use supportweb_domain::ids::FileId;
@@ -63,6 +67,53 @@ pub struct StoredObject {
     pub content_type: &'static str,
 }
 
+/// Where an S3 files store lives. The secret never shows in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Location {
+    /// Bucket name.
+    pub bucket: String,
+    /// Key prefix inside the bucket (no leading or trailing `/`), or empty.
+    pub prefix: String,
+    /// The service's address (`https://s3.example.cz`); `None`: AWS by region.
+    pub endpoint: Option<String>,
+    /// Region.
+    pub region: String,
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+    /// Path-style requests (`endpoint/bucket/key`, most self-hosted servers) instead of
+    /// virtual-hosted (`bucket.endpoint/key`).
+    pub path_style: bool,
+}
+
+impl std::fmt::Debug for S3Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Location")
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"***")
+            .field("path_style", &self.path_style)
+            .finish()
+    }
+}
+
+impl S3Location {
+    /// Bucket and prefix from `s3://bucket/prefix`; `None` when `url` is not of that form.
+    pub fn parse_url(url: &str) -> Option<(String, String)> {
+        let rest = url.strip_prefix("s3://")?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        valid_bucket.then(|| (bucket.to_owned(), prefix.trim_matches('/').to_owned()))
+    }
+}
+
 /// The portal's file storage.
 #[derive(Clone, Debug)]
 pub struct FileStore {
@@ -82,6 +133,34 @@ impl FileStore {
         })?;
         let store = LocalFileSystem::new_with_prefix(root)?.with_fsync(true);
         Ok(Self::new(Arc::new(store), max_upload_bytes))
+    }
+
+    /// File storage in an S3-compatible bucket (AWS S3, MinIO, Ceph, Garage, …): every key
+    /// under `location.prefix`, uploads in parts (`put_multipart`), reads streamed.
+    pub fn s3(location: &S3Location, max_upload_bytes: u64) -> Result<Self, FileError> {
+        // HTTPS through rustls on ring, the one crypto stack of the whole program; a provider
+        // installed before (by another part of the program) is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&location.bucket)
+            .with_region(&location.region)
+            .with_access_key_id(&location.access_key_id)
+            .with_secret_access_key(&location.secret_access_key)
+            .with_virtual_hosted_style_request(!location.path_style);
+        if let Some(endpoint) = &location.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        let store: Arc<dyn ObjectStore> = if location.prefix.is_empty() {
+            Arc::new(builder.build()?)
+        } else {
+            Arc::new(PrefixStore::new(
+                builder.build()?,
+                ObjectPath::from(location.prefix.as_str()),
+            ))
+        };
+        Ok(Self::new(store, max_upload_bytes))
     }
 
     /// File storage on any object store.

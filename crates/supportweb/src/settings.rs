@@ -372,16 +372,82 @@ pub fn redact_url(url: &str) -> String {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FileSettings {
-    /// Folder of the local object store.
+    /// Folder of the local object store (when `url` is empty).
     pub root: PathBuf,
+    /// `s3://bucket/prefix` for an S3-compatible object store; empty: the local folder.
+    pub url: String,
+    /// The S3 service, with `url`.
+    pub s3: S3Settings,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
 }
 
+/// `[files.s3]`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Settings {
+    /// The service's address, e.g. `https://s3.example.cz`; empty: AWS by region.
+    pub endpoint: String,
+    /// Region.
+    pub region: String,
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key (never logged).
+    pub secret_access_key: String,
+    /// Path-style requests (`endpoint/bucket/key`), as most self-hosted servers want.
+    pub path_style: bool,
+}
+
+impl Default for S3Settings {
+    fn default() -> Self {
+        S3Settings {
+            endpoint: String::new(),
+            region: "us-east-1".into(),
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            path_style: false,
+        }
+    }
+}
+
+impl fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"***")
+            .field("path_style", &self.path_style)
+            .finish()
+    }
+}
+
 impl Settings {
-    /// The configured files store.
+    /// The S3 location of `files.url`, when it names one.
+    fn s3_location(&self) -> Option<supportweb_files::S3Location> {
+        let (bucket, prefix) = supportweb_files::S3Location::parse_url(&self.files.url)?;
+        let s3 = &self.files.s3;
+        Some(supportweb_files::S3Location {
+            bucket,
+            prefix,
+            endpoint: (!s3.endpoint.is_empty()).then(|| s3.endpoint.clone()),
+            region: s3.region.clone(),
+            access_key_id: s3.access_key_id.clone(),
+            secret_access_key: s3.secret_access_key.clone(),
+            path_style: s3.path_style,
+        })
+    }
+
+    /// The configured files store: the S3 bucket of `files.url`, else the folder `files.root`.
     pub fn file_store(&self) -> Result<supportweb_files::FileStore, supportweb_files::FileError> {
-        supportweb_files::FileStore::local(&self.files.root, self.files.max_upload_bytes)
+        match self.s3_location() {
+            Some(location) => {
+                supportweb_files::FileStore::s3(&location, self.files.max_upload_bytes)
+            }
+            None => {
+                supportweb_files::FileStore::local(&self.files.root, self.files.max_upload_bytes)
+            }
+        }
     }
 }
 
@@ -389,6 +455,8 @@ impl Default for FileSettings {
     fn default() -> Self {
         FileSettings {
             root: PathBuf::from("data/files"),
+            url: String::new(),
+            s3: S3Settings::default(),
             max_upload_bytes: 100 * 1024 * 1024,
         }
     }
@@ -529,6 +597,34 @@ impl Settings {
         }
         if self.database.max_connections == 0 {
             return bad("database.max_connections", "must be at least 1".into());
+        }
+        if !self.files.url.is_empty() {
+            if self.s3_location().is_none() {
+                return bad(
+                    "files.url",
+                    format!(
+                        "{:?} must be empty (the local folder files.root) or s3://bucket/prefix",
+                        self.files.url
+                    ),
+                );
+            }
+            let s3 = &self.files.s3;
+            if s3.access_key_id.is_empty() || s3.secret_access_key.is_empty() {
+                return bad(
+                    "files.s3.access_key_id",
+                    "files.url names S3: set files.s3.access_key_id and files.s3.secret_access_key"
+                        .into(),
+                );
+            }
+            if !(s3.endpoint.is_empty()
+                || s3.endpoint.starts_with("https://")
+                || s3.endpoint.starts_with("http://"))
+            {
+                return bad(
+                    "files.s3.endpoint",
+                    format!("{:?} must start with https:// or http://", s3.endpoint),
+                );
+            }
         }
         if self.files.max_upload_bytes == 0 {
             return bad("files.max_upload_bytes", "must be at least 1".into());
@@ -721,5 +817,21 @@ mod tests {
         assert!(!shown.contains("tajne-heslo"), "{shown}");
         assert!(shown.contains("supportweb:***@db.example.cz"), "{shown}");
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn the_s3_secret_never_reaches_debug_output() {
+        let settings = FileSettings {
+            url: "s3://podpora/ostry".into(),
+            s3: S3Settings {
+                access_key_id: "AKIAPODPORA".into(),
+                secret_access_key: "velmi-tajny-klic".into(),
+                ..S3Settings::default()
+            },
+            ..FileSettings::default()
+        };
+        let shown = format!("{settings:?}");
+        assert!(shown.contains("AKIAPODPORA"), "{shown}");
+        assert!(!shown.contains("velmi-tajny-klic"), "{shown}");
     }
 }

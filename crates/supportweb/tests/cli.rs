@@ -37,7 +37,13 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn bad_configuration_gives_one_line_naming_the_key_and_exit_code_2() {
     let folder = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 13] = [
+    let cases: [(&str, &str, &str); 15] = [
+        ("SUPPORTWEB__FILES__URL", "ftp://soubory", "files.url"),
+        (
+            "SUPPORTWEB__FILES__URL",
+            "s3://podpora/ostry",
+            "files.s3.access_key_id",
+        ),
         ("SUPPORTWEB__SERVER__LISTEN", "kdekoli", "server.listen"),
         ("SUPPORTWEB__SERVER__PORT", "8080", "port"),
         (
