@@ -38,6 +38,7 @@ pub mod notify;
 pub mod overview;
 pub mod podpora;
 pub mod protocols;
+pub mod search;
 pub mod secrets;
 pub mod start;
 pub mod support_documents;

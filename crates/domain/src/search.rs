@@ -102,3 +102,37 @@ mod tests {
         assert!(like_patterns("   ").is_empty());
     }
 }
+
+/// Most words of a full-text query that count; the rest are ignored.
+pub const MAX_QUERY_WORDS: usize = 8;
+
+/// The words of a full-text query as the index holds them: lower case, without diacritics,
+/// split at anything that is not a letter or digit, at most [`MAX_QUERY_WORDS`], each at
+/// most 64 characters. Only letters and digits remain, so no word can carry query syntax.
+pub fn query_words(query: &str) -> Vec<String> {
+    search_key(query)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_QUERY_WORDS)
+        .map(|w| w.chars().take(64).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::query_words;
+
+    #[test]
+    fn words_are_folded_and_stripped_of_syntax() {
+        assert_eq!(
+            query_words("Řešení  DATOVÉ-schránky"),
+            ["reseni", "datove", "schranky"]
+        );
+        assert_eq!(
+            query_words("\"x\" OR y* NEAR(z)"),
+            ["x", "or", "y", "near", "z"]
+        );
+        assert!(query_words("  -*- ").is_empty());
+        assert_eq!(query_words("a b c d e f g h i j").len(), 8);
+    }
+}

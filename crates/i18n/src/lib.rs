@@ -92,12 +92,13 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "/validation_codes.ftl")),
             include_str!(concat!("../locales/", $lang, "/procedures.ftl")),
             include_str!(concat!("../locales/", $lang, "/mail_in.ftl")),
+            include_str!(concat!("../locales/", $lang, "/search.ftl")),
         ]
     };
 }
 
-static CS_SOURCES: [&str; 12] = sources!("cs");
-static EN_SOURCES: [&str; 12] = sources!("en");
+static CS_SOURCES: [&str; 13] = sources!("cs");
+static EN_SOURCES: [&str; 13] = sources!("en");
 
 /// The text of every Fluent file of `lang`.
 pub fn sources(lang: Language) -> &'static [&'static str] {

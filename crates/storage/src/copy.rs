@@ -282,6 +282,8 @@ async fn insert(
 
 /// The ledger of applied migrations: the target's own migration run fills it.
 const LEDGER: &str = "schema_migrations";
+/// Derived tables the target's triggers fill as the records arrive (the search index).
+const DERIVED: &[&str] = &["search_items"];
 
 /// Copies every table of `source` (SQLite) into `target` (PostgreSQL, migrated to the same
 /// version and without a single row yet), verifying each table before committing.
@@ -313,7 +315,7 @@ pub async fn copy_data(source: &Store, target: &Store) -> Result<Vec<TableCopied
         )))
         .fetch_one(&mut *tx)
         .await?;
-        if any && table.name != LEDGER {
+        if any && table.name != LEDGER && !DERIVED.contains(&table.name.as_str()) {
             return Err(CopyError::Refused(format!(
                 "the target database is not empty ({} has rows): copy only into an empty one",
                 table.name
@@ -322,7 +324,7 @@ pub async fn copy_data(source: &Store, target: &Store) -> Result<Vec<TableCopied
     }
     let mut copied = Vec::with_capacity(tables.len());
     for table in &tables {
-        if table.name == LEDGER {
+        if table.name == LEDGER || DERIVED.contains(&table.name.as_str()) {
             continue;
         }
         let mut source_sum = Checksum::default();

@@ -30,6 +30,7 @@ pub mod procedures;
 pub mod protocols;
 pub mod remote_access;
 pub mod sample_documents;
+pub mod search;
 pub mod sessions;
 pub mod support_documents;
 #[cfg(feature = "testing")]

@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_protocol_review.sql", "protocol_review"),
     migration!(20, "0020_clean_file_names.sql", "clean_file_names"),
     migration!(21, "0021_mail_in.sql", "mail_in"),
+    migration!(22, "0022_search.sql", "search"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

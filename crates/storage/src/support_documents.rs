@@ -394,6 +394,9 @@ pub struct DocumentQuery {
     pub after: Option<DocumentId>,
     /// Page size.
     pub limit: u32,
+    /// Full-text words (see [`supportweb_domain::search::query_words`]): every one must occur
+    /// in the number, subject, description or conversation (internal notes for staff).
+    pub words: Vec<String>,
 }
 
 impl Default for DocumentQuery {
@@ -410,6 +413,7 @@ impl Default for DocumentQuery {
             sort: DocumentSort::Newest,
             grouping: DocumentGrouping::None,
             after: None,
+            words: Vec::new(),
             limit: 50,
         }
     }
@@ -585,6 +589,7 @@ fn staff_reads(actor: &Actor) -> bool {
 enum Arg {
     Uuid(Uuid),
     Text(&'static str),
+    String(String),
     Time(DateTime<Utc>),
     Bool(bool),
     Int(i64),
@@ -597,6 +602,7 @@ macro_rules! bind_all {
             q = match arg {
                 Arg::Uuid(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(*v),
+                Arg::String(v) => q.bind(v.as_str()),
                 Arg::Time(v) => q.bind(*v),
                 Arg::Bool(v) => q.bind(*v),
                 Arg::Int(v) => q.bind(*v),
@@ -850,7 +856,7 @@ impl Store {
         if actor.is_staff() && !staff_reads(actor) {
             return Ok(Vec::new());
         }
-        let (sql, args) = overview_sql(actor, query, at);
+        let (sql, args) = overview_sql(actor, query, at, self.backend());
         let sql = sqlx::AssertSqlSafe(sql);
         let rows: Vec<DocumentRow> = on_pool!(self, pool => {
             bind_all!(sqlx::query_as(sql), &args).fetch_all(pool).await?
@@ -1532,7 +1538,12 @@ fn today_year(at: DateTime<Utc>) -> i32 {
 }
 
 /// The SQL and arguments of an overview page.
-fn overview_sql(actor: &Actor, q: &DocumentQuery, at: DateTime<Utc>) -> (String, Vec<Arg>) {
+fn overview_sql(
+    actor: &Actor,
+    q: &DocumentQuery,
+    at: DateTime<Utc>,
+    backend: crate::Backend,
+) -> (String, Vec<Arg>) {
     let mut b = Built {
         conditions: Vec::new(),
         args: Vec::new(),
@@ -1546,6 +1557,13 @@ fn overview_sql(actor: &Actor, q: &DocumentQuery, at: DateTime<Utc>) -> (String,
         )
     };
     b.conditions.push(scope("d"));
+    if !q.words.is_empty() {
+        let words = b.arg(Arg::String(crate::search::match_query(backend, &q.words)));
+        b.conditions.push(format!(
+            "d.id IN (SELECT m.record_id FROM ({}) m)",
+            crate::search::document_matches(backend, &words, &staff)
+        ));
+    }
     match q.view {
         DocumentView::All => {}
         DocumentView::Mine => b.conditions.push(format!(

@@ -1066,6 +1066,7 @@ async fn sample_documents_continue_the_numbering_and_sort_by_opening(store: Stor
         grouping: DocumentGrouping::None,
         after: None,
         limit: 10,
+        words: Vec::new(),
     };
     let listed = store
         .documents(&writer, &query, chrono::Utc::now())
@@ -1073,6 +1074,20 @@ async fn sample_documents_continue_the_numbering_and_sort_by_opening(store: Stor
         .unwrap();
     let subjects: Vec<&str> = listed.iter().map(|d| d.subject.as_str()).collect();
     assert_eq!(subjects, ["Skutečný", "Nedávno", "Předevčírem", "Loni"]);
+    // Sample documents are in the search index like any other.
+    let found = store
+        .documents(
+            &writer,
+            &DocumentQuery {
+                words: vec!["predevcir".into()],
+                ..query.clone()
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = found.iter().map(|d| d.subject.as_str()).collect();
+    assert_eq!(subjects, ["Předevčírem"]);
     let year = |t: chrono::DateTime<chrono::Utc>| {
         chrono::Datelike::year(&supportweb_domain::calendar::prague_time(t))
     };

@@ -322,6 +322,7 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         grouping: supportweb_storage::support_documents::DocumentGrouping::None,
         after: None,
         limit: 500,
+        words: Vec::new(),
     };
     let technician = store.user_by_login("petr.cerny").await.unwrap().unwrap();
     let technician = store.actor_for(&technician).await.unwrap();

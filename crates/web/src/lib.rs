@@ -19,6 +19,7 @@ pub mod middleware;
 mod multipart;
 pub mod pages;
 pub mod session;
+pub mod snippet;
 pub mod state;
 
 use std::future::Future;

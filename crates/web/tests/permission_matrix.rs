@@ -99,6 +99,8 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("GET", "/login", "/login", Public, Served),
     ("POST", "/login", "/login", Public, Served),
     ("POST", "/language", "/language", Public, Served),
+    // Search answers every signed-in user; what it finds is scoped inside the query.
+    ("GET", "/search", "/search?q=reseni", SignedIn, Served),
     (
         "GET",
         "/login/two-factor",
@@ -328,6 +330,13 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ),
     ("POST", "/api/v1/files", "/api/v1/files", SignedIn, Served),
     ("GET", "/api/v1/me", "/api/v1/me", SignedIn, Served),
+    (
+        "GET",
+        "/api/v1/search",
+        "/api/v1/search?q=reseni",
+        SignedIn,
+        Served,
+    ),
     (
         "GET",
         "/api/openapi.json",

@@ -21,6 +21,11 @@ use crate::{App, FieldErrors, Result};
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OverviewParams {
+    /// Words to find in the number, subject, description and conversation (case and
+    /// diacritics ignored, the last word as a prefix); combined with the other filters.
+    #[serde(default)]
+    #[param(required = false)]
+    pub q: String,
     /// Staff: `unassigned`, `assigned`, `breached`, `all` (default). Customers: `mine`
     /// (default), `all` (the organisations where they may read documents).
     #[serde(default)]
@@ -119,12 +124,14 @@ impl OverviewParams {
             grouping: DocumentGrouping::parse(&self.group).unwrap_or(DocumentGrouping::None),
             after,
             limit: 50,
+            words: supportweb_domain::search::query_words(&self.q),
         }
     }
 
     /// The query string without the page position (for links to other pages and the export).
     pub fn filters(&self) -> String {
         overview::query_string(&[
+            ("q", self.q.as_str()),
             ("view", self.view.as_str()),
             ("state", self.state.as_str()),
             ("severity", self.severity.as_str()),

@@ -237,7 +237,10 @@ pub async fn schema_columns(store: &Store) -> Vec<(String, String, bool)> {
         }
     }
     .unwrap_or_else(|e| panic!("read schema: {e}"));
-    columns.retain(|(table, _, _)| table != "schema_migrations");
+    // SQLite's full-text index lives in FTS5 tables of its own (PostgreSQL indexes
+    // search_items with GIN instead); search_items itself is the same on both.
+    columns
+        .retain(|(table, _, _)| table != "schema_migrations" && !table.starts_with("search_fts"));
     columns.sort();
     columns
 }
@@ -458,4 +461,21 @@ pub async fn backdate_outbox(store: &Store, days: i64) {
                 .rows_affected()
         });
     }
+}
+
+/// Gives a support document a new subject, as an edit by staff would (for tests of the
+/// search index, which must forget the old words and know the new ones).
+pub async fn retitle_document(
+    store: &Store,
+    id: supportweb_domain::ids::DocumentId,
+    subject: &str,
+) {
+    crate::on_pool!(store, pool => {
+        sqlx::query("UPDATE support_documents SET subject = $1 WHERE id = $2")
+            .bind(subject)
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("retitle: {e}"));
+    });
 }

@@ -11,6 +11,7 @@ mod openapi;
 pub mod patches;
 pub mod procedures;
 pub mod protocols;
+pub mod search;
 pub mod support_documents;
 pub mod validation_codes;
 
@@ -69,6 +70,7 @@ may only read) or with the portal's session cookie. Errors are RFC 9457 problem 
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     tags(
         (name = "account", description = "The signed-in user"),
+        (name = "search", description = "Portal-wide full-text search within what the caller may see"),
         (name = "files", description = "Uploading and downloading files"),
         (name = "administration", description = "Organisations, installation cards, contracts and the product catalogue"),
         (name = "support documents", description = "Support documents: overviews, opening, conversation, workflow, assignment, watchers and time"),
@@ -83,6 +85,7 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me::me))
+        .routes(routes!(search::search))
         .routes(routes!(me::notifications, me::set_notifications))
         .routes(routes!(
             admin::list_organisations,

@@ -25,6 +25,7 @@ pub(crate) mod podpora;
 pub mod protocols;
 mod remote_access;
 mod rights_form;
+mod search;
 mod security;
 pub(crate) mod support_documents;
 mod tokens;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
             get(notifications::show).post(notifications::save),
         )
         .route("/language", post(language::choose))
+        .route("/search", get(search::show))
         .route("/mail/held", get(mail::held))
         .route("/mail/{id}", get(mail::show))
         .route("/mail/{id}/files/{index}", get(mail::file))

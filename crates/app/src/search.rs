@@ -1,0 +1,207 @@
+//! Portal-wide search (`/search`, `GET /api/v1/search`): the words of the query through the
+//! full-text index of each searchable agenda, inside the actor's scope, best first, grouped
+//! by agenda. A query that is a record number the actor may open goes straight to it.
+
+use serde::Deserialize;
+use supportweb_domain::Actor;
+use supportweb_domain::numbering::{HumanNumber, NumberedAgenda};
+use supportweb_domain::search::query_words;
+use supportweb_domain::support_document::DocumentState;
+use supportweb_storage::search::SearchFilter;
+pub use supportweb_storage::search::{MARK_END, MARK_START, SearchHit};
+
+use crate::App;
+use crate::error::{Error, FieldErrors, Result};
+use crate::overview::FilterReader;
+
+/// Results per agenda and page.
+pub const PAGE_SIZE: i64 = 20;
+
+/// The agendas the search covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchAgenda {
+    /// Support documents: number, subject, description, public replies; internal notes for
+    /// staff.
+    SupportDocuments,
+}
+
+impl SearchAgenda {
+    /// Every searchable agenda, in the order the results show.
+    pub const ALL: [SearchAgenda; 1] = [SearchAgenda::SupportDocuments];
+
+    /// The name in URLs and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchAgenda::SupportDocuments => "support-documents",
+        }
+    }
+
+    /// From [`SearchAgenda::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    /// The message id of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SearchAgenda::SupportDocuments => "nav-support-documents",
+        }
+    }
+}
+
+/// A search as the page's form and the API's query string give it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The words: every one must occur (case and diacritics ignored, the last one as a
+    /// prefix); or a record number (`SD-2026-000123`) to go straight to it.
+    #[serde(default)]
+    pub q: String,
+    /// Only this agenda (`support-documents`); empty: all.
+    #[serde(default)]
+    #[param(required = false, schema_with = crate::api_schema::search_agenda)]
+    pub agenda: String,
+    /// Only this organisation's records.
+    #[serde(default)]
+    #[param(required = false, format = Uuid)]
+    pub organisation: String,
+    /// Only records in this state (the agenda's state name, e.g. `in_progress`).
+    #[serde(default)]
+    #[param(required = false, schema_with = crate::api_schema::document_state)]
+    pub state: String,
+    /// Only records created on or after this day (`YYYY-MM-DD`).
+    #[serde(default)]
+    #[param(required = false, format = Date)]
+    pub from: String,
+    /// Only records created on or before this day (`YYYY-MM-DD`).
+    #[serde(default)]
+    #[param(required = false, format = Date)]
+    pub to: String,
+    /// Page, from 1.
+    #[serde(default)]
+    #[param(required = false, value_type = Option<i32>, minimum = 1)]
+    pub page: String,
+}
+
+impl SearchParams {
+    /// The query string of these parameters without the page (for the pages' links).
+    pub fn filters(&self) -> String {
+        crate::overview::query_string(&[
+            ("q", self.q.as_str()),
+            ("agenda", self.agenda.as_str()),
+            ("organisation", self.organisation.as_str()),
+            ("state", self.state.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ])
+    }
+}
+
+/// The records of one agenda found on this page.
+#[derive(Debug, Clone)]
+pub struct SearchGroup {
+    /// Which agenda.
+    pub agenda: SearchAgenda,
+    /// The records, best first.
+    pub hits: Vec<SearchHit>,
+    /// Whether the next page has more of them.
+    pub more: bool,
+}
+
+/// What a search found.
+#[derive(Debug, Clone)]
+pub enum SearchOutcome {
+    /// The query is the number of a record the actor may open: its path.
+    Record(String),
+    /// Records by agenda (empty groups left out; none at all for an empty query).
+    Results {
+        /// Page, from 1.
+        page: u32,
+        /// The agendas with records on this page.
+        groups: Vec<SearchGroup>,
+    },
+}
+
+impl App {
+    /// Searches what the actor may see. Filters that do not parse are refused per field.
+    pub async fn search(&self, actor: &Actor, params: &SearchParams) -> Result<SearchOutcome> {
+        let mut errors = FieldErrors::default();
+        let mut read = FilterReader::new(&mut errors, "search-error-filter");
+        let agenda = read.value(&params.agenda, "agenda", SearchAgenda::parse);
+        let organisation = read.uuid(&params.organisation, "organisation");
+        let state = read.value(&params.state, "state", |s| {
+            DocumentState::parse(s).map(|s| s.as_str().to_owned())
+        });
+        let created_from = read.day_start(&params.from, "from");
+        let created_before = read.day_end(&params.to, "to");
+        let page = read
+            .value(&params.page, "page", |p| {
+                p.parse::<i32>()
+                    .ok()
+                    .and_then(|p| u32::try_from(p).ok())
+                    .filter(|p| *p >= 1)
+            })
+            .unwrap_or(1);
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        if let Some(path) = self.record_by_number(actor, &params.q).await? {
+            return Ok(SearchOutcome::Record(path));
+        }
+        let words = query_words(&params.q);
+        let filter = SearchFilter {
+            organisation,
+            state,
+            created_from,
+            created_before,
+        };
+        let mut groups = Vec::new();
+        for each in SearchAgenda::ALL {
+            if agenda.is_some_and(|a| a != each) || words.is_empty() {
+                continue;
+            }
+            let offset = i64::from(page - 1) * PAGE_SIZE;
+            let mut hits = match each {
+                SearchAgenda::SupportDocuments => {
+                    self.store()
+                        .search_support_documents(actor, &words, &filter, PAGE_SIZE + 1, offset)
+                        .await?
+                }
+            };
+            let more = hits.len() > PAGE_SIZE as usize;
+            hits.truncate(PAGE_SIZE as usize);
+            if !hits.is_empty() {
+                groups.push(SearchGroup {
+                    agenda: each,
+                    hits,
+                    more,
+                });
+            }
+        }
+        Ok(SearchOutcome::Results { page, groups })
+    }
+
+    /// The path of the record numbered `q` when the actor may open it.
+    async fn record_by_number(&self, actor: &Actor, q: &str) -> Result<Option<String>> {
+        let Ok(number) = q.trim().to_ascii_uppercase().parse::<HumanNumber>() else {
+            return Ok(None);
+        };
+        match number.agenda {
+            NumberedAgenda::SupportDocument => {
+                let Some(id) = self
+                    .store()
+                    .document_id_by_number(&number.to_string())
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                match self.store().document(actor, id).await {
+                    Ok(_) => Ok(Some(format!("/support-documents/{id}"))),
+                    Err(supportweb_storage::StoreError::NotFound) => Ok(None),
+                    Err(other) => Err(other.into()),
+                }
+            }
+            NumberedAgenda::CustomizationOrder | NumberedAgenda::Protocol => Ok(None),
+        }
+    }
+}

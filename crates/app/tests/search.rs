@@ -1,0 +1,305 @@
+//! Full-text search on both backends: case, diacritics and prefixes, the subject ranked over
+//! the body, the number going straight to the record, the index following every write, and
+//! another organisation's canary or an internal note's canary never found by a customer —
+//! in the portal-wide search, the overview's `q=` and its CSV export.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use futures_util::StreamExt;
+use supportweb_app::search::{MARK_END, MARK_START, SearchOutcome, SearchParams};
+use supportweb_app::support_documents::{OpenDocument, OverviewParams};
+use supportweb_app::testing::{TestApp, build, field_codes};
+use supportweb_domain::Actor;
+use supportweb_domain::Language;
+use supportweb_domain::agenda::AgendaRight;
+use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::user::StaffRole;
+use supportweb_i18n::Tr;
+
+fn writer() -> MembershipRights {
+    MembershipRights {
+        support_documents: AgendaRight::Write,
+        ..MembershipRights::NONE
+    }
+}
+
+fn typed(organisation: &str, subject: &str, description: &str) -> OpenDocument {
+    OpenDocument {
+        organisation: organisation.to_owned(),
+        category: "error".into(),
+        severity: "high".into(),
+        subject: subject.into(),
+        description: description.into(),
+        contact: "Jana Malá".into(),
+        ..OpenDocument::default()
+    }
+}
+
+/// The numbers found for `q`, best first, with the first hit's snippet.
+async fn found(test: &TestApp, actor: &Actor, q: &str) -> (Vec<String>, String) {
+    match test
+        .app
+        .search(
+            actor,
+            &SearchParams {
+                q: q.into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap()
+    {
+        SearchOutcome::Results { groups, .. } => {
+            let hits: Vec<_> = groups.into_iter().flat_map(|g| g.hits).collect();
+            let snippet = hits.first().map(|h| h.snippet.clone()).unwrap_or_default();
+            (hits.into_iter().map(|h| h.number).collect(), snippet)
+        }
+        SearchOutcome::Record(path) => (vec![path], String::new()),
+    }
+}
+
+async fn numbers_in_overview(test: &TestApp, actor: &Actor, q: &str) -> Vec<String> {
+    let documents = test.app.support_documents();
+    let params = OverviewParams {
+        view: "all".into(),
+        q: q.into(),
+        ..OverviewParams::default()
+    };
+    let (query, problems) = documents.overview_query(actor, &params).unwrap();
+    assert!(problems.is_empty());
+    let mut numbers: Vec<String> = documents
+        .overview(actor, &query)
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|d| d.number)
+        .collect();
+    numbers.sort();
+    numbers
+}
+
+async fn export(test: &TestApp, actor: &Actor, q: &str) -> String {
+    let params = OverviewParams {
+        view: "all".into(),
+        q: q.into(),
+        ..OverviewParams::default()
+    };
+    let mut body = Vec::new();
+    let mut stream = Box::pin(
+        test.app
+            .support_documents()
+            .export(actor, &params, Tr::new(Language::Cs))
+            .unwrap(),
+    );
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk.unwrap());
+    }
+    String::from_utf8(body).unwrap()
+}
+
+async fn search_respects_language_scope_and_every_write(test: TestApp) {
+    let store = test.store();
+    let brno = build::entitled_organisation(store, "Statutární město Brno", None).await;
+    let ves = build::entitled_organisation(store, "Obec Ves", None).await;
+    let referentka = build::member(store, "referentka", brno, writer()).await;
+    let starosta = build::member(store, "starosta", ves, writer()).await;
+    let technik = build::staff(store, "technik", StaffRole::Technician).await;
+    let documents = test.app.support_documents();
+
+    let in_subject = documents
+        .open(
+            &referentka,
+            &typed(
+                &brno.to_string(),
+                "Řešení datové schránky",
+                "Po odeslání zprávy se zobrazí chyba <script>alert(1)</script>.",
+            ),
+        )
+        .await
+        .unwrap();
+    let in_body = documents
+        .open(
+            &referentka,
+            &typed(
+                &brno.to_string(),
+                "Tisk sestav",
+                "Hledáme řešení, jak vytisknout sestavu podacího deníku.",
+            ),
+        )
+        .await
+        .unwrap();
+    let foreign = documents
+        .open(
+            &starosta,
+            &typed(
+                &ves.to_string(),
+                "Řešení pro obec",
+                "Kanárek obce: vesnickykanarek, nikdo jiný jej nesmí najít.",
+            ),
+        )
+        .await
+        .unwrap();
+    documents
+        .comment(
+            &technik,
+            &in_subject.id.to_string(),
+            "Interní poznámka: internikanarek, zákazník ji nesmí najít.",
+            true,
+            &[],
+        )
+        .await
+        .unwrap();
+
+    // Case, diacritics and an unfinished last word; the subject ranks over the body.
+    let expected = vec![in_subject.number.clone(), in_body.number.clone()];
+    for q in ["reseni", "RESENI", "Řešení", "řeš", "resen"] {
+        assert_eq!(found(&test, &referentka, q).await.0, expected, "{q}");
+    }
+    assert_eq!(
+        found(&test, &referentka, "reseni schranky").await.0,
+        vec![in_subject.number.clone()],
+        "every word must occur"
+    );
+    let (_, snippet) = found(&test, &referentka, "datove").await;
+    assert!(
+        snippet.contains(&format!("{MARK_START}datové{MARK_END}")),
+        "{snippet:?}"
+    );
+
+    // Another organisation's canary and an internal note's canary stay hidden from the
+    // customer — in the search, the overview's q= and its export; staff find both.
+    for q in ["vesnickykanarek", "internikanarek"] {
+        assert!(found(&test, &referentka, q).await.0.is_empty(), "{q}");
+        assert!(
+            numbers_in_overview(&test, &referentka, q).await.is_empty(),
+            "{q}"
+        );
+        let csv = export(&test, &referentka, q).await;
+        assert!(!csv.contains("SD-"), "{q}: {csv}");
+    }
+    let brno_only = found(&test, &referentka, "reseni").await.0;
+    assert!(!brno_only.contains(&foreign.number));
+    assert_eq!(
+        found(&test, &starosta, "vesnickykanarek").await.0,
+        vec![foreign.number.clone()]
+    );
+    assert_eq!(
+        found(&test, &technik, "internikanarek").await.0,
+        vec![in_subject.number.clone()]
+    );
+    let (_, note) = found(&test, &technik, "internikanarek").await;
+    assert!(note.contains(&format!("{MARK_START}internikanarek{MARK_END}")));
+    assert_eq!(
+        numbers_in_overview(&test, &technik, "reseni").await.len(),
+        3,
+        "staff see every organisation's documents"
+    );
+    let mut brno_numbers = expected.clone();
+    brno_numbers.sort();
+    assert_eq!(
+        numbers_in_overview(&test, &referentka, "reseni").await,
+        brno_numbers
+    );
+    let csv = export(&test, &referentka, "tisk").await;
+    assert!(
+        csv.contains(&in_body.number) && !csv.contains(&in_subject.number),
+        "{csv}"
+    );
+
+    // A record number goes straight to the record — only to one the user may open.
+    assert_eq!(
+        found(&test, &referentka, &in_subject.number.to_lowercase())
+            .await
+            .0,
+        vec![format!("/support-documents/{}", in_subject.id)]
+    );
+    assert!(
+        found(&test, &referentka, &foreign.number)
+            .await
+            .0
+            .is_empty(),
+        "another organisation's number is not even found"
+    );
+
+    // Every write reaches the index at once: a reply is found by its words.
+    assert!(found(&test, &referentka, "archivace").await.0.is_empty());
+    documents
+        .comment(
+            &technik,
+            &in_body.id.to_string(),
+            "Doplnili jsme archivace sestav do verze 5.4.",
+            false,
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&test, &referentka, "archivace").await.0,
+        vec![in_body.number.clone()]
+    );
+    supportweb_storage::testing::retitle_document(store, in_body.id, "Přehled podacího deníku")
+        .await;
+    assert!(
+        found(&test, &referentka, "tisk").await.0.is_empty(),
+        "the old subject is gone"
+    );
+    assert_eq!(
+        found(&test, &referentka, "prehled").await.0,
+        vec![in_body.number.clone()]
+    );
+
+    // Filters: state, organisation, dates; a value that does not parse is refused per field.
+    let filtered = test
+        .app
+        .search(
+            &technik,
+            &SearchParams {
+                q: "reseni".into(),
+                organisation: ves.to_string(),
+                state: "new".into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    let SearchOutcome::Results { groups, .. } = filtered else {
+        panic!("results expected");
+    };
+    let numbers: Vec<String> = groups
+        .into_iter()
+        .flat_map(|g| g.hits)
+        .map(|h| h.number)
+        .collect();
+    assert_eq!(numbers, vec![foreign.number.clone()]);
+    let refused = test
+        .app
+        .search(
+            &technik,
+            &SearchParams {
+                q: "reseni".into(),
+                state: "rozbity".into(),
+                from: "včera".into(),
+                agenda: "kuchyne".into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    let mut codes = field_codes(refused);
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec![
+            ("agenda".to_owned(), "search-error-filter"),
+            ("from".to_owned(), "search-error-filter"),
+            ("state".to_owned(), "search-error-filter"),
+        ]
+    );
+    let empty = test.app.search(&technik, &SearchParams::default()).await;
+    assert!(matches!(
+        empty,
+        Ok(SearchOutcome::Results { ref groups, .. }) if groups.is_empty()
+    ));
+}
+
+supportweb_app::both_backends!(search_respects_language_scope_and_every_write);
