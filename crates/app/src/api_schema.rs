@@ -54,6 +54,16 @@ words_of! {
     document_state_filter => DocumentState::ALL.map(DocumentState::as_str).into_iter().chain(["unfinished"]);
     /// The agendas of portal-wide search.
     search_agenda => crate::search::SearchAgenda::ALL.map(crate::search::SearchAgenda::as_str);
+    /// A state of a searchable agenda's records.
+    search_state => {
+        let mut states: Vec<&'static str> = DocumentState::ALL.map(DocumentState::as_str).to_vec();
+        for state in OrderState::ALL.map(OrderState::as_str) {
+            if !states.contains(&state) {
+                states.push(state);
+            }
+        }
+        states
+    };
     /// A severity.
     severity => Severity::ALL.map(Severity::as_str);
     /// A support document's category.

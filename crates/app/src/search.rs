@@ -4,10 +4,12 @@
 
 use serde::Deserialize;
 use supportweb_domain::Actor;
+use supportweb_domain::customization_order::OrderState;
+use supportweb_domain::ids::OrderId;
 use supportweb_domain::numbering::{HumanNumber, NumberedAgenda};
 use supportweb_domain::search::query_words;
 use supportweb_domain::support_document::DocumentState;
-use supportweb_storage::search::SearchFilter;
+use supportweb_storage::search::{Indexed, SearchFilter};
 pub use supportweb_storage::search::{MARK_END, MARK_START, SearchHit};
 
 use crate::App;
@@ -23,16 +25,23 @@ pub enum SearchAgenda {
     /// Support documents: number, subject, description, public replies; internal notes for
     /// staff.
     SupportDocuments,
+    /// Customization orders: number, title, requirement, every quote's scope, public replies;
+    /// internal notes for staff.
+    CustomizationOrders,
 }
 
 impl SearchAgenda {
     /// Every searchable agenda, in the order the results show.
-    pub const ALL: [SearchAgenda; 1] = [SearchAgenda::SupportDocuments];
+    pub const ALL: [SearchAgenda; 2] = [
+        SearchAgenda::SupportDocuments,
+        SearchAgenda::CustomizationOrders,
+    ];
 
     /// The name in URLs and the API.
     pub fn as_str(self) -> &'static str {
         match self {
             SearchAgenda::SupportDocuments => "support-documents",
+            SearchAgenda::CustomizationOrders => "customization-orders",
         }
     }
 
@@ -45,6 +54,54 @@ impl SearchAgenda {
     pub fn label_key(self) -> &'static str {
         match self {
             SearchAgenda::SupportDocuments => "nav-support-documents",
+            SearchAgenda::CustomizationOrders => "nav-customization-orders",
+        }
+    }
+
+    /// The path of one of its records.
+    pub fn path(self, id: uuid::Uuid) -> String {
+        format!("/{}/{id}", self.as_str())
+    }
+
+    /// The record's own text in the index (a hit elsewhere was in its conversation).
+    pub fn record_source(self) -> &'static str {
+        self.indexed().record_source()
+    }
+
+    /// Whether `state` is one of its records' states.
+    pub fn has_state(self, state: &str) -> bool {
+        match self {
+            SearchAgenda::SupportDocuments => DocumentState::parse(state).is_some(),
+            SearchAgenda::CustomizationOrders => OrderState::parse(state).is_some(),
+        }
+    }
+
+    /// Its records' states.
+    pub fn states(self) -> Vec<&'static str> {
+        match self {
+            SearchAgenda::SupportDocuments => {
+                DocumentState::ALL.map(DocumentState::as_str).to_vec()
+            }
+            SearchAgenda::CustomizationOrders => OrderState::ALL.map(OrderState::as_str).to_vec(),
+        }
+    }
+
+    /// The message id of one of its states, when `state` is one.
+    pub fn state_key(self, state: &str) -> Option<String> {
+        match self {
+            SearchAgenda::SupportDocuments => {
+                DocumentState::parse(state).map(supportweb_i18n::document_state_key)
+            }
+            SearchAgenda::CustomizationOrders => {
+                OrderState::parse(state).map(supportweb_i18n::order_state_key)
+            }
+        }
+    }
+
+    fn indexed(self) -> Indexed {
+        match self {
+            SearchAgenda::SupportDocuments => Indexed::SupportDocuments,
+            SearchAgenda::CustomizationOrders => Indexed::CustomizationOrders,
         }
     }
 }
@@ -57,7 +114,7 @@ pub struct SearchParams {
     /// prefix); or a record number (`SD-2026-000123`) to go straight to it.
     #[serde(default)]
     pub q: String,
-    /// Only this agenda (`support-documents`); empty: all.
+    /// Only this agenda (`support-documents`, `customization-orders`); empty: all.
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::search_agenda)]
     pub agenda: String,
@@ -65,9 +122,10 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(required = false, format = Uuid)]
     pub organisation: String,
-    /// Only records in this state (the agenda's state name, e.g. `in_progress`).
+    /// Only records in this state (the agenda's state name, e.g. `in_progress`; an agenda
+    /// without such a state finds nothing).
     #[serde(default)]
-    #[param(required = false, schema_with = crate::api_schema::document_state)]
+    #[param(required = false, schema_with = crate::api_schema::search_state)]
     pub state: String,
     /// Only records created on or after this day (`YYYY-MM-DD`).
     #[serde(default)]
@@ -130,7 +188,10 @@ impl App {
         let agenda = read.value(&params.agenda, "agenda", SearchAgenda::parse);
         let organisation = read.uuid(&params.organisation, "organisation");
         let state = read.value(&params.state, "state", |s| {
-            DocumentState::parse(s).map(|s| s.as_str().to_owned())
+            SearchAgenda::ALL
+                .iter()
+                .any(|a| a.has_state(s))
+                .then(|| s.to_owned())
         });
         let created_from = read.day_start(&params.from, "from");
         let created_before = read.day_end(&params.to, "to");
@@ -157,17 +218,24 @@ impl App {
         };
         let mut groups = Vec::new();
         for each in SearchAgenda::ALL {
-            if agenda.is_some_and(|a| a != each) || words.is_empty() {
+            if agenda.is_some_and(|a| a != each)
+                || words.is_empty()
+                || filter.state.as_deref().is_some_and(|s| !each.has_state(s))
+            {
                 continue;
             }
             let offset = i64::from(page - 1) * PAGE_SIZE;
-            let mut hits = match each {
-                SearchAgenda::SupportDocuments => {
-                    self.store()
-                        .search_support_documents(actor, &words, &filter, PAGE_SIZE + 1, offset)
-                        .await?
-                }
-            };
+            let mut hits = self
+                .store()
+                .search(
+                    actor,
+                    each.indexed(),
+                    &words,
+                    &filter,
+                    PAGE_SIZE + 1,
+                    offset,
+                )
+                .await?;
             let more = hits.len() > PAGE_SIZE as usize;
             hits.truncate(PAGE_SIZE as usize);
             if !hits.is_empty() {
@@ -196,12 +264,22 @@ impl App {
                     return Ok(None);
                 };
                 match self.store().document(actor, id).await {
-                    Ok(_) => Ok(Some(format!("/support-documents/{id}"))),
+                    Ok(_) => Ok(Some(SearchAgenda::SupportDocuments.path(id.0))),
                     Err(supportweb_storage::StoreError::NotFound) => Ok(None),
                     Err(other) => Err(other.into()),
                 }
             }
-            NumberedAgenda::CustomizationOrder | NumberedAgenda::Protocol => Ok(None),
+            NumberedAgenda::CustomizationOrder => {
+                let Some(id) = self.store().order_id_by_number(&number.to_string()).await? else {
+                    return Ok(None);
+                };
+                match self.store().order(actor, OrderId(id)).await {
+                    Ok(_) => Ok(Some(SearchAgenda::CustomizationOrders.path(id))),
+                    Err(supportweb_storage::StoreError::NotFound) => Ok(None),
+                    Err(other) => Err(other.into()),
+                }
+            }
+            NumberedAgenda::Protocol => Ok(None),
         }
     }
 }

@@ -5,6 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use futures_util::StreamExt;
+use supportweb_app::customization_orders::{
+    OrderInput, OrderParams, OrderStep, QuoteInput, StepInput,
+};
 use supportweb_app::search::{MARK_END, MARK_START, SearchOutcome, SearchParams};
 use supportweb_app::support_documents::{OpenDocument, OverviewParams};
 use supportweb_app::testing::{TestApp, build, field_codes};
@@ -302,4 +305,161 @@ async fn search_respects_language_scope_and_every_write(test: TestApp) {
     ));
 }
 
-supportweb_app::both_backends!(search_respects_language_scope_and_every_write);
+async fn orders_are_found_by_title_requirement_quote_and_conversation(test: TestApp) {
+    let store = test.store();
+    let developer = build::staff(store, "vyvojar", StaffRole::Developer).await;
+    let brno = build::organisation(store, "Brno").await;
+    let lhota = build::organisation(store, "Lhota").await;
+    let orders_right = MembershipRights {
+        customization_orders: AgendaRight::Write,
+        ..MembershipRights::NONE
+    };
+    let clerk = build::member(store, "referentka", brno, orders_right).await;
+    let stranger = build::member(store, "starosta", lhota, orders_right).await;
+    let documents_only = build::member(store, "technicka", brno, writer()).await;
+    let orders = test.app.customization_orders();
+    let order = orders
+        .submit(
+            &clerk,
+            &OrderInput {
+                organisation: brno.to_string(),
+                title: "Nová sestava podání".into(),
+                description: "Sestava podání po odborech.".into(),
+                ..OrderInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    let id = order.id.to_string();
+    let analysed = orders
+        .step(
+            &developer,
+            &id,
+            OrderStep::Analyse,
+            &StepInput::default(),
+            order.version,
+        )
+        .await
+        .unwrap();
+    let figures = QuoteInput {
+        scope: "Úprava exportu NSESSS a kvartální uzávěrky.".into(),
+        hours: "12,5".into(),
+        hourly_rate: "1 200".into(),
+        currency: "CZK".into(),
+        vat_rate: "21".into(),
+        delivery_on: "2027-02-01".into(),
+        valid_until: "2099-12-31".into(),
+        version: analysed.version,
+    }
+    .check()
+    .unwrap();
+    orders
+        .quote(&developer, &id, &figures, &[], analysed.version)
+        .await
+        .unwrap();
+    orders
+        .comment(
+            &developer,
+            &id,
+            "Interní odhad: objednavkovykanarek.",
+            true,
+            &[],
+        )
+        .await
+        .unwrap();
+
+    for q in ["sestava", "odbor", "uzaverky", "NSESSS"] {
+        assert_eq!(
+            found(&test, &clerk, q).await.0,
+            vec![order.number.clone()],
+            "{q}"
+        );
+        assert!(
+            found(&test, &stranger, q).await.0.is_empty(),
+            "{q}: another organisation"
+        );
+        assert!(
+            found(&test, &documents_only, q).await.0.is_empty(),
+            "{q}: no right in orders"
+        );
+    }
+    assert!(
+        found(&test, &clerk, "objednavkovykanarek")
+            .await
+            .0
+            .is_empty()
+    );
+    // The orders overview takes the same words.
+    for (actor, q, expected) in [
+        (&clerk, "uzaverky", vec![order.number.clone()]),
+        (&clerk, "objednavkovykanarek", vec![]),
+        (&stranger, "uzaverky", vec![]),
+        (
+            &developer,
+            "objednavkovykanarek",
+            vec![order.number.clone()],
+        ),
+    ] {
+        let params = OrderParams {
+            q: q.into(),
+            ..OrderParams::default()
+        };
+        let (query, problems) = orders.overview_query(actor, &params).unwrap();
+        assert!(problems.is_empty());
+        let listed: Vec<String> = orders
+            .overview(actor, &query)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|o| o.number)
+            .collect();
+        assert_eq!(listed, expected, "{q}");
+    }
+    assert_eq!(
+        found(&test, &developer, "objednavkovykanarek").await.0,
+        vec![order.number.clone()]
+    );
+    assert_eq!(
+        found(&test, &clerk, &order.number).await.0,
+        vec![format!("/customization-orders/{}", order.id)]
+    );
+    assert!(found(&test, &stranger, &order.number).await.0.is_empty());
+    let only_documents = test
+        .app
+        .search(
+            &clerk,
+            &SearchParams {
+                q: "sestava".into(),
+                agenda: "support-documents".into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(only_documents, SearchOutcome::Results { ref groups, .. } if groups.is_empty())
+    );
+    let by_state = test
+        .app
+        .search(
+            &clerk,
+            &SearchParams {
+                q: "sestava".into(),
+                state: "quoted".into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    let SearchOutcome::Results { groups, .. } = by_state else {
+        panic!("results expected");
+    };
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].agenda.as_str(), "customization-orders");
+}
+
+supportweb_app::both_backends!(
+    search_respects_language_scope_and_every_write,
+    orders_are_found_by_title_requirement_quote_and_conversation
+);

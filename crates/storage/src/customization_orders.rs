@@ -274,6 +274,10 @@ pub struct OrderQuery {
     pub after: Option<OrderId>,
     /// Page size (1–500).
     pub limit: u32,
+    /// Full-text words (see [`supportweb_domain::search::query_words`]): every one must occur
+    /// in the number, title, requirement, a quote's scope or the conversation (internal notes
+    /// for staff).
+    pub words: Vec<String>,
 }
 
 impl Default for OrderQuery {
@@ -289,6 +293,7 @@ impl Default for OrderQuery {
             oldest_first: false,
             after: None,
             limit: 50,
+            words: Vec::new(),
         }
     }
 }
@@ -676,6 +681,23 @@ impl Store {
                  AND r.state = 'open')"
                     .to_owned(),
             );
+        }
+        if !query.words.is_empty() {
+            let backend = self.backend();
+            let n = push(
+                &mut args,
+                Arg::T(crate::search::match_query(backend, &query.words)),
+            );
+            let staff = if actor.is_staff() { "TRUE" } else { "FALSE" };
+            conditions.push(format!(
+                "c.id IN (SELECT m.record_id FROM ({}) m)",
+                crate::search::matches(
+                    backend,
+                    crate::search::Indexed::CustomizationOrders,
+                    &n,
+                    staff
+                )
+            ));
         }
         if let Some(from) = query.from {
             let n = push(&mut args, Arg::At(from));
@@ -1626,5 +1648,19 @@ impl Tx {
         } else {
             Err(StoreError::Conflict)
         }
+    }
+}
+
+impl Store {
+    /// The id of the order with this number (`CO-2026-0042`), unscoped: callers read it
+    /// through the access layer afterwards.
+    pub async fn order_id_by_number(&self, number: &str) -> Result<Option<Uuid>, StoreError> {
+        let id: Option<(Uuid,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id FROM customization_orders WHERE number = $1")
+                .bind(number.trim().to_ascii_uppercase())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(id.map(|(id,)| id))
     }
 }

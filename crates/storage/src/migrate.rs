@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_clean_file_names.sql", "clean_file_names"),
     migration!(21, "0021_mail_in.sql", "mail_in"),
     migration!(22, "0022_search.sql", "search"),
+    migration!(23, "0023_search_orders.sql", "search_orders"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -60,6 +60,56 @@ pub struct SearchFilter {
     pub created_before: Option<DateTime<Utc>>,
 }
 
+/// An agenda whose records the index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexed {
+    /// Support documents with their conversation.
+    SupportDocuments,
+    /// Customization orders with their quotes' scope and conversation.
+    CustomizationOrders,
+}
+
+impl Indexed {
+    /// The sources of `search_items` that belong to the agenda's records.
+    fn sources(self) -> &'static str {
+        match self {
+            Indexed::SupportDocuments => "'support_document', 'support_comment'",
+            Indexed::CustomizationOrders => "'customization_order', 'order_comment'",
+        }
+    }
+
+    /// The source of the record's own text (number, subject, description).
+    pub fn record_source(self) -> &'static str {
+        match self {
+            Indexed::SupportDocuments => "support_document",
+            Indexed::CustomizationOrders => "customization_order",
+        }
+    }
+
+    /// The records' table and its subject column.
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Indexed::SupportDocuments => ("support_documents", "subject"),
+            Indexed::CustomizationOrders => ("customization_orders", "title"),
+        }
+    }
+
+    /// The membership column that gives a customer or partner user the agenda.
+    fn right(self) -> &'static str {
+        match self {
+            Indexed::SupportDocuments => "right_documents",
+            Indexed::CustomizationOrders => "right_orders",
+        }
+    }
+
+    fn agenda(self) -> supportweb_domain::Agenda {
+        match self {
+            Indexed::SupportDocuments => supportweb_domain::Agenda::SupportDocuments,
+            Indexed::CustomizationOrders => supportweb_domain::Agenda::CustomizationOrders,
+        }
+    }
+}
+
 /// One record found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
@@ -79,8 +129,8 @@ pub struct SearchHit {
     pub updated_at: DateTime<Utc>,
     /// How well it matches (higher is better; comparable within one search).
     pub score: f64,
-    /// Which text matched best: `support_document` (subject and description) or
-    /// `support_comment` (a reply or note).
+    /// Which text matched best: the record's own (see [`Indexed::record_source`]) or one of
+    /// its conversation.
     pub source: String,
     /// Words of the best-matching text around the match, highlighted between [`MARK_START`]
     /// and [`MARK_END`].
@@ -101,14 +151,6 @@ struct HitRow {
     source: String,
 }
 
-/// Whether a staff actor may read support documents at all.
-fn staff_reads_documents(actor: &Actor) -> bool {
-    actor.staff_may(
-        supportweb_domain::permissions::Area::Agenda(supportweb_domain::Agenda::SupportDocuments),
-        supportweb_domain::permissions::Action::Read,
-    )
-}
-
 /// The query text of `words` for `backend`'s full-text index.
 pub(crate) fn match_query(backend: crate::Backend, words: &[String]) -> String {
     match backend {
@@ -117,15 +159,21 @@ pub(crate) fn match_query(backend: crate::Backend, words: &[String]) -> String {
     }
 }
 
-/// The texts of support documents that match the query in parameter `query` (from
+/// The texts of `indexed`'s records that match the query in parameter `query` (from
 /// [`match_query`]), with `item_id`, `record_id`, `source` and `score`; staff-only texts
 /// only when parameter `staff` is true. The scope of the records is the caller's to add.
-pub(crate) fn document_matches(backend: crate::Backend, query: &str, staff: &str) -> String {
+pub(crate) fn matches(
+    backend: crate::Backend,
+    indexed: Indexed,
+    query: &str,
+    staff: &str,
+) -> String {
+    let sources = indexed.sources();
     match backend {
         crate::Backend::Sqlite => format!(
             "SELECT i.id AS item_id, i.record_id, i.source, -bm25(search_fts, 10.0, 1.0) AS score
              FROM search_fts JOIN search_items i ON i.id = search_fts.rowid
-             WHERE search_fts MATCH {query} AND i.source IN ('support_document', 'support_comment')
+             WHERE search_fts MATCH {query} AND i.source IN ({sources})
                AND (i.staff_only = 0 OR {staff})"
         ),
         crate::Backend::Postgres => format!(
@@ -133,47 +181,57 @@ pub(crate) fn document_matches(backend: crate::Backend, query: &str, staff: &str
                     ts_rank(search_terms(i.title, i.body), to_tsquery('supportweb', {query}))::float8 AS score
              FROM search_items i
              WHERE search_terms(i.title, i.body) @@ to_tsquery('supportweb', {query})
-               AND i.source IN ('support_document', 'support_comment')
+               AND i.source IN ({sources})
                AND (NOT i.staff_only OR {staff})"
         ),
     }
 }
 
-/// The page of documents around the matches: `$3` the actor, `$4`–`$7` the filters,
-/// `$8` limit, `$9` offset.
-const DOCUMENT_PAGE: &str = "SELECT best.item_id, d.id AS record_id, d.number, d.subject AS title,
-            d.organisation_id, o.name AS organisation_name, d.state, d.updated_at, best.score, best.source
+/// The page of records around the matches: `$3` the actor, `$4`–`$7` the filters, `$8`
+/// limit, `$9` offset. `RECORDS`, `SUBJECT`, `RIGHT` and `MATCHES` are filled per agenda.
+const RECORD_PAGE: &str = "SELECT best.item_id, r.id AS record_id, r.number, r.SUBJECT AS title,
+            r.organisation_id, o.name AS organisation_name, r.state, r.updated_at, best.score, best.source
      FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.record_id ORDER BY m.score DESC, m.item_id) AS place
            FROM (MATCHES) m) best
-     JOIN support_documents d ON d.id = best.record_id
-     JOIN organisations o ON o.id = d.organisation_id
+     JOIN RECORDS r ON r.id = best.record_id
+     JOIN organisations o ON o.id = r.organisation_id
      WHERE best.place = 1
-       AND ($2 OR d.organisation_id IN (SELECT ms.organisation_id FROM organisation_memberships ms
-            WHERE ms.user_id = $3 AND ms.right_documents IN ('read', 'write')))
-       AND ($4 IS NULL OR d.organisation_id = $4)
-       AND ($5 IS NULL OR d.state = $5)
-       AND ($6 IS NULL OR d.created_at >= $6)
-       AND ($7 IS NULL OR d.created_at < $7)
-     ORDER BY best.score DESC, d.id
+       AND ($2 OR r.organisation_id IN (SELECT ms.organisation_id FROM organisation_memberships ms
+            WHERE ms.user_id = $3 AND ms.RIGHT IN ('read', 'write')))
+       AND ($4 IS NULL OR r.organisation_id = $4)
+       AND ($5 IS NULL OR r.state = $5)
+       AND ($6 IS NULL OR r.created_at >= $6)
+       AND ($7 IS NULL OR r.created_at < $7)
+     ORDER BY best.score DESC, r.id
      LIMIT $8 OFFSET $9";
 
 impl Store {
-    /// Support documents the actor may see whose number, subject, description or
-    /// conversation (internal notes for staff only) holds every word of `words` (the last as
-    /// a prefix), best first: `limit` of them after `offset`.
-    pub async fn search_support_documents(
+    /// Records of `indexed` the actor may see whose number, subject, text or conversation
+    /// (internal notes for staff only) holds every word of `words` (the last as a prefix),
+    /// best first: `limit` of them after `offset`.
+    pub async fn search(
         &self,
         actor: &Actor,
+        indexed: Indexed,
         words: &[String],
         filter: &SearchFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        if words.is_empty() || (actor.is_staff() && !staff_reads_documents(actor)) {
+        let staff_reads = actor.staff_may(
+            supportweb_domain::permissions::Area::Agenda(indexed.agenda()),
+            supportweb_domain::permissions::Action::Read,
+        );
+        if words.is_empty() || (actor.is_staff() && !staff_reads) {
             return Ok(Vec::new());
         }
         let backend = self.backend();
-        let sql = DOCUMENT_PAGE.replace("MATCHES", &document_matches(backend, "$1", "$2"));
+        let (table, subject) = indexed.table();
+        let sql = RECORD_PAGE
+            .replace("MATCHES", &matches(backend, indexed, "$1", "$2"))
+            .replace("RECORDS", table)
+            .replace("SUBJECT", subject)
+            .replace("RIGHT", indexed.right());
         let query = match_query(backend, words);
         let rows: Vec<HitRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -1561,7 +1561,12 @@ fn overview_sql(
         let words = b.arg(Arg::String(crate::search::match_query(backend, &q.words)));
         b.conditions.push(format!(
             "d.id IN (SELECT m.record_id FROM ({}) m)",
-            crate::search::document_matches(backend, &words, &staff)
+            crate::search::matches(
+                backend,
+                crate::search::Indexed::SupportDocuments,
+                &words,
+                &staff
+            )
         ));
     }
     match q.view {

@@ -20,6 +20,11 @@ use crate::{App, FieldErrors, Result};
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrderParams {
+    /// Words to find in the number, title, requirement, quotes and conversation (case and
+    /// diacritics ignored, the last word as a prefix); combined with the other filters.
+    #[serde(default)]
+    #[param(required = false)]
+    pub q: String,
     /// State.
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::order_state)]
@@ -94,12 +99,14 @@ impl OrderParams {
             before: to,
             after,
             limit: 50,
+            words: supportweb_domain::search::query_words(&self.q),
         }
     }
 
     /// The query string without the page position.
     pub fn filters(&self) -> String {
         overview::query_string(&[
+            ("q", self.q.as_str()),
             ("state", self.state.as_str()),
             ("organisation", self.organisation.as_str()),
             ("waiting", self.waiting.as_str()),

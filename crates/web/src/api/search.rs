@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use supportweb_app::search::{SearchAgenda, SearchOutcome, SearchParams};
+use supportweb_app::search::{SearchOutcome, SearchParams};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -51,7 +51,7 @@ pub struct SearchItem {
 /// The records of one agenda.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchGroup {
-    /// `support-documents`.
+    /// `support-documents`, `customization-orders`.
     pub agenda: String,
     /// Best first.
     pub items: Vec<SearchItem>,
@@ -106,11 +106,7 @@ pub async fn search(
                             .hits
                             .into_iter()
                             .map(|hit| SearchItem {
-                                path: match group.agenda {
-                                    SearchAgenda::SupportDocuments => {
-                                        format!("/support-documents/{}", hit.record_id)
-                                    }
-                                },
+                                path: group.agenda.path(hit.record_id),
                                 id: hit.record_id,
                                 number: hit.number,
                                 title: hit.title,
@@ -118,7 +114,7 @@ pub async fn search(
                                 organisation: hit.organisation_name,
                                 state: hit.state,
                                 updated_at: hit.updated_at,
-                                found_in: if hit.source == "support_document" {
+                                found_in: if hit.source == group.agenda.record_source() {
                                     "record".to_owned()
                                 } else {
                                     "conversation".to_owned()

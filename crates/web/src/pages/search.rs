@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use supportweb_app::Error;
 use supportweb_app::search::{SearchAgenda, SearchOutcome, SearchParams};
 use supportweb_domain::calendar::prague_time;
-use supportweb_domain::support_document::DocumentState;
 
 use super::form::FormErrors;
 use super::layout::{Choice, Layout, render};
@@ -87,21 +86,19 @@ pub(crate) async fn show(
                 .hits
                 .into_iter()
                 .map(|hit| HitRow {
-                    href: match group.agenda {
-                        SearchAgenda::SupportDocuments => {
-                            format!("/support-documents/{}", hit.record_id)
-                        }
-                    },
+                    href: group.agenda.path(hit.record_id),
                     number: hit.number,
                     title: hit.title,
                     organisation: hit.organisation_name,
-                    state: DocumentState::parse(&hit.state)
-                        .map(|s| t.t(crate::i18n::document_state_key(s)))
+                    state: group
+                        .agenda
+                        .state_key(&hit.state)
+                        .map(|key| t.t(key))
                         .unwrap_or(hit.state),
                     changed: prague_time(hit.updated_at)
                         .format("%-d. %-m. %Y")
                         .to_string(),
-                    in_conversation: hit.source != "support_document",
+                    in_conversation: hit.source != group.agenda.record_source(),
                     snippet: parts(&hit.snippet),
                 })
                 .collect(),
@@ -109,7 +106,9 @@ pub(crate) async fn show(
         .collect();
     let choice = |value: &str, key: String| Choice::translated(&t, value, key);
     let organisations = app
-        .organisation_choices(actor, |r| r.support_documents.may_enter())
+        .organisation_choices(actor, |r| {
+            r.support_documents.may_enter() || r.customization_orders.may_enter()
+        })
         .await?
         .into_iter()
         .map(Choice::from)
@@ -120,10 +119,19 @@ pub(crate) async fn show(
             .map(|a| choice(a.as_str(), a.label_key().to_owned()))
             .collect(),
         organisations,
-        states: DocumentState::ALL
-            .iter()
-            .map(|s| choice(s.as_str(), crate::i18n::document_state_key(*s)))
-            .collect(),
+        states: {
+            let mut states: Vec<Choice> = Vec::new();
+            for agenda in SearchAgenda::ALL {
+                for state in agenda.states() {
+                    if !states.iter().any(|c| c.value == state)
+                        && let Some(key) = agenda.state_key(state)
+                    {
+                        states.push(choice(state, key));
+                    }
+                }
+            }
+            states
+        },
         groups,
         searched: !params.q.trim().is_empty() && errors.is_empty(),
         previous: (page > 1).then(|| format!("/search?{filters}&page={}", page - 1)),
