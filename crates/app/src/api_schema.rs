@@ -57,7 +57,11 @@ words_of! {
     /// A state of a searchable agenda's records.
     search_state => {
         let mut states: Vec<&'static str> = DocumentState::ALL.map(DocumentState::as_str).to_vec();
-        for state in OrderState::ALL.map(OrderState::as_str) {
+        for state in OrderState::ALL
+            .map(OrderState::as_str)
+            .into_iter()
+            .chain(ProtocolState::ALL.map(ProtocolState::as_str))
+        {
             if !states.contains(&state) {
                 states.push(state);
             }

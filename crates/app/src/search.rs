@@ -5,8 +5,9 @@
 use serde::Deserialize;
 use supportweb_domain::Actor;
 use supportweb_domain::customization_order::OrderState;
-use supportweb_domain::ids::OrderId;
+use supportweb_domain::ids::{OrderId, ProtocolId};
 use supportweb_domain::numbering::{HumanNumber, NumberedAgenda};
+use supportweb_domain::protocol::ProtocolState;
 use supportweb_domain::search::query_words;
 use supportweb_domain::support_document::DocumentState;
 use supportweb_storage::search::{Indexed, SearchFilter};
@@ -28,13 +29,17 @@ pub enum SearchAgenda {
     /// Customization orders: number, title, requirement, every quote's scope, public replies;
     /// internal notes for staff.
     CustomizationOrders,
+    /// Communication protocols: customers the text of the last issued revision, staff the
+    /// protocol as it stands (drafts included).
+    Protocols,
 }
 
 impl SearchAgenda {
     /// Every searchable agenda, in the order the results show.
-    pub const ALL: [SearchAgenda; 2] = [
+    pub const ALL: [SearchAgenda; 3] = [
         SearchAgenda::SupportDocuments,
         SearchAgenda::CustomizationOrders,
+        SearchAgenda::Protocols,
     ];
 
     /// The name in URLs and the API.
@@ -42,6 +47,7 @@ impl SearchAgenda {
         match self {
             SearchAgenda::SupportDocuments => "support-documents",
             SearchAgenda::CustomizationOrders => "customization-orders",
+            SearchAgenda::Protocols => "protocols",
         }
     }
 
@@ -53,8 +59,9 @@ impl SearchAgenda {
     /// The message id of its name.
     pub fn label_key(self) -> &'static str {
         match self {
-            SearchAgenda::SupportDocuments => "nav-support-documents",
-            SearchAgenda::CustomizationOrders => "nav-customization-orders",
+            SearchAgenda::SupportDocuments => "agenda-support-documents",
+            SearchAgenda::CustomizationOrders => "agenda-customization-orders",
+            SearchAgenda::Protocols => "agenda-protocols",
         }
     }
 
@@ -63,9 +70,9 @@ impl SearchAgenda {
         format!("/{}/{id}", self.as_str())
     }
 
-    /// The record's own text in the index (a hit elsewhere was in its conversation).
-    pub fn record_source(self) -> &'static str {
-        self.indexed().record_source()
+    /// Whether a hit's best text was a reply or note of the record's conversation.
+    pub fn in_conversation(source: &str) -> bool {
+        source.ends_with("_comment")
     }
 
     /// Whether `state` is one of its records' states.
@@ -73,6 +80,7 @@ impl SearchAgenda {
         match self {
             SearchAgenda::SupportDocuments => DocumentState::parse(state).is_some(),
             SearchAgenda::CustomizationOrders => OrderState::parse(state).is_some(),
+            SearchAgenda::Protocols => ProtocolState::parse(state).is_some(),
         }
     }
 
@@ -83,6 +91,7 @@ impl SearchAgenda {
                 DocumentState::ALL.map(DocumentState::as_str).to_vec()
             }
             SearchAgenda::CustomizationOrders => OrderState::ALL.map(OrderState::as_str).to_vec(),
+            SearchAgenda::Protocols => ProtocolState::ALL.map(ProtocolState::as_str).to_vec(),
         }
     }
 
@@ -95,6 +104,8 @@ impl SearchAgenda {
             SearchAgenda::CustomizationOrders => {
                 OrderState::parse(state).map(supportweb_i18n::order_state_key)
             }
+            SearchAgenda::Protocols => ProtocolState::parse(state)
+                .map(|s| format!("protocol-state-{}", s.as_str().replace('_', "-"))),
         }
     }
 
@@ -102,6 +113,7 @@ impl SearchAgenda {
         match self {
             SearchAgenda::SupportDocuments => Indexed::SupportDocuments,
             SearchAgenda::CustomizationOrders => Indexed::CustomizationOrders,
+            SearchAgenda::Protocols => Indexed::Protocols,
         }
     }
 }
@@ -114,7 +126,8 @@ pub struct SearchParams {
     /// prefix); or a record number (`SD-2026-000123`) to go straight to it.
     #[serde(default)]
     pub q: String,
-    /// Only this agenda (`support-documents`, `customization-orders`); empty: all.
+    /// Only this agenda (`support-documents`, `customization-orders`, `protocols`); empty:
+    /// all.
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::search_agenda)]
     pub agenda: String,
@@ -279,7 +292,20 @@ impl App {
                     Err(other) => Err(other.into()),
                 }
             }
-            NumberedAgenda::Protocol => Ok(None),
+            NumberedAgenda::Protocol => {
+                let Some(id) = self
+                    .store()
+                    .protocol_id_by_number(&number.to_string())
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                match self.store().protocol(actor, ProtocolId(id)).await {
+                    Ok(_) => Ok(Some(SearchAgenda::Protocols.path(id))),
+                    Err(supportweb_storage::StoreError::NotFound) => Ok(None),
+                    Err(other) => Err(other.into()),
+                }
+            }
         }
     }
 }

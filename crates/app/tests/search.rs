@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use supportweb_app::customization_orders::{
     OrderInput, OrderParams, OrderStep, QuoteInput, StepInput,
 };
+use supportweb_app::protocols::{ItemInput, ProtocolInput, ProtocolStep, TaskInput};
 use supportweb_app::search::{MARK_END, MARK_START, SearchOutcome, SearchParams};
 use supportweb_app::support_documents::{OpenDocument, OverviewParams};
 use supportweb_app::testing::{TestApp, build, field_codes};
@@ -459,7 +460,143 @@ async fn orders_are_found_by_title_requirement_quote_and_conversation(test: Test
     assert_eq!(groups[0].agenda.as_str(), "customization-orders");
 }
 
+async fn customers_find_issued_protocols_and_never_a_draft_or_a_revision_in_progress(
+    test: TestApp,
+) {
+    let store = test.store();
+    let consultant = build::staff(store, "konzultant", StaffRole::Consultant).await;
+    let obec = build::organisation(store, "Obec Lhota").await;
+    let ves = build::organisation(store, "Obec Ves").await;
+    let reader = MembershipRights {
+        protocols: AgendaRight::Read,
+        may_confirm_protocols: true,
+        ..MembershipRights::NONE
+    };
+    let starosta = build::member(store, "starosta", obec, reader).await;
+    let cizi = build::member(store, "cizi", ves, reader).await;
+    let protocols = test.app.protocols();
+    let input = ProtocolInput {
+        organisation: obec.to_string(),
+        project: "Zavedení spisové služby".into(),
+        kind: "meeting".into(),
+        held_at: "2026-11-20T09:30".into(),
+        place: "Radnice".into(),
+        minute_taker: consultant.user_id.to_string(),
+        subject: "Úvodní schůzka".into(),
+        vendor_present: vec![consultant.user_id.to_string()],
+        customer_present: vec![starosta.user_id.to_string()],
+        verifiers: vec![starosta.user_id.to_string()],
+        items: vec![ItemInput {
+            title: "Harmonogram".into(),
+            summary: "Probrán harmonogram migrace.".into(),
+            decisions: "Spuštění 1. 2.".into(),
+        }],
+        tasks: vec![TaskInput {
+            description: "Dodat skript migrace".into(),
+            side: "vendor".into(),
+            responsible: consultant.user_id.to_string(),
+            due: "2026-12-10".into(),
+            state: "open".into(),
+            ..TaskInput::default()
+        }],
+        ..ProtocolInput::default()
+    };
+    let draft = protocols.create(&consultant, &input).await.unwrap();
+    let id = draft.id.to_string();
+    // A draft: staff find it by its items, customers not even by its number.
+    assert_eq!(
+        found(&test, &consultant, "harmonogram").await.0,
+        vec![draft.number.clone()]
+    );
+    assert!(found(&test, &starosta, "harmonogram").await.0.is_empty());
+    assert!(found(&test, &starosta, &draft.number).await.0.is_empty());
+
+    let issued = protocols
+        .step(&consultant, &id, ProtocolStep::Issue, "", draft.version)
+        .await
+        .unwrap();
+    for q in ["harmonogram", "skript migrace", "uvodni"] {
+        assert_eq!(
+            found(&test, &starosta, q).await.0,
+            vec![draft.number.clone()],
+            "{q}"
+        );
+        assert!(
+            found(&test, &cizi, q).await.0.is_empty(),
+            "{q}: another organisation"
+        );
+    }
+    assert_eq!(
+        found(&test, &starosta, &draft.number).await.0,
+        vec![format!("/protocols/{id}")]
+    );
+
+    // Objected and being revised: the customer still finds the issued text only.
+    let objected = protocols
+        .step(
+            &starosta,
+            &id,
+            ProtocolStep::Object,
+            "Chybí termín školení.",
+            issued.version,
+        )
+        .await
+        .unwrap();
+    let revised = protocols
+        .update(
+            &consultant,
+            &id,
+            &ProtocolInput {
+                subject: "Úvodní schůzka a rozpracovanykanarek".into(),
+                ..ProtocolInput::of(&objected)
+            },
+            objected.version,
+        )
+        .await
+        .unwrap();
+    assert!(
+        found(&test, &starosta, "rozpracovanykanarek")
+            .await
+            .0
+            .is_empty()
+    );
+    let SearchOutcome::Results { groups, .. } = test
+        .app
+        .search(
+            &starosta,
+            &SearchParams {
+                q: "harmonogram".into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("results expected");
+    };
+    let hit = &groups[0].hits[0];
+    assert_eq!(
+        hit.title, "Úvodní schůzka",
+        "the issued subject, not the one in progress"
+    );
+    assert!(!hit.snippet.contains("rozpracovanykanarek"));
+    assert_eq!(
+        found(&test, &consultant, "rozpracovanykanarek").await.0,
+        vec![draft.number.clone()]
+    );
+    protocols
+        .step(&consultant, &id, ProtocolStep::Issue, "", revised.version)
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&test, &starosta, "rozpracovanykanarek").await.0,
+        vec![draft.number.clone()],
+        "issued, the new revision is what customers find"
+    );
+}
+
 supportweb_app::both_backends!(
     search_respects_language_scope_and_every_write,
-    orders_are_found_by_title_requirement_quote_and_conversation
+    orders_are_found_by_title_requirement_quote_and_conversation,
+    customers_find_issued_protocols_and_never_a_draft_or_a_revision_in_progress
 );

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_mail_in.sql", "mail_in"),
     migration!(22, "0022_search.sql", "search"),
     migration!(23, "0023_search_orders.sql", "search_orders"),
+    migration!(24, "0024_search_protocols.sql", "search_protocols"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1672,3 +1672,17 @@ impl crate::Tx {
         Ok(now == read)
     }
 }
+
+impl Store {
+    /// The id of the protocol with this number (`KP-2026-0007`), unscoped: callers read it
+    /// through the access layer afterwards.
+    pub async fn protocol_id_by_number(&self, number: &str) -> Result<Option<Uuid>, StoreError> {
+        let id: Option<(Uuid,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id FROM protocols WHERE number = $1")
+                .bind(number.trim().to_ascii_uppercase())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(id.map(|(id,)| id))
+    }
+}

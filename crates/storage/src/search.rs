@@ -67,6 +67,9 @@ pub enum Indexed {
     SupportDocuments,
     /// Customization orders with their quotes' scope and conversation.
     CustomizationOrders,
+    /// Communication protocols: for customers the last issued revision's text, for staff the
+    /// protocol as it stands (drafts included).
+    Protocols,
 }
 
 impl Indexed {
@@ -75,6 +78,7 @@ impl Indexed {
         match self {
             Indexed::SupportDocuments => "'support_document', 'support_comment'",
             Indexed::CustomizationOrders => "'customization_order', 'order_comment'",
+            Indexed::Protocols => "'protocol', 'protocol_revision'",
         }
     }
 
@@ -83,14 +87,16 @@ impl Indexed {
         match self {
             Indexed::SupportDocuments => "support_document",
             Indexed::CustomizationOrders => "customization_order",
+            Indexed::Protocols => "protocol",
         }
     }
 
-    /// The records' table and its subject column.
-    fn table(self) -> (&'static str, &'static str) {
+    /// The records' table.
+    fn table(self) -> &'static str {
         match self {
-            Indexed::SupportDocuments => ("support_documents", "subject"),
-            Indexed::CustomizationOrders => ("customization_orders", "title"),
+            Indexed::SupportDocuments => "support_documents",
+            Indexed::CustomizationOrders => "customization_orders",
+            Indexed::Protocols => "protocols",
         }
     }
 
@@ -99,6 +105,25 @@ impl Indexed {
         match self {
             Indexed::SupportDocuments => "right_documents",
             Indexed::CustomizationOrders => "right_orders",
+            Indexed::Protocols => "right_protocols",
+        }
+    }
+
+    /// The title a hit shows. A protocol's is that of the text found — for customers the
+    /// issued revision's, never the subject of a revision staff are still preparing.
+    fn shown_title(self) -> &'static str {
+        match self {
+            Indexed::SupportDocuments => "r.subject",
+            Indexed::CustomizationOrders => "r.title",
+            Indexed::Protocols => "SUBSTR(best.item_title, LENGTH(r.number) + 2)",
+        }
+    }
+
+    /// What else a customer's record must be (a draft protocol is staff's alone).
+    fn customer_condition(self) -> &'static str {
+        match self {
+            Indexed::SupportDocuments | Indexed::CustomizationOrders => "",
+            Indexed::Protocols => "AND r.state <> 'draft'",
         }
     }
 
@@ -106,6 +131,7 @@ impl Indexed {
         match self {
             Indexed::SupportDocuments => supportweb_domain::Agenda::SupportDocuments,
             Indexed::CustomizationOrders => supportweb_domain::Agenda::CustomizationOrders,
+            Indexed::Protocols => supportweb_domain::Agenda::Protocols,
         }
     }
 }
@@ -129,8 +155,8 @@ pub struct SearchHit {
     pub updated_at: DateTime<Utc>,
     /// How well it matches (higher is better; comparable within one search).
     pub score: f64,
-    /// Which text matched best: the record's own (see [`Indexed::record_source`]) or one of
-    /// its conversation.
+    /// Which text matched best: the record's own, or a reply or note of its conversation
+    /// (a source ending in `_comment`).
     pub source: String,
     /// Words of the best-matching text around the match, highlighted between [`MARK_START`]
     /// and [`MARK_END`].
@@ -171,13 +197,13 @@ pub(crate) fn matches(
     let sources = indexed.sources();
     match backend {
         crate::Backend::Sqlite => format!(
-            "SELECT i.id AS item_id, i.record_id, i.source, -bm25(search_fts, 10.0, 1.0) AS score
+            "SELECT i.id AS item_id, i.record_id, i.source, i.title AS item_title, -bm25(search_fts, 10.0, 1.0) AS score
              FROM search_fts JOIN search_items i ON i.id = search_fts.rowid
              WHERE search_fts MATCH {query} AND i.source IN ({sources})
                AND (i.staff_only = 0 OR {staff})"
         ),
         crate::Backend::Postgres => format!(
-            "SELECT i.id AS item_id, i.record_id, i.source,
+            "SELECT i.id AS item_id, i.record_id, i.source, i.title AS item_title,
                     ts_rank(search_terms(i.title, i.body), to_tsquery('supportweb', {query}))::float8 AS score
              FROM search_items i
              WHERE search_terms(i.title, i.body) @@ to_tsquery('supportweb', {query})
@@ -188,16 +214,17 @@ pub(crate) fn matches(
 }
 
 /// The page of records around the matches: `$3` the actor, `$4`–`$7` the filters, `$8`
-/// limit, `$9` offset. `RECORDS`, `SUBJECT`, `RIGHT` and `MATCHES` are filled per agenda.
-const RECORD_PAGE: &str = "SELECT best.item_id, r.id AS record_id, r.number, r.SUBJECT AS title,
+/// limit, `$9` offset. `RECORDS`, `TITLE`, `RIGHT`, `CUSTOMER` and `MATCHES` are filled per
+/// agenda.
+const RECORD_PAGE: &str = "SELECT best.item_id, r.id AS record_id, r.number, TITLE AS title,
             r.organisation_id, o.name AS organisation_name, r.state, r.updated_at, best.score, best.source
      FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.record_id ORDER BY m.score DESC, m.item_id) AS place
            FROM (MATCHES) m) best
      JOIN RECORDS r ON r.id = best.record_id
      JOIN organisations o ON o.id = r.organisation_id
      WHERE best.place = 1
-       AND ($2 OR r.organisation_id IN (SELECT ms.organisation_id FROM organisation_memberships ms
-            WHERE ms.user_id = $3 AND ms.RIGHT IN ('read', 'write')))
+       AND ($2 OR (r.organisation_id IN (SELECT ms.organisation_id FROM organisation_memberships ms
+            WHERE ms.user_id = $3 AND ms.RIGHT IN ('read', 'write')) CUSTOMER))
        AND ($4 IS NULL OR r.organisation_id = $4)
        AND ($5 IS NULL OR r.state = $5)
        AND ($6 IS NULL OR r.created_at >= $6)
@@ -226,12 +253,12 @@ impl Store {
             return Ok(Vec::new());
         }
         let backend = self.backend();
-        let (table, subject) = indexed.table();
         let sql = RECORD_PAGE
             .replace("MATCHES", &matches(backend, indexed, "$1", "$2"))
-            .replace("RECORDS", table)
-            .replace("SUBJECT", subject)
-            .replace("RIGHT", indexed.right());
+            .replace("RECORDS", indexed.table())
+            .replace("TITLE", indexed.shown_title())
+            .replace("RIGHT", indexed.right())
+            .replace("CUSTOMER", indexed.customer_condition());
         let query = match_query(backend, words);
         let rows: Vec<HitRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

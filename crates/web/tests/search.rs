@@ -109,6 +109,11 @@ async fn the_search_page_and_the_api_find_only_what_the_user_may_see() {
     assert_eq!(page.status, 200);
     let page = page.text();
     assert!(page.contains(&mine.1), "{page}");
+    assert!(
+        page.contains("<h2 id=\"results-support-documents-heading\">Support dokumenty</h2>"),
+        "the group is headed by its agenda's name"
+    );
+    assert!(page.contains("<option value=\"protocols\">Komunikační protokoly</option>"));
     assert!(!page.contains(&foreign.1));
     assert!(
         page.contains("<mark>datové</mark> <mark>schránky</mark>"),

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use supportweb_app::search::{SearchOutcome, SearchParams};
+use supportweb_app::search::{SearchAgenda, SearchOutcome, SearchParams};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -51,7 +51,7 @@ pub struct SearchItem {
 /// The records of one agenda.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchGroup {
-    /// `support-documents`, `customization-orders`.
+    /// `support-documents`, `customization-orders`, `protocols`.
     pub agenda: String,
     /// Best first.
     pub items: Vec<SearchItem>,
@@ -114,10 +114,10 @@ pub async fn search(
                                 organisation: hit.organisation_name,
                                 state: hit.state,
                                 updated_at: hit.updated_at,
-                                found_in: if hit.source == group.agenda.record_source() {
-                                    "record".to_owned()
-                                } else {
+                                found_in: if SearchAgenda::in_conversation(&hit.source) {
                                     "conversation".to_owned()
+                                } else {
+                                    "record".to_owned()
                                 },
                                 snippet: parts(&hit.snippet)
                                     .into_iter()

@@ -98,7 +98,7 @@ pub(crate) async fn show(
                     changed: prague_time(hit.updated_at)
                         .format("%-d. %-m. %Y")
                         .to_string(),
-                    in_conversation: hit.source != group.agenda.record_source(),
+                    in_conversation: SearchAgenda::in_conversation(&hit.source),
                     snippet: parts(&hit.snippet),
                 })
                 .collect(),
