@@ -149,6 +149,7 @@ impl App {
             Err(e) => return Err(failed(format!("{}: {e}", folder.display()))),
         }
         let store = self.store();
+        let taken_at = chrono::Utc::now();
         let snapshot = store
             .snapshot_into(database_url, folder)
             .await
@@ -187,7 +188,7 @@ impl App {
         let manifest = Manifest {
             format: FORMAT,
             backend: backend_name(store.backend()).to_owned(),
-            created_at: chrono::Utc::now(),
+            created_at: taken_at,
             schema_version: snapshot.schema_version,
             database: ManifestEntry {
                 path: snapshot_file_name(store.backend()).to_owned(),
@@ -286,7 +287,15 @@ pub async fn restore(
             backend_name(backend)
         )));
     }
-    let database_path = folder.join(&manifest.database.path);
+    let expected = supportweb_storage::backup::snapshot_file_name(backend);
+    if manifest.database.path != expected {
+        return Err(refused(format!(
+            "{}: the database must be {expected}, not {:?}",
+            folder.join(MANIFEST).display(),
+            manifest.database.path
+        )));
+    }
+    let database_path = folder.join(expected);
     let mut wrong = Vec::new();
     verify(&database_path, &manifest.database, &mut wrong).await;
     for entry in &manifest.files {
@@ -330,7 +339,13 @@ pub async fn restore(
     // The database last: an installation with its database has every file its rows name.
     restore_snapshot(database_url, &database_path)
         .await
-        .map_err(from_backup)?;
+        .map_err(|error| match from_backup(error) {
+            CommandError::Failed(Error::Internal(why)) => failed(format!(
+                "{why}; the files store now holds the backup's {} objects: empty it and the database before trying again",
+                manifest.files.len()
+            )),
+            other => other,
+        })?;
     Ok(RestoreReport {
         schema_version: manifest.schema_version,
         files: manifest.files.len(),

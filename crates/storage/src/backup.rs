@@ -164,6 +164,18 @@ pub async fn ensure_empty(url: &str) -> Result<(), BackupError> {
         if std::fs::metadata(&target).is_ok_and(|m| m.len() > 0) {
             return Err(BackupError::NotEmpty(target.display().to_string()));
         }
+        // A journal left by an earlier database would be replayed over the restored one.
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut leftover = target.clone().into_os_string();
+            leftover.push(suffix);
+            let leftover = PathBuf::from(leftover);
+            if leftover.exists() {
+                return Err(BackupError::NotEmpty(format!(
+                    "{} is left from another database",
+                    leftover.display()
+                )));
+            }
+        }
         return Ok(());
     }
     let store = Store::connect(url, 1)

@@ -315,7 +315,7 @@ pub async fn copy_data(source: &Store, target: &Store) -> Result<Vec<TableCopied
         )))
         .fetch_one(&mut *tx)
         .await?;
-        if any && table.name != LEDGER && !DERIVED.contains(&table.name.as_str()) {
+        if any && table.name != LEDGER {
             return Err(CopyError::Refused(format!(
                 "the target database is not empty ({} has rows): copy only into an empty one",
                 table.name

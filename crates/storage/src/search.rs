@@ -194,13 +194,25 @@ pub(crate) fn matches(
     query: &str,
     staff: &str,
 ) -> String {
+    matches_within(backend, indexed, query, staff, "")
+}
+
+/// [`matches`] narrowed by the SQL condition `scope` on `i` (empty: none), so the texts of
+/// records out of scope never reach the ranking.
+fn matches_within(
+    backend: crate::Backend,
+    indexed: Indexed,
+    query: &str,
+    staff: &str,
+    scope: &str,
+) -> String {
     let sources = indexed.sources();
     match backend {
         crate::Backend::Sqlite => format!(
             "SELECT i.id AS item_id, i.record_id, i.source, i.title AS item_title, -bm25(search_fts, 10.0, 1.0) AS score
              FROM search_fts JOIN search_items i ON i.id = search_fts.rowid
              WHERE search_fts MATCH {query} AND i.source IN ({sources})
-               AND (i.staff_only = 0 OR {staff})"
+               AND (i.staff_only = 0 OR {staff}) {scope}"
         ),
         crate::Backend::Postgres => format!(
             "SELECT i.id AS item_id, i.record_id, i.source, i.title AS item_title,
@@ -208,7 +220,7 @@ pub(crate) fn matches(
              FROM search_items i
              WHERE search_terms(i.title, i.body) @@ to_tsquery('supportweb', {query})
                AND i.source IN ({sources})
-               AND (NOT i.staff_only OR {staff})"
+               AND (NOT i.staff_only OR {staff}) {scope}"
         ),
     }
 }
@@ -253,8 +265,17 @@ impl Store {
             return Ok(Vec::new());
         }
         let backend = self.backend();
+        // The customer's scope also inside the matching: other organisations' texts are
+        // never ranked (and a common word costs only the customer's own records).
+        let scope =
+            "AND ($2 OR i.record_id IN (SELECT s.id FROM RECORDS s WHERE s.organisation_id IN
+             (SELECT ms.organisation_id FROM organisation_memberships ms
+              WHERE ms.user_id = $3 AND ms.RIGHT IN ('read', 'write'))))";
         let sql = RECORD_PAGE
-            .replace("MATCHES", &matches(backend, indexed, "$1", "$2"))
+            .replace(
+                "MATCHES",
+                &matches_within(backend, indexed, "$1", "$2", scope),
+            )
             .replace("RECORDS", indexed.table())
             .replace("TITLE", indexed.shown_title())
             .replace("RIGHT", indexed.right())

@@ -271,6 +271,7 @@ fn a_damaged_backup_restores_nothing_and_wrong_targets_are_refused() {
         serde_json::from_slice(&std::fs::read(backup_folder.join("manifest.json")).unwrap())
             .unwrap();
     let first = manifest["files"][0]["path"].as_str().unwrap();
+    let original = std::fs::read(backup_folder.join("files").join(first)).unwrap();
     std::fs::write(backup_folder.join("files").join(first), b"prepsano").unwrap();
 
     let elsewhere = tempfile::tempdir().unwrap();
@@ -293,6 +294,48 @@ fn a_damaged_backup_restores_nothing_and_wrong_targets_are_refused() {
     assert!(
         std::fs::read_dir(&files).map_or(true, |mut f| f.next().is_none()),
         "no file was written"
+    );
+
+    // A journal left by an earlier database at the target would be replayed over the
+    // restored one: refused.
+    std::fs::write(backup_folder.join("files").join(first), &original).unwrap();
+    let stray = elsewhere.path().join("jina.db");
+    std::fs::write(elsewhere.path().join("jina.db-wal"), b"stary zurnal").unwrap();
+    let mut journal = on(
+        elsewhere.path(),
+        &format!("sqlite://{}", stray.display()),
+        &elsewhere.path().join("prazdne"),
+    );
+    journal.arg("restore").arg("--from").arg(&backup_folder);
+    let journal = run(journal);
+    assert_eq!(journal.status.code(), Some(2), "{}", said(&journal));
+    assert!(
+        said(&journal).contains("jina.db-wal is left from another database"),
+        "{}",
+        said(&journal)
+    );
+    assert!(!stray.exists());
+
+    // A manifest naming another file as the database is refused.
+    let mut tampered = manifest.clone();
+    tampered["database"]["path"] = serde_json::Value::from("/etc/passwd");
+    std::fs::write(
+        backup_folder.join("manifest.json"),
+        serde_json::to_vec(&tampered).unwrap(),
+    )
+    .unwrap();
+    let mut outside = on(
+        elsewhere.path(),
+        &format!("sqlite://{}", elsewhere.path().join("dalsi.db").display()),
+        &elsewhere.path().join("jine"),
+    );
+    outside.arg("restore").arg("--from").arg(&backup_folder);
+    let outside = run(outside);
+    assert_eq!(outside.status.code(), Some(2), "{}", said(&outside));
+    assert!(
+        said(&outside).contains("the database must be database.sqlite"),
+        "{}",
+        said(&outside)
     );
 
     let mut other_backend = on(

@@ -33,7 +33,13 @@ pub fn client_address(
     extensions: &axum::http::Extensions,
 ) -> ClientAddress {
     if let Some(header) = &state.config().client_ip_header
-        && let Some(value) = headers.get(header.as_str()).and_then(|v| v.to_str().ok())
+        // The last line, then its last entry: what the proxy added (a proxy may append a
+        // line of its own after the client's, or an entry to the client's line).
+        && let Some(value) = headers
+            .get_all(header.as_str())
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
         && let Some(last) = value
             .rsplit(',')
             .next()

@@ -192,3 +192,48 @@ async fn behind_a_proxy_the_configured_header_names_the_client() {
             .unwrap();
     assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_forged_header_line_of_the_client_never_names_it() {
+    let db = supportweb_storage::testing::sqlite().await;
+    let folder = tempfile::tempdir().unwrap();
+    let mut config = WebConfig::for_url(common::ORIGIN);
+    config.client_ip_header = Some("x-forwarded-for".into());
+    let app = supportweb_web::app(AppState::new(
+        db.store.clone(),
+        FileStore::local(folder.path(), 1024).unwrap(),
+        config,
+        Vec::new(),
+    ));
+    // HAProxy's `option forwardfor` adds a line of its own after the client's: the client's
+    // forged line comes first and must not count.
+    let attempt = |forged: String, login: String| {
+        let body =
+            serde_urlencoded::to_string([("login", login.as_str()), ("password", "x-heslo-123")])
+                .unwrap();
+        axum::http::Request::post("/login")
+            .header("host", "127.0.0.1:8080")
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", forged)
+            .header("x-forwarded-for", "203.0.113.77")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    for n in 0..20 {
+        tower::ServiceExt::oneshot(
+            app.clone(),
+            attempt(format!("10.1.1.{n}"), format!("ucet-{n}")),
+        )
+        .await
+        .unwrap();
+    }
+    let blocked = tower::ServiceExt::oneshot(app, attempt("10.2.2.2".into(), "kdokoli".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        blocked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "twenty failures from the proxy-named address block it, whatever the client wrote"
+    );
+}
