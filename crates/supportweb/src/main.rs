@@ -74,7 +74,8 @@ enum Command {
         /// The SQLite database, e.g. sqlite://data/supportweb.db.
         #[arg(long, value_name = "URL")]
         from: String,
-        /// The PostgreSQL database, empty (or only migrated), e.g. postgres://…/supportweb.
+        /// The PostgreSQL database, empty (or only migrated), e.g. postgres://supportweb@db/supportweb
+        /// (without a password: PGPASSWORD gives it).
         #[arg(long, value_name = "URL")]
         to: String,
     },
@@ -444,6 +445,11 @@ async fn copy_data(from: &str, to: &str) -> Result<(), Failure> {
     {
         return Err(Failure::Refused(
             "copy-data copies from --from sqlite://… to --to postgres://…".into(),
+        ));
+    }
+    if redacted(to) != to || redacted(from) != from {
+        return Err(Failure::Refused(
+            "a password in a URL on the command line is visible to every user of this machine: leave it out and set PGPASSWORD".into(),
         ));
     }
     let source = open_existing_url(from, 2).await?;

@@ -158,6 +158,19 @@ async fn the_sample_installation_moves_to_postgresql_whole() {
     assert_eq!(again.status.code(), Some(2), "{}", said(&again));
     assert!(said(&again).contains("not empty"), "{}", said(&again));
 
+    let mut exposed = command(folder.path());
+    exposed.args([
+        "copy-data",
+        "--from",
+        &source,
+        "--to",
+        "postgres://postgres:tajne-heslo@127.0.0.1:5432/jina",
+    ]);
+    let exposed = exposed.output().unwrap();
+    assert_eq!(exposed.status.code(), Some(2), "{}", said(&exposed));
+    assert!(said(&exposed).contains("PGPASSWORD"), "{}", said(&exposed));
+    assert!(!said(&exposed).contains("tajne-heslo"));
+
     let mut backwards = command(folder.path());
     backwards.args(["copy-data", "--from", &empty.url, "--to", &source]);
     let backwards = backwards.output().unwrap();
