@@ -8,7 +8,39 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::S3Location;
+use bytes::Bytes;
+use futures_util::StreamExt;
+
+use crate::{FileStore, S3Location};
+
+/// `data` as an upload body in pieces of `size` bytes.
+pub fn chunks(
+    data: &[u8],
+    size: usize,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Unpin {
+    let parts: Vec<Result<Bytes, std::io::Error>> = data
+        .chunks(size)
+        .map(|c| Ok(Bytes::copy_from_slice(c)))
+        .collect();
+    futures_util::stream::iter(parts)
+}
+
+/// The stored content of `key`, or the given range of it.
+pub async fn read_all(
+    store: &FileStore,
+    key: &str,
+    range: Option<std::ops::Range<u64>>,
+) -> Vec<u8> {
+    let mut body = store
+        .open(key, range)
+        .await
+        .unwrap_or_else(|e| panic!("open {key}: {e}"));
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        out.extend_from_slice(&chunk.unwrap_or_else(|e| panic!("read {key}: {e}")));
+    }
+    out
+}
 
 /// A running S3 server, stopped when dropped.
 pub struct S3Server {

@@ -4,31 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bytes::Bytes;
-use futures_util::{StreamExt, stream};
+use futures_util::stream;
 use sha2::{Digest, Sha256};
 use supportweb_domain::ids::FileId;
-use supportweb_files::testing::S3Server;
+use supportweb_files::testing::{S3Server, chunks, read_all};
 use supportweb_files::{FileError, FileStore};
-
-fn chunks(
-    data: &[u8],
-    size: usize,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Unpin {
-    let parts: Vec<Result<Bytes, std::io::Error>> = data
-        .chunks(size)
-        .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
-    stream::iter(parts)
-}
-
-async fn read_all(store: &FileStore, key: &str, range: Option<std::ops::Range<u64>>) -> Vec<u8> {
-    let mut body = store.open(key, range).await.unwrap();
-    let mut out = Vec::new();
-    while let Some(chunk) = body.next().await {
-        out.extend_from_slice(&chunk.unwrap());
-    }
-    out
-}
 
 #[tokio::test]
 async fn the_s3_store_keeps_what_the_local_one_keeps() {
