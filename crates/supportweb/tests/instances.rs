@@ -38,7 +38,14 @@ struct Balancer(Child);
 
 impl Drop for Balancer {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // SIGTERM: the master process stops its workers too (SIGKILL would orphan them).
+        let stopped = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.0.kill();
+        }
         let _ = self.0.wait();
     }
 }
