@@ -447,7 +447,7 @@ async fn copy_data(from: &str, to: &str) -> Result<(), Failure> {
             "copy-data copies from --from sqlite://… to --to postgres://…".into(),
         ));
     }
-    if redacted(to) != to || redacted(from) != from {
+    if settings::redact_url(to) != to || settings::redact_url(from) != from {
         return Err(Failure::Refused(
             "a password in a URL on the command line is visible to every user of this machine: leave it out and set PGPASSWORD".into(),
         ));
@@ -485,23 +485,9 @@ async fn copy_data(from: &str, to: &str) -> Result<(), Failure> {
         copied.len(),
         copied.iter().map(|t| t.rows).sum::<u64>(),
         started.elapsed().as_secs_f64(),
-        redacted(to)
+        settings::redact_url(to)
     );
     Ok(())
-}
-
-/// A database URL without its password, for printing.
-fn redacted(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let user_part = &url[scheme + 3..at];
-            match user_part.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
 }
 
 /// `check`: prints what is wrong, one line each, and a summary. It opens the database as it

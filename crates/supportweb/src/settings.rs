@@ -359,10 +359,14 @@ pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    match rest.split_once('@') {
+    // The user part ends at the last `@` before the path, so a raw `@` in a password is
+    // hidden too.
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
         Some((userinfo, host)) if userinfo.contains(':') => {
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
+            format!("{scheme}://{user}:***@{host}{tail}")
         }
         _ => url.to_owned(),
     }
@@ -817,6 +821,10 @@ mod tests {
         assert!(!shown.contains("tajne-heslo"), "{shown}");
         assert!(shown.contains("supportweb:***@db.example.cz"), "{shown}");
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+        assert_eq!(
+            redact_url("postgres://portal:ta@jne@db.example.cz/supportweb"),
+            "postgres://portal:***@db.example.cz/supportweb"
+        );
     }
 
     #[test]
