@@ -56,14 +56,12 @@ words_of! {
     search_agenda => crate::search::SearchAgenda::ALL.map(crate::search::SearchAgenda::as_str);
     /// A state of a searchable agenda's records.
     search_state => {
-        let mut states: Vec<&'static str> = DocumentState::ALL.map(DocumentState::as_str).to_vec();
-        for state in OrderState::ALL
-            .map(OrderState::as_str)
-            .into_iter()
-            .chain(ProtocolState::ALL.map(ProtocolState::as_str))
-        {
-            if !states.contains(&state) {
-                states.push(state);
+        let mut states: Vec<&'static str> = Vec::new();
+        for agenda in crate::search::SearchAgenda::ALL {
+            for state in agenda.states() {
+                if !states.contains(&state) {
+                    states.push(state);
+                }
             }
         }
         states

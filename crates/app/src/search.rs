@@ -7,6 +7,7 @@ use supportweb_domain::Actor;
 use supportweb_domain::customization_order::OrderState;
 use supportweb_domain::ids::{OrderId, ProtocolId};
 use supportweb_domain::numbering::{HumanNumber, NumberedAgenda};
+use supportweb_domain::patch::PatchState;
 use supportweb_domain::protocol::ProtocolState;
 use supportweb_domain::search::query_words;
 use supportweb_domain::support_document::DocumentState;
@@ -32,14 +33,26 @@ pub enum SearchAgenda {
     /// Communication protocols: customers the text of the last issued revision, staff the
     /// protocol as it stands (drafts included).
     Protocols,
+    /// Patches: build, title, release notes (customers those offered to them).
+    Patches,
+    /// Procedures: title and body (each visibility respected).
+    Procedures,
+    /// Organisations, for staff: name, IČO, DIČ, address, contacts.
+    Organisations,
+    /// Accounts, for staff: name, login, e-mail.
+    Accounts,
 }
 
 impl SearchAgenda {
     /// Every searchable agenda, in the order the results show.
-    pub const ALL: [SearchAgenda; 3] = [
+    pub const ALL: [SearchAgenda; 7] = [
         SearchAgenda::SupportDocuments,
         SearchAgenda::CustomizationOrders,
         SearchAgenda::Protocols,
+        SearchAgenda::Patches,
+        SearchAgenda::Procedures,
+        SearchAgenda::Organisations,
+        SearchAgenda::Accounts,
     ];
 
     /// The name in URLs and the API.
@@ -48,6 +61,10 @@ impl SearchAgenda {
             SearchAgenda::SupportDocuments => "support-documents",
             SearchAgenda::CustomizationOrders => "customization-orders",
             SearchAgenda::Protocols => "protocols",
+            SearchAgenda::Patches => "patches",
+            SearchAgenda::Procedures => "procedures",
+            SearchAgenda::Organisations => "organisations",
+            SearchAgenda::Accounts => "accounts",
         }
     }
 
@@ -62,12 +79,31 @@ impl SearchAgenda {
             SearchAgenda::SupportDocuments => "agenda-support-documents",
             SearchAgenda::CustomizationOrders => "agenda-customization-orders",
             SearchAgenda::Protocols => "agenda-protocols",
+            SearchAgenda::Patches => "search-patches",
+            SearchAgenda::Procedures => "search-procedures",
+            SearchAgenda::Organisations => "search-organisations",
+            SearchAgenda::Accounts => "search-accounts",
         }
     }
 
     /// The path of one of its records.
     pub fn path(self, id: uuid::Uuid) -> String {
-        format!("/{}/{id}", self.as_str())
+        match self {
+            SearchAgenda::SupportDocuments
+            | SearchAgenda::CustomizationOrders
+            | SearchAgenda::Protocols => format!("/{}/{id}", self.as_str()),
+            SearchAgenda::Patches | SearchAgenda::Procedures => {
+                format!("/podpora/{}/{id}", self.as_str())
+            }
+            SearchAgenda::Organisations | SearchAgenda::Accounts => {
+                format!("/admin/{}/{id}", self.as_str())
+            }
+        }
+    }
+
+    /// Whether only staff search it (administration).
+    pub fn staff_only(self) -> bool {
+        matches!(self, SearchAgenda::Organisations | SearchAgenda::Accounts)
     }
 
     /// Whether a hit's best text was a reply or note of the record's conversation.
@@ -81,6 +117,10 @@ impl SearchAgenda {
             SearchAgenda::SupportDocuments => DocumentState::parse(state).is_some(),
             SearchAgenda::CustomizationOrders => OrderState::parse(state).is_some(),
             SearchAgenda::Protocols => ProtocolState::parse(state).is_some(),
+            SearchAgenda::Patches => PatchState::parse(state).is_some(),
+            SearchAgenda::Procedures | SearchAgenda::Organisations | SearchAgenda::Accounts => {
+                false
+            }
         }
     }
 
@@ -92,6 +132,10 @@ impl SearchAgenda {
             }
             SearchAgenda::CustomizationOrders => OrderState::ALL.map(OrderState::as_str).to_vec(),
             SearchAgenda::Protocols => ProtocolState::ALL.map(ProtocolState::as_str).to_vec(),
+            SearchAgenda::Patches => PatchState::ALL.map(PatchState::as_str).to_vec(),
+            SearchAgenda::Procedures | SearchAgenda::Organisations | SearchAgenda::Accounts => {
+                Vec::new()
+            }
         }
     }
 
@@ -106,6 +150,10 @@ impl SearchAgenda {
             }
             SearchAgenda::Protocols => ProtocolState::parse(state)
                 .map(|s| format!("protocol-state-{}", s.as_str().replace('_', "-"))),
+            SearchAgenda::Patches => {
+                PatchState::parse(state).map(|s| format!("patch-state-{}", s.as_str()))
+            }
+            SearchAgenda::Procedures | SearchAgenda::Organisations | SearchAgenda::Accounts => None,
         }
     }
 
@@ -114,6 +162,10 @@ impl SearchAgenda {
             SearchAgenda::SupportDocuments => Indexed::SupportDocuments,
             SearchAgenda::CustomizationOrders => Indexed::CustomizationOrders,
             SearchAgenda::Protocols => Indexed::Protocols,
+            SearchAgenda::Patches => Indexed::Patches,
+            SearchAgenda::Procedures => Indexed::Procedures,
+            SearchAgenda::Organisations => Indexed::Organisations,
+            SearchAgenda::Accounts => Indexed::Accounts,
         }
     }
 }
@@ -126,8 +178,8 @@ pub struct SearchParams {
     /// prefix); or a record number (`SD-2026-000123`) to go straight to it.
     #[serde(default)]
     pub q: String,
-    /// Only this agenda (`support-documents`, `customization-orders`, `protocols`); empty:
-    /// all.
+    /// Only this agenda (`support-documents`, `customization-orders`, `protocols`,
+    /// `patches`, `procedures`; for staff also `organisations`, `accounts`); empty: all.
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::search_agenda)]
     pub agenda: String,

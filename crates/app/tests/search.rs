@@ -8,6 +8,8 @@ use futures_util::StreamExt;
 use supportweb_app::customization_orders::{
     OrderInput, OrderParams, OrderStep, QuoteInput, StepInput,
 };
+use supportweb_app::podpora::patches::PatchInput;
+use supportweb_app::podpora::procedures::ProcedureInput;
 use supportweb_app::protocols::{ItemInput, ProtocolInput, ProtocolStep, TaskInput};
 use supportweb_app::search::{MARK_END, MARK_START, SearchOutcome, SearchParams};
 use supportweb_app::support_documents::{OpenDocument, OverviewParams};
@@ -16,8 +18,10 @@ use supportweb_domain::Actor;
 use supportweb_domain::Language;
 use supportweb_domain::agenda::AgendaRight;
 use supportweb_domain::membership::MembershipRights;
+use supportweb_domain::patch::PatchStep;
 use supportweb_domain::user::StaffRole;
 use supportweb_i18n::Tr;
+use supportweb_storage::organisations::NewOrganisation;
 
 fn writer() -> MembershipRights {
     MembershipRights {
@@ -595,8 +599,251 @@ async fn customers_find_issued_protocols_and_never_a_draft_or_a_revision_in_prog
     );
 }
 
+async fn patches_procedures_organisations_and_accounts_are_found_within_their_visibility(
+    test: TestApp,
+) {
+    let store = test.store();
+    let developer = build::staff(store, "vyvojar", StaffRole::Developer).await;
+    let technician = build::staff(store, "technik", StaffRole::Technician).await;
+    let administrator = build::staff(store, "spravce", StaffRole::Administrator).await;
+    let product = build::product(store, &developer, "ESS").await.to_string();
+    let brno = build::organisation_from(
+        store,
+        &NewOrganisation {
+            ico: Some(supportweb_domain::organisation::Ico::parse("44992785").unwrap()),
+            ..build::new_organisation("Statutární město Brno")
+        },
+    )
+    .await;
+    let lhota = build::organisation(store, "Obec Lhota").await;
+    let reader = MembershipRights {
+        podpora: AgendaRight::Read,
+        ..MembershipRights::NONE
+    };
+    let referentka = build::member(store, "referentka", brno, reader).await;
+    let starosta = build::member(store, "starosta", lhota, reader).await;
+    let patches = test.app.podpora().patches();
+    let upload = async |name: &str| {
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(
+            bytes::Bytes::from_static(b"PK patch"),
+        )]);
+        let file = test
+            .app
+            .attachments()
+            .upload(&developer, name, body)
+            .await
+            .unwrap();
+        vec![file.id]
+    };
+    let patch = |title: &str, build: &str, visibility: &str, organisations: Vec<String>, files| {
+        PatchInput {
+            files,
+            product: product.clone(),
+            build: build.into(),
+            title: title.into(),
+            release_notes: "Opravuje tisk **obálek C5** v podatelně.".into(),
+            released_on: "2026-06-15".into(),
+            visibility: visibility.into(),
+            organisations,
+            ..PatchInput::default()
+        }
+    };
+    let shared = patches
+        .create(
+            &developer,
+            &patch(
+                "Oprava tisku obálek",
+                "5.4.2",
+                "all",
+                vec![],
+                upload("a.zip").await,
+            ),
+        )
+        .await
+        .unwrap();
+    let for_lhota = patches
+        .create(
+            &developer,
+            &patch(
+                "Lhotapatchkanarek",
+                "5.4.3",
+                "chosen",
+                vec![lhota.to_string()],
+                upload("b.zip").await,
+            ),
+        )
+        .await
+        .unwrap();
+    for draft in [&shared, &for_lhota] {
+        patches
+            .step(
+                &developer,
+                &draft.id.to_string(),
+                PatchStep::Publish,
+                "",
+                draft.version,
+            )
+            .await
+            .unwrap();
+    }
+    let hidden = patches
+        .create(
+            &developer,
+            &patch("Konceptkanarek", "5.5.0", "all", vec![], Vec::new()),
+        )
+        .await
+        .unwrap();
+
+    // Staff find every patch, drafts too, by build, title and release notes.
+    assert_eq!(
+        found(&test, &developer, "konceptkanarek").await.0,
+        vec!["5.5.0"]
+    );
+    let mut obalky = found(&test, &technician, "obalek").await.0;
+    obalky.sort();
+    assert_eq!(obalky, vec!["5.4.2", "5.4.3", "5.5.0"]);
+    // A customer only those offered to its organisation, and never a draft.
+    assert_eq!(found(&test, &referentka, "obalek").await.0, vec!["5.4.2"]);
+    assert!(
+        found(&test, &referentka, "lhotapatchkanarek")
+            .await
+            .0
+            .is_empty()
+    );
+    assert!(
+        found(&test, &referentka, "konceptkanarek")
+            .await
+            .0
+            .is_empty()
+    );
+    let mut lhota_sees = found(&test, &starosta, "OBALEK").await.0;
+    lhota_sees.sort();
+    assert_eq!(lhota_sees, vec!["5.4.2", "5.4.3"]);
+    // An edited draft is found by its new words, not its old.
+    patches
+        .update(
+            &developer,
+            &hidden.id.to_string(),
+            &patch("Přejmenovaný koncept", "5.5.0", "all", vec![], Vec::new()),
+            hidden.version,
+        )
+        .await
+        .unwrap();
+    assert!(
+        found(&test, &developer, "konceptkanarek")
+            .await
+            .0
+            .is_empty()
+    );
+    assert_eq!(
+        found(&test, &developer, "prejmenovany").await.0,
+        vec!["5.5.0"]
+    );
+
+    let procedures = test.app.podpora().procedures();
+    let procedure = |title: &str, visibility: &str, organisations: Vec<String>| ProcedureInput {
+        title: title.into(),
+        body: "1. Otevřete **podatelnu** a zvolte tisk.".into(),
+        visibility: visibility.into(),
+        organisations,
+        ..ProcedureInput::default()
+    };
+    for (title, visibility, chosen) in [
+        ("Jak tisknout obálky", "all", vec![]),
+        ("Interní postup podatelny", "staff", vec![]),
+        ("Postup pro Lhotu", "chosen", vec![lhota.to_string()]),
+    ] {
+        procedures
+            .create(&technician, &procedure(title, visibility, chosen))
+            .await
+            .unwrap();
+    }
+    let titles = |hits: Vec<supportweb_app::search::SearchHit>| {
+        let mut titles: Vec<String> = hits.into_iter().map(|h| h.title).collect();
+        titles.sort();
+        titles
+    };
+    let in_agenda = async |actor: &Actor, q: &str, agenda: &str| match test
+        .app
+        .search(
+            actor,
+            &SearchParams {
+                q: q.into(),
+                agenda: agenda.into(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap()
+    {
+        SearchOutcome::Results { groups, .. } => {
+            groups.into_iter().flat_map(|g| g.hits).collect::<Vec<_>>()
+        }
+        SearchOutcome::Record(path) => panic!("results expected, not {path}"),
+    };
+    assert_eq!(
+        titles(in_agenda(&technician, "podatelnu", "procedures").await),
+        vec![
+            "Interní postup podatelny",
+            "Jak tisknout obálky",
+            "Postup pro Lhotu"
+        ]
+    );
+    assert_eq!(
+        titles(in_agenda(&referentka, "podatelnu", "procedures").await),
+        vec!["Jak tisknout obálky"],
+        "neither the staff-only procedure nor one chosen for another organisation"
+    );
+    assert_eq!(
+        titles(in_agenda(&starosta, "podatelnu", "procedures").await),
+        vec!["Jak tisknout obálky", "Postup pro Lhotu"]
+    );
+    let SearchOutcome::Results { groups, .. } = test
+        .app
+        .search(
+            &technician,
+            &SearchParams {
+                q: "podatelnu".into(),
+                agenda: "procedures".into(),
+                organisation: brno.to_string(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("results expected");
+    };
+    assert_eq!(
+        titles(groups.into_iter().flat_map(|g| g.hits).collect()),
+        vec!["Jak tisknout obálky"],
+        "filtered by organisation: what is offered to it"
+    );
+
+    // Organisations and accounts: staff with the administration's read right only.
+    let by_name = in_agenda(&administrator, "statutarni", "organisations").await;
+    assert_eq!(by_name.len(), 1);
+    assert_eq!(by_name[0].organisation_id, Some(brno.0));
+    assert_eq!(by_name[0].number, "44992785");
+    let by_ico = in_agenda(&administrator, "44992785", "").await;
+    assert_eq!(by_ico.len(), 1, "the IČO finds the organisation");
+    assert_eq!(by_ico[0].record_id, brno.0);
+    let accounts = in_agenda(&administrator, "referentka", "accounts").await;
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].record_id, referentka.user_id.0);
+    assert!(in_agenda(&referentka, "statutarni", "").await.is_empty());
+    assert!(in_agenda(&referentka, "starosta", "").await.is_empty());
+    assert!(
+        in_agenda(&developer, "referentka", "accounts")
+            .await
+            .is_empty(),
+        "a developer does not administer accounts"
+    );
+}
+
 supportweb_app::both_backends!(
     search_respects_language_scope_and_every_write,
     orders_are_found_by_title_requirement_quote_and_conversation,
-    customers_find_issued_protocols_and_never_a_draft_or_a_revision_in_progress
+    customers_find_issued_protocols_and_never_a_draft_or_a_revision_in_progress,
+    patches_procedures_organisations_and_accounts_are_found_within_their_visibility
 );

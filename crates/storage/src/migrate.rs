@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_search.sql", "search"),
     migration!(23, "0023_search_orders.sql", "search_orders"),
     migration!(24, "0024_search_protocols.sql", "search_protocols"),
+    migration!(25, "0025_search_catalogue.sql", "search_catalogue"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

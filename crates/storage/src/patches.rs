@@ -217,7 +217,7 @@ const PATCH_SELECT: &str = "SELECT p.id, p.product_id, pr.name AS product_name, 
 
 /// The scope condition on `p` for a customer or partner user ($1): published or withdrawn,
 /// offered to all or chosen for one of the organisations where it holds a podpora right.
-const CUSTOMER_SEES: &str = "p.state IN ('published', 'withdrawn') AND EXISTS (
+pub(crate) const CUSTOMER_SEES: &str = "p.state IN ('published', 'withdrawn') AND EXISTS (
      SELECT 1 FROM organisation_memberships m WHERE m.user_id = $1
      AND m.right_podpora IN ('read', 'write')
      AND (p.visibility = 'all' OR EXISTS (SELECT 1 FROM patch_organisations po

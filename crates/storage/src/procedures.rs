@@ -136,7 +136,7 @@ const PROCEDURE_SELECT: &str = "SELECT p.id, p.title, p.body, p.visibility, p.re
      FROM procedures p JOIN users u ON u.id = p.updated_by";
 
 /// The scope on `p` for a customer or partner user (`{user}` is its parameter).
-fn customer_sees(user: &str) -> String {
+pub(crate) fn customer_sees(user: &str) -> String {
     format!(
         "(EXISTS (SELECT 1 FROM organisation_memberships m WHERE m.user_id = {user}
            AND m.right_podpora IN ('read', 'write')

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use supportweb_domain::access::Actor;
+use supportweb_domain::agenda::Agenda;
+use supportweb_domain::permissions::{Action, AdminArea, Area};
 use uuid::Uuid;
 
 use crate::{Pool, Store, StoreError, on_pool};
@@ -60,7 +62,7 @@ pub struct SearchFilter {
     pub created_before: Option<DateTime<Utc>>,
 }
 
-/// An agenda whose records the index holds.
+/// What the index holds: the records of an agenda, or staff's administration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Indexed {
     /// Support documents with their conversation.
@@ -70,15 +72,109 @@ pub enum Indexed {
     /// Communication protocols: for customers the last issued revision's text, for staff the
     /// protocol as it stands (drafts included).
     Protocols,
+    /// Patches: build and title, release notes.
+    Patches,
+    /// Procedures: title and body.
+    Procedures,
+    /// Organisations (staff only): name, IČO, DIČ, address, contacts.
+    Organisations,
+    /// Accounts (staff only): name, login, e-mail.
+    Accounts,
+}
+
+/// How one indexed kind's records are read: SQL fragments on the record `r` (and, for the
+/// scope, `s`). `$3` is the actor, `$4` the organisation filter.
+struct Shape {
+    /// The sources of `search_items` that belong to the records.
+    sources: &'static str,
+    /// The records' table.
+    table: &'static str,
+    /// The number a hit shows.
+    number: &'static str,
+    /// The title a hit shows. A protocol's is that of the text found — for customers the
+    /// issued revision's, never the subject of a revision staff are still preparing.
+    title: &'static str,
+    /// The organisation a hit belongs to (SQL NULL: none).
+    organisation: &'static str,
+    /// Its state (empty: the kind has none).
+    state: &'static str,
+    /// The condition of the organisation filter `$4`.
+    of_organisation: &'static str,
 }
 
 impl Indexed {
-    /// The sources of `search_items` that belong to the agenda's records.
-    fn sources(self) -> &'static str {
+    fn shape(self) -> Shape {
+        const AGENDA_ORGANISATION: &str = "r.organisation_id = $4";
         match self {
-            Indexed::SupportDocuments => "'support_document', 'support_comment'",
-            Indexed::CustomizationOrders => "'customization_order', 'order_comment'",
-            Indexed::Protocols => "'protocol', 'protocol_revision'",
+            Indexed::SupportDocuments => Shape {
+                sources: "'support_document', 'support_comment'",
+                table: "support_documents",
+                number: "r.number",
+                title: "r.subject",
+                organisation: "r.organisation_id",
+                state: "r.state",
+                of_organisation: AGENDA_ORGANISATION,
+            },
+            Indexed::CustomizationOrders => Shape {
+                sources: "'customization_order', 'order_comment'",
+                table: "customization_orders",
+                number: "r.number",
+                title: "r.title",
+                organisation: "r.organisation_id",
+                state: "r.state",
+                of_organisation: AGENDA_ORGANISATION,
+            },
+            Indexed::Protocols => Shape {
+                sources: "'protocol', 'protocol_revision'",
+                table: "protocols",
+                number: "r.number",
+                title: "SUBSTR(best.item_title, LENGTH(r.number) + 2)",
+                organisation: "r.organisation_id",
+                state: "r.state",
+                of_organisation: AGENDA_ORGANISATION,
+            },
+            Indexed::Patches => Shape {
+                sources: "'patch'",
+                table: "patches",
+                number: "r.build",
+                title: "r.title",
+                organisation: "NULL",
+                state: "r.state",
+                // Offered to that organisation: to all, or chosen for it.
+                of_organisation:
+                    "(r.visibility = 'all' OR EXISTS (SELECT 1 FROM patch_organisations po
+                     WHERE po.patch_id = r.id AND po.organisation_id = $4))",
+            },
+            Indexed::Procedures => Shape {
+                sources: "'procedure'",
+                table: "procedures",
+                number: "''",
+                title: "r.title",
+                organisation: "NULL",
+                state: "''",
+                of_organisation: "(r.visibility = 'all' OR (r.visibility = 'chosen' AND EXISTS (
+                     SELECT 1 FROM procedure_organisations po
+                     WHERE po.procedure_id = r.id AND po.organisation_id = $4)))",
+            },
+            Indexed::Organisations => Shape {
+                sources: "'organisation'",
+                table: "organisations",
+                number: "COALESCE(r.ico, '')",
+                title: "r.name",
+                organisation: "r.id",
+                state: "''",
+                of_organisation: "r.id = $4",
+            },
+            Indexed::Accounts => Shape {
+                sources: "'account'",
+                table: "users",
+                number: "r.login",
+                title: "r.display_name",
+                organisation: "NULL",
+                state: "''",
+                of_organisation: "EXISTS (SELECT 1 FROM organisation_memberships om
+                     WHERE om.user_id = r.id AND om.organisation_id = $4)",
+            },
         }
     }
 
@@ -88,50 +184,58 @@ impl Indexed {
             Indexed::SupportDocuments => "support_document",
             Indexed::CustomizationOrders => "customization_order",
             Indexed::Protocols => "protocol",
+            Indexed::Patches => "patch",
+            Indexed::Procedures => "procedure",
+            Indexed::Organisations => "organisation",
+            Indexed::Accounts => "account",
         }
     }
 
-    /// The records' table.
-    fn table(self) -> &'static str {
+    /// The records a customer or partner user (`$3`) may open, as a query of their ids:
+    /// those of the organisations where it holds the agenda's right (a draft protocol is
+    /// staff's alone), the patches and procedures offered to it; administration none.
+    fn customer_records(self) -> String {
+        let of_member = |table: &str, right: &str, more: &str| {
+            format!(
+                "SELECT s.id FROM {table} s WHERE s.organisation_id IN
+                 (SELECT ms.organisation_id FROM organisation_memberships ms
+                  WHERE ms.user_id = $3 AND ms.{right} IN ('read', 'write')){more}"
+            )
+        };
         match self {
-            Indexed::SupportDocuments => "support_documents",
-            Indexed::CustomizationOrders => "customization_orders",
-            Indexed::Protocols => "protocols",
+            Indexed::SupportDocuments => of_member("support_documents", "right_documents", ""),
+            Indexed::CustomizationOrders => of_member("customization_orders", "right_orders", ""),
+            Indexed::Protocols => {
+                of_member("protocols", "right_protocols", " AND s.state <> 'draft'")
+            }
+            Indexed::Patches => format!(
+                "SELECT p.id FROM patches p WHERE {}",
+                crate::patches::CUSTOMER_SEES.replace("$1", "$3")
+            ),
+            Indexed::Procedures => format!(
+                "SELECT p.id FROM procedures p WHERE {}",
+                crate::procedures::customer_sees("$3")
+            ),
+            Indexed::Organisations | Indexed::Accounts => {
+                format!("SELECT s.id FROM {} s WHERE 1 = 0", self.shape().table)
+            }
         }
     }
 
-    /// The membership column that gives a customer or partner user the agenda.
-    fn right(self) -> &'static str {
-        match self {
-            Indexed::SupportDocuments => "right_documents",
-            Indexed::CustomizationOrders => "right_orders",
-            Indexed::Protocols => "right_protocols",
-        }
+    /// Whether only staff find these records at all.
+    fn staff_only(self) -> bool {
+        matches!(self, Indexed::Organisations | Indexed::Accounts)
     }
 
-    /// The title a hit shows. A protocol's is that of the text found — for customers the
-    /// issued revision's, never the subject of a revision staff are still preparing.
-    fn shown_title(self) -> &'static str {
+    /// The area whose read right a staff user needs.
+    fn staff_area(self) -> Area {
         match self {
-            Indexed::SupportDocuments => "r.subject",
-            Indexed::CustomizationOrders => "r.title",
-            Indexed::Protocols => "SUBSTR(best.item_title, LENGTH(r.number) + 2)",
-        }
-    }
-
-    /// What else a customer's record must be (a draft protocol is staff's alone).
-    fn customer_condition(self) -> &'static str {
-        match self {
-            Indexed::SupportDocuments | Indexed::CustomizationOrders => "",
-            Indexed::Protocols => "AND r.state <> 'draft'",
-        }
-    }
-
-    fn agenda(self) -> supportweb_domain::Agenda {
-        match self {
-            Indexed::SupportDocuments => supportweb_domain::Agenda::SupportDocuments,
-            Indexed::CustomizationOrders => supportweb_domain::Agenda::CustomizationOrders,
-            Indexed::Protocols => supportweb_domain::Agenda::Protocols,
+            Indexed::SupportDocuments => Area::Agenda(Agenda::SupportDocuments),
+            Indexed::CustomizationOrders => Area::Agenda(Agenda::CustomizationOrders),
+            Indexed::Protocols => Area::Agenda(Agenda::Protocols),
+            Indexed::Patches | Indexed::Procedures => Area::Agenda(Agenda::Podpora),
+            Indexed::Organisations => Area::Admin(AdminArea::Organisations),
+            Indexed::Accounts => Area::Admin(AdminArea::Accounts),
         }
     }
 }
@@ -145,10 +249,10 @@ pub struct SearchHit {
     pub number: String,
     /// Its subject or title.
     pub title: String,
-    /// Its organisation.
-    pub organisation_id: Uuid,
+    /// Its organisation (patches, procedures and accounts belong to none).
+    pub organisation_id: Option<Uuid>,
     /// The organisation's name.
-    pub organisation_name: String,
+    pub organisation_name: Option<String>,
     /// Its state.
     pub state: String,
     /// When it last changed.
@@ -169,8 +273,8 @@ struct HitRow {
     record_id: Uuid,
     number: String,
     title: String,
-    organisation_id: Uuid,
-    organisation_name: String,
+    organisation_id: Option<Uuid>,
+    organisation_name: Option<String>,
     state: String,
     updated_at: DateTime<Utc>,
     score: f64,
@@ -206,7 +310,7 @@ fn matches_within(
     staff: &str,
     scope: &str,
 ) -> String {
-    let sources = indexed.sources();
+    let sources = indexed.shape().sources;
     match backend {
         crate::Backend::Sqlite => format!(
             "SELECT i.id AS item_id, i.record_id, i.source, i.title AS item_title, -bm25(search_fts, 10.0, 1.0) AS score
@@ -226,19 +330,17 @@ fn matches_within(
 }
 
 /// The page of records around the matches: `$3` the actor, `$4`–`$7` the filters, `$8`
-/// limit, `$9` offset. `RECORDS`, `TITLE`, `RIGHT`, `CUSTOMER` and `MATCHES` are filled per
-/// agenda.
-const RECORD_PAGE: &str = "SELECT best.item_id, r.id AS record_id, r.number, TITLE AS title,
-            r.organisation_id, o.name AS organisation_name, r.state, r.updated_at, best.score, best.source
+/// limit, `$9` offset. The upper-case words are filled per kind from its [`Shape`].
+const RECORD_PAGE: &str = "SELECT best.item_id, r.id AS record_id, {number} AS number, {title} AS title,
+            o.id AS organisation_id, o.name AS organisation_name, {state} AS state, r.updated_at,
+            best.score, best.source
      FROM (SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.record_id ORDER BY m.score DESC, m.item_id) AS place
-           FROM (MATCHES) m) best
-     JOIN RECORDS r ON r.id = best.record_id
-     JOIN organisations o ON o.id = r.organisation_id
+           FROM ({matches}) m) best
+     JOIN {records} r ON r.id = best.record_id
+     LEFT JOIN organisations o ON o.id = {organisation}
      WHERE best.place = 1
-       AND ($2 OR (r.organisation_id IN (SELECT ms.organisation_id FROM organisation_memberships ms
-            WHERE ms.user_id = $3 AND ms.RIGHT IN ('read', 'write')) CUSTOMER))
-       AND ($4 IS NULL OR r.organisation_id = $4)
-       AND ($5 IS NULL OR r.state = $5)
+       AND ($4 IS NULL OR {of_organisation})
+       AND ($5 IS NULL OR {state} = $5)
        AND ($6 IS NULL OR r.created_at >= $6)
        AND ($7 IS NULL OR r.created_at < $7)
      ORDER BY best.score DESC, r.id
@@ -257,29 +359,33 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        let staff_reads = actor.staff_may(
-            supportweb_domain::permissions::Area::Agenda(indexed.agenda()),
-            supportweb_domain::permissions::Action::Read,
-        );
-        if words.is_empty() || (actor.is_staff() && !staff_reads) {
+        let may = if actor.is_staff() {
+            actor.staff_may(indexed.staff_area(), Action::Read)
+        } else {
+            !indexed.staff_only()
+        };
+        if words.is_empty() || !may {
             return Ok(Vec::new());
         }
         let backend = self.backend();
-        // The customer's scope also inside the matching: other organisations' texts are
-        // never ranked (and a common word costs only the customer's own records).
-        let scope =
-            "AND ($2 OR i.record_id IN (SELECT s.id FROM RECORDS s WHERE s.organisation_id IN
-             (SELECT ms.organisation_id FROM organisation_memberships ms
-              WHERE ms.user_id = $3 AND ms.RIGHT IN ('read', 'write'))))";
+        let shape = indexed.shape();
+        // The customer's scope is inside the matching: other organisations' texts are never
+        // ranked (and a common word costs only the customer's own records).
+        let scope = format!(
+            "AND ($2 OR i.record_id IN ({}))",
+            indexed.customer_records()
+        );
         let sql = RECORD_PAGE
+            .replace("{records}", shape.table)
+            .replace("{number}", shape.number)
+            .replace("{title}", shape.title)
+            .replace("{of_organisation}", shape.of_organisation)
+            .replace("{organisation}", shape.organisation)
+            .replace("{state}", shape.state)
             .replace(
-                "MATCHES",
-                &matches_within(backend, indexed, "$1", "$2", scope),
-            )
-            .replace("RECORDS", indexed.table())
-            .replace("TITLE", indexed.shown_title())
-            .replace("RIGHT", indexed.right())
-            .replace("CUSTOMER", indexed.customer_condition());
+                "{matches}",
+                &matches_within(backend, indexed, "$1", "$2", &scope),
+            );
         let query = match_query(backend, words);
         let rows: Vec<HitRow> = on_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -18,3 +18,7 @@ search-more = Další výsledky
 search-previous = Předchozí výsledky
 search-error-filters = Některý filtr má neplatnou hodnotu; opravte jej.
 search-error-filter = Neplatná hodnota.
+search-patches = Patche
+search-procedures = Postupy
+search-organisations = Organizace
+search-accounts = Účty

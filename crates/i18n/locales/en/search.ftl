@@ -18,3 +18,7 @@ search-more = More results
 search-previous = Previous results
 search-error-filters = A filter has an invalid value; correct it.
 search-error-filter = Invalid value.
+search-patches = Patches
+search-procedures = Procedures
+search-organisations = Organisations
+search-accounts = Accounts

@@ -27,16 +27,17 @@ pub struct SnippetPart {
 pub struct SearchItem {
     /// Record id.
     pub id: Uuid,
-    /// Record number.
+    /// Record number (a patch's build, an organisation's IČO, an account's login; empty for
+    /// a procedure).
     #[schema(example = "SD-2026-000123")]
     pub number: String,
     /// Subject or title.
     pub title: String,
-    /// Its organisation.
-    pub organisation_id: Uuid,
+    /// Its organisation (none for patches, procedures and accounts).
+    pub organisation_id: Option<Uuid>,
     /// The organisation's name.
-    pub organisation: String,
-    /// State (the agenda's state name).
+    pub organisation: Option<String>,
+    /// State (the agenda's state name; empty where the agenda has none).
     pub state: String,
     /// Last change.
     pub updated_at: DateTime<Utc>,
@@ -51,7 +52,8 @@ pub struct SearchItem {
 /// The records of one agenda.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchGroup {
-    /// `support-documents`, `customization-orders`, `protocols`.
+    /// `support-documents`, `customization-orders`, `protocols`, `patches`, `procedures`,
+    /// `organisations`, `accounts`.
     pub agenda: String,
     /// Best first.
     pub items: Vec<SearchItem>,

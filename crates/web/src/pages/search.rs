@@ -89,7 +89,7 @@ pub(crate) async fn show(
                     href: group.agenda.path(hit.record_id),
                     number: hit.number,
                     title: hit.title,
-                    organisation: hit.organisation_name,
+                    organisation: hit.organisation_name.unwrap_or_default(),
                     state: group
                         .agenda
                         .state_key(&hit.state)
@@ -116,6 +116,7 @@ pub(crate) async fn show(
     render(&SearchPage {
         agendas: SearchAgenda::ALL
             .iter()
+            .filter(|a| actor.is_staff() || !a.staff_only())
             .map(|a| choice(a.as_str(), a.label_key().to_owned()))
             .collect(),
         organisations,
