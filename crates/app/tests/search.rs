@@ -10,7 +10,9 @@ use supportweb_app::customization_orders::{
 };
 use supportweb_app::podpora::patches::PatchInput;
 use supportweb_app::podpora::procedures::ProcedureInput;
-use supportweb_app::protocols::{ItemInput, ProtocolInput, ProtocolStep, TaskInput};
+use supportweb_app::protocols::{
+    ItemInput, ProtocolInput, ProtocolParams, ProtocolStep, TaskInput,
+};
 use supportweb_app::search::{MARK_END, MARK_START, SearchOutcome, SearchParams};
 use supportweb_app::support_documents::{OpenDocument, OverviewParams};
 use supportweb_app::testing::{TestApp, build, field_codes};
@@ -563,6 +565,47 @@ async fn customers_find_issued_protocols_and_never_a_draft_or_a_revision_in_prog
             .await
             .0
             .is_empty()
+    );
+    // The overview's q= and its export read the same index within the same scope.
+    let in_overview = async |actor: &Actor, q: &str| {
+        let params = ProtocolParams {
+            q: q.into(),
+            ..ProtocolParams::default()
+        };
+        let (query, problems) = protocols.overview_query(actor, &params).unwrap();
+        assert!(problems.is_empty());
+        let rows: Vec<String> = protocols
+            .overview(actor, &query)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|p| p.number)
+            .collect();
+        let mut csv = Vec::new();
+        let mut stream = Box::pin(
+            protocols
+                .export(actor, &params, Tr::new(Language::Cs))
+                .unwrap(),
+        );
+        while let Some(chunk) = stream.next().await {
+            csv.extend_from_slice(&chunk.unwrap());
+        }
+        (rows, String::from_utf8(csv).unwrap())
+    };
+    let (rows, csv) = in_overview(&consultant, "rozpracovanykanarek").await;
+    assert_eq!(rows, vec![draft.number.clone()]);
+    assert!(csv.contains(&draft.number));
+    let (rows, csv) = in_overview(&starosta, "rozpracovanykanarek").await;
+    assert!(rows.is_empty(), "the revision in progress is staff's");
+    assert!(!csv.contains(&draft.number));
+    let (rows, csv) = in_overview(&starosta, "HARMONOGRAM").await;
+    assert_eq!(rows, vec![draft.number.clone()]);
+    assert!(csv.contains(&draft.number));
+    let (rows, csv) = in_overview(&cizi, "harmonogram").await;
+    assert!(
+        rows.is_empty() && !csv.contains(&draft.number),
+        "another organisation"
     );
     let SearchOutcome::Results { groups, .. } = test
         .app

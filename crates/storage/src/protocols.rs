@@ -239,6 +239,9 @@ pub struct ProtocolQuery {
     pub before: Option<DateTime<Utc>>,
     /// Group by organisation (keeps each organisation's protocols together).
     pub by_organisation: bool,
+    /// Words the protocol's text must hold (through the search index: customers the issued
+    /// revision's, staff the protocol as it stands); empty: any.
+    pub words: Vec<String>,
     /// The last protocol of the previous page.
     pub after: Option<ProtocolId>,
     /// Page size.
@@ -255,6 +258,7 @@ impl Default for ProtocolQuery {
             from: None,
             before: None,
             by_organisation: false,
+            words: Vec::new(),
             after: None,
             limit: 50,
         }
@@ -1092,6 +1096,18 @@ impl Store {
         if let Some(before) = query.before {
             let n = push(&mut args, Arg::At(before));
             conditions.push(format!("p.held_at < {n}"));
+        }
+        if !query.words.is_empty() {
+            let backend = self.backend();
+            let words = push(
+                &mut args,
+                Arg::T(crate::search::match_query(backend, &query.words)),
+            );
+            let staff = if actor.is_staff() { "TRUE" } else { "FALSE" };
+            conditions.push(format!(
+                "p.id IN (SELECT m.record_id FROM ({}) m)",
+                crate::search::matches(backend, crate::search::Indexed::Protocols, &words, staff)
+            ));
         }
         if let Some(after) = query.after {
             // Read through the actor's scope: a protocol the actor may not see is no cursor,

@@ -48,6 +48,11 @@ pub struct ProtocolParams {
     #[serde(default)]
     #[param(required = false)]
     pub group: String,
+    /// Words the protocol must hold (subject, items, decisions, tasks; case and diacritics
+    /// ignored, the last word as a prefix).
+    #[serde(default)]
+    #[param(required = false)]
+    pub q: String,
     /// The `next` of the previous page.
     #[serde(default)]
     #[param(required = false, format = Uuid)]
@@ -73,6 +78,7 @@ impl ProtocolParams {
             from,
             before: to,
             by_organisation: self.group == "organisation",
+            words: supportweb_domain::search::query_words(&self.q),
             after,
             limit: 50,
         }
@@ -88,6 +94,7 @@ impl ProtocolParams {
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
             ("group", self.group.as_str()),
+            ("q", self.q.as_str()),
         ])
     }
 }
