@@ -52,6 +52,8 @@ words_of! {
     document_state => DocumentState::ALL.map(DocumentState::as_str);
     /// A support document's state, or `unfinished` (every state before resolution).
     document_state_filter => DocumentState::ALL.map(DocumentState::as_str).into_iter().chain(["unfinished"]);
+    /// The parts of an organisation's timeline.
+    timeline_agenda => crate::timeline::TimelineAgenda::ALL.map(crate::timeline::TimelineAgenda::as_str);
     /// The agendas of portal-wide search.
     search_agenda => crate::search::SearchAgenda::ALL.map(crate::search::SearchAgenda::as_str);
     /// A state of a searchable agenda's records.

@@ -44,6 +44,7 @@ pub mod start;
 pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod timeline;
 pub mod typed;
 
 use std::sync::Arc;

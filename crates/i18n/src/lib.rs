@@ -93,12 +93,13 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "/procedures.ftl")),
             include_str!(concat!("../locales/", $lang, "/mail_in.ftl")),
             include_str!(concat!("../locales/", $lang, "/search.ftl")),
+            include_str!(concat!("../locales/", $lang, "/timeline.ftl")),
         ]
     };
 }
 
-static CS_SOURCES: [&str; 13] = sources!("cs");
-static EN_SOURCES: [&str; 13] = sources!("en");
+static CS_SOURCES: [&str; 14] = sources!("cs");
+static EN_SOURCES: [&str; 14] = sources!("en");
 
 /// The text of every Fluent file of `lang`.
 pub fn sources(lang: Language) -> &'static [&'static str] {

@@ -284,6 +284,10 @@ async fn insert(
 const LEDGER: &str = "schema_migrations";
 /// Derived tables the target's triggers fill as the records arrive (the search index).
 const DERIVED: &[&str] = &["search_items"];
+/// Tables the target's triggers also fill as the records arrive, but which hold history the
+/// records alone do not tell (the timeline's every step): copied last, replacing what the
+/// triggers wrote, their numbering continued after the copied rows.
+const HISTORY: &[&str] = &["timeline_events"];
 
 /// Copies every table of `source` (SQLite) into `target` (PostgreSQL, migrated to the same
 /// version and without a single row yet), verifying each table before committing.
@@ -323,9 +327,19 @@ pub async fn copy_data(source: &Store, target: &Store) -> Result<Vec<TableCopied
         }
     }
     let mut copied = Vec::with_capacity(tables.len());
-    for table in &tables {
+    let is_history = |table: &&Table| HISTORY.contains(&table.name.as_str());
+    let records = tables.iter().filter(|t| !is_history(t));
+    for table in records.chain(tables.iter().filter(is_history)) {
         if table.name == LEDGER || DERIVED.contains(&table.name.as_str()) {
             continue;
+        }
+        if is_history(&table) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM \"{}\"",
+                table.name
+            )))
+            .execute(&mut *tx)
+            .await?;
         }
         let mut source_sum = Checksum::default();
         let mut batch = Vec::new();
@@ -347,6 +361,14 @@ pub async fn copy_data(source: &Store, target: &Store) -> Result<Vec<TableCopied
             }
         }
         insert(&mut tx, table, &mut batch).await?;
+        if is_history(&table) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM \"{0}\"), 0) + 1, false)",
+                table.name
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
         let mut target_sum = Checksum::default();
         {
             let sql = format!("SELECT {} FROM \"{}\"", table.column_list(), table.name);

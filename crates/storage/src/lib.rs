@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod timeline;
 pub mod two_factor;
 pub mod users;
 pub mod validation_codes;

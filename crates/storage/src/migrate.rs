@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_search_orders.sql", "search_orders"),
     migration!(24, "0024_search_protocols.sql", "search_protocols"),
     migration!(25, "0025_search_catalogue.sql", "search_catalogue"),
+    migration!(26, "0026_timeline.sql", "timeline"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -39,6 +39,9 @@ enum Access {
     /// hold the read right).
     Protocols(Action),
     Orders(Action),
+    /// An organisation's timeline: every staff user (who sees the parts their roles read)
+    /// and that organisation's customer and partner members.
+    StaffOrMember,
 }
 
 /// What an allowed user receives for the sample request.
@@ -52,6 +55,7 @@ enum Allowed {
 
 use Access::{
     Documents, Member, Orders, Podpora, Protocols, Public, RemoteWriter, SignedIn, Staff,
+    StaffOrMember,
 };
 use Allowed::{Missing, Served};
 
@@ -101,6 +105,13 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("POST", "/language", "/language", Public, Served),
     // Search answers every signed-in user; what it finds is scoped inside the query.
     ("GET", "/search", "/search?q=reseni", SignedIn, Served),
+    (
+        "GET",
+        "/organisations/{id}/timeline",
+        "/organisations/{organisation}/timeline",
+        StaffOrMember,
+        Served,
+    ),
     (
         "GET",
         "/login/two-factor",
@@ -335,6 +346,13 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
         "/api/v1/search",
         "/api/v1/search?q=reseni",
         SignedIn,
+        Served,
+    ),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/timeline",
+        "/api/v1/organisations/{organisation}/timeline",
+        StaffOrMember,
         Served,
     ),
     (
@@ -1636,6 +1654,9 @@ async fn every_route_answers_every_kind_of_user_as_the_matrix_says() {
                 ),
                 (Orders(_), Who::Customer { member }) => *member,
                 (Orders(_), Who::Partner) => true,
+                (StaffOrMember, Who::Staff(_)) => true,
+                (StaffOrMember, Who::Customer { member }) => *member,
+                (StaffOrMember, Who::Partner) => true,
                 (Staff(..), _) => false,
             };
             let mut request = Request::builder()

@@ -21,6 +21,8 @@ struct Fixture {
     app: TestApp,
     mine: (String, String),
     foreign: (String, String),
+    brno: OrganisationId,
+    ves: OrganisationId,
 }
 
 async fn member(app: &TestApp, login: &str, organisation: OrganisationId) {
@@ -91,12 +93,20 @@ async fn fixture() -> Fixture {
         "Kanárek obce: vesnickykanarek.",
     )
     .await;
-    Fixture { app, mine, foreign }
+    Fixture {
+        app,
+        mine,
+        foreign,
+        brno,
+        ves,
+    }
 }
 
 #[tokio::test]
 async fn the_search_page_and_the_api_find_only_what_the_user_may_see() {
-    let Fixture { app, mine, foreign } = fixture().await;
+    let Fixture {
+        app, mine, foreign, ..
+    } = fixture().await;
     let cookie = app.sign_in("referentka").await;
 
     let overview = app.get("/support-documents", Some(&cookie)).await.text();
@@ -192,6 +202,85 @@ async fn the_search_page_and_the_api_find_only_what_the_user_may_see() {
     .await;
     assert_eq!(bad.status, 422);
     assert_eq!(bad.json()["errors"][0]["field"], "agenda");
+}
+
+#[tokio::test]
+async fn the_timeline_page_and_the_api_show_one_organisation_to_its_users() {
+    let Fixture {
+        app,
+        mine,
+        foreign,
+        brno,
+        ves,
+    } = fixture().await;
+    let cookie = app.sign_in("referentka").await;
+    let own = app.get("/organisation", Some(&cookie)).await.text();
+    assert!(
+        own.contains(&format!("href=\"/organisations/{brno}/timeline\"")),
+        "my organisation's page leads to its timeline"
+    );
+    let page = app
+        .get(&format!("/organisations/{brno}/timeline"), Some(&cookie))
+        .await;
+    assert_eq!(page.status, 200);
+    let page = page.text();
+    assert!(page.contains("Časová osa: Statutární město Brno"), "{page}");
+    assert!(page.contains(&format!("href=\"/support-documents/{}\"", mine.0)));
+    assert!(page.contains("Založen podpůrný dokument"));
+    assert!(!page.contains(&foreign.1) && !page.contains("Obec Ves"));
+    let foreign_page = app
+        .get(&format!("/organisations/{ves}/timeline"), Some(&cookie))
+        .await;
+    assert_eq!(foreign_page.status, 404);
+    assert!(!foreign_page.text().contains("Obec Ves"));
+    let refused = app
+        .get(
+            &format!("/organisations/{brno}/timeline?agenda=kuchyne"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status, 200);
+    let refused = refused.text();
+    assert!(refused.contains("id=\"agenda-error\""), "{refused}");
+    assert!(refused.contains(&mine.1), "the unfiltered timeline stays");
+
+    let token = api_token(&app, "referentka").await;
+    let api = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/organisations/{brno}/timeline?agenda=support_documents"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(api.status, 200);
+    let body = api.json();
+    let items = body["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["kind"] == "document_opened"
+            && i["path"] == format!("/support-documents/{}", mine.0).as_str()),
+        "{body}"
+    );
+    assert!(!body.to_string().contains(&foreign.1));
+    let hidden = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/organisations/{ves}/timeline"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(hidden.status, 404);
+    let bad = common::api_call(
+        &app,
+        "GET",
+        &format!("/api/v1/organisations/{brno}/timeline?after=zitra"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["errors"][0]["field"], "after");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

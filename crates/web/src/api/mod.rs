@@ -13,6 +13,7 @@ pub mod procedures;
 pub mod protocols;
 pub mod search;
 pub mod support_documents;
+pub mod timeline;
 pub mod validation_codes;
 
 use std::sync::OnceLock;
@@ -86,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me::me))
         .routes(routes!(search::search))
+        .routes(routes!(timeline::timeline))
         .routes(routes!(me::notifications, me::set_notifications))
         .routes(routes!(
             admin::list_organisations,

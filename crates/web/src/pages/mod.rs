@@ -28,6 +28,7 @@ mod rights_form;
 mod search;
 mod security;
 pub(crate) mod support_documents;
+pub(crate) mod timeline;
 mod tokens;
 mod two_factor;
 
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/language", post(language::choose))
         .route("/search", get(search::show))
+        .route("/organisations/{id}/timeline", get(timeline::show))
         .route("/mail/held", get(mail::held))
         .route("/mail/{id}", get(mail::show))
         .route("/mail/{id}/files/{index}", get(mail::file))
