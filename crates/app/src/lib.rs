@@ -14,7 +14,9 @@
 //! | [`podpora`] | patches, validation codes, procedures |
 //! | [`administration`] | organisations, contracts, installations, the catalogue, accounts, remote access, audit log, security |
 //! | [`identity`] | sign-in, sessions, activation, passwords, two-factor, API tokens, language and notification preferences |
-//! | [`start`] | what the start page says after sign-in |
+//! | [`work`] | "my work": what the start page and `/api/v1/me/work` say to do next |
+//! | [`search`] | portal-wide full-text search |
+//! | [`timeline`] | what happened at an organisation, newest first |
 //! | [`overview`] | the kit every overview uses: filters from a query string, keyset pages, CSV |
 //! | [`attachments`] | the kit every agenda's files use: uploads, kept files, download rules |
 //! | [`notify`] | turning recorded events into e-mails in each recipient's language |
@@ -40,12 +42,12 @@ pub mod podpora;
 pub mod protocols;
 pub mod search;
 pub mod secrets;
-pub mod start;
 pub mod support_documents;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timeline;
 pub mod typed;
+pub mod work;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -266,6 +266,8 @@ pub struct OrderQuery {
     pub waiting_on: Option<supportweb_domain::protocol::Side>,
     /// Only orders with reservations still to be fixed.
     pub open_reservations: bool,
+    /// Only orders of organisations where the actor signs (approves quotes).
+    pub signatory: bool,
     /// Grouping: orders of one organisation, or in one state, follow each other.
     pub group: Option<OrderGroup>,
     /// Oldest first (else newest first).
@@ -289,6 +291,7 @@ impl Default for OrderQuery {
             before: None,
             waiting_on: None,
             open_reservations: false,
+            signatory: false,
             group: None,
             oldest_first: false,
             after: None,
@@ -674,6 +677,13 @@ impl Store {
         if let Some(o) = query.organisation {
             let n = push(&mut args, Arg::U(o.0));
             conditions.push(format!("c.organisation_id = {n}"));
+        }
+        if query.signatory {
+            let n = push(&mut args, Arg::U(actor.user_id.0));
+            conditions.push(format!(
+                "c.organisation_id IN (SELECT s.organisation_id FROM organisation_memberships s
+                 WHERE s.user_id = {n} AND s.may_approve_orders = TRUE)"
+            ));
         }
         if query.open_reservations {
             conditions.push(

@@ -39,6 +39,7 @@ pub mod timeline;
 pub mod two_factor;
 pub mod users;
 pub mod validation_codes;
+pub mod visits;
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 

@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_search_protocols.sql", "search_protocols"),
     migration!(25, "0025_search_catalogue.sql", "search_catalogue"),
     migration!(26, "0026_timeline.sql", "timeline"),
+    migration!(27, "0027_start_visits.sql", "start_visits"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -239,6 +239,8 @@ pub struct ProtocolQuery {
     pub before: Option<DateTime<Utc>>,
     /// Group by organisation (keeps each organisation's protocols together).
     pub by_organisation: bool,
+    /// Only protocols waiting for a verification: past their deadline, or for this user's.
+    pub waiting: Option<ProtocolWaiting>,
     /// Words the protocol's text must hold (through the search index: customers the issued
     /// revision's, staff the protocol as it stands); empty: any.
     pub words: Vec<String>,
@@ -258,11 +260,24 @@ impl Default for ProtocolQuery {
             from: None,
             before: None,
             by_organisation: false,
+            waiting: None,
             words: Vec::new(),
             after: None,
             limit: 50,
         }
     }
+}
+
+/// Issued protocols whose verification is awaited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolWaiting {
+    /// Its verification deadline passed before `today`.
+    PastDeadline {
+        /// Today.
+        today: NaiveDate,
+    },
+    /// The actor verifies it and has not answered the current revision.
+    Me,
 }
 
 /// Which tasks the overview lists.
@@ -283,6 +298,8 @@ pub struct TaskQuery {
     pub state: Option<TaskState>,
     /// Responsible person: words of the name (case and diacritics do not matter).
     pub responsible: Option<String>,
+    /// Only tasks the actor is responsible for.
+    pub mine: bool,
     /// Overdue or due soon, as of `today`.
     pub due: Option<DueFilter>,
     /// Today (for `due`).
@@ -1097,6 +1114,24 @@ impl Store {
             let n = push(&mut args, Arg::At(before));
             conditions.push(format!("p.held_at < {n}"));
         }
+        match query.waiting {
+            Some(ProtocolWaiting::PastDeadline { today }) => {
+                let n = push(&mut args, Arg::D(today));
+                conditions.push(format!(
+                    "p.state = 'issued' AND p.verification_due IS NOT NULL AND p.verification_due < {n}"
+                ));
+            }
+            Some(ProtocolWaiting::Me) => {
+                let n = push(&mut args, Arg::U(actor.user_id.0));
+                conditions.push(format!(
+                    "p.state = 'issued'
+                     AND EXISTS (SELECT 1 FROM protocol_verifiers v WHERE v.protocol_id = p.id AND v.user_id = {n})
+                     AND NOT EXISTS (SELECT 1 FROM protocol_responses r
+                          WHERE r.protocol_id = p.id AND r.revision = p.revision AND r.user_id = {n})"
+                ));
+            }
+            None => {}
+        }
         if !query.words.is_empty() {
             let backend = self.backend();
             let words = push(
@@ -1289,6 +1324,10 @@ impl Store {
                 conditions.push(format!("t.due_on >= {from} AND t.due_on <= {to}"));
             }
             None => {}
+        }
+        if query.mine {
+            let n = push(&mut args, Arg::U(actor.user_id.0));
+            conditions.push(format!("t.responsible_user_id = {n}"));
         }
         for pattern in
             supportweb_domain::search::like_patterns(query.responsible.as_deref().unwrap_or(""))

@@ -397,6 +397,8 @@ pub struct DocumentQuery {
     /// Full-text words (see [`supportweb_domain::search::query_words`]): every one must occur
     /// in the number, subject, description or conversation (internal notes for staff).
     pub words: Vec<String>,
+    /// Only organisations on whose account team the actor is.
+    pub team: bool,
 }
 
 impl Default for DocumentQuery {
@@ -414,6 +416,7 @@ impl Default for DocumentQuery {
             grouping: DocumentGrouping::None,
             after: None,
             words: Vec::new(),
+            team: false,
             limit: 50,
         }
     }
@@ -1600,6 +1603,11 @@ fn overview_sql(
             let p = b.arg(Arg::Text(s.as_str()));
             b.conditions.push(format!("d.state = {p}"));
         }
+    }
+    if q.team {
+        b.conditions.push(format!(
+            "d.organisation_id IN (SELECT t.organisation_id FROM account_team t WHERE t.user_id = {me})"
+        ));
     }
     if let Some(s) = q.severity {
         let p = b.arg(Arg::Text(s.as_str()));

@@ -1067,6 +1067,7 @@ async fn sample_documents_continue_the_numbering_and_sort_by_opening(store: Stor
         after: None,
         limit: 10,
         words: Vec::new(),
+        team: false,
     };
     let listed = store
         .documents(&writer, &query, chrono::Utc::now())

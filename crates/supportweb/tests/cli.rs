@@ -323,6 +323,7 @@ async fn demo_writes_its_accounts_and_running_it_again_adds_nothing() {
         after: None,
         limit: 500,
         words: Vec::new(),
+        team: false,
     };
     let technician = store.user_by_login("petr.cerny").await.unwrap().unwrap();
     let technician = store.actor_for(&technician).await.unwrap();

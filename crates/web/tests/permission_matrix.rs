@@ -105,6 +105,7 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ("POST", "/language", "/language", Public, Served),
     // Search answers every signed-in user; what it finds is scoped inside the query.
     ("GET", "/search", "/search?q=reseni", SignedIn, Served),
+    ("GET", "/account", "/account", SignedIn, Served),
     (
         "GET",
         "/organisations/{id}/timeline",
@@ -341,6 +342,13 @@ const ROUTES: &[(&str, &str, &str, Access, Allowed)] = &[
     ),
     ("POST", "/api/v1/files", "/api/v1/files", SignedIn, Served),
     ("GET", "/api/v1/me", "/api/v1/me", SignedIn, Served),
+    (
+        "GET",
+        "/api/v1/me/work",
+        "/api/v1/me/work",
+        SignedIn,
+        Served,
+    ),
     (
         "GET",
         "/api/v1/search",

@@ -283,6 +283,63 @@ async fn the_timeline_page_and_the_api_show_one_organisation_to_its_users() {
     assert_eq!(bad.json()["errors"][0]["field"], "after");
 }
 
+#[tokio::test]
+async fn the_start_page_and_the_api_say_what_to_do_next_and_the_account_has_its_page() {
+    let Fixture {
+        app, mine, foreign, ..
+    } = fixture().await;
+    let cookie = app.sign_in("referentka").await;
+    let home = app.get("/", Some(&cookie)).await.text();
+    assert!(home.contains("id=\"work-documents-waiting\""), "{home}");
+    assert!(home.contains("Dokumenty čekající na mou odpověď"));
+    assert!(
+        home.contains(
+            "href=\"/support-documents?view=mine&#38;state=waiting_for_customer&#38;sort=updated\""
+        ),
+        "the block links to the overview with its filters: {home}"
+    );
+    assert!(home.contains("id=\"count-documents-waiting\">0<"));
+    assert!(!home.contains(&foreign.1) && !home.contains("Obec Ves"));
+    assert!(
+        !home.contains("id=\"my-account\""),
+        "the account moved to its page"
+    );
+    assert!(
+        home.contains("href=\"/account\""),
+        "the header leads to the account"
+    );
+    let account = app.get("/account", Some(&cookie)).await;
+    assert_eq!(account.status, 200);
+    let account = account.text();
+    assert!(account.contains("id=\"my-account\"") && account.contains("referentka"));
+
+    let token = api_token(&app, "referentka").await;
+    let api = common::api_call(&app, "GET", "/api/v1/me/work", &token, None).await;
+    assert_eq!(api.status, 200);
+    let body = api.json();
+    let kinds: Vec<&str> = body["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["documents-waiting"],
+        "a documents-only member: {body}"
+    );
+    assert_eq!(body["blocks"][0]["count"], 0);
+    assert_eq!(
+        body["contracts"][0]["organisation"],
+        "Statutární město Brno"
+    );
+    assert!(!body.to_string().contains("Obec Ves"));
+    assert!(
+        !body.to_string().contains(&mine.1),
+        "nothing of mine waits for me"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_types_into_the_header_box_and_opens_the_result() {
     let Some(browser) = common::browser::start().await else {

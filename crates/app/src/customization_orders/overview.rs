@@ -37,6 +37,10 @@ pub struct OrderParams {
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::side)]
     pub waiting: String,
+    /// `me`: only orders of organisations where the caller signs (approves quotes).
+    #[serde(default)]
+    #[param(required = false)]
+    pub signatory: String,
     /// `open`: only orders with reservations still to be fixed.
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::open_reservations)]
@@ -83,6 +87,9 @@ impl OrderParams {
             "state" => Some(OrderGroup::State),
             _ => None,
         });
+        let signatory = read.value(&self.signatory, "signatory", |s| {
+            (s == "me").then_some(true)
+        }) == Some(true);
         let oldest_first = read.value(&self.sort, "sort", |s| match s {
             "oldest" => Some(true),
             "newest" => Some(false),
@@ -93,6 +100,7 @@ impl OrderParams {
             organisation,
             waiting_on,
             open_reservations,
+            signatory,
             group,
             oldest_first,
             from,
@@ -107,6 +115,7 @@ impl OrderParams {
     pub fn filters(&self) -> String {
         overview::query_string(&[
             ("q", self.q.as_str()),
+            ("signatory", self.signatory.as_str()),
             ("state", self.state.as_str()),
             ("organisation", self.organisation.as_str()),
             ("waiting", self.waiting.as_str()),

@@ -8,7 +8,7 @@ use supportweb_domain::ids::{OrganisationId, ProjectId, ProtocolId, TaskId};
 use supportweb_domain::protocol::{ProtocolKind, ProtocolState, Side, TaskState};
 use supportweb_i18n::Tr;
 use supportweb_storage::protocols::{
-    DueFilter, ProtocolQuery, ProtocolRecord, TaskQuery, TaskRecord,
+    DueFilter, ProtocolQuery, ProtocolRecord, ProtocolWaiting, TaskQuery, TaskRecord,
 };
 
 use super::{Protocols, held, require_reader};
@@ -44,6 +44,11 @@ pub struct ProtocolParams {
     #[serde(default)]
     #[param(required = false, format = Date)]
     pub to: String,
+    /// `overdue`: issued and past the verification deadline; `me`: waiting for the caller's
+    /// verification.
+    #[serde(default)]
+    #[param(required = false)]
+    pub waiting: String,
     /// `organisation`: keeps each organisation's protocols together.
     #[serde(default)]
     #[param(required = false)]
@@ -70,6 +75,11 @@ impl ProtocolParams {
         let kind = read.value(&self.kind, "kind", ProtocolKind::parse);
         let from = read.day_start(&self.from, "from");
         let to = read.day_end(&self.to, "to");
+        let waiting = read.value(&self.waiting, "waiting", |w| match w {
+            "overdue" => Some(ProtocolWaiting::PastDeadline { today: today() }),
+            "me" => Some(ProtocolWaiting::Me),
+            _ => None,
+        });
         ProtocolQuery {
             state,
             organisation,
@@ -78,6 +88,7 @@ impl ProtocolParams {
             from,
             before: to,
             by_organisation: self.group == "organisation",
+            waiting,
             words: supportweb_domain::search::query_words(&self.q),
             after,
             limit: 50,
@@ -94,6 +105,7 @@ impl ProtocolParams {
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
             ("group", self.group.as_str()),
+            ("waiting", self.waiting.as_str()),
             ("q", self.q.as_str()),
         ])
     }
@@ -183,6 +195,10 @@ pub struct TaskParams {
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::task_state)]
     pub state: String,
+    /// `1`: only tasks the caller is responsible for.
+    #[serde(default)]
+    #[param(required = false)]
+    pub mine: String,
     /// Words of the responsible person's name.
     #[serde(default)]
     #[param(required = false)]
@@ -219,6 +235,7 @@ impl TaskParams {
             state,
             responsible: Some(self.responsible.trim().to_owned()).filter(|r| !r.is_empty()),
             due,
+            mine: matches!(self.mine.as_str(), "1" | "true" | "on"),
             today: today(),
             organisation,
             after,
@@ -232,6 +249,7 @@ impl TaskParams {
             ("side", self.side.as_str()),
             ("state", self.state.as_str()),
             ("responsible", self.responsible.as_str()),
+            ("mine", self.mine.as_str()),
             ("due", self.due.as_str()),
             ("organisation", self.organisation.as_str()),
         ])

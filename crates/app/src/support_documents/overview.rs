@@ -31,6 +31,10 @@ pub struct OverviewParams {
     #[serde(default)]
     #[param(required = false)]
     pub view: String,
+    /// Staff: `mine` — only organisations on whose account team the caller is.
+    #[serde(default)]
+    #[param(required = false)]
+    pub team: String,
     /// A state, or `unfinished`.
     #[serde(default)]
     #[param(required = false, schema_with = crate::api_schema::document_state_filter)]
@@ -125,6 +129,7 @@ impl OverviewParams {
             after,
             limit: 50,
             words: supportweb_domain::search::query_words(&self.q),
+            team: read.value(&self.team, "team", |t| (t == "mine").then_some(true)) == Some(true),
         }
     }
 
@@ -133,6 +138,7 @@ impl OverviewParams {
         overview::query_string(&[
             ("q", self.q.as_str()),
             ("view", self.view.as_str()),
+            ("team", self.team.as_str()),
             ("state", self.state.as_str()),
             ("severity", self.severity.as_str()),
             ("organisation", self.organisation.as_str()),

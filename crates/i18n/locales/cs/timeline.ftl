@@ -32,3 +32,19 @@ timeline-patch-published = Publikován patch
 timeline-contract-concluded = Uzavřena smlouva
 timeline-contract-changed = Změna smlouvy
 timeline-revision = revize { $revision }
+
+## Úvodní stránka: moje práce
+work-documents-assigned = Moje otevřené dokumenty
+work-documents-unassigned = Nepřiřazené dokumenty mých zákazníků
+work-tasks-mine = Úkoly z protokolů, za které odpovídám
+work-orders-waiting = Objednávky čekající na nás
+work-protocols-overdue = Protokoly po termínu ověření
+work-documents-waiting = Dokumenty čekající na mou odpověď
+work-quotes-to-approve = Nabídky ke schválení
+work-protocols-to-verify = Protokoly k mému ověření
+work-tasks-owed = Úkoly naší organizace
+work-patches-new = Nové patche pro naše instalace
+work-nothing = Nic nečeká.
+work-all = Zobrazit vše
+work-due = termín { $when }
+work-urgent = Hoří

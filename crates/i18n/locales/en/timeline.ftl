@@ -32,3 +32,19 @@ timeline-patch-published = Patch published
 timeline-contract-concluded = Contract concluded
 timeline-contract-changed = Contract changed
 timeline-revision = revision { $revision }
+
+## Start page: my work
+work-documents-assigned = My open documents
+work-documents-unassigned = Unassigned documents of my customers
+work-tasks-mine = Protocol tasks I am responsible for
+work-orders-waiting = Orders waiting for us
+work-protocols-overdue = Protocols past their verification deadline
+work-documents-waiting = Documents waiting for my answer
+work-quotes-to-approve = Quotes to approve
+work-protocols-to-verify = Protocols for me to verify
+work-tasks-owed = Tasks our organisation owes
+work-patches-new = New patches for our installations
+work-nothing = Nothing is waiting.
+work-all = Show all
+work-due = due { $when }
+work-urgent = Urgent

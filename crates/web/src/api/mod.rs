@@ -15,6 +15,7 @@ pub mod search;
 pub mod support_documents;
 pub mod timeline;
 pub mod validation_codes;
+pub mod work;
 
 use std::sync::OnceLock;
 
@@ -88,6 +89,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::me))
         .routes(routes!(search::search))
         .routes(routes!(timeline::timeline))
+        .routes(routes!(work::work))
         .routes(routes!(me::notifications, me::set_notifications))
         .routes(routes!(
             admin::list_organisations,

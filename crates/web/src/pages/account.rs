@@ -37,3 +37,26 @@ impl AccountSummary {
         }
     }
 }
+
+#[derive(askama::Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: super::layout::Layout,
+    name: String,
+    account: AccountSummary,
+}
+
+/// The account page (`/account`): the user's login, e-mail, kind and roles, with the
+/// settings that belong to the account.
+pub(super) async fn show(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    signed: crate::context::SignedIn,
+) -> Result<axum::response::Html<String>, crate::error::AppError> {
+    let layout = super::layout::Layout::new(&signed.ctx, "home-account");
+    let user = state.app().identity().own_account(&signed.actor).await?;
+    super::layout::render(&AccountPage {
+        account: AccountSummary::new(&layout.t, &user),
+        name: user.display_name,
+        layout,
+    })
+}

@@ -61,6 +61,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/language", post(language::choose))
         .route("/search", get(search::show))
+        .route("/account", get(account::show))
         .route("/organisations/{id}/timeline", get(timeline::show))
         .route("/mail/held", get(mail::held))
         .route("/mail/{id}", get(mail::show))

@@ -117,17 +117,20 @@ pub struct SupportStatus {
 }
 
 impl SupportStatus {
+    /// "Support ends on …, N days left" for the last covered day `last`.
+    pub fn ending(t: &Tr, last: NaiveDate, today: NaiveDate) -> String {
+        let days = (last - today).num_days();
+        t.t1("support-ends-on", "date", &format_date(t, last))
+            + " "
+            + &t.tn("support-days-left", "days", days)
+    }
+
     /// The status of an organisation with `contracts` on `today`.
     pub fn new(t: &Tr, contracts: &[ContractRecord], today: NaiveDate) -> Self {
         let terms: Vec<_> = contracts.iter().map(|c| c.term).collect();
         SupportStatus {
             entitled: entitled_on(&terms, today),
-            ending: ends_soon(&terms, today).map(|last| {
-                let days = (last - today).num_days();
-                t.t1("support-ends-on", "date", &format_date(t, last))
-                    + " "
-                    + &t.tn("support-days-left", "days", days)
-            }),
+            ending: ends_soon(&terms, today).map(|last| Self::ending(t, last, today)),
         }
     }
 }
