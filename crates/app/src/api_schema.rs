@@ -52,6 +52,12 @@ words_of! {
     document_state => DocumentState::ALL.map(DocumentState::as_str);
     /// A support document's state, or `unfinished` (every state before resolution).
     document_state_filter => DocumentState::ALL.map(DocumentState::as_str).into_iter().chain(["unfinished"]);
+    /// The documents overview's account-team filter.
+    team_filter => ["mine"];
+    /// The orders overview's signatory filter.
+    signatory_filter => ["me"];
+    /// The protocols overview's waiting filter.
+    protocol_waiting => ["overdue", "me"];
     /// The parts of an organisation's timeline.
     timeline_agenda => crate::timeline::TimelineAgenda::ALL.map(crate::timeline::TimelineAgenda::as_str);
     /// The agendas of portal-wide search.

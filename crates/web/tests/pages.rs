@@ -134,7 +134,11 @@ async fn sign_in_sets_a_host_only_session_cookie_and_rotates_it() {
     let home = app.get("/", Some(&first)).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.text().contains("Dobrý den, Zkušební petr.maly"));
-    assert!(home.text().contains("Technik"), "roles are shown in Czech");
+    let account = app.get("/account", Some(&first)).await;
+    assert!(
+        account.text().contains("Technik"),
+        "roles are shown in Czech on the account page"
+    );
 
     // Signing in again while carrying the old cookie replaces the session.
     let again = app

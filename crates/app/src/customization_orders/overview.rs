@@ -39,7 +39,7 @@ pub struct OrderParams {
     pub waiting: String,
     /// `me`: only orders of organisations where the caller signs (approves quotes).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::signatory_filter)]
     pub signatory: String,
     /// `open`: only orders with reservations still to be fixed.
     #[serde(default)]

@@ -47,7 +47,7 @@ pub struct ProtocolParams {
     /// `overdue`: issued and past the verification deadline; `me`: waiting for the caller's
     /// verification.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::protocol_waiting)]
     pub waiting: String,
     /// `organisation`: keeps each organisation's protocols together.
     #[serde(default)]

@@ -33,7 +33,7 @@ pub struct OverviewParams {
     pub view: String,
     /// Staff: `mine` — only organisations on whose account team the caller is.
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, schema_with = crate::api_schema::team_filter)]
     pub team: String,
     /// A state, or `unfinished`.
     #[serde(default)]

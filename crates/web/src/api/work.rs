@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// One record of a block.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WorkEntry {
+pub struct MyWorkItem {
     /// Its page in the portal.
     pub path: String,
     /// Number (a patch's build).
@@ -32,7 +32,7 @@ pub struct WorkEntry {
 
 /// One block.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct WorkBlockBody {
+pub struct MyWorkBlock {
     /// `documents-assigned`, `documents-unassigned`, `tasks-mine`, `orders-waiting`,
     /// `protocols-overdue` (staff); `documents-waiting`, `quotes-to-approve`,
     /// `protocols-to-verify`, `tasks-owed`, `patches-new` (customer and partner users).
@@ -42,7 +42,7 @@ pub struct WorkBlockBody {
     /// Whether there are more than 100.
     pub more: bool,
     /// The first five.
-    pub items: Vec<WorkEntry>,
+    pub items: Vec<MyWorkItem>,
     /// The overview with the same filters.
     pub path: String,
 }
@@ -62,9 +62,9 @@ pub struct ContractSituation {
 
 /// What the caller should do next.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Work {
+pub struct MyWork {
     /// The blocks the caller's rights give, in the order the start page shows them.
-    pub blocks: Vec<WorkBlockBody>,
+    pub blocks: Vec<MyWorkBlock>,
     /// Customers: each of their organisations; staff: their account teams' organisations
     /// whose support ends within 30 days.
     pub contracts: Vec<ContractSituation>,
@@ -79,16 +79,19 @@ pub struct Work {
     path = "/api/v1/me/work",
     tag = "account",
     responses(
-        (status = 200, description = "The caller's work", body = Work)
+        (status = 200, description = "The caller's work", body = MyWork)
     )
 )]
-pub async fn work(State(state): State<AppState>, signed: SignedIn) -> Result<Json<Work>, AppError> {
+pub async fn work(
+    State(state): State<AppState>,
+    signed: SignedIn,
+) -> Result<Json<MyWork>, AppError> {
     let work = state.app().my_work(&signed.actor).await?;
-    Ok(Json(Work {
+    Ok(Json(MyWork {
         blocks: work
             .blocks
             .into_iter()
-            .map(|b| WorkBlockBody {
+            .map(|b| MyWorkBlock {
                 kind: b.kind.as_str().to_owned(),
                 count: b.count,
                 more: b.more,
@@ -96,7 +99,7 @@ pub async fn work(State(state): State<AppState>, signed: SignedIn) -> Result<Jso
                 items: b
                     .items
                     .into_iter()
-                    .map(|i| WorkEntry {
+                    .map(|i| MyWorkItem {
                         path: i.path,
                         number: i.number,
                         title: i.title,
