@@ -21,7 +21,7 @@ DURATION=${DURATION:-15s}
 RARE=${RARE:-000123}
 COMMON=${COMMON:-chyba}
 
-command -v wrk >/dev/null || sudo apt-get install -y wrk >/dev/null
+command -v wrk >/dev/null || { if [ "$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi; } >/dev/null
 cargo build --release --quiet
 bin="$PWD/target/release/supportweb"
 work=$(mktemp -d /tmp/supportweb-search.XXXXXX)

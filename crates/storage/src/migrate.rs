@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_search_catalogue.sql", "search_catalogue"),
     migration!(26, "0026_timeline.sql", "timeline"),
     migration!(27, "0027_start_visits.sql", "start_visits"),
+    migration!(28, "0028_work_indexes.sql", "work_indexes"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
