@@ -274,7 +274,20 @@ impl App {
         if let Some(path) = self.record_by_number(actor, &params.q).await? {
             return Ok(SearchOutcome::Record(path));
         }
-        let words = query_words(&params.q);
+        // A customer's filter by an organisation not its own finds nothing, like in every
+        // overview: patches and procedures offered to it would tell which organisations they
+        // are chosen for.
+        let foreign = organisation.is_some_and(|o| {
+            !actor.is_staff()
+                && !actor
+                    .organisation_ids()
+                    .contains(&supportweb_domain::ids::OrganisationId(o))
+        });
+        let words = if foreign {
+            Vec::new()
+        } else {
+            query_words(&params.q)
+        };
         let filter = SearchFilter {
             organisation,
             state,

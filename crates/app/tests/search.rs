@@ -863,6 +863,25 @@ async fn patches_procedures_organisations_and_accounts_are_found_within_their_vi
         "filtered by organisation: what is offered to it"
     );
 
+    // A customer's filter by another organisation finds nothing: what is offered to it
+    // would tell which organisations a patch or procedure is chosen for.
+    let SearchOutcome::Results { groups, .. } = test
+        .app
+        .search(
+            &referentka,
+            &SearchParams {
+                q: "podatelnu".into(),
+                organisation: lhota.to_string(),
+                ..SearchParams::default()
+            },
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("results expected");
+    };
+    assert!(groups.is_empty(), "{groups:?}");
+
     // Organisations and accounts: staff with the administration's read right only.
     let by_name = in_agenda(&administrator, "statutarni", "organisations").await;
     assert_eq!(by_name.len(), 1);
