@@ -143,7 +143,7 @@ async fn the_timeline_tells_what_happened_as_far_as_each_may_see(test: TestApp) 
         vec![("task_due".into(), draft.number.clone())],
         "a task's due day that has come"
     );
-    protocols
+    let issued_protocol = protocols
         .step(
             &konzultant,
             &draft.id.to_string(),
@@ -153,6 +153,12 @@ async fn the_timeline_tells_what_happened_as_far_as_each_may_see(test: TestApp) 
         )
         .await
         .unwrap();
+    let issued = timeline(&test, &referentka, brno.0, "protocols").await;
+    assert!(
+        issued.items.iter().any(|i| i.event.kind == "task_due"),
+        "{:?}",
+        seen(&issued)
+    );
 
     // Patches: one for everyone, one chosen for the other organisation.
     let patches = test.app.podpora().patches();
@@ -321,6 +327,35 @@ async fn the_timeline_tells_what_happened_as_far_as_each_may_see(test: TestApp) 
     }
     assert_eq!(paged, all);
     assert!(all.len() >= 8, "{all:?}");
+
+    // Objected and being revised: its tasks wait, like in the tasks overview, until it is
+    // issued again; what was issued and the objection stay.
+    protocols
+        .step(
+            &referentka,
+            &draft.id.to_string(),
+            ProtocolStep::Object,
+            "Chybí termín školení.",
+            issued_protocol.version,
+        )
+        .await
+        .unwrap();
+    let objected = timeline(&test, &referentka, brno.0, "protocols").await;
+    let kinds: Vec<String> = objected
+        .items
+        .iter()
+        .map(|i| i.event.kind.clone())
+        .collect();
+    assert!(!kinds.iter().any(|k| k.starts_with("task")), "{kinds:?}");
+    assert!(kinds.contains(&"protocol_issued".to_owned()), "{kinds:?}");
+    assert!(kinds.contains(&"protocol_objected".to_owned()), "{kinds:?}");
+    let staff_objected = timeline(&test, &konzultant, brno.0, "protocols").await;
+    assert!(
+        staff_objected
+            .items
+            .iter()
+            .any(|i| i.event.kind == "task_due")
+    );
 }
 
 supportweb_app::both_backends!(the_timeline_tells_what_happened_as_far_as_each_may_see);

@@ -215,9 +215,12 @@ impl Store {
         if !actor.is_staff() {
             sql.push_str(" AND e.staff_only = FALSE");
             match agenda {
+                // Never a draft; and, like the tasks overview, the tasks of a protocol
+                // being revised wait until it is issued again.
                 TimelineAgenda::Protocols => sql.push_str(
                     " AND e.record_id IN (SELECT p.id FROM protocols p
-                       WHERE p.organisation_id = $1 AND p.state <> 'draft')",
+                       WHERE p.organisation_id = $1 AND (p.state IN ('issued', 'confirmed')
+                         OR (p.state = 'objected' AND e.kind NOT LIKE 'task%')))",
                 ),
                 TimelineAgenda::Podpora => sql.push_str(&format!(
                     " AND e.record_id IN (SELECT p.id FROM patches p WHERE {})",
